@@ -1,0 +1,108 @@
+/**
+ * Value checks shared by the platform props and the tenant files. Each `check*` function reports into
+ * a {@link Problems} collector and returns whether the value passed, so callers can go on and report
+ * every other problem too.
+ */
+import { CLEARML_FEATURES, isClearmlFeature } from './features';
+import { Problems } from './problems';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Kubernetes DNS-1123 label: lower-case alphanumerics and '-', 1 to 63 characters. */
+export function isDnsLabel(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** A DNS name of two or more labels (lower case), e.g. `example.com`. */
+export function isDnsName(value: unknown): value is string {
+  return typeof value === 'string' && DNS_NAME.test(value) && value.split('.').every((l) => l.length <= 63);
+}
+
+export function isEmail(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 254 && EMAIL.test(value);
+}
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+export function checkDnsLabel(problems: Problems, path: string, value: unknown): value is string {
+  if (isDnsLabel(value)) return true;
+  problems.add(path, value, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
+  return false;
+}
+
+export function checkDnsName(problems: Problems, path: string, value: unknown): value is string {
+  if (isDnsName(value)) return true;
+  problems.add(path, value, 'must be a lower-case DNS name of two or more labels, such as "example.com"');
+  return false;
+}
+
+export function checkEmail(problems: Problems, path: string, value: unknown): value is string {
+  if (isEmail(value)) return true;
+  problems.add(path, value, 'must be an e-mail address such as "admin@example.com"');
+  return false;
+}
+
+export function checkUuid(problems: Problems, path: string, value: unknown): value is string {
+  if (isUuid(value)) return true;
+  problems.add(path, value, 'must be a UUID such as "3f2b8c1e-9a4d-4c7e-8b1a-2d5e6f7a8b9c" (generate one with `uuidgen`)');
+  return false;
+}
+
+export function checkNonEmptyString(problems: Problems, path: string, value: unknown): value is string {
+  if (typeof value === 'string' && value.trim() !== '') return true;
+  problems.add(path, value, 'must be a non-empty string');
+  return false;
+}
+
+export function checkPositiveInteger(problems: Problems, path: string, value: unknown): value is number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return true;
+  problems.add(path, value, 'must be a positive whole number (1, 2, ...)');
+  return false;
+}
+
+export function checkHttpUrl(problems: Problems, path: string, value: unknown, schemes: readonly string[] = ['https:', 'http:']): value is string {
+  if (typeof value === 'string') {
+    try {
+      if (schemes.includes(new URL(value).protocol)) return true;
+    } catch {
+      // reported below
+    }
+  }
+  problems.add(path, value, `must be a URL starting with ${schemes.map((s) => `"${s}//"`).join(' or ')}`);
+  return false;
+}
+
+/**
+ * Checks a list of feature names: each must be known and appear once. With `excluded`, a feature in
+ * both lists is a problem too (reported on the excluded list's path).
+ */
+export function checkFeatures(problems: Problems, path: string, value: unknown, excluded?: { path: string; value: unknown }): void {
+  const lists: Array<{ path: string; value: unknown }> = [{ path, value }, ...(excluded ? [excluded] : [])];
+  for (const list of lists) {
+    if (list.value === undefined) continue;
+    if (!Array.isArray(list.value)) {
+      problems.add(list.path, list.value, 'must be a list of feature names');
+      continue;
+    }
+    const seen = new Set<string>();
+    list.value.forEach((feature, i) => {
+      if (!isClearmlFeature(feature)) {
+        problems.add(`${list.path}[${i}]`, feature, `is not a ClearML feature; allowed: ${CLEARML_FEATURES.join(', ')}`);
+      } else if (seen.has(feature)) {
+        problems.add(`${list.path}[${i}]`, feature, 'is listed twice');
+      }
+      if (typeof feature === 'string') seen.add(feature);
+    });
+  }
+  if (excluded && Array.isArray(value) && Array.isArray(excluded.value)) {
+    const added = new Set(value);
+    excluded.value.forEach((feature, i) => {
+      if (added.has(feature)) problems.add(`${excluded.path}[${i}]`, feature, `is both added (${path}) and excluded; keep it in one list`);
+    });
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The platform's typed settings (`main.ts` passes them to {@link resolvePlatform}).
+ *
+ * Every optional field has a default that reproduces the install runbook
+ * (`multi-tenant-service-on-kubernetes.md`); the defaults live in `platform-defaults.ts`.
+ */
+import { ChartProps, ChartSourceProps } from '../gitops/chart-source';
+import { GitOpsFlavor } from '../gitops/release-definition';
+import { SecretKeyReference } from '../security/secret-reference';
+import { ClearmlFeature } from './features';
+
+/** A Secret holding an access key and a secret key. */
+export interface CredentialsSecretProps {
+  /** Secret name. */
+  readonly name: string;
+  /** Key of the access key (or user name). @default 'access_key' */
+  readonly accessKeyKey?: string;
+  /** Key of the secret key (or password). @default 'secret_key' */
+  readonly secretKeyKey?: string;
+}
+
+/** NVIDIA GPU operator ("Enabling Dynamic MIG GPUs"). */
+export interface GpuOperatorProps {
+  /** Install it. @default true */
+  readonly enabled?: boolean;
+  /** @default 'gpu-operator' */
+  readonly namespace?: string;
+  /** @default 'gpu-operator' */
+  readonly releaseName?: string;
+  /** @default { source: 'nvidia', chart: 'gpu-operator', version: 'v25.3.0' } */
+  readonly chart?: ChartProps;
+  /** MIG strategy. @default 'mixed' */
+  readonly migStrategy?: 'single' | 'mixed';
+  /** Extra chart values, merged over the generated ones. @default {} */
+  readonly values?: Record<string, unknown>;
+}
+
+/** ClearML Dynamic MIG Operator ("Install CDMO Chart"). */
+export interface DynamicMigOperatorProps {
+  /** Install it. @default true */
+  readonly enabled?: boolean;
+  /** @default 'cdmo-operator' */
+  readonly namespace?: string;
+  /** @default 'cdmo' */
+  readonly releaseName?: string;
+  /** @default { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: '*' } */
+  readonly chart?: ChartProps;
+  /** Extra chart values. @default {} */
+  readonly values?: Record<string, unknown>;
+}
+
+/** The billing settings of the apiserver (its `CLEARML__*BILLING*` variables). */
+export interface ServerBillingProps {
+  /** `CLEARML__billing__enabled`. @default true */
+  readonly enabled?: boolean;
+  /** Kafka bootstrap servers. @default ['clearml-billing-kafka.clearml-billing:9092'] */
+  readonly kafkaHosts?: readonly string[];
+  /** @default 'SASL_PLAINTEXT' */
+  readonly kafkaSecurityProtocol?: 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SASL_SSL' | 'SSL';
+  /** @default 'SCRAM-SHA-512' */
+  readonly kafkaSaslMechanism?: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  /** @default 'billing' */
+  readonly kafkaSaslUsername?: string;
+  /** The Kafka SASL password (the runbook's literal `jdhfKmsd1`). @default { name: 'clearml-billing-kafka', key: 'password' } */
+  readonly kafkaSaslPasswordSecret?: SecretKeyReference;
+  /** @default 'clearml-billing-redis-master.clearml-billing' */
+  readonly redisHost?: string;
+  /** @default 2 */
+  readonly redisDb?: number;
+}
+
+/** SSO through an auth0-style OAuth client. */
+export interface SsoProps {
+  /** OAuth client id (not a secret). */
+  readonly clientId: string;
+  /** The OAuth client secret. */
+  readonly clientSecret: SecretKeyReference;
+  /** `base_url`. */
+  readonly baseUrl: string;
+  /** `authorize_url`. */
+  readonly authorizeUrl: string;
+  /** `access_token_url`. */
+  readonly accessTokenUrl: string;
+  /** `audience`. */
+  readonly audience: string;
+}
+
+/** A cross-tenant group ("Configuring Cross-Tenant Groups"). */
+export interface GroupProps {
+  /** `<GroupName>` in the variable names: letters, digits and `_`. */
+  readonly key: string;
+  /** The group's UUID. */
+  readonly id: string;
+  /** Display name. @default - the key */
+  readonly name?: string;
+  /** Features of the group. */
+  readonly features: readonly ClearmlFeature[];
+  /** Whether admins can add users to it in the UI. @default false */
+  readonly assignable?: boolean;
+}
+
+/** The supervisor user (`CLEARML__secure__credentials__supervisor__*`). */
+export interface SupervisorProps {
+  /** E-mail of the supervisor user; quoted for the apiserver by the construct. */
+  readonly email: string;
+  /** Key and secret of the supervisor. @default { name: 'clearml-supervisor-credentials' } */
+  readonly credentialsSecret?: CredentialsSecretProps;
+  /** @default 'system' */
+  readonly role?: string;
+  /** @default true */
+  readonly allowLogin?: boolean;
+  /** @default ['users', 'admins', 'queue_admins'] */
+  readonly groups?: readonly string[];
+}
+
+/** The ClearML server ("Install ClearML Chart"). */
+export interface ClearmlServerProps {
+  /** @default 'clearml' */
+  readonly namespace?: string;
+  /** @default 'clearml' */
+  readonly releaseName?: string;
+  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: '*' } */
+  readonly chart?: ChartProps;
+  /** @default '3.21.6-1443' */
+  readonly apiserverImageTag?: string;
+  /** @default '3.21.3-1657' */
+  readonly webserverImageTag?: string;
+  /** @default - the base domain */
+  readonly cookieDomain?: string;
+  /** `clearmlApplications.enabled`. @default true */
+  readonly applicationsEnabled?: boolean;
+  /** Ingress class of the three ingresses. @default - the cluster's default class */
+  readonly ingressClassName?: string;
+  /** Billing settings of the apiserver. @default - the runbook's values */
+  readonly billing?: ServerBillingProps;
+  /** SSO. @default - no SSO variables */
+  readonly sso?: SsoProps;
+  /** Server-level features (`organization__features__<name>=true`). @default ['user_management_advanced'] */
+  readonly organizationFeatures?: readonly ClearmlFeature[];
+  /** UI features per role (`auth__ui_features_per_role__<role>__<feature>`). @default { user: { show_datasets: false, show_orchestration: false } } */
+  readonly uiFeaturesPerRole?: Readonly<Record<string, Readonly<Partial<Record<ClearmlFeature, boolean>>>>>;
+  /** @default 3 */
+  readonly maxRunningAppsPerCompany?: number;
+  /** Features of the built-in groups. @default { users: ['applications'], admins: [the runbook's eleven] } */
+  readonly defaultGroupFeatures?: Readonly<Record<string, readonly ClearmlFeature[]>>;
+  /** Cross-tenant groups. @default [] */
+  readonly groups?: readonly GroupProps[];
+  /** The supervisor user. */
+  readonly supervisor: SupervisorProps;
+  /** `apiserver__company__unique_names`. @default true */
+  readonly uniqueCompanyNames?: boolean;
+  /** `workers__resource_usages__supervisor_company`. @default 'd1bd92a3b039400cbafc60a7a5b1e52b' (the default company) */
+  readonly resourceUsageSupervisorCompany?: string;
+  /** More apiserver variables, name to value (no secrets). @default {} */
+  readonly extraApiserverEnv?: Readonly<Record<string, string>>;
+  /** Extra chart values, merged over the generated ones. @default {} */
+  readonly values?: Record<string, unknown>;
+}
+
+/** Shared Redis ("Shared Redis installation"). */
+export interface SharedRedisProps {
+  /** @default 'redis-shared' */
+  readonly namespace?: string;
+  /** @default 'redis' */
+  readonly releaseName?: string;
+  /** @default { source: 'bitnami', chart: 'redis', version: '17.8.3' } */
+  readonly chart?: ChartProps;
+  /**
+   * The password (the runbook's literal `sdkWoq23`). The Redis release reads it in `redis-shared`; each
+   * tenant agent reads a Secret of the same name and key in its own namespace.
+   * @default { name: 'redis-shared-auth', key: 'redis-password' }
+   */
+  readonly passwordSecret?: SecretKeyReference;
+  /** @default 6379 */
+  readonly port?: number;
+  /** Extra chart values. @default {} */
+  readonly values?: Record<string, unknown>;
+}
+
+/** The billing chart ("Install Billing Chart"). */
+export interface BillingProps {
+  /** Install it. @default true */
+  readonly enabled?: boolean;
+  /** @default 'clearml-billing' */
+  readonly namespace?: string;
+  /** @default 'clearml-billing' */
+  readonly releaseName?: string;
+  /**
+   * Where the chart is: the tarball ClearML hands over pushed to an OCI registry, or kept in a Git
+   * repository (`chart` = path of the `.tgz`). Required when billing is enabled.
+   */
+  readonly chart?: ChartProps;
+  /** Registry user of the billing images. @default 'dockerhubcustpocbillingaccess' */
+  readonly registryUsername?: string;
+  /** Registry password of the billing images. @default { name: 'clearml-billing-registry', key: 'password' } */
+  readonly registryPasswordSecret?: SecretKeyReference;
+  /** Extra chart values. @default {} */
+  readonly values?: Record<string, unknown>;
+}
+
+/** The apps upload step ("Application Installation"). */
+export interface AppsUploadProps {
+  /** Run it. @default true */
+  readonly enabled?: boolean;
+  /** The download URL of the apps archive (it carries a token). @default { name: 'clearml-apps-archive', key: 'url' } */
+  readonly archiveUrlSecret?: SecretKeyReference;
+  /** Image with Python 3, `unzip` not needed. @default the pinned `python:3.12-slim` */
+  readonly image?: string;
+}
+
+/** Settings every tenant's releases share. */
+export interface TenantReleaseDefaultsProps {
+  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' } */
+  readonly agentChart?: ChartProps;
+  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' } */
+  readonly routerChart?: ChartProps;
+}
+
+/** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
+export interface PlatformProps {
+  /** Base domain: hosts are `api.`, `file.` and `app.` + this. */
+  readonly baseDomain: string;
+  /** The GitOps controller to write for. @default 'flux' */
+  readonly gitops?: GitOpsFlavor;
+  /** Namespace of the chart source objects. @default 'flux-system' */
+  readonly sourceNamespace?: string;
+  /** Chart sources by name, merged over the defaults (`clearml-enterprise`, `nvidia`, `bitnami`). @default - the runbook's repositories */
+  readonly sources?: Readonly<Record<string, ChartSourceProps>>;
+  /**
+   * The enterprise registry password (`imageCredentials.password` of the enterprise charts), read in
+   * each namespace that installs one.
+   * @default { name: 'clearml-registry', key: 'password' }
+   */
+  readonly registryPasswordSecret?: SecretKeyReference;
+  /** Namespace of the ingress controller, admitted to the server. @default 'ingress-nginx' */
+  readonly ingressNamespace?: string;
+  readonly gpuOperator?: GpuOperatorProps;
+  readonly dynamicMigOperator?: DynamicMigOperatorProps;
+  readonly server: ClearmlServerProps;
+  readonly redis?: SharedRedisProps;
+  readonly billing?: BillingProps;
+  readonly apps?: AppsUploadProps;
+  readonly tenantReleases?: TenantReleaseDefaultsProps;
+}

@@ -1,0 +1,365 @@
+/**
+ * Platform props with their defaults applied and checked: {@link resolvePlatform}.
+ *
+ * The defaults are the runbook's values and are all in this file, before the user's props.
+ */
+import { ChartCatalog } from '../gitops/chart-catalog';
+import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
+import { GitOpsFlavor } from '../gitops/release-definition';
+import { SecretKeyReference } from '../security/secret-reference';
+import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
+import { ClearmlFeature } from './features';
+import {
+  AppsUploadProps,
+  BillingProps,
+  ClearmlServerProps,
+  CredentialsSecretProps,
+  DynamicMigOperatorProps,
+  GpuOperatorProps,
+  PlatformProps,
+  ServerBillingProps,
+  SharedRedisProps,
+  SsoProps,
+  SupervisorProps,
+  TenantReleaseDefaultsProps,
+} from './platform-props';
+import { Problems } from './problems';
+
+/** The runbook's chart repositories. */
+export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
+  'clearml-enterprise': {
+    type: 'helm',
+    url: 'https://raw.githubusercontent.com/allegroai/clearml-enterprise-helm-charts/gh-pages',
+    secretName: 'clearml-enterprise-helm-repo',
+  },
+  'nvidia': { type: 'helm', url: 'https://nvidia.github.io/gpu-operator' },
+  'bitnami': { type: 'helm', url: 'https://charts.bitnami.com/bitnami' },
+};
+
+/** The runbook's features of the built-in `admins` group. */
+export const RUNBOOK_ADMIN_FEATURES: readonly ClearmlFeature[] = [
+  'config_vault',
+  'experiments',
+  'queues',
+  'show_projects',
+  'resource_dashboard',
+  'user_management',
+  'user_management_advanced',
+  'app_management',
+  'sso_management',
+  'service_users',
+  'resource_policy',
+];
+
+/**
+ * `python:3.12-slim` pinned by digest (a digest of the official image seen in public pinned
+ * Dockerfiles), for the apps upload Job. Refresh it with `crane digest python:3.12-slim`, or set
+ * `apps.image` to your registry mirror.
+ */
+export const DEFAULT_PYTHON_IMAGE = 'python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea';
+
+/**
+ * `node:20-alpine` pinned by digest (seen in public pinned Dockerfiles), for the bootstrap Jobs.
+ * Refresh it with `crane digest node:20-alpine`.
+ */
+export const DEFAULT_NODE_IMAGE = 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293';
+
+type Req<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
+
+export type ResolvedCredentialsSecret = Req<CredentialsSecretProps>;
+export type ResolvedSupervisor = Req<Omit<SupervisorProps, 'credentialsSecret'>> & { readonly credentialsSecret: ResolvedCredentialsSecret };
+export type ResolvedServer = Req<Omit<ClearmlServerProps, 'sso' | 'ingressClassName' | 'billing' | 'supervisor'>> & {
+  readonly sso?: SsoProps;
+  readonly ingressClassName?: string;
+  readonly billing: Req<ServerBillingProps>;
+  readonly supervisor: ResolvedSupervisor;
+  /** Server-level features turned off (`organization__features__<name>=false`). */
+  readonly disabledOrganizationFeatures: readonly ClearmlFeature[];
+};
+
+/** The platform with every default applied. */
+export interface ResolvedPlatform {
+  readonly baseDomain: string;
+  readonly gitops: GitOpsFlavor;
+  readonly sourceNamespace: string;
+  readonly sources: Readonly<Record<string, ChartSourceProps>>;
+  readonly registryPasswordSecret: SecretKeyReference;
+  readonly ingressNamespace: string;
+  readonly gpuOperator: Req<GpuOperatorProps>;
+  readonly dynamicMigOperator: Req<DynamicMigOperatorProps>;
+  readonly server: ResolvedServer;
+  readonly redis: Req<SharedRedisProps>;
+  readonly billing: Req<Omit<BillingProps, 'chart'>> & { readonly chart?: ChartProps };
+  readonly apps: Req<AppsUploadProps>;
+  readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
+  /** Public URLs. */
+  readonly urls: { readonly api: string; readonly file: string; readonly web: string };
+  /** Ingress host names. */
+  readonly hosts: { readonly api: string; readonly file: string; readonly app: string };
+  /** In-cluster URL of the apiserver service (for Jobs and routers). */
+  readonly internalApiUrl: string;
+  /** Sources and flavor, for the releases. */
+  readonly catalog: ChartCatalog;
+  /** Every chart installed, in a stable order (for the source objects). */
+  readonly charts: readonly ChartProps[];
+}
+
+/** Extra props of the server that are not in the runbook but that a reader may need. */
+export interface ServerExtraProps {
+  /** Server-level features to turn off. @default [] */
+  readonly disabledOrganizationFeatures?: readonly ClearmlFeature[];
+}
+
+const FLAVORS: readonly GitOpsFlavor[] = ['flux'];
+
+/**
+ * Applies the defaults to `props` and checks the result. Throws one `ConfigError` listing every
+ * problem; field paths are those of `PlatformProps` (e.g. `server.groups[0].id`).
+ */
+export function resolvePlatform(props: PlatformProps & { readonly server: ClearmlServerProps & ServerExtraProps }): ResolvedPlatform {
+  const problems = new Problems('main.ts (platform props)');
+  const p = (props ?? {}) as Partial<PlatformProps>;
+  const server = (p.server ?? {}) as Partial<ClearmlServerProps> & ServerExtraProps;
+
+  const baseDomain = p.baseDomain as string;
+  checkDnsName(problems, 'baseDomain', baseDomain);
+  const gitops = p.gitops ?? 'flux';
+  if (!FLAVORS.includes(gitops)) problems.add('gitops', gitops, `must be one of ${FLAVORS.map((f) => `"${f}"`).join(', ')}`);
+  const sourceNamespace = p.sourceNamespace ?? 'flux-system';
+  checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
+  const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
+  checkDnsLabel(problems, 'ingressNamespace', ingressNamespace);
+  const sources = { ...DEFAULT_SOURCES, ...(p.sources ?? {}) };
+  for (const [name, source] of Object.entries(sources)) checkSource(problems, `sources.${name}`, source);
+  const registryPasswordSecret = p.registryPasswordSecret ?? { name: 'clearml-registry', key: 'password' };
+  checkSecretRef(problems, 'registryPasswordSecret', registryPasswordSecret);
+
+  const gpuOperator: Req<GpuOperatorProps> = {
+    enabled: true,
+    namespace: 'gpu-operator',
+    releaseName: 'gpu-operator',
+    chart: { source: 'nvidia', chart: 'gpu-operator', version: 'v25.3.0' },
+    migStrategy: 'mixed',
+    values: {},
+    ...definedOnly(p.gpuOperator),
+  };
+  if (!['single', 'mixed'].includes(gpuOperator.migStrategy)) problems.add('gpuOperator.migStrategy', gpuOperator.migStrategy, 'must be "single" or "mixed"');
+  const dynamicMigOperator: Req<DynamicMigOperatorProps> = {
+    enabled: true,
+    namespace: 'cdmo-operator',
+    releaseName: 'cdmo',
+    chart: { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: '*' },
+    values: {},
+    ...definedOnly(p.dynamicMigOperator),
+  };
+
+  const supervisorIn = (server.supervisor ?? {}) as Partial<SupervisorProps>;
+  const supervisor: ResolvedSupervisor = {
+    role: 'system',
+    allowLogin: true,
+    groups: ['users', 'admins', 'queue_admins'],
+    ...definedOnly(supervisorIn),
+    email: supervisorIn.email as string,
+    credentialsSecret: { accessKeyKey: 'access_key', secretKeyKey: 'secret_key', name: 'clearml-supervisor-credentials', ...definedOnly(supervisorIn.credentialsSecret) },
+  };
+  checkEmail(problems, 'server.supervisor.email', supervisor.email);
+  checkDnsLabel(problems, 'server.supervisor.credentialsSecret.name', supervisor.credentialsSecret.name);
+
+  const billingEnvIn = definedOnly(server.billing);
+  const serverBilling: Req<ServerBillingProps> = {
+    enabled: true,
+    kafkaHosts: ['clearml-billing-kafka.clearml-billing:9092'],
+    kafkaSecurityProtocol: 'SASL_PLAINTEXT',
+    kafkaSaslMechanism: 'SCRAM-SHA-512',
+    kafkaSaslUsername: 'billing',
+    kafkaSaslPasswordSecret: { name: 'clearml-billing-kafka', key: 'password' },
+    redisHost: 'clearml-billing-redis-master.clearml-billing',
+    redisDb: 2,
+    ...billingEnvIn,
+  };
+  checkSecretRef(problems, 'server.billing.kafkaSaslPasswordSecret', serverBilling.kafkaSaslPasswordSecret);
+  if (!Number.isInteger(serverBilling.redisDb) || serverBilling.redisDb < 0) problems.add('server.billing.redisDb', serverBilling.redisDb, 'must be a Redis database number, 0 or more');
+
+  const resolvedServer: ResolvedServer = {
+    namespace: 'clearml',
+    releaseName: 'clearml',
+    chart: { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: '*' },
+    apiserverImageTag: '3.21.6-1443',
+    webserverImageTag: '3.21.3-1657',
+    cookieDomain: baseDomain,
+    applicationsEnabled: true,
+    organizationFeatures: ['user_management_advanced'],
+    disabledOrganizationFeatures: [],
+    uiFeaturesPerRole: { user: { show_datasets: false, show_orchestration: false } },
+    maxRunningAppsPerCompany: 3,
+    defaultGroupFeatures: { users: ['applications'], admins: RUNBOOK_ADMIN_FEATURES },
+    groups: [],
+    uniqueCompanyNames: true,
+    resourceUsageSupervisorCompany: 'd1bd92a3b039400cbafc60a7a5b1e52b',
+    extraApiserverEnv: {},
+    values: {},
+    ...definedOnly(server),
+    billing: serverBilling,
+    supervisor,
+  };
+  checkDnsLabel(problems, 'server.namespace', resolvedServer.namespace);
+  checkServer(problems, resolvedServer);
+
+  const redis: Req<SharedRedisProps> = {
+    namespace: 'redis-shared',
+    releaseName: 'redis',
+    chart: { source: 'bitnami', chart: 'redis', version: '17.8.3' },
+    passwordSecret: { name: 'redis-shared-auth', key: 'redis-password' },
+    port: 6379,
+    values: {},
+    ...definedOnly(p.redis),
+  };
+  checkSecretRef(problems, 'redis.passwordSecret', redis.passwordSecret);
+
+  const billing = {
+    enabled: true,
+    namespace: 'clearml-billing',
+    releaseName: 'clearml-billing',
+    registryUsername: 'dockerhubcustpocbillingaccess',
+    registryPasswordSecret: { name: 'clearml-billing-registry', key: 'password' },
+    values: {},
+    ...definedOnly(p.billing),
+  };
+  if (billing.enabled) {
+    if (!billing.chart) {
+      problems.add('billing.chart', undefined, 'is required while billing is enabled: the billing chart is a tarball from ClearML; push it to an OCI registry or keep it in a Git repository, and name that source here (or set billing.enabled to false)');
+    } else if (sources[billing.chart.source]?.type === 'helm') {
+      problems.add('billing.chart.source', billing.chart.source, 'must be an "oci" or "git" source: the billing chart is not in a Helm repository');
+    }
+    checkSecretRef(problems, 'billing.registryPasswordSecret', billing.registryPasswordSecret);
+  }
+
+  const apps: Req<AppsUploadProps> = {
+    enabled: true,
+    archiveUrlSecret: { name: 'clearml-apps-archive', key: 'url' },
+    image: DEFAULT_PYTHON_IMAGE,
+    ...definedOnly(p.apps),
+  };
+  checkSecretRef(problems, 'apps.archiveUrlSecret', apps.archiveUrlSecret);
+  if (apps.enabled && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+
+  const tenantReleases: Req<TenantReleaseDefaultsProps> = {
+    agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' },
+    routerChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' },
+    ...definedOnly(p.tenantReleases),
+  };
+
+  const charts: Array<[string, ChartProps | undefined]> = [
+    ['gpuOperator.chart', gpuOperator.enabled ? gpuOperator.chart : undefined],
+    ['dynamicMigOperator.chart', dynamicMigOperator.enabled ? dynamicMigOperator.chart : undefined],
+    ['server.chart', resolvedServer.chart],
+    ['redis.chart', redis.chart],
+    ['billing.chart', billing.enabled ? billing.chart : undefined],
+    ['tenantReleases.agentChart', tenantReleases.agentChart],
+    ['tenantReleases.routerChart', tenantReleases.routerChart],
+  ];
+  const versions = new Map<string, string>();
+  for (const [path, chart] of charts) {
+    if (!chart) continue;
+    if (!sources[chart.source]) problems.add(`${path}.source`, chart.source, `is not a chart source; known: ${Object.keys(sources).sort().join(', ')}`);
+    checkNonEmptyString(problems, `${path}.chart`, chart.chart);
+    checkNonEmptyString(problems, `${path}.version`, chart.version);
+    const id = `${chart.source}/${chart.chart}`;
+    if (versions.has(id) && versions.get(id) !== chart.version) problems.add(`${path}.version`, chart.version, `differs from the version ${versions.get(id)} of the same chart elsewhere; use one version per chart`);
+    versions.set(id, chart.version);
+  }
+
+  problems.throwIfAny();
+  const hosts = { api: `api.${baseDomain}`, file: `file.${baseDomain}`, app: `app.${baseDomain}` };
+  return {
+    baseDomain,
+    gitops,
+    sourceNamespace,
+    sources,
+    registryPasswordSecret,
+    ingressNamespace,
+    gpuOperator,
+    dynamicMigOperator,
+    server: resolvedServer,
+    redis,
+    billing,
+    apps,
+    tenantReleases,
+    hosts,
+    urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
+    internalApiUrl: `http://clearml-enterprise-apiserver.${resolvedServer.namespace}:8008`,
+    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources }),
+    charts: charts.flatMap(([, c]) => (c ? [c] : [])),
+  };
+}
+
+/** Drops keys whose value is `undefined`, so `{ ...defaults, ...definedOnly(props) }` keeps defaults. */
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function checkSecretRef(problems: Problems, path: string, ref: unknown): void {
+  const r = ref as Partial<SecretKeyReference> | undefined;
+  if (!r || typeof r !== 'object') {
+    problems.add(path, ref, 'must name a Secret: { name: "<secret name>", key: "<key>" }');
+    return;
+  }
+  checkDnsLabel(problems, `${path}.name`, r.name);
+  if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) problems.add(`${path}.key`, r.key, 'must be a Secret key: letters, digits, "-", "_" or "."');
+}
+
+function checkSource(problems: Problems, path: string, source: ChartSourceProps): void {
+  const type = (source as { type?: unknown })?.type;
+  if (type === 'helm') checkHttpUrl(problems, `${path}.url`, source.url);
+  else if (type === 'oci') {
+    if (typeof source.url !== 'string' || !/^oci:\/\/[^/\s]+(\/[^\s]+)?$/.test(source.url)) problems.add(`${path}.url`, source.url, 'must be an OCI registry path such as "oci://registry.example.com/charts"');
+  } else if (type === 'git') {
+    checkHttpUrl(problems, `${path}.url`, source.url, ['https:', 'http:', 'ssh:']);
+    const git = source as GitSourceProps;
+    const refs = [git.tag, git.branch, git.commit].filter((r) => r !== undefined);
+    if (refs.length !== 1) problems.add(path, { tag: git.tag, branch: git.branch, commit: git.commit }, 'must set exactly one of tag, branch or commit');
+  } else problems.add(`${path}.type`, type, 'must be "helm", "oci" or "git"');
+  if (source?.secretName !== undefined) checkDnsLabel(problems, `${path}.secretName`, source.secretName);
+}
+
+function checkServer(problems: Problems, server: ResolvedServer): void {
+  checkFeatures(problems, 'server.organizationFeatures', server.organizationFeatures, { path: 'server.disabledOrganizationFeatures', value: server.disabledOrganizationFeatures });
+  for (const [role, features] of Object.entries(server.uiFeaturesPerRole)) {
+    checkFeatures(problems, `server.uiFeaturesPerRole.${role}`, Object.keys(features ?? {}));
+  }
+  for (const [group, features] of Object.entries(server.defaultGroupFeatures)) {
+    checkFeatures(problems, `server.defaultGroupFeatures.${group}`, features);
+  }
+  checkPositiveInteger(problems, 'server.maxRunningAppsPerCompany', server.maxRunningAppsPerCompany);
+  const keys = new Set<string>();
+  const ids = new Set<string>();
+  server.groups.forEach((group, i) => {
+    const path = `server.groups[${i}]`;
+    if (typeof group.key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(group.key)) {
+      problems.add(`${path}.key`, group.key, 'must start with a letter and hold only letters, digits and "_" (it becomes part of a variable name)');
+    } else if (keys.has(group.key) || ['users', 'admins', 'queue_admins'].includes(group.key)) {
+      problems.add(`${path}.key`, group.key, 'is used by another group (users, admins and queue_admins are built in)');
+    }
+    keys.add(group.key);
+    if (checkUuid(problems, `${path}.id`, group.id)) {
+      if (ids.has(group.id.toLowerCase())) problems.add(`${path}.id`, group.id, 'is the id of another group');
+      ids.add(group.id.toLowerCase());
+    }
+    checkFeatures(problems, `${path}.features`, group.features ?? []);
+    if ('system' in (group as object)) problems.add(`${path}.system`, (group as { system?: unknown }).system, 'cannot be set: custom groups are always system=false');
+  });
+  if (server.sso) {
+    const sso = server.sso as Partial<SsoProps>;
+    checkNonEmptyString(problems, 'server.sso.clientId', sso.clientId);
+    checkSecretRef(problems, 'server.sso.clientSecret', sso.clientSecret);
+    checkHttpUrl(problems, 'server.sso.baseUrl', sso.baseUrl, ['https:']);
+    checkHttpUrl(problems, 'server.sso.authorizeUrl', sso.authorizeUrl, ['https:']);
+    checkHttpUrl(problems, 'server.sso.accessTokenUrl', sso.accessTokenUrl, ['https:']);
+    checkNonEmptyString(problems, 'server.sso.audience', sso.audience);
+  }
+  checkDnsLabel(problems, 'server.supervisor.credentialsSecret.name', server.supervisor.credentialsSecret.name);
+  for (const name of Object.keys(server.extraApiserverEnv)) {
+    if (!/^CLEARML__[A-Za-z0-9_]+$/.test(name)) problems.add(`server.extraApiserverEnv.${name}`, name, 'must be a variable name "CLEARML__<path>" of letters, digits and "_"');
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Collecting input problems so that every one of them is reported at once.
+ *
+ * A problem names where it is (the file, when there is one, and the field path), the value received
+ * and what is allowed. `ConfigError` carries all problems of a run; `main.ts` prints them and exits
+ * non-zero before anything is written.
+ */
+
+/** One thing wrong with the input. */
+export interface Problem {
+  /** The file the value came from, relative to the project; absent for platform props in `main.ts`. */
+  readonly file?: string;
+  /** Dotted field path, e.g. `queues.gpuFractions[1]` or `server.groups[0].id`. */
+  readonly path: string;
+  /** The value received (`undefined` when the field is missing). */
+  readonly value: unknown;
+  /** What went wrong and what is allowed. */
+  readonly message: string;
+}
+
+/** Renders a value for a message: strings quoted, objects as compact JSON, missing as `(missing)`. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** One line per problem: `<file>: <path>: <value>: <message>`. */
+export function formatProblem(problem: Problem): string {
+  const where = problem.file ? `${problem.file}: ${problem.path}` : problem.path;
+  return `${where}: ${showValue(problem.value)}: ${problem.message}`;
+}
+
+/** Thrown when the input has problems; `message` lists every one of them. */
+export class ConfigError extends Error {
+  public readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the input:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Accumulates problems; `throwIfAny` raises one `ConfigError` with all of them. */
+export class Problems {
+  private readonly list: Problem[] = [];
+
+  /** @param file the file every problem added here belongs to, if any. */
+  constructor(private readonly file?: string) {}
+
+  public add(path: string, value: unknown, message: string): void {
+    this.list.push({ file: this.file, path, value, message });
+  }
+
+  public addAll(problems: readonly Problem[]): void {
+    this.list.push(...problems);
+  }
+
+  /** A collector for another file that reports into this one. */
+  public forFile(file: string): Problems {
+    const child = new Problems(file);
+    const parent = this.list;
+    child.add = (path, value, message) => {
+      parent.push({ file, path, value, message });
+    };
+    return child;
+  }
+
+  public get all(): readonly Problem[] {
+    return this.list;
+  }
+
+  public get count(): number {
+    return this.list.length;
+  }
+
+  public throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError([...this.list]);
+  }
+}

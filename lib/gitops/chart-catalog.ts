@@ -1,0 +1,38 @@
+/**
+ * The platform's chart sources and GitOps flavor, handed to every release.
+ */
+import { ChartSourceProps, NamedChartSource } from './chart-source';
+import { GitOpsFlavor } from './release-definition';
+
+export interface ChartCatalogProps {
+  /** The GitOps controller to write for. */
+  readonly flavor: GitOpsFlavor;
+  /** Namespace of the source objects (Flux: `flux-system`). */
+  readonly sourceNamespace: string;
+  /** Sources by name. */
+  readonly sources: Readonly<Record<string, ChartSourceProps>>;
+}
+
+export class ChartCatalog {
+  public readonly flavor: GitOpsFlavor;
+  public readonly sourceNamespace: string;
+  private readonly byName: ReadonlyMap<string, NamedChartSource>;
+
+  constructor(props: ChartCatalogProps) {
+    this.flavor = props.flavor;
+    this.sourceNamespace = props.sourceNamespace;
+    this.byName = new Map(Object.entries(props.sources).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, { ...s, name }]));
+  }
+
+  /** The source called `name`; throws naming the known ones when there is none. */
+  public source(name: string): NamedChartSource {
+    const source = this.byName.get(name);
+    if (!source) throw new Error(`unknown chart source "${name}"; known: ${[...this.byName.keys()].join(', ')}`);
+    return source;
+  }
+
+  /** All sources, sorted by name. */
+  public get sources(): NamedChartSource[] {
+    return [...this.byName.values()];
+  }
+}
