@@ -1,0 +1,48 @@
+/**
+ * The platform's output folders, in apply order: chart sources, the GPU layer and the server layer
+ * (with the apps upload as its own folder, since it needs a running apiserver).
+ */
+import { App, Chart } from 'cdk8s';
+import { ResolvedPlatform } from '../config/platform';
+import { FluxSources } from '../gitops/flux/flux-sources';
+import { OutputFolder } from '../output/write-tree';
+import { AppsUpload } from './apps-upload';
+import { Billing } from './billing';
+import { ClearmlServer } from './clearml-server';
+import { DynamicMigOperator } from './dynamic-mig-operator';
+import { GpuOperator } from './gpu-operator';
+import { SharedRedis } from './shared-redis';
+
+/** Folder names of the platform layers. */
+export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', server: 'server', apps: 'server-apps' } as const;
+
+/** Builds the platform's folders (each its own App). */
+export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
+  const folders: OutputFolder[] = [];
+
+  const sources = new App({ outdir: 'unused' });
+  new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+  folders.push({ path: PLATFORM_FOLDERS.sources, app: sources });
+
+  if (platform.gpuOperator.enabled || platform.dynamicMigOperator.enabled) {
+    const gpu = new App({ outdir: 'unused' });
+    const operator = platform.gpuOperator.enabled ? new GpuOperator(new Chart(gpu, 'gpu-operator'), 'GpuOperator', { platform }) : undefined;
+    if (platform.dynamicMigOperator.enabled) {
+      new DynamicMigOperator(new Chart(gpu, 'dynamic-mig-operator'), 'DynamicMigOperator', { platform, after: operator?.release.ref });
+    }
+    folders.push({ path: PLATFORM_FOLDERS.gpu, app: gpu });
+  }
+
+  const server = new App({ outdir: 'unused' });
+  const redis = new SharedRedis(new Chart(server, 'shared-redis'), 'SharedRedis', { platform });
+  const clearml = new ClearmlServer(new Chart(server, 'clearml-server'), 'ClearmlServer', { platform, after: [redis.release.ref] });
+  if (platform.billing.enabled) new Billing(new Chart(server, 'billing'), 'Billing', { platform, after: clearml.release.ref });
+  folders.push({ path: PLATFORM_FOLDERS.server, app: server });
+
+  if (platform.apps.enabled) {
+    const apps = new App({ outdir: 'unused' });
+    new AppsUpload(new Chart(apps, 'apps-upload'), 'AppsUpload', { platform });
+    folders.push({ path: PLATFORM_FOLDERS.apps, app: apps });
+  }
+  return folders;
+}

@@ -1,0 +1,49 @@
+/**
+ * The shared Redis ("Shared Redis installation"): bitnami `redis` 17.8.3 in `redis-shared`, its
+ * password from an existing Secret instead of the runbook's literal. Tenant agents and the server
+ * may connect; nobody else.
+ */
+import { Construct } from 'constructs';
+import { ResolvedPlatform } from '../config/platform';
+import { deepMerge } from '../gitops/deep-merge';
+import { HelmChartRelease } from '../gitops/helm-chart-release';
+import { IsolatedNamespace } from '../security/isolated-namespace';
+import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../security/labels';
+import { requireSecret } from '../security/secret-reference';
+
+export interface SharedRedisProps {
+  readonly platform: ResolvedPlatform;
+}
+
+export class SharedRedis extends Construct {
+  public readonly release: HelmChartRelease;
+  /** In-cluster host name of the master, e.g. `redis-master.redis-shared`. */
+  public readonly host: string;
+
+  constructor(scope: Construct, id: string, props: SharedRedisProps) {
+    super(scope, id);
+    const { platform } = props;
+    const redis = platform.redis;
+    this.host = `${redis.releaseName}-master.${redis.namespace}`;
+    new IsolatedNamespace(this, 'Namespace', {
+      name: redis.namespace,
+      labels: { [LAYER_LABEL]: 'server' },
+      allowIngressFrom: [namespaceByName(platform.server.namespace), anyTenantNamespace()],
+    });
+    this.release = new HelmChartRelease(this, 'Resource', {
+      name: redis.releaseName,
+      namespace: redis.namespace,
+      chart: redis.chart,
+      catalog: platform.catalog,
+      values: deepMerge(
+        {
+          auth: { enabled: true, existingSecret: redis.passwordSecret.name, existingSecretPasswordKey: redis.passwordSecret.key },
+          master: { service: { ports: { redis: redis.port } } },
+        },
+        redis.values,
+      ),
+    });
+    // The chart reads the Secret itself (existingSecret), so it is declared here rather than as a release value.
+    requireSecret(this, { namespace: redis.namespace, name: redis.passwordSecret.name, keys: [redis.passwordSecret.key], purpose: 'Shared Redis password' });
+  }
+}

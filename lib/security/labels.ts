@@ -1,0 +1,21 @@
+/** Labels the product puts on what it creates, and the selectors built on them. */
+
+/** On every namespace the product creates. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+export const PART_OF_VALUE = 'clearml-tenancy';
+/** On tenant namespaces: the tenant's name. Network policies admit tenants by this label. */
+export const TENANT_LABEL = 'clearml-tenancy/tenant';
+/** On platform namespaces: the layer (`gpu`, `server`, ...). */
+export const LAYER_LABEL = 'clearml-tenancy/layer';
+/** The label Kubernetes sets on every namespace to its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A namespace selector for exactly one namespace, by its name. */
+export function namespaceByName(name: string) {
+  return { matchLabels: { [NAMESPACE_NAME_LABEL]: name } };
+}
+
+/** A namespace selector for every tenant namespace. */
+export function anyTenantNamespace() {
+  return { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
+}

@@ -1,0 +1,35 @@
+/**
+ * From platform props (and tenant files) to the files of the output folder.
+ *
+ * `renderOutput` checks every input first and throws one `ConfigError` listing all problems before
+ * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
+ * input never touches it.
+ */
+import { resolvePlatform } from './config/platform';
+import { PlatformProps } from './config/platform-props';
+import { OutputFolder, renderFolders, writeTree } from './output/write-tree';
+import { platformFolders } from './platform/platform-layers';
+import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
+
+export interface SynthOptions {
+  /** The platform's settings. */
+  readonly platform: PlatformProps;
+}
+
+/** Every file of the output, relative path to content, sorted by path. */
+export function renderOutput(options: SynthOptions): Map<string, string> {
+  const platform = resolvePlatform(options.platform);
+  const folders: OutputFolder[] = [...platformFolders(platform)];
+  const files = renderFolders(folders);
+  const secrets = collectSecretRequirements(folders.map((f) => f.app));
+  files.set('SECRETS.md', secretInventoryMarkdown(secrets));
+  files.set('secrets-inventory.json', secretInventoryJson(secrets));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Renders the output and writes it as the whole content of `outdir`. */
+export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
+  const files = renderOutput(options);
+  writeTree(files, outdir);
+  return files;
+}

@@ -1,0 +1,42 @@
+/**
+ * The platform of this repository: edit the props below, then `npm run synth`.
+ *
+ * Every prop not set here takes the runbook's value (see lib/config/platform-props.ts for each
+ * default). Secrets are never values here: props name Secrets, and `dist/SECRETS.md` lists the ones an
+ * operator must create.
+ */
+import { PlatformProps } from './lib/config/platform-props';
+import { runSynth } from './lib/cli';
+
+export const platform: PlatformProps = {
+  baseDomain: 'clearml.example.com',
+  sources: {
+    // The billing chart tarball from ClearML, pushed to the platform team's OCI registry
+    // (`helm push clearml-billing-1.1.0.tgz oci://registry.example.com/clearml-charts`).
+    'platform-charts': { type: 'oci', url: 'oci://registry.example.com/clearml-charts', secretName: 'platform-charts-registry' },
+  },
+  server: {
+    supervisor: { email: 'supervisor@example.com' },
+    sso: {
+      clientId: 'clearml-example',
+      clientSecret: { name: 'clearml-sso', key: 'client-secret' },
+      baseUrl: 'https://login.example.com',
+      authorizeUrl: 'https://login.example.com/authorize',
+      accessTokenUrl: 'https://login.example.com/oauth/token',
+      audience: 'https://api.clearml.example.com',
+    },
+    groups: [
+      {
+        key: 'data_scientists',
+        id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
+        name: 'Data Scientists',
+        features: ['applications', 'experiments', 'queues', 'pipelines', 'reports', 'show_dashboard', 'show_projects'],
+      },
+    ],
+  },
+  billing: { chart: { source: 'platform-charts', chart: 'clearml-billing', version: '1.1.0' } },
+};
+
+if (require.main === module) {
+  process.exitCode = runSynth({ platform }, process.argv.slice(2));
+}
