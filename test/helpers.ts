@@ -1,0 +1,38 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ResolvedPlatform, resolvePlatform } from '../lib/config/platform';
+import { PlatformProps } from '../lib/config/platform-props';
+
+/** The smallest valid platform props (billing off, since its chart has no default). */
+export const MINIMAL_PLATFORM: PlatformProps = {
+  baseDomain: 'example.com',
+  server: { supervisor: { email: 'root@example.com' } },
+  billing: { enabled: false },
+};
+
+/** Resolved platform from minimal props plus overrides (shallow per top-level key). */
+export function platformWith(overrides: Partial<PlatformProps> = {}): ResolvedPlatform {
+  return resolvePlatform({ ...MINIMAL_PLATFORM, ...overrides } as PlatformProps);
+}
+
+/** Synthesizes what `build` adds to a fresh chart; returns the manifests. */
+export function synthOf(build: (scope: Construct) => void): any[] {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test');
+  build(chart);
+  return Testing.synth(chart);
+}
+
+/** The one object of the kind (and name, if given); fails the test when there is not exactly one. */
+export function only(objects: any[], kind: string, name?: string): any {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** The env entry called `name` in an env list. */
+export function envEntry(env: Array<{ name: string }>, name: string): any {
+  return env.find((e) => e.name === name);
+}
+
+export { App };
