@@ -140,6 +140,7 @@ describeWithRunbook('the runbook beside dist/', () => {
     expect(policies.find((p) => p.metadata.namespace === 'clearml' && p.metadata.name === 'default-deny-ingress')).toBeDefined();
     const billing = policies.find((p) => p.metadata.namespace === 'clearml-billing');
     expect(billing.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } });
-    expect(JSON.stringify(policies)).not.toContain('0.0.0.0/0');
+    const ingressPeers = policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((r: any) => r.from ?? []));
+    expect(ingressPeers.filter((peer: any) => peer.ipBlock)).toEqual([]);
   });
 });

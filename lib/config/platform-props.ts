@@ -216,6 +216,27 @@ export interface TenantReleaseDefaultsProps {
   readonly routerChart?: ChartProps;
 }
 
+/** How the cluster's network looks, for the NetworkPolicies. */
+export interface NetworkProps {
+  /** Namespace of the cluster DNS. @default 'kube-system' */
+  readonly dnsNamespace?: string;
+  /** Labels of the cluster DNS pods. @default { 'k8s-app': 'kube-dns' } */
+  readonly dnsPodLabels?: Readonly<Record<string, string>>;
+  /**
+   * Address ranges inside the cluster (pods, services, nodes): "internet" egress excludes them.
+   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
+   */
+  readonly clusterCidrs?: readonly string[];
+  /** Where the Kubernetes API answers, for pods that call it. @default ['0.0.0.0/0'] on ports 443 and 6443 */
+  readonly kubernetesApiCidrs?: readonly string[];
+  /** @default [443, 6443] */
+  readonly kubernetesApiPorts?: readonly number[];
+  /** Tenant pods may reach the internet (datasets, packages). Never other tenants or billing. @default true */
+  readonly tenantInternetEgress?: boolean;
+  /** The server may reach the internet (SSO provider, apps archive). @default true */
+  readonly serverInternetEgress?: boolean;
+}
+
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
   /** Base domain: hosts are `api.`, `file.` and `app.` + this. */
@@ -234,6 +255,8 @@ export interface PlatformProps {
   readonly registryPasswordSecret?: SecretKeyReference;
   /** Namespace of the ingress controller, admitted to the server. @default 'ingress-nginx' */
   readonly ingressNamespace?: string;
+  /** The cluster network, for the policies. @default - see NetworkProps */
+  readonly network?: NetworkProps;
   readonly gpuOperator?: GpuOperatorProps;
   readonly dynamicMigOperator?: DynamicMigOperatorProps;
   readonly server: ClearmlServerProps;

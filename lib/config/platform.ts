@@ -16,6 +16,7 @@ import {
   CredentialsSecretProps,
   DynamicMigOperatorProps,
   GpuOperatorProps,
+  NetworkProps,
   PlatformProps,
   ServerBillingProps,
   SharedRedisProps,
@@ -85,6 +86,7 @@ export interface ResolvedPlatform {
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
   readonly registryPasswordSecret: SecretKeyReference;
   readonly ingressNamespace: string;
+  readonly network: Req<NetworkProps>;
   readonly gpuOperator: Req<GpuOperatorProps>;
   readonly dynamicMigOperator: Req<DynamicMigOperatorProps>;
   readonly server: ResolvedServer;
@@ -129,6 +131,22 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
   checkDnsLabel(problems, 'ingressNamespace', ingressNamespace);
+  const network: Req<NetworkProps> = {
+    dnsNamespace: 'kube-system',
+    dnsPodLabels: { 'k8s-app': 'kube-dns' },
+    clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'],
+    kubernetesApiCidrs: ['0.0.0.0/0'],
+    kubernetesApiPorts: [443, 6443],
+    tenantInternetEgress: true,
+    serverInternetEgress: true,
+    ...definedOnly(p.network),
+  };
+  checkDnsLabel(problems, 'network.dnsNamespace', network.dnsNamespace);
+  network.clusterCidrs.forEach((c, i) => checkCidr(problems, `network.clusterCidrs[${i}]`, c));
+  network.kubernetesApiCidrs.forEach((c, i) => checkCidr(problems, `network.kubernetesApiCidrs[${i}]`, c));
+  network.kubernetesApiPorts.forEach((port, i) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.add(`network.kubernetesApiPorts[${i}]`, port, 'must be a port number from 1 to 65535');
+  });
   const sources = { ...DEFAULT_SOURCES, ...(p.sources ?? {}) };
   for (const [name, source] of Object.entries(sources)) checkSource(problems, `sources.${name}`, source);
   const registryPasswordSecret = p.registryPasswordSecret ?? { name: 'clearml-registry', key: 'password' };
@@ -278,6 +296,7 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     sources,
     registryPasswordSecret,
     ingressNamespace,
+    network,
     gpuOperator,
     dynamicMigOperator,
     server: resolvedServer,
@@ -307,6 +326,12 @@ function checkSecretRef(problems: Problems, path: string, ref: unknown): void {
   }
   checkDnsLabel(problems, `${path}.name`, r.name);
   if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) problems.add(`${path}.key`, r.key, 'must be a Secret key: letters, digits, "-", "_" or "."');
+}
+
+function checkCidr(problems: Problems, path: string, value: unknown): void {
+  const m = typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
+  if (m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32) return;
+  problems.add(path, value, 'must be an IPv4 CIDR such as "10.0.0.0/8"');
 }
 
 function checkSource(problems: Problems, path: string, source: ChartSourceProps): void {

@@ -30,6 +30,7 @@ export class Billing extends Construct {
     if (!billing.chart) throw new Error('billing.chart is required while billing is enabled');
     new IsolatedNamespace(this, 'Namespace', {
       name: billing.namespace,
+      platform,
       labels: { [LAYER_LABEL]: 'server' },
       // Kafka and Redis of the billing chart may need root; warn/audit stay restricted.
       podSecurity: 'baseline',

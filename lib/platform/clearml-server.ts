@@ -34,7 +34,22 @@ export class ClearmlServer extends Construct {
     const server = platform.server;
     const ns = server.namespace;
     // The chart's bundled MongoDB, Elasticsearch and Redis need root and sysctl init containers.
-    new IsolatedNamespace(this, 'Namespace', { name: ns, podSecurity: 'privileged', labels: { [LAYER_LABEL]: 'server' } });
+    new IsolatedNamespace(this, 'Namespace', {
+      name: ns,
+      platform,
+      podSecurity: 'privileged',
+      labels: { [LAYER_LABEL]: 'server' },
+      egress: {
+        toNamespaces: [
+          { namespace: platform.redis.namespace, ports: [platform.redis.port] },
+          ...(platform.billing.enabled ? [{ namespace: platform.billing.namespace, ports: [9092, 6379] }] : []),
+        ],
+        // The bootstrap Jobs write the tenants' Secrets.
+        kubernetesApi: true,
+        // SSO token exchange and the apps archive download.
+        internet: platform.network.serverInternetEgress,
+      },
+    });
     new k8s.KubeNetworkPolicy(this, 'AllowClearmlIngress', {
       metadata: { name: 'allow-clearml-ingress', namespace: ns },
       spec: {

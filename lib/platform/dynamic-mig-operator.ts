@@ -23,7 +23,13 @@ export class DynamicMigOperator extends Construct {
     super(scope, id);
     const settings = props.platform.dynamicMigOperator;
     // The operator partitions GPUs through the NVIDIA driver: privileged by design.
-    new IsolatedNamespace(this, 'Namespace', { name: settings.namespace, podSecurity: 'privileged', labels: { [LAYER_LABEL]: 'gpu' } });
+    new IsolatedNamespace(this, 'Namespace', {
+      name: settings.namespace,
+      platform: props.platform,
+      podSecurity: 'privileged',
+      labels: { [LAYER_LABEL]: 'gpu' },
+      egress: { kubernetesApi: true },
+    });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: settings.releaseName,
       namespace: settings.namespace,

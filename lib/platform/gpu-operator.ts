@@ -20,7 +20,14 @@ export class GpuOperator extends Construct {
     super(scope, id);
     const settings = props.platform.gpuOperator;
     // The operator's driver, toolkit and device-plugin DaemonSets run privileged by design.
-    new IsolatedNamespace(this, 'Namespace', { name: settings.namespace, podSecurity: 'privileged', labels: { [LAYER_LABEL]: 'gpu' } });
+    new IsolatedNamespace(this, 'Namespace', {
+      name: settings.namespace,
+      platform: props.platform,
+      podSecurity: 'privileged',
+      labels: { [LAYER_LABEL]: 'gpu' },
+      // The operator watches the API and its driver containers fetch packages.
+      egress: { kubernetesApi: true, internet: true },
+    });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: settings.releaseName,
       namespace: settings.namespace,

@@ -27,6 +27,7 @@ export class SharedRedis extends Construct {
     this.host = `${redis.releaseName}-master.${redis.namespace}`;
     new IsolatedNamespace(this, 'Namespace', {
       name: redis.namespace,
+      platform,
       labels: { [LAYER_LABEL]: 'server' },
       allowIngressFrom: [namespaceByName(platform.server.namespace), anyTenantNamespace()],
     });

@@ -28,7 +28,7 @@ describe('Billing', () => {
 
   test('the namespace admits only itself and clearml', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
-    const policy = only(synthOf((s) => new Billing(s, 'billing', { platform })), 'NetworkPolicy');
+    const policy = only(synthOf((s) => new Billing(s, 'billing', { platform })), 'NetworkPolicy', 'default-deny-ingress');
     expect(policy).toHaveProperty('metadata.namespace', 'clearml-billing');
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }]);
   });

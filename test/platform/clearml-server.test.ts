@@ -97,6 +97,25 @@ describe('ClearmlServer', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
       { namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } },
     ]);
-    expect(JSON.stringify(objects)).not.toMatch(/ipBlock|0\.0\.0\.0/);
+    expect(JSON.stringify(allow)).not.toMatch(/ipBlock/);
+  });
+});
+
+describe('ClearmlServer egress', () => {
+  test('the server reaches Redis, billing, the Kubernetes API, the DNS and (by default) the internet outside the cluster', () => {
+    const platform = platformWith({
+      sources: { charts: { type: 'oci', url: 'oci://registry.example.com/charts' } },
+      billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } },
+    });
+    const egress = only(synthOf((s) => new ClearmlServer(s, 'server', { platform })), 'NetworkPolicy', 'default-deny-egress').spec.egress;
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis-shared' } } }], ports: [{ protocol: 'TCP', port: 6379 }] });
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml-billing' } } }], ports: [{ protocol: 'TCP', port: 9092 }, { protocol: 'TCP', port: 6379 }] });
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] } }] });
+  });
+
+  test('no internet when turned off', () => {
+    const objects = synthOf((s) => new ClearmlServer(s, 'server', { platform: platformWith({ network: { serverInternetEgress: false } }) }));
+    const egress = only(objects, 'NetworkPolicy', 'default-deny-egress').spec.egress;
+    expect(egress.filter((r: any) => r.to.some((t: any) => t.ipBlock?.except))).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('SharedRedis', () => {
   });
 
   test('admits the server namespace and tenant namespaces only', () => {
-    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() })), 'NetworkPolicy');
+    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() })), 'NetworkPolicy', 'default-deny-ingress');
     expect(policy.spec.ingress[0].from).toEqual([
       { podSelector: {} },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } },
