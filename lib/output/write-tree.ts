@@ -65,12 +65,15 @@ export function chartManifests(chart: Chart): Record<string, any>[] {
     });
 }
 
+/** The objects of each file of the output, before serialization: relative path to objects. */
+export type ObjectTree = Map<string, Record<string, any>[]>;
+
 /**
- * Renders folders to a map of relative file path to content. Charts without objects produce no file.
- * The map is sorted by path.
+ * Synthesizes folders to objects per file (validating each App once). Charts without objects produce
+ * no file; each folder with files gets a `kustomization.yaml` listing them.
  */
-export function renderFolders(folders: readonly OutputFolder[]): Map<string, string> {
-  const files = new Map<string, string>();
+export function synthFolders(folders: readonly OutputFolder[]): ObjectTree {
+  const tree: ObjectTree = new Map();
   const seen = new Set<string>();
   for (const folder of folders) {
     if (seen.has(folder.path)) throw new Error(`two output folders have the path "${folder.path}"`);
@@ -82,18 +85,31 @@ export function renderFolders(folders: readonly OutputFolder[]): Map<string, str
       if (manifests.length === 0) continue;
       const name = `${chart.node.id}.yaml`;
       names.push(name);
-      files.set(`${folder.path}/${name}`, toYaml(manifests));
+      tree.set(`${folder.path}/${name}`, manifests);
     }
-    if (names.length > 0) {
-      files.set(`${folder.path}/kustomization.yaml`, kustomization(names));
-    }
+    if (names.length > 0) tree.set(`${folder.path}/kustomization.yaml`, [kustomizationObject(names)]);
   }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return tree;
+}
+
+/** Serializes an object tree: relative path to YAML text, sorted by path. */
+export function serializeTree(tree: ObjectTree): Map<string, string> {
+  return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, objects]) => [path, toYaml(objects)]));
+}
+
+/** Renders folders to a map of relative file path to content, sorted by path. */
+export function renderFolders(folders: readonly OutputFolder[]): Map<string, string> {
+  return serializeTree(synthFolders(folders));
+}
+
+/** A kustomize `Kustomization` object listing the given files. */
+export function kustomizationObject(resources: readonly string[]): Record<string, any> {
+  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
 }
 
 /** A kustomize `Kustomization` listing the given files. */
 export function kustomization(resources: readonly string[]): string {
-  return toYaml([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() }]);
+  return toYaml([kustomizationObject(resources)]);
 }
 
 /**
