@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { ConfigError } from '../../lib/config/problems';
 import { DEFAULT_MIG_SETUP_IMAGE, ResolvedPlatform, resolvePlatform } from '../../lib/config/platform';
@@ -41,10 +39,6 @@ const TWO_NODES: MigSetupProps = {
     { name: 'gpu-node-2.example.internal' },
   ],
 };
-
-beforeAll(() => {
-  execFileSync('node', [join(__dirname, '..', '..', 'scripts', 'build.mjs')]);
-});
 
 describe('MigNodeSetup', () => {
   test('snapshot', () => {
