@@ -34,6 +34,12 @@ export const platform: PlatformProps = {
       },
     ],
   },
+  migSetup: {
+    nodes: [
+      { name: 'gpu-node-a100-1', gpus: 'all', gpuModel: 'A100-40GB' },
+      { name: 'gpu-node-h100-1', gpus: [0, 1, 2, 3], gpuModel: 'H100-80GB' },
+    ],
+  },
   billing: { chart: { source: 'platform-charts', chart: 'clearml-billing', version: '1.1.0' } },
 };
 

@@ -1,6 +1,6 @@
 /**
- * The platform's output folders, in apply order: chart sources, the GPU layer and the server layer
- * (with the apps upload as its own folder, since it needs a running apiserver).
+ * The platform's output folders, in apply order: chart sources, the GPU layer, the MIG node setup, and
+ * the server layer (with the apps upload as its own folder, since it needs a running apiserver).
  */
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../config/platform';
@@ -11,10 +11,11 @@ import { Billing } from './billing';
 import { ClearmlServer } from './clearml-server';
 import { DynamicMigOperator } from './dynamic-mig-operator';
 import { GpuOperator } from './gpu-operator';
+import { MigNodeSetup } from './mig-node-setup';
 import { SharedRedis } from './shared-redis';
 
 /** Folder names of the platform layers. */
-export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', server: 'server', apps: 'server-apps' } as const;
+export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', migSetup: 'mig-setup', server: 'server', apps: 'server-apps' } as const;
 
 /** Builds the platform's folders (each its own App). */
 export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
@@ -31,6 +32,13 @@ export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
       new DynamicMigOperator(new Chart(gpu, 'dynamic-mig-operator'), 'DynamicMigOperator', { platform, after: operator?.release.ref });
     }
     folders.push({ path: PLATFORM_FOLDERS.gpu, app: gpu });
+  }
+
+  if (platform.migSetup.enabled) {
+    // Its own folder: a node waiting for a reboot fails its Job, which must not hold back the server.
+    const mig = new App({ outdir: 'unused' });
+    new MigNodeSetup(new Chart(mig, 'mig-node-setup'), 'MigNodeSetup', platform.migSetup);
+    folders.push({ path: PLATFORM_FOLDERS.migSetup, app: mig });
   }
 
   const server = new App({ outdir: 'unused' });
