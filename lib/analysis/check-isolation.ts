@@ -19,6 +19,9 @@ export interface Output {
   err(text: string): void;
 }
 
+/** At most this many problem lines are printed; the count says how many there are. */
+const MAX_LINES = 200;
+
 const STDIO: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 const USAGE = 'usage: check-isolation [DIR] [--markdown FILE] [--paths]\n  DIR             folder of YAML files to check (default: dist)\n  --markdown FILE also write the matrix to FILE\n  --paths         also list every allowed path between pods\n';
@@ -82,7 +85,9 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     ...findViolations(model, reachability).map((v) => `violation: ${v.message}`),
   ];
   if (failures.length > 0) {
-    io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${failures.map((f) => `${f}\n`).join('')}`);
+    const shown = failures.slice(0, MAX_LINES).map((f) => `${f}\n`).join('');
+    const more = failures.length > MAX_LINES ? `... and ${failures.length - MAX_LINES} more\n` : '';
+    io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${shown}${more}`);
     return 1;
   }
   io.out('\ncheck-isolation: no path between tenant namespaces and none from a tenant namespace to clearml-billing.\n');

@@ -64,8 +64,19 @@ export interface Reachability {
   readonly internetIngress: ReadonlyMap<string, PortSet>;
   /** Per endpoint id: whether it is isolated for ingress and for egress. */
   readonly isolation: readonly { readonly ingress: boolean; readonly egress: boolean }[];
-  /** Policies or rules that could not be understood, one line each (they match nothing). */
+  /** Policies or rules that could not be understood, one line each (they match nothing), and a note when paths were cut off. */
   readonly problems: readonly string[];
+  /** Whether evaluation stopped at {@link EvaluateOptions.maxPaths}: paths, matrix and internet maps are then incomplete. */
+  readonly truncated: boolean;
+}
+
+export interface EvaluateOptions {
+  /**
+   * Stop after this many endpoint paths. A folder where thousands of namespaces reach each other has
+   * millions of paths; it is not isolated, and listing them all would only exhaust memory.
+   * @default 250_000
+   */
+  readonly maxPaths?: number;
 }
 
 interface RulePort {
@@ -339,7 +350,9 @@ export class NetworkPolicyEvaluator {
   }
 
   /** Every allowed path, the namespace matrix and the internet exposure (see the module comment for the cost). */
-  public evaluate(): Reachability {
+  public evaluate(options: EvaluateOptions = {}): Reachability {
+    const maxPaths = options.maxPaths ?? 250_000;
+    let truncated = false;
     const endpoints = this.model.endpoints;
     const n = endpoints.length;
     const resolver = new PeerResolver(this.model);
@@ -384,6 +397,10 @@ export class NetworkPolicyEvaluator {
     const toInternet: PortSet[] = new Array(n).fill(PortSet.NONE);
     const seen = new Int32Array(n).fill(-1);
     for (const a of endpoints) {
+      if (paths.length >= maxPaths) {
+        truncated = true;
+        break;
+      }
       const { isolated, rules } = applicableRules(this.policies.get(a.namespace), a, 'egress');
       isolation[a.id].egress = isolated;
       const explicit = new Map<number, PortSet>();
@@ -434,11 +451,13 @@ export class NetworkPolicyEvaluator {
       internetEgress.set(e.namespace, (internetEgress.get(e.namespace) ?? PortSet.NONE).union(toInternet[e.id]));
       internetIngress.set(e.namespace, (internetIngress.get(e.namespace) ?? PortSet.NONE).union(ingressFromInternet[e.id]));
     }
-    return { paths, matrix, internetEgress, internetIngress, isolation, problems: [...this.compileProblems] };
+    const problems = [...this.compileProblems];
+    if (truncated) problems.push(`more than ${maxPaths} allowed paths between pods: evaluation stopped early, the matrix is incomplete (pods that reach each other this widely are not isolated)`);
+    return { paths, matrix, internetEgress, internetIngress, isolation, problems, truncated };
   }
 }
 
 /** Shortcut: compile and evaluate a model. */
-export function evaluateNetworkPolicies(model: ClusterModel): Reachability {
-  return new NetworkPolicyEvaluator(model).evaluate();
+export function evaluateNetworkPolicies(model: ClusterModel, options: EvaluateOptions = {}): Reachability {
+  return new NetworkPolicyEvaluator(model).evaluate(options);
 }

@@ -292,3 +292,13 @@ describe('NetworkPolicyEvaluator.evaluate', () => {
     expect(result.internetIngress.get('kube-system')?.isAll).toBe(true);
   });
 });
+
+describe('NetworkPolicyEvaluator.evaluate limits', () => {
+  test('stops at maxPaths and says so', () => {
+    const m = model([namespace('a'), namespace('b'), deployment('a', 'x', { app: 'x' }), deployment('a', 'y', { app: 'y' }), deployment('b', 'x', { app: 'x' })]);
+    const result = new NetworkPolicyEvaluator(m).evaluate({ maxPaths: 2 });
+    expect(result.truncated).toBe(true);
+    expect(result.problems).toEqual([expect.stringMatching(/^more than 2 allowed paths between pods: evaluation stopped early/)]);
+    expect(new NetworkPolicyEvaluator(m).evaluate().truncated).toBe(false);
+  });
+});
