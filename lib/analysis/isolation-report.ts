@@ -1,0 +1,151 @@
+/**
+ * What the isolation check reports: violations of the tenancy contract and the namespace matrix.
+ *
+ * The contract: a tenant namespace is a `Namespace` labelled `clearml-tenancy/tenant: <name>`
+ * ({@link TENANT_LABEL}). No pod of a tenant namespace may reach a pod of another tenant namespace or of
+ * `clearml-billing`, on any port.
+ */
+import { BILLING_NAMESPACE, ClusterModel, Endpoint } from './cluster-model';
+import { Path, Reachability } from './network-policy-evaluator';
+import { PortSet } from './port-set';
+
+export interface Violation {
+  readonly from: string;
+  readonly to: string;
+  readonly ports: PortSet;
+  /** One endpoint pair that has the path, for the message. */
+  readonly example: Path;
+  /** One line: what is allowed, between what, and an example of pods. */
+  readonly message: string;
+}
+
+function isTenant(model: ClusterModel, namespace: string): boolean {
+  return model.namespaces.get(namespace)?.tenant !== undefined;
+}
+
+function describeEndpoint(e: Endpoint): string {
+  const who = e.labels === undefined ? 'any pod of' : 'pods of';
+  return `${who} ${e.origins[0]}${e.origins.length > 1 ? ` (+${e.origins.length - 1} more)` : ''}`;
+}
+
+/** Every namespace pair that breaks the contract, with the ports allowed and an example. */
+export function findViolations(model: ClusterModel, reachability: Reachability): Violation[] {
+  const byPair = new Map<string, { from: string; to: string; ports: PortSet; example: Path }>();
+  for (const p of reachability.paths) {
+    const from = p.from.namespace;
+    const to = p.to.namespace;
+    if (!isTenant(model, from)) continue;
+    if (!((to !== from && isTenant(model, to)) || to === BILLING_NAMESPACE)) continue;
+    const key = `${from}\u0000${to}`;
+    const found = byPair.get(key);
+    if (found) found.ports = found.ports.union(p.ports);
+    else byPair.set(key, { from, to, ports: p.ports, example: p });
+  }
+  return [...byPair.values()]
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0))
+    .map((v) => {
+      const what = v.to === BILLING_NAMESPACE ? 'tenant namespace reaches the billing namespace' : 'tenant namespace reaches another tenant namespace';
+      const message = `${v.from} -> ${v.to}: ${what} on ${v.ports.describe()}, e.g. from ${describeEndpoint(v.example.from)} to ${describeEndpoint(v.example.to)}`;
+      return { ...v, message };
+    });
+}
+
+export interface MatrixOptions {
+  /**
+   * Above this many tenant namespaces, tenants are shown as classes of tenants that look alike.
+   * @default 20
+   */
+  readonly collapseAbove?: number;
+}
+
+function cell(ports: PortSet | undefined): string {
+  return ports && !ports.isEmpty ? ports.describe() : '-';
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The namespace reachability matrix as markdown: rows are sources, columns destinations, a cell lists
+ * the ports on which some pod of the row may connect to some pod of the column (`-`: none). The last
+ * column is the internet (see ip-block.ts). Namespaces without pods are listed below the table.
+ */
+export function renderMatrix(model: ClusterModel, reachability: Reachability, options: MatrixOptions = {}): string {
+  const collapseAbove = options.collapseAbove ?? 20;
+  const withPods = new Set(model.endpoints.map((e) => e.namespace));
+  const names = [...model.namespaces.keys()];
+  const tenants = names.filter((n) => isTenant(model, n));
+  const others = names.filter((n) => !isTenant(model, n) && withPods.has(n));
+  const m = reachability.matrix;
+  const get = (from: string, to: string) => m.get(from)?.get(to);
+  const lines: string[] = [];
+
+  if (tenants.length <= collapseAbove) {
+    const shown = names.filter((n) => withPods.has(n));
+    const label = (n: string) => (isTenant(model, n) ? `${n} (tenant)` : n);
+    lines.push(table(['from \\ to', ...shown.map(label), 'internet'], shown.map((f) => [label(f), ...shown.map((t) => cell(get(f, t))), cell(reachability.internetEgress.get(f))])));
+  } else {
+    // Tenants look alike when their row and column against the other namespaces are the same.
+    const crossOut = new Map<string, Map<string, PortSet>>(); // tenant -> other tenant -> ports
+    for (const t of tenants) {
+      for (const [to, ports] of m.get(t) ?? []) {
+        if (to !== t && isTenant(model, to)) {
+          const row = crossOut.get(t) ?? new Map<string, PortSet>();
+          row.set(to, ports);
+          crossOut.set(t, row);
+        }
+      }
+    }
+    const groups = new Map<string, string[]>();
+    for (const t of tenants) {
+      const signature = [
+        ...others.map((o) => cell(get(t, o))),
+        cell(get(t, t)),
+        cell(reachability.internetEgress.get(t)),
+        ...others.map((o) => cell(get(o, t))),
+        withPods.has(t) ? 'pods' : 'no pods',
+      ].join('\u0000');
+      groups.set(signature, [...(groups.get(signature) ?? []), t]);
+    }
+    const groupList = [...groups.values()];
+    const groupOf = new Map<string, number>();
+    groupList.forEach((g, i) => g.forEach((t) => groupOf.set(t, i)));
+    const groupLabel = (i: number) =>
+      groupList.length === 1 ? `tenant (each of ${groupList[i].length})` : `tenant class ${i + 1} (each of ${groupList[i].length})`;
+    const header = ['from \\ to', ...others, ...groupList.map((_, i) => groupLabel(i)), 'internet'];
+    const rows: string[][] = others.map((o) => [o, ...others.map((t) => cell(get(o, t))), ...groupList.map((g) => cell(get(o, g[0]))), cell(reachability.internetEgress.get(o))]);
+    groupList.forEach((g, i) => {
+      const first = g[0];
+      const row = [groupLabel(i), ...others.map((o) => cell(get(first, o)))];
+      groupList.forEach((h, j) => {
+        let cross = PortSet.NONE;
+        for (const t of g) for (const [to, ports] of crossOut.get(t) ?? []) if (groupOf.get(to) === j) cross = cross.union(ports);
+        if (i === j) row.push(`itself: ${cell(get(first, first))}; other tenants: ${cell(cross)}`);
+        else row.push(cell(cross));
+        void h;
+      });
+      row.push(cell(reachability.internetEgress.get(first)));
+      rows.push(row);
+    });
+    lines.push(table(header, rows));
+    if (groupList.length > 1) {
+      lines.push('', 'Tenant classes:');
+      groupList.forEach((g, i) => lines.push(`- class ${i + 1}: ${g.slice(0, 10).join(', ')}${g.length > 10 ? `, ... (${g.length} in all)` : ''}`));
+    }
+  }
+
+  const crossTenant = reachability.paths.some((p) => p.from.namespace !== p.to.namespace && isTenant(model, p.from.namespace) && isTenant(model, p.to.namespace));
+  lines.push('');
+  if (tenants.length > 0) {
+    lines.push(
+      crossTenant
+        ? `Some tenant namespace reaches another tenant namespace: isolation between tenants does NOT hold (${tenants.length} tenant namespaces).`
+        : `Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (${tenants.length} tenant namespaces).`,
+    );
+  }
+  const noPods = names.filter((n) => !withPods.has(n));
+  if (noPods.length > 0) lines.push(`Namespaces without modelled pods (not in the table): ${noPods.slice(0, 20).join(', ')}${noPods.length > 20 ? `, ... (${noPods.length} in all)` : ''}.`);
+  return `${lines.join('\n')}\n`;
+}

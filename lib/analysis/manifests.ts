@@ -1,0 +1,99 @@
+/**
+ * Reading the Kubernetes objects of an output folder (`dist/` by default) for the analysis tools.
+ *
+ * Every `.yaml`/`.yml` file below the folder is read, recursively, as a multi-document YAML stream;
+ * `kustomization.yaml` files (Kustomize's own configuration, not cluster objects) and other files are
+ * skipped. A document counts as an object when it has `apiVersion`, `kind` and `metadata`; empty
+ * documents are ignored, anything else is reported as a problem so that a typo cannot hide an object
+ * from the checks.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import YAML from 'yaml';
+
+/** One Kubernetes object and where it came from. */
+export interface Manifest {
+  /** File path relative to the folder that was read, `/`-separated. */
+  readonly file: string;
+  /** Position of the document in its file, from 0. */
+  readonly index: number;
+  /** The object as parsed. */
+  readonly object: KubeObject;
+}
+
+/** The fields every object has; the rest is read defensively by each check. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: any;
+}
+
+/** The objects read and what could not be read. */
+export interface LoadedManifests {
+  readonly manifests: Manifest[];
+  /** One line per unreadable file or document: `<file>[#<index>]: <what is wrong>`. */
+  readonly problems: string[];
+}
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+function* yamlFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* yamlFiles(path);
+    else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && !KUSTOMIZATION_FILES.has(entry.name)) yield path;
+  }
+}
+
+/** Whether a parsed document looks like a Kubernetes object. */
+export function isKubeObject(doc: unknown): doc is KubeObject {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const o = doc as Record<string, unknown>;
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.metadata !== null && typeof o.metadata === 'object';
+}
+
+/** Parses one multi-document YAML text; `file` only labels the results. */
+export function parseManifests(file: string, text: string): LoadedManifests {
+  const manifests: Manifest[] = [];
+  const problems: string[] = [];
+  YAML.parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      problems.push(`${file}#${index}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    if (!isKubeObject(value)) {
+      problems.push(`${file}#${index}: not a Kubernetes object: apiVersion, kind and metadata are required`);
+      return;
+    }
+    manifests.push({ file, index, object: value });
+  });
+  return { manifests, problems };
+}
+
+/** Reads every object below `dir` (see the module comment for what is read). */
+export function loadManifests(dir: string): LoadedManifests {
+  const manifests: Manifest[] = [];
+  const problems: string[] = [];
+  for (const path of yamlFiles(dir)) {
+    const file = relative(dir, path).split(sep).join('/');
+    const loaded = parseManifests(file, readFileSync(path, 'utf8'));
+    manifests.push(...loaded.manifests);
+    problems.push(...loaded.problems);
+  }
+  return { manifests, problems };
+}
+
+/** `Kind namespace/name` (or `Kind name` for objects without namespace), for messages. */
+export function describeObject(object: KubeObject): string {
+  const ns = object.metadata.namespace;
+  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata.name ?? '(no name)'}`;
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../lib/analysis/check-isolation';
+import { renderMatrix } from '../../lib/analysis/isolation-report';
+import { NetworkPolicyEvaluator } from '../../lib/analysis/network-policy-evaluator';
+import { deployment, helmRelease, model, namespace, Obj, policy, tenantNamespace, writeFolder } from './fixtures';
+
+function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+function tenant(name: string): Obj[] {
+  return [
+    tenantNamespace(name),
+    helmRelease(name, 'clearml-agent'),
+    { ...deployment(name, 'bootstrap', { app: 'bootstrap' }), kind: 'Job' },
+    policy(name, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] }),
+  ];
+}
+
+/** A server layer and two tenants, isolated the way the runbook intends (with the billing policy tightened). */
+function isolated(): Record<string, Obj[]> {
+  return {
+    'server/clearml.yaml': [
+      namespace('clearml'),
+      helmRelease('clearml', 'clearml-enterprise'),
+      policy('clearml', 'default-deny-ingress', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+      policy('clearml', 'allow-tenants', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } }], ports: [{ port: 8008 }] }] }),
+    ],
+    'server/billing.yaml': [
+      namespace('clearml-billing'),
+      helmRelease('clearml-billing', 'clearml-billing'),
+      policy('clearml-billing', 'allow-clearml-only', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }] }),
+    ],
+    'tenants/acme/tenant.yaml': tenant('acme'),
+    'tenants/globex/tenant.yaml': tenant('globex'),
+  };
+}
+
+function withFile(files: Record<string, Obj[]>, path: string, objects: Obj[]) {
+  return { ...files, [path]: objects };
+}
+
+describe('check-isolation', () => {
+  test('passes on an isolated folder and prints the matrix', () => {
+    // GIVEN the isolated fixture plus files that are not cluster objects
+    const dir = writeFolder(isolated());
+    writeFileSync(join(dir, 'tenants/acme/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [tenant.yaml]\n');
+    writeFileSync(join(dir, 'README.md'), '# not yaml: [');
+    // WHEN the check runs
+    const { code, out, err } = run([dir]);
+    // THEN it passes, with tenants reaching the apiserver port and only themselves
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('| from \\ to | acme (tenant) | clearml | clearml-billing | globex (tenant) | internet |');
+    expect(out).toContain('| acme (tenant) | all | TCP 8008 | - | - | all |');
+    expect(out).toContain('| clearml | - | all | all | - | all |');
+    expect(out).toContain('Each tenant namespace reaches only itself');
+  });
+
+  test('fails when a tenant loses its default deny', () => {
+    const files = isolated();
+    const dir = writeFolder(withFile(files, 'tenants/acme/tenant.yaml', tenant('acme').filter((o) => o.kind !== 'NetworkPolicy')));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: globex -> acme: tenant namespace reaches another tenant namespace on all, e.g. from any pod of HelmRelease globex\/clearml-agent \(tenants\/globex\/tenant.yaml\) to /m);
+    expect(err).not.toMatch(/acme -> globex/);
+  });
+
+  test('fails when an allow-all is added to billing', () => {
+    const files = isolated();
+    const dir = writeFolder(withFile(files, 'server/extra.yaml', [policy('clearml-billing', 'allow-all', { podSelector: {}, ingress: [{}] })]));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> clearml-billing: tenant namespace reaches the billing namespace on all/m);
+    expect(err).toMatch(/^violation: globex -> clearml-billing:/m);
+  });
+
+  test('fails when a tenant admits every namespace', () => {
+    const files = isolated();
+    const dir = writeFolder(withFile(files, 'tenants/acme/open.yaml', [policy('acme', 'open', { podSelector: { matchLabels: { app: 'bootstrap' } }, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 80 }] }] })]));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: globex -> acme: tenant namespace reaches another tenant namespace on TCP 80/m);
+  });
+
+  test('fails when a file cannot be read or a policy cannot be understood', () => {
+    const dir = writeFolder(withFile(isolated(), 'tenants/acme/bad.yaml', [policy('acme', 'bad', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: 'everywhere' } }] }] })]));
+    writeFileSync(join(dir, 'broken.yml'), 'kind: [\n');
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^cannot read: broken.yml#0: invalid YAML/m);
+    expect(err).toMatch(/^cannot evaluate: NetworkPolicy acme\/bad \(tenants\/acme\/bad.yaml\): ingress rule: ipBlock .* is not a valid CIDR/m);
+  });
+
+  test('writes the matrix to --markdown FILE and lists paths with --paths', () => {
+    const dir = writeFolder(isolated());
+    const file = join(mkdtempSync(join(tmpdir(), 'md-')), 'matrix.md');
+    const { code, out } = run([dir, '--markdown', file, '--paths']);
+    expect(code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('| acme (tenant) | all | TCP 8008 | - | - | all |');
+    expect(out).toMatch(/^acme -> clearml: TCP 8008: /m);
+  });
+
+  test('fails when the arguments are wrong', () => {
+    expect(run(['--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option "--bogus"') });
+    expect(run(['a', 'b'])).toMatchObject({ code: 2, err: expect.stringContaining('only one folder can be checked') });
+    expect(run(['--markdown'])).toMatchObject({ code: 2, err: expect.stringContaining('--markdown needs a file name') });
+    expect(run([join(tmpdir(), 'does-not-exist-analysis')])).toMatchObject({ code: 2, err: expect.stringContaining('cannot read folder') });
+  });
+});
+
+describe('renderMatrix', () => {
+  test('collapses tenants into classes above the threshold', () => {
+    // GIVEN three tenants, one of them with an extra allowance from clearml
+    const objects = [...Object.values(isolated()).flat(), ...tenant('initech'), policy('initech', 'from-clearml', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }], ports: [{ port: 9000 }] }] })];
+    const m = model(objects);
+    const text = renderMatrix(m, new NetworkPolicyEvaluator(m).evaluate(), { collapseAbove: 1 });
+    expect(text).toContain('| from \\ to | clearml | clearml-billing | tenant class 1 (each of 2) | tenant class 2 (each of 1) | internet |');
+    expect(text).toContain('| clearml | all | all | - | TCP 9000 | all |');
+    expect(text).toContain('| tenant class 1 (each of 2) | TCP 8008 | - | itself: all; other tenants: - | - | all |');
+    expect(text).toContain('- class 1: acme, globex');
+    expect(text).toContain('Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (3 tenant namespaces).');
+  });
+});

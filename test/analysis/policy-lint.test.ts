@@ -1,0 +1,196 @@
+import { LINT_RULES, LintRule, lintObjects, formatFinding } from '../../lib/analysis/policy-lint';
+import { main } from '../../lib/analysis/lint-policies';
+import { helmRelease, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
+
+/** A digest-shaped test value (not a real image). */
+const IMAGE = `registry.example.test/app:1.0@sha256:${'0'.repeat(64)}`;
+
+const PSA = Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((m) => [[`pod-security.kubernetes.io/${m}`, 'restricted'], [`pod-security.kubernetes.io/${m}-version`, 'v1.30']]));
+
+function hardenedDeployment(ns: string, name: string, account: string): Obj {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          serviceAccountName: account,
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'main',
+              image: IMAGE,
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+              env: [
+                { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+                { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
+                { name: 'API_TOKEN', value: '$(DB_PASSWORD)' },
+                { name: 'LOG_LEVEL', value: 'info' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Objects that pass every rule. */
+function good(): Obj[] {
+  return [
+    namespace('app', PSA),
+    namespace('acme', { ...PSA, 'clearml-tenancy/tenant': 'acme' }),
+    namespace('system', { ...PSA, 'pod-security.kubernetes.io/enforce': 'privileged' }),
+    hardenedDeployment('app', 'web', 'web'),
+    { ...hardenedDeployment('app', 'api', 'api'), kind: 'StatefulSet' },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'app' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api', namespace: 'app' } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'api', namespace: 'app' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: ['api-credentials'] }, { apiGroups: [''], resources: ['secrets'], verbs: ['create'] }, { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list', 'watch'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'api', namespace: 'app' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'api' }, subjects: [{ kind: 'ServiceAccount', name: 'api' }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'viewer' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'viewer' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'viewer' }, subjects: [{ kind: 'Group', name: 'viewers', apiGroup: 'rbac.authorization.k8s.io' }] },
+    policy('app', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('app', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
+    helmRelease('acme', 'clearml-agent'),
+    policy('acme', 'default-deny-ingress', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'placeholder', namespace: 'app' }, type: 'Opaque' },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'app' }, data: { a: 'b' } },
+  ];
+}
+
+function find(objects: Obj[], kind: string, name: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
+}
+
+const web = (o: Obj[]) => find(o, 'Deployment', 'web').spec.template.spec;
+const main_ = (o: Obj[]) => web(o).containers[0];
+const role = (o: Obj[]) => find(o, 'Role', 'api');
+
+/** Per rule: how to break the good objects, and what the message says. */
+const CASES: [LintRule, (o: Obj[]) => void, RegExp][] = [
+  ['pod-not-selected-by-network-policy', (o) => o.push(namespace('other', PSA), hardenedDeployment('other', 'web', 'web')), /Deployment other\/web: \[pod-not-selected-by-network-policy\] no NetworkPolicy of namespace other selects the pod labels \{"app":"web"\}/],
+  ['helm-namespace-without-default-deny', (o) => o.splice(o.indexOf(find(o, 'NetworkPolicy', 'default-deny-ingress')), 1), /Namespace acme: \[helm-namespace-without-default-deny\] namespace acme gets pods from HelmRelease acme\/clearml-agent/],
+  ['network-policy-selects-nothing', (o) => o.push(policy('app', 'ghost', { podSelector: { matchLabels: { app: 'ghost' } } })), /NetworkPolicy app\/ghost: \[network-policy-selects-nothing\] spec.podSelector \{"matchLabels":\{"app":"ghost"\}\} selects none of the 2 pod template/],
+  ['privileged-container', (o) => (main_(o).securityContext.privileged = true), /container "main" is privileged/],
+  ['host-network', (o) => (web(o).hostNetwork = true), /\[host-network\] sets hostNetwork: true/],
+  ['host-pid', (o) => (web(o).hostPID = true), /\[host-pid\] sets hostPID: true/],
+  ['host-ipc', (o) => (web(o).hostIPC = true), /\[host-ipc\] sets hostIPC: true/],
+  ['privilege-escalation-allowed', (o) => delete main_(o).securityContext.allowPrivilegeEscalation, /allowPrivilegeEscalation is "\(missing\)", must be false/],
+  ['capabilities-not-dropped', (o) => (main_(o).securityContext.capabilities.drop = ['NET_RAW']), /capabilities.drop is \["NET_RAW"\], must include ALL/],
+  ['capabilities-added', (o) => (main_(o).securityContext.capabilities.add = ['NET_ADMIN']), /adds capabilities \["NET_ADMIN"\]/],
+  ['seccomp-profile-missing', (o) => (main_(o).securityContext.seccompProfile = { type: 'Unconfined' }), /container\(s\) "main" run without seccompProfile RuntimeDefault or Localhost/],
+  ['run-as-root-allowed', (o) => (web(o).securityContext.runAsNonRoot = false), /container\(s\) "main" may run as root/],
+  ['writable-root-filesystem', (o) => delete main_(o).securityContext.readOnlyRootFilesystem, /readOnlyRootFilesystem is not true/],
+  ['missing-requests', (o) => delete main_(o).resources.requests.memory, /container "main" has no memory request/],
+  ['missing-limits', (o) => delete main_(o).resources.limits, /container "main" has no cpu and memory limit/],
+  ['image-not-pinned', (o) => (main_(o).image = 'nginx:1.27'), /image "nginx:1.27" is not pinned by digest/],
+  ['default-service-account', (o) => delete web(o).serviceAccountName, /uses the "default" service account/],
+  ['secret-in-env', (o) => main_(o).env.push({ name: 'ADMIN_PASSWORD', value: 'sdkWoq23' }), /env ADMIN_PASSWORD has a literal value/],
+  ['secret-with-data', (o) => (find(o, 'Secret', 'placeholder').stringData = { password: 'x' }), /Secret app\/placeholder: \[secret-with-data\] carries values for password/],
+  ['default-namespace', (o) => (find(o, 'ConfigMap', 'settings').metadata.namespace = 'default'), /ConfigMap default\/settings: \[default-namespace\]/],
+  ['missing-namespace', (o) => delete find(o, 'ConfigMap', 'settings').metadata.namespace, /ConfigMap settings: \[missing-namespace\] has no metadata.namespace/],
+  ['rbac-wildcard', (o) => (role(o).rules[2].verbs = ['*']), /rules\[2\] has "\*" in verbs/],
+  ['cluster-admin-binding', (o) => (find(o, 'ClusterRoleBinding', 'viewer').roleRef.name = 'cluster-admin'), /binds the cluster-admin ClusterRole/],
+  ['tenant-cluster-role-binding', (o) => (find(o, 'ClusterRoleBinding', 'viewer').subjects = [{ kind: 'ServiceAccount', name: 'agent', namespace: 'acme' }]), /ServiceAccount acme\/agent of a tenant namespace a cluster-wide role/],
+  ['rbac-list-watch-secrets', (o) => (role(o).rules[0].verbs = ['get', 'list']), /rules\[0\] grants list on secrets/],
+  ['rbac-secrets-without-resource-names', (o) => delete role(o).rules[0].resourceNames, /rules\[0\] grants get, update on secrets without resourceNames/],
+  ['service-account-token-mounted', (o) => delete web(o).automountServiceAccountToken, /mounts a token of service account app\/web, which no Role or ClusterRole binding names/],
+  ['namespace-pod-security-labels', (o) => delete find(o, 'Namespace', 'app').metadata.labels['pod-security.kubernetes.io/audit-version'], /Namespace app: \[namespace-pod-security-labels\] lacks the labels pod-security.kubernetes.io\/audit-version/],
+  ['waiver-without-reason', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'host-pid' }), /lint-waive "host-pid" has no clearml-tenancy\/lint-waive-reason/],
+  ['waiver-unknown-rule', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'no-such-rule', 'clearml-tenancy/lint-waive-reason': 'test' }), /names unknown rule\(s\) no-such-rule/],
+];
+
+function lint(objects: Obj[]) {
+  return lintObjects(manifests(objects, 'out.yaml'));
+}
+
+describe('lintObjects', () => {
+  test('passes good objects', () => {
+    expect(lint(good()).map(formatFinding)).toEqual([]);
+  });
+
+  test('has a case for every rule', () => {
+    expect(CASES.map(([rule]) => rule).sort()).toEqual(Object.keys(LINT_RULES).sort());
+  });
+
+  test.each(CASES)('catches %s', (rule, breakIt, message) => {
+    // GIVEN good objects broken in one way
+    const objects = structuredClone(good());
+    breakIt(objects);
+    // WHEN linted
+    const findings = lint(objects);
+    // THEN the rule fires, with a message naming the file, the object and what is wrong
+    expect(findings.map((f) => f.rule)).toContain(rule);
+    expect(findings.filter((f) => f.rule === rule).map(formatFinding).join('\n')).toMatch(new RegExp(`^out\\.yaml: .*${message.source}`, 'm'));
+  });
+
+  test('allows privileged pods, host namespaces and root in a namespace enforcing the privileged level', () => {
+    const objects = structuredClone(good());
+    const d = hardenedDeployment('system', 'driver', 'driver') as any;
+    Object.assign(d.spec.template.spec, { hostNetwork: true, hostPID: true, hostIPC: true, securityContext: { seccompProfile: { type: 'RuntimeDefault' } } });
+    d.spec.template.spec.containers[0].securityContext.privileged = true;
+    objects.push(d, policy('system', 'deny', { podSelector: {} }));
+    expect(lint(objects).map(formatFinding)).toEqual([]);
+    // and the same pod elsewhere is caught
+    d.metadata.namespace = 'app';
+    expect(lint(objects).map((f) => f.rule).sort()).toEqual(['host-ipc', 'host-network', 'host-pid', 'privileged-container', 'run-as-root-allowed']);
+  });
+
+  test('a waiver with a reason removes only the waived rules of that object', () => {
+    const objects = structuredClone(good());
+    main_(objects).image = 'nginx:1.27';
+    web(objects).hostPID = true;
+    find(objects, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'image-not-pinned', 'clearml-tenancy/lint-waive-reason': 'upstream publishes no digest' };
+    expect(lint(objects).map((f) => f.rule)).toEqual(['host-pid']);
+  });
+
+  test('a waiver on the pod template works too', () => {
+    const objects = structuredClone(good());
+    main_(objects).image = 'nginx:1.27';
+    find(objects, 'Deployment', 'web').spec.template.metadata.annotations = { 'clearml-tenancy/lint-waive': 'image-not-pinned', 'clearml-tenancy/lint-waive-reason': 'test image' };
+    expect(lint(objects)).toEqual([]);
+  });
+
+  test('fails when a waiver has no reason: the waiver does not apply', () => {
+    const objects = structuredClone(good());
+    main_(objects).image = 'nginx:1.27';
+    find(objects, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'image-not-pinned', 'clearml-tenancy/lint-waive-reason': '  ' };
+    expect(lint(objects).map((f) => f.rule).sort()).toEqual(['image-not-pinned', 'waiver-without-reason']);
+  });
+});
+
+describe('lint-policies', () => {
+  function run(argv: string[]) {
+    let out = '';
+    let err = '';
+    const code = main(argv, { out: (t) => void (out += t), err: (t) => void (err += t) });
+    return { code, out, err };
+  }
+
+  test('passes a clean folder', () => {
+    const dir = writeFolder({ 'app/objects.yaml': good() });
+    expect(run([dir])).toMatchObject({ code: 0, out: expect.stringContaining('no findings') });
+  });
+
+  test('fails with one line per finding', () => {
+    const objects = structuredClone(good());
+    main_(objects).image = 'nginx:1.27';
+    const dir = writeFolder({ 'app/objects.yaml': objects });
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toBe('app/objects.yaml: Deployment app/web: [image-not-pinned] container "main": image "nginx:1.27" is not pinned by digest (name:tag@sha256:...)\nlint-policies: 1 finding in ' + dir + '\n');
+  });
+
+  test('lists the rules', () => {
+    const { code, out } = run(['--rules']);
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(Object.keys(LINT_RULES).length);
+  });
+});
