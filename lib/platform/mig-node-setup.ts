@@ -23,8 +23,14 @@ import { contentHash, hashedName, resources } from '../security/restricted-pod';
 import { EXIT_REBOOT_REQUIRED } from './mig/mig-setup';
 import { MIG_SETUP_SCRIPT_FILE, migSetupScript } from './mig/mig-setup-script';
 
-/** The resolved `migSetup` settings of the platform (`resolvePlatform(...).migSetup`). */
-export type MigNodeSetupProps = ResolvedMigSetup;
+/**
+ * The resolved `migSetup` settings of the platform (`resolvePlatform(...).migSetup`), and where the
+ * Kubernetes API answers (`network.kubernetesApiCidrs`/`kubernetesApiPorts`).
+ */
+export type MigNodeSetupProps = ResolvedMigSetup & {
+  readonly kubernetesApiCidrs: readonly string[];
+  readonly kubernetesApiPorts: readonly number[];
+};
 
 /** Name of the container in every MIG setup Job. */
 export const MIG_SETUP_CONTAINER = 'mig-setup';
@@ -75,8 +81,11 @@ export class MigNodeSetup extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
         egress: [
-          // The Kubernetes API: its address is outside any namespace, so by port only.
-          { ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }] },
+          // The Kubernetes API: its address is outside any namespace, so by address range and port.
+          {
+            to: props.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: props.kubernetesApiPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+          },
           {
             to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
             ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
@@ -115,7 +124,12 @@ export class MigNodeSetup extends Construct {
           name,
           namespace: ns,
           labels: { 'app.kubernetes.io/name': APP_NAME, [PART_OF_LABEL]: PART_OF_VALUE },
-          annotations: { 'clearml-tenancy/node': node.name },
+          annotations: {
+            'clearml-tenancy/node': node.name,
+            // A privileged container has every capability and may escalate; seccomp does not confine it.
+            'clearml-tenancy/lint-waive': 'capabilities-not-dropped,privilege-escalation-allowed,seccomp-profile-missing',
+            'clearml-tenancy/lint-waive-reason': 'nvidia-smi -mig needs a privileged container; this is the only one, in the only privileged namespace',
+          },
         },
         spec,
       });

@@ -37,7 +37,7 @@ export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
   if (platform.migSetup.enabled) {
     // Its own folder: a node waiting for a reboot fails its Job, which must not hold back the server.
     const mig = new App({ outdir: 'unused' });
-    new MigNodeSetup(new Chart(mig, 'mig-node-setup'), 'MigNodeSetup', platform.migSetup);
+    new MigNodeSetup(new Chart(mig, 'mig-node-setup'), 'MigNodeSetup', { ...platform.migSetup, kubernetesApiCidrs: platform.network.kubernetesApiCidrs, kubernetesApiPorts: platform.network.kubernetesApiPorts });
     folders.push({ path: PLATFORM_FOLDERS.migSetup, app: mig });
   }
 

@@ -12,7 +12,8 @@ function platform(migSetup?: MigSetupProps): ResolvedPlatform {
 
 function synth(migSetup: MigSetupProps): any[] {
   const chart = new Chart(Testing.app(), 'test');
-  new MigNodeSetup(chart, 'mig', platform(migSetup).migSetup);
+  const p = platform(migSetup);
+  new MigNodeSetup(chart, 'mig', { ...p.migSetup, kubernetesApiCidrs: p.network.kubernetesApiCidrs, kubernetesApiPorts: p.network.kubernetesApiPorts });
   return Testing.synth(chart);
 }
 

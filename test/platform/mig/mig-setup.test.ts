@@ -180,7 +180,7 @@ beforeAll(async () => {
     billing: { enabled: false },
     migSetup: { nodes: [{ name: 'gpu-node-1', gpus: [0, 1] }, { name: 'gpu-node-2', gpuModel: 'H100-80GB' }] },
   });
-  new MigNodeSetup(chart, 'mig', platform.migSetup);
+  new MigNodeSetup(chart, 'mig', { ...platform.migSetup, kubernetesApiCidrs: platform.network.kubernetesApiCidrs, kubernetesApiPorts: platform.network.kubernetesApiPorts });
   const objects = Testing.synth(chart);
   const configMap = objects.find((o) => o.kind === 'ConfigMap');
   scriptPath = join(dir, 'mig-setup.js');
