@@ -8,6 +8,7 @@ import { ChartProps, ChartSourceProps } from '../gitops/chart-source';
 import { GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
 import { ClearmlFeature } from './features';
+import { GpuModel } from './mig-profiles';
 
 /** A Secret holding an access key and a secret key. */
 export interface CredentialsSecretProps {
@@ -214,6 +215,14 @@ export interface TenantReleaseDefaultsProps {
   readonly agentChart?: ChartProps;
   /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' } */
   readonly routerChart?: ChartProps;
+  /** `agentk8sglue.image.tag` of every agent (a tenant file may set its own `agent.imageTag`). @default '1.24-1.8.1rc99-159' */
+  readonly agentImageTag?: string;
+  /** GPU model of tenants whose file has no `queues.gpuModel`; it decides the MIG profile of each GPU-fraction queue. @default 'A100-40GB' */
+  readonly defaultGpuModel?: GpuModel;
+  /** `agentk8sglue.defaultContainerImage` of tenants whose file has no `agent.defaultContainerImage`. @default 'python:3.9' */
+  readonly defaultContainerImage?: string;
+  /** Database of the shared Redis the agents use (`CLEARML_AGENT_REDIS_DB`). @default 0 */
+  readonly agentRedisDb?: number;
 }
 
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
