@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import { checkDnsName, checkEmail, checkFeaturesNotExcluded } from './checks';
+import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
 import { ClearmlFeature } from './features';
 import { DOCUMENT_PATH, validateSchema } from './json-schema';
 import { GpuModel, isGpuModel, migResource, supportedFractions } from './mig-profiles';
@@ -204,7 +204,8 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
 
   const host = tenant.router.hostName;
   const hostPath = obj(data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName';
-  if (typeof host === 'string' && checkDnsName(problems, hostPath, host)) {
+  const derivedFromBadName = obj(data.router).hostName === undefined && !isDnsLabel(data.name); // the name's own problem says it
+  if (typeof host === 'string' && !derivedFromBadName && checkDnsName(problems, hostPath, host)) {
     if (!host.endsWith(`.${platform.baseDomain}`)) {
       problems.add(hostPath, host, `must be inside the platform's base domain: "<something>.${platform.baseDomain}"`);
     }
