@@ -1,5 +1,6 @@
 /**
- * The platform of this repository: edit the props below, then `npm run synth`.
+ * The platform of this repository: edit the props below, then `npm run synth`. Tenants are the files
+ * `tenants/<name>.yaml` (format: `schema/tenant.schema.json`; a new one: `npm run tenant:new`).
  *
  * Every prop not set here takes the runbook's value (see lib/config/platform-props.ts for each
  * default). Secrets are never values here: props name Secrets, and `dist/SECRETS.md` lists the ones an
@@ -44,5 +45,5 @@ export const platform: PlatformProps = {
 };
 
 if (require.main === module) {
-  process.exitCode = runSynth({ platform }, process.argv.slice(2));
+  process.exitCode = runSynth({ platform, tenantsDir: 'tenants' }, process.argv.slice(2));
 }

@@ -5,21 +5,54 @@
  * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
  * input never touches it.
  */
-import { resolvePlatform } from './config/platform';
+import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
+import { ConfigError } from './config/problems';
+import { TenantSpec } from './config/tenant-schema';
+import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { OutputFolder, renderFolders, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
+import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
   /** The platform's settings. */
   readonly platform: PlatformProps;
+  /**
+   * Folder of the tenant files: every `*.yaml` in it (sorted) is one tenant. Problems name the files
+   * as `<tenantsDir>/<file>`.
+   * @default - no tenant files
+   */
+  readonly tenantsDir?: string;
+  /**
+   * Tenants given in code (tests, benchmarks), after those of `tenantsDir`; problems name them
+   * `(code) tenants[<i>]`.
+   * @default []
+   */
+  readonly tenants?: readonly TenantSpec[];
+}
+
+/**
+ * The platform and the tenants, checked: one `ConfigError` lists every problem of the platform props
+ * and of every tenant file (when the platform props are wrong, only the tenants' syntax and schema
+ * problems can be added, since the other checks need the platform).
+ */
+export function resolveInput(options: SynthOptions): { platform: ResolvedPlatform; tenants: ResolvedTenant[] } {
+  const sources: TenantSource[] = [...(options.tenantsDir !== undefined ? readTenantFiles(options.tenantsDir) : []), ...codeTenants(options.tenants ?? [])];
+  let platform: ResolvedPlatform;
+  try {
+    platform = resolvePlatform(options.platform);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
+    throw e;
+  }
+  return { platform, tenants: resolveTenants(sources, platform) };
 }
 
 /** Every file of the output, relative path to content, sorted by path. */
 export function renderOutput(options: SynthOptions): Map<string, string> {
-  const platform = resolvePlatform(options.platform);
-  const folders: OutputFolder[] = [...platformFolders(platform)];
+  const { platform, tenants } = resolveInput(options);
+  const folders: OutputFolder[] = [...platformFolders(platform), ...tenants.flatMap((t) => tenantFolders(t, platform))];
   const files = renderFolders(folders);
   const secrets = collectSecretRequirements(folders.map((f) => f.app));
   files.set('SECRETS.md', secretInventoryMarkdown(secrets));

@@ -6,7 +6,9 @@
 import { CLEARML_FEATURES, isClearmlFeature } from './features';
 import { Problems } from './problems';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The DNS-1123 label pattern (without the 63-character limit), also used in the tenant file schema. */
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -99,10 +101,14 @@ export function checkFeatures(problems: Problems, path: string, value: unknown, 
       if (typeof feature === 'string') seen.add(feature);
     });
   }
-  if (excluded && Array.isArray(value) && Array.isArray(excluded.value)) {
-    const added = new Set(value);
-    excluded.value.forEach((feature, i) => {
-      if (added.has(feature)) problems.add(`${excluded.path}[${i}]`, feature, `is both added (${path}) and excluded; keep it in one list`);
-    });
-  }
+  if (excluded) checkFeaturesNotExcluded(problems, path, value, excluded);
+}
+
+/** Reports each feature of the `excluded` list that the list at `path` also adds (lists of other types are ignored). */
+export function checkFeaturesNotExcluded(problems: Problems, path: string, value: unknown, excluded: { path: string; value: unknown }): void {
+  if (!Array.isArray(value) || !Array.isArray(excluded.value)) return;
+  const added = new Set(value);
+  excluded.value.forEach((feature, i) => {
+    if (added.has(feature)) problems.add(`${excluded.path}[${i}]`, feature, `is both added (${path}) and excluded; keep it in one list`);
+  });
 }

@@ -215,6 +215,14 @@ export interface TenantReleaseDefaultsProps {
   readonly agentChart?: ChartProps;
   /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' } */
   readonly routerChart?: ChartProps;
+  /** `agentk8sglue.image.tag` of every agent (a tenant file may set its own `agent.imageTag`). @default '1.24-1.8.1rc99-159' */
+  readonly agentImageTag?: string;
+  /** GPU model of tenants whose file has no `queues.gpuModel`; it decides the MIG profile of each GPU-fraction queue. @default 'A100-40GB' */
+  readonly defaultGpuModel?: GpuModel;
+  /** `agentk8sglue.defaultContainerImage` of tenants whose file has no `agent.defaultContainerImage`. @default 'python:3.9' */
+  readonly defaultContainerImage?: string;
+  /** Database of the shared Redis the agents use (`CLEARML_AGENT_REDIS_DB`). @default 0 */
+  readonly agentRedisDb?: number;
 }
 
 /** How the cluster's network looks, for the NetworkPolicies. */

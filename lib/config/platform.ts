@@ -10,6 +10,7 @@ import { SecretKeyReference } from '../security/secret-reference';
 import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
 import { ClearmlFeature } from './features';
 import { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
+import { DEFAULT_GPU_MODEL } from './mig-profiles';
 import {
   AppsUploadProps,
   BillingProps,
@@ -284,8 +285,16 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
   const tenantReleases: Req<TenantReleaseDefaultsProps> = {
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' },
     routerChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' },
+    agentImageTag: '1.24-1.8.1rc99-159',
+    defaultGpuModel: DEFAULT_GPU_MODEL,
+    defaultContainerImage: 'python:3.9',
+    agentRedisDb: 0,
     ...definedOnly(p.tenantReleases),
   };
+  if (!isGpuModel(tenantReleases.defaultGpuModel)) problems.add('tenantReleases.defaultGpuModel', tenantReleases.defaultGpuModel, `must be one of: ${GPU_MODELS.join(', ')}`);
+  checkNonEmptyString(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
+  checkNonEmptyString(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
+  if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
   const charts: Array<[string, ChartProps | undefined]> = [
     ['gpuOperator.chart', gpuOperator.enabled ? gpuOperator.chart : undefined],

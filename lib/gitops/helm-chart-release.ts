@@ -50,7 +50,7 @@ export class HelmChartRelease extends Construct {
     };
     this.ref = { name: props.name, namespace: props.namespace };
     for (const v of secretValues) {
-      requireSecret(this, { namespace: props.namespace, name: v.secret.name, keys: [v.secret.key], purpose: v.purpose });
+      requireSecret(this, { namespace: props.namespace, name: v.secret.name, keys: [v.secret.key], purpose: v.purpose, providedBy: v.providedBy });
     }
     switch (props.catalog.flavor) {
       case 'flux':

@@ -2,7 +2,7 @@
  * The one description of a Helm release that every GitOps flavor renders from.
  */
 import { ChartProps, NamedChartSource } from './chart-source';
-import { SecretKeyReference } from '../security/secret-reference';
+import { SecretKeyReference, SecretProvider } from '../security/secret-reference';
 
 /** The GitOps controllers the output can be written for. */
 export type GitOpsFlavor = 'flux';
@@ -15,6 +15,8 @@ export interface SecretValue {
   readonly targetPath: string;
   /** What the value is, for the Secret inventory. */
   readonly purpose: string;
+  /** Who creates the Secret, for the Secret inventory. @default 'operator' */
+  readonly providedBy?: SecretProvider;
 }
 
 /** A release another release waits for. */

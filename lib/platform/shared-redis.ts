@@ -11,6 +11,11 @@ import { IsolatedNamespace } from '../security/isolated-namespace';
 import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../security/labels';
 import { requireSecret } from '../security/secret-reference';
 
+/** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */
+export function sharedRedisHost(platform: ResolvedPlatform): string {
+  return `${platform.redis.releaseName}-master.${platform.redis.namespace}`;
+}
+
 export interface SharedRedisProps {
   readonly platform: ResolvedPlatform;
 }
@@ -24,7 +29,7 @@ export class SharedRedis extends Construct {
     super(scope, id);
     const { platform } = props;
     const redis = platform.redis;
-    this.host = `${redis.releaseName}-master.${redis.namespace}`;
+    this.host = sharedRedisHost(platform);
     new IsolatedNamespace(this, 'Namespace', {
       name: redis.namespace,
       platform,

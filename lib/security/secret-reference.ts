@@ -44,7 +44,8 @@ export class RequiredSecret extends Construct {
 
   constructor(scope: Construct, id: string, requirement: SecretRequirement) {
     super(scope, id);
-    this.requirement = { providedBy: 'operator', type: 'Opaque', ...requirement, keys: [...new Set(requirement.keys)].sort() };
+    const { providedBy = 'operator', type = 'Opaque', ...rest } = requirement; // an explicit undefined takes the default too
+    this.requirement = { providedBy, type, ...rest, keys: [...new Set(requirement.keys)].sort() };
     Object.defineProperty(this, SECRET_REQUIREMENT, { value: true });
   }
 }

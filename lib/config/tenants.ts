@@ -1,0 +1,301 @@
+/**
+ * Tenant files: reading `tenants/*.yaml`, checking each against the schema and the rules a schema cannot
+ * state, checking them against each other and the platform, and applying the defaults.
+ *
+ * {@link resolveTenants} reports every problem of every file in one `ConfigError` (file, field path,
+ * value, what is allowed) and returns nothing unless all files are good.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import YAML from 'yaml';
+import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
+import { ClearmlFeature } from './features';
+import { DOCUMENT_PATH, validateSchema } from './json-schema';
+import { GpuModel, isGpuModel, migResource, supportedFractions } from './mig-profiles';
+import { ResolvedPlatform } from './platform';
+import { ConfigError, Problems } from './problems';
+import { NODE_PORT_RANGE, TENANT_SCHEMA, TenantSpec } from './tenant-schema';
+
+/** A tenant with every default applied. Field meanings: see {@link TENANT_SCHEMA}. */
+export interface ResolvedTenant {
+  /** Where it came from (`tenants/acme.yaml`, or a pseudo name for tenants given in code). */
+  readonly file: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly admin: { readonly name: string; readonly email: string };
+  readonly ssoDomains: readonly string[];
+  /** Absent: the server's company defaults apply. */
+  readonly features?: readonly ClearmlFeature[];
+  readonly excludeFeatures?: readonly ClearmlFeature[];
+  readonly allowedUsers: number;
+  readonly queues: {
+    readonly default: { readonly maxPods: number; readonly requiredResources: number };
+    readonly gpuFractions: readonly number[];
+    readonly gpuModel: GpuModel;
+    readonly maxPods: number;
+  };
+  readonly sessions: { readonly portMode: boolean; readonly externalIP: string; readonly startingPort: number; readonly maxServices: number };
+  readonly router: { readonly hostName: string };
+  readonly agent: { readonly imageTag: string; readonly defaultContainerImage: string; readonly debugMode: boolean; readonly maxResources: number };
+}
+
+/** One tenant to check: a file's text, or a spec given in code. */
+export interface TenantSource {
+  /** The file name shown in problems, e.g. `tenants/acme.yaml`. */
+  readonly file: string;
+  /** YAML text of the file. */
+  readonly text?: string;
+  /** Already-parsed content (tenants given in code). */
+  readonly spec?: TenantSpec;
+  /** Require the file name to be `<name>.yaml`. @default - true when `text` is given */
+  readonly checkFileName?: boolean;
+}
+
+/** Path of the YAML syntax problems of a file. */
+export const YAML_PATH = '(yaml)';
+
+/** The default router host of a tenant: `<name>-apps.<baseDomain>`. */
+export function defaultRouterHost(name: string, baseDomain: string): string {
+  return `${name}-apps.${baseDomain}`;
+}
+
+/** Namespaces no tenant may take: the platform's own and Kubernetes' reserved ones. */
+export function platformNamespaces(platform: ResolvedPlatform): Set<string> {
+  return new Set([
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    platform.sourceNamespace,
+    platform.ingressNamespace,
+    platform.gpuOperator.namespace,
+    platform.dynamicMigOperator.namespace,
+    platform.server.namespace,
+    platform.redis.namespace,
+    platform.billing.namespace,
+    platform.migSetup.namespace,
+    platform.network.dnsNamespace,
+  ]);
+}
+
+/**
+ * The tenant files of `dir` (`*.yaml`, sorted), with file names as `<dir>/<file>`. A `.yml` file is
+ * returned too, so that it is reported rather than silently skipped. A missing folder has no tenants.
+ */
+export function readTenantFiles(dir: string): TenantSource[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  }
+  return names
+    .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+    .sort()
+    .map((n) => ({ file: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
+}
+
+/** Tenants given in code, named `(code) tenants[<i>]` in problems. */
+export function codeTenants(specs: readonly TenantSpec[]): TenantSource[] {
+  return specs.map((spec, i) => ({ file: `(code) tenants[${i}]`, spec, checkFileName: false }));
+}
+
+/** Parses a tenant file's YAML; reports syntax problems and returns undefined when there are any. */
+export function parseTenantYaml(text: string, problems: Problems): unknown {
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length === 0) return doc.toJS();
+  const lines = text.split('\n');
+  for (const error of doc.errors) {
+    const line = error.linePos?.[0]?.line;
+    const source = line !== undefined ? lines[line - 1]?.trim() : undefined;
+    problems.add(YAML_PATH, source, `is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
+  }
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const obj = (v: unknown): Record<string, any> => (isObject(v) ? v : {});
+
+/**
+ * Applies the defaults to a tenant file's content. The content is trusted to match the schema here;
+ * {@link resolveTenants} only returns the result when it does.
+ */
+export function applyTenantDefaults(file: string, data: unknown, platform: ResolvedPlatform): ResolvedTenant {
+  const t = obj(data) as TenantSpec;
+  const queues = obj(t.queues);
+  const sessions = obj(t.sessions);
+  const agent = obj(t.agent);
+  const maxPods = queues.maxPods ?? 10;
+  return {
+    file,
+    name: t.name,
+    namespace: t.namespace ?? t.name,
+    admin: { name: obj(t.admin).name, email: obj(t.admin).email },
+    ssoDomains: t.ssoDomains ?? [],
+    ...(t.features !== undefined ? { features: t.features } : {}),
+    ...(t.excludeFeatures !== undefined ? { excludeFeatures: t.excludeFeatures } : {}),
+    allowedUsers: t.allowedUsers ?? 10,
+    queues: {
+      default: { maxPods: obj(queues.default).maxPods ?? maxPods, requiredResources: obj(queues.default).requiredResources ?? 0.5 },
+      gpuFractions: queues.gpuFractions ?? [1, 0.5, 0.25],
+      gpuModel: queues.gpuModel ?? platform.tenantReleases.defaultGpuModel,
+      maxPods,
+    },
+    sessions: {
+      portMode: sessions.portMode ?? false,
+      externalIP: sessions.externalIP ?? '0.0.0.0',
+      startingPort: sessions.startingPort,
+      maxServices: sessions.maxServices ?? 10,
+    },
+    router: { hostName: obj(t.router).hostName ?? defaultRouterHost(t.name, platform.baseDomain) },
+    agent: {
+      imageTag: agent.imageTag ?? platform.tenantReleases.agentImageTag,
+      defaultContainerImage: agent.defaultContainerImage ?? platform.tenantReleases.defaultContainerImage,
+      debugMode: agent.debugMode ?? true,
+      maxResources: agent.maxResources ?? 3,
+    },
+  };
+}
+
+/** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
+function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined): void {
+  if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '') checkEmail(problems, 'admin.email', tenant.admin.email);
+  if (Array.isArray(data.ssoDomains)) {
+    data.ssoDomains.forEach((d: unknown, i: number) => {
+      if (typeof d === 'string') checkDnsName(problems, `ssoDomains[${i}]`, d);
+    });
+  }
+  checkFeaturesNotExcluded(problems, 'features', data.features, { path: 'excludeFeatures', value: data.excludeFeatures });
+
+  if (fileName !== undefined && fileName.endsWith('.yml')) {
+    problems.add(DOCUMENT_PATH, fileName, `is not a tenant file name: tenant files are named <name>.yaml; rename it to ${typeof data.name === 'string' ? data.name : '<name>'}.yaml`);
+  } else if (fileName !== undefined && typeof data.name === 'string' && fileName !== `${data.name}.yaml`) {
+    problems.add('name', data.name, `must match the file name: the file is ${fileName}, so the name must be "${fileName.replace(/\.yaml$/, '')}" (or rename the file to ${data.name}.yaml)`);
+  }
+
+  const nsPath = data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace';
+  if (typeof tenant.namespace === 'string' && platformNamespaces(platform).has(tenant.namespace)) {
+    problems.add(nsPath, tenant.namespace, `is a namespace of the platform or of Kubernetes; not allowed: ${[...platformNamespaces(platform)].sort().join(', ')}`);
+  } else if (typeof tenant.namespace === 'string' && tenant.namespace.startsWith('kube-')) {
+    problems.add(nsPath, tenant.namespace, 'must not start with "kube-" (reserved for Kubernetes)');
+  }
+
+  const model = tenant.queues.gpuModel;
+  if (isGpuModel(model) && Array.isArray(tenant.queues.gpuFractions)) {
+    const allowed = supportedFractions(model);
+    tenant.queues.gpuFractions.forEach((f, i) => {
+      if (typeof f !== 'number' || f <= 0 || f > 1) return; // the schema reports it
+      if (migResource(model, f) === undefined) {
+        const whose = obj(data.queues).gpuModel === undefined ? `the platform's default GPU model ${model}` : model;
+        problems.add(`queues.gpuFractions[${i}]`, f, `has no MIG profile on ${whose}; allowed: ${allowed.join(', ')}`);
+      }
+    });
+  }
+
+  const { startingPort, maxServices } = tenant.sessions;
+  if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && startingPort >= NODE_PORT_RANGE.min && maxServices >= 1) {
+    const last = startingPort + maxServices - 1;
+    if (last > NODE_PORT_RANGE.max) {
+      problems.add('sessions.maxServices', maxServices, `makes the ports ${startingPort}-${last}, which leave the NodePort range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}; at most ${NODE_PORT_RANGE.max - startingPort + 1} from startingPort ${startingPort}`);
+    }
+  }
+
+  const host = tenant.router.hostName;
+  const hostPath = obj(data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName';
+  const derivedFromBadName = obj(data.router).hostName === undefined && !isDnsLabel(data.name); // the name's own problem says it
+  if (typeof host === 'string' && !derivedFromBadName && checkDnsName(problems, hostPath, host)) {
+    if (!host.endsWith(`.${platform.baseDomain}`)) {
+      problems.add(hostPath, host, `must be inside the platform's base domain: "<something>.${platform.baseDomain}"`);
+    }
+    const platformHosts = Object.values(platform.hosts);
+    if (platformHosts.includes(host)) problems.add(hostPath, host, `is a host of the ClearML server (${platformHosts.join(', ')}); choose another`);
+  }
+}
+
+interface Checked {
+  readonly file: string;
+  readonly problems: Problems;
+  readonly data: Record<string, any>;
+  readonly tenant: ResolvedTenant;
+}
+
+/** Reports `value` of a later file that equals one of an earlier file, on the later file. */
+function checkUnique(items: readonly Checked[], path: (c: Checked) => string, value: (c: Checked) => unknown, what: string): void {
+  const first = new Map<unknown, Checked>();
+  for (const c of items) {
+    const v = value(c);
+    if (typeof v !== 'string') continue;
+    const prev = first.get(v);
+    if (prev) c.problems.add(path(c), v, `is also the ${what} of ${prev.file}; each tenant needs its own`);
+    else first.set(v, c);
+  }
+}
+
+/** Session port ranges that overlap, each pair reported on the file that comes later in `items`. */
+function checkPortRanges(items: readonly Checked[]): void {
+  const ranges = items
+    .map((c, index) => ({ c, index, start: c.tenant.sessions.startingPort, count: c.tenant.sessions.maxServices }))
+    .filter((r) => Number.isInteger(r.start) && Number.isInteger(r.count) && r.count >= 1)
+    .map((r) => ({ ...r, end: r.start + r.count })) // exclusive
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const open: typeof ranges = [];
+  for (const r of ranges) {
+    for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= r.start) open.splice(i, 1);
+    for (const o of open) {
+      const [later, earlier] = r.index > o.index ? [r, o] : [o, r];
+      later.c.problems.add(
+        'sessions.startingPort',
+        later.start,
+        `makes the ports ${later.start}-${later.end - 1} (startingPort + maxServices), which overlap the ports ${earlier.start}-${earlier.end - 1} of ${earlier.c.file}; pick a free range (npm run tenant:new does)`,
+      );
+    }
+    open.push(r);
+  }
+}
+
+/**
+ * The problems of the tenants that need no platform: YAML syntax and schema. For reporting them along
+ * with the platform's own problems when the platform props are wrong.
+ */
+export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems {
+  const all = new Problems();
+  for (const source of sources) {
+    const problems = all.forFile(source.file);
+    const data = source.text !== undefined ? parseTenantYaml(source.text, problems) : source.spec;
+    if (source.text === undefined || data !== undefined) validateSchema(TENANT_SCHEMA, data, problems);
+  }
+  return all;
+}
+
+/**
+ * Checks every tenant (schema, rules, against each other and the platform) and applies the defaults.
+ * Throws one `ConfigError` with all problems of all tenants; returns the tenants in the given order.
+ */
+export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform): ResolvedTenant[] {
+  const all = new Problems();
+  const checked: Checked[] = [];
+  for (const source of sources) {
+    const problems = all.forFile(source.file);
+    const data = source.text !== undefined ? parseTenantYaml(source.text, problems) : source.spec;
+    if (source.text !== undefined && data === undefined) continue;
+    validateSchema(TENANT_SCHEMA, data, problems);
+    if (!isObject(data)) continue;
+    const tenant = applyTenantDefaults(source.file, data, platform);
+    const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
+    checkTenant(problems, data, tenant, platform, fileName);
+    checked.push({ file: source.file, problems, data, tenant });
+  }
+  checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');
+  checkUnique(checked, (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
+  checkUnique(checked, (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
+  checkPortRanges(checked);
+  if (all.count > 0) {
+    const order = new Map(sources.map((source, i) => [source.file, i]));
+    throw new ConfigError([...all.all].sort((a, b) => (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0)));
+  }
+  return checked.map((c) => c.tenant);
+}

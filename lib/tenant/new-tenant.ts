@@ -1,0 +1,172 @@
+/**
+ * `npm run tenant:new -- <name> --admin-email <e-mail> --admin-name "<name>" [options]`: writes
+ * `tenants/<name>.yaml`, a minimal tenant file with the next free session port range, after checking it
+ * together with every existing tenant file (the same checks as synth). Nothing is written when any
+ * check fails or the file exists.
+ *
+ * The next free range starts right after the highest port any tenant uses, so ports a tenant just gave
+ * up are not handed to the next one at once; when there is no room left at the top, the lowest gap
+ * that fits is used.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { GPU_MODELS } from '../config/gpu-models';
+import { resolvePlatform } from '../config/platform';
+import { PlatformProps } from '../config/platform-props';
+import { NODE_PORT_RANGE, TenantSpec } from '../config/tenant-schema';
+import { readTenantFiles, resolveTenants } from '../config/tenants';
+
+export const TENANT_NEW_USAGE = `usage: npm run tenant:new -- <name> --admin-email <e-mail> --admin-name "<display name>" [options]
+options:
+  --namespace <ns>            namespace (default: the name)
+  --sso-domain <domain>       an SSO e-mail domain (repeatable)
+  --allowed-users <n>         maximum number of users (default: 10)
+  --gpu-model <model>         ${GPU_MODELS.join(', ')} (default: the platform's)
+  --gpu-fractions <list>      e.g. 1,0.5,0.25 (default: 1,0.5,0.25)
+  --max-services <n>          session ports (default: 10)
+  --starting-port <port>      first session port (default: the next free range)
+  --router-host <host>        app gateway host (default: <name>-apps.<base domain>)
+  --dir <folder>              tenant folder (default: tenants)`;
+
+/** The command line, parsed. */
+export interface NewTenantOptions {
+  readonly name: string;
+  readonly adminEmail: string;
+  readonly adminName: string;
+  readonly namespace?: string;
+  readonly ssoDomains?: readonly string[];
+  readonly allowedUsers?: number;
+  readonly gpuModel?: string;
+  readonly gpuFractions?: readonly number[];
+  readonly maxServices?: number;
+  readonly startingPort?: number;
+  readonly routerHost?: string;
+  readonly dir?: string;
+}
+
+const FLAGS = ['--admin-email', '--admin-name', '--namespace', '--sso-domain', '--allowed-users', '--gpu-model', '--gpu-fractions', '--max-services', '--starting-port', '--router-host', '--dir'] as const;
+
+function toNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} needs a number, got "${text}"`);
+  return n;
+}
+
+/** Parses the arguments after `--`; throws with the usage on a mistake. */
+export function parseNewTenantArgs(argv: readonly string[]): NewTenantOptions {
+  const values = new Map<string, string[]>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!(FLAGS as readonly string[]).includes(flag)) throw new Error(`unknown option ${flag}\n${TENANT_NEW_USAGE}`);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value\n${TENANT_NEW_USAGE}`);
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+  }
+  if (positional.length !== 1) throw new Error(`give exactly one tenant name (got ${positional.length})\n${TENANT_NEW_USAGE}`);
+  const one = (flag: string) => values.get(flag)?.at(-1);
+  const adminEmail = one('--admin-email');
+  const adminName = one('--admin-name');
+  if (adminEmail === undefined || adminName === undefined) throw new Error(`--admin-email and --admin-name are required\n${TENANT_NEW_USAGE}`);
+  const num = (flag: string) => (one(flag) === undefined ? undefined : toNumber(flag, one(flag)!));
+  return {
+    name: positional[0],
+    adminEmail,
+    adminName,
+    namespace: one('--namespace'),
+    ssoDomains: values.get('--sso-domain'),
+    allowedUsers: num('--allowed-users'),
+    gpuModel: one('--gpu-model'),
+    gpuFractions: one('--gpu-fractions')?.split(',').map((f) => toNumber('--gpu-fractions', f)),
+    maxServices: num('--max-services'),
+    startingPort: num('--starting-port'),
+    routerHost: one('--router-host'),
+    dir: one('--dir'),
+  };
+}
+
+/** A port range: `count` ports from `start`. */
+export interface PortRange {
+  readonly start: number;
+  readonly count: number;
+}
+
+/**
+ * The start of `count` free ports in the NodePort range: right after the highest taken port if there
+ * is room, else the lowest gap that fits; undefined when none does.
+ */
+export function nextFreePortRange(taken: readonly PortRange[], count: number): number | undefined {
+  const fits = (start: number) => start >= NODE_PORT_RANGE.min && start + count - 1 <= NODE_PORT_RANGE.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
+  const top = Math.max(NODE_PORT_RANGE.min, ...taken.map((r) => r.start + r.count));
+  if (fits(top)) return top;
+  const candidates = [NODE_PORT_RANGE.min, ...taken.map((r) => r.start + r.count)].sort((a, b) => a - b);
+  return candidates.find(fits);
+}
+
+/** The tenant file's content for the options: only what was given, plus the port range. */
+export function newTenantSpec(options: NewTenantOptions, startingPort: number): TenantSpec {
+  const queues = {
+    ...(options.gpuFractions !== undefined ? { gpuFractions: options.gpuFractions } : {}),
+    ...(options.gpuModel !== undefined ? { gpuModel: options.gpuModel } : {}),
+  };
+  return {
+    name: options.name,
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    admin: { name: options.adminName, email: options.adminEmail },
+    ...(options.ssoDomains !== undefined ? { ssoDomains: options.ssoDomains } : {}),
+    ...(options.allowedUsers !== undefined ? { allowedUsers: options.allowedUsers } : {}),
+    ...(Object.keys(queues).length > 0 ? { queues } : {}),
+    sessions: { startingPort, ...(options.maxServices !== undefined ? { maxServices: options.maxServices } : {}) },
+    ...(options.routerHost !== undefined ? { router: { hostName: options.routerHost } } : {}),
+  } as TenantSpec;
+}
+
+/** The text of a tenant file. */
+export function renderTenantFile(spec: TenantSpec): string {
+  return [
+    '# yaml-language-server: $schema=../schema/tenant.schema.json',
+    '# Written by `npm run tenant:new`; every field not here takes its default (see the schema).',
+    YAML.stringify(spec, { lineWidth: 0 }),
+  ].join('\n');
+}
+
+/**
+ * Checks the new tenant with every existing one and writes `<dir>/<name>.yaml`. Throws a
+ * `ConfigError` listing every problem (of the new file or the existing ones), or an `Error` when the
+ * file exists or no port range is free.
+ */
+export function createTenantFile(options: NewTenantOptions, platformProps: PlatformProps): { file: string; text: string } {
+  const dir = options.dir ?? 'tenants';
+  const file = join(dir, `${options.name}.yaml`);
+  if (existsSync(file)) throw new Error(`${file} exists already; edit it instead`);
+  const platform = resolvePlatform(platformProps);
+  const existing = readTenantFiles(dir);
+  const tenants = resolveTenants(existing, platform);
+  const count = options.maxServices ?? 10;
+  const start = options.startingPort ?? nextFreePortRange(tenants.map((t) => ({ start: t.sessions.startingPort, count: t.sessions.maxServices })), count);
+  if (start === undefined) throw new Error(`no ${count} free session ports are left in ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}; use a smaller --max-services`);
+  const text = renderTenantFile(newTenantSpec(options, start));
+  resolveTenants([...existing, { file, text }], platform);
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+/** The command: returns the exit code; problems go to standard error. */
+export function runTenantNew(argv: readonly string[], platformProps: PlatformProps, out: { log(s: string): void; error(s: string): void } = console): number {
+  try {
+    const { file, text } = createTenantFile(parseNewTenantArgs(argv), platformProps);
+    out.log(`wrote ${file}:\n${text}\nReview it, then \`npm run synth\` and open a pull request with both.`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    out.error(`tenant:new failed; nothing was written.\n${e.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The output folders of one tenant, each its own App (so synth stays linear in the number of tenants):
+ *
+ * - `tenants/<name>/bootstrap/`: the namespace and its isolation (and the bootstrap Job), applied first;
+ * - `tenants/<name>/workloads/`: the agent and app gateway releases, which read the Secrets the
+ *   bootstrap writes and wait for the ClearML server release.
+ */
+import { App, Chart } from 'cdk8s';
+import { ResolvedPlatform } from '../config/platform';
+import { ResolvedTenant } from '../config/tenants';
+import { ReleaseRef } from '../gitops/release-definition';
+import { OutputFolder } from '../output/write-tree';
+import { TenantAgent } from './tenant-agent';
+import { TenantNamespace } from './tenant-namespace';
+import { TenantRouter } from './tenant-router';
+
+/** Folder paths of a tenant. */
+export function tenantFolderPaths(tenant: Pick<ResolvedTenant, 'name'>): { readonly bootstrap: string; readonly workloads: string } {
+  return { bootstrap: `tenants/${tenant.name}/bootstrap`, workloads: `tenants/${tenant.name}/workloads` };
+}
+
+/** The server release the tenant's releases wait for. */
+export function serverReleaseRef(platform: ResolvedPlatform): ReleaseRef {
+  return { name: platform.server.releaseName, namespace: platform.server.namespace };
+}
+
+/** Builds the tenant's two folders. */
+export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform): OutputFolder[] {
+  const paths = tenantFolderPaths(tenant);
+
+  const bootstrap = new App({ outdir: 'unused' });
+  new TenantNamespace(new Chart(bootstrap, 'namespace'), 'TenantNamespace', { tenant, platform });
+  // ---------------------------------------------------------------------------------------------
+  // BOOTSTRAP JOB CALL SITE: the TenantBootstrap construct (lib/tenant/tenant-bootstrap.ts) goes
+  // here, in its own chart of this folder, e.g.
+  //   new TenantBootstrap(new Chart(bootstrap, 'bootstrap'), 'TenantBootstrap', {
+  //     plan: bootstrapPlan(tenant, platform),            // ./bootstrap-plan
+  //     jobNamespace: platform.server.namespace,
+  //     apiUrl: platform.internalApiUrl,
+  //     supervisorSecret: platform.server.supervisor.credentialsSecret,
+  //     image: DEFAULT_NODE_IMAGE,                         // ../config/platform
+  //   });
+  // ---------------------------------------------------------------------------------------------
+
+  const workloads = new App({ outdir: 'unused' });
+  const after = [serverReleaseRef(platform)];
+  new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
+  new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+
+  return [
+    { path: paths.bootstrap, app: bootstrap },
+    { path: paths.workloads, app: workloads },
+  ];
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm run tenant:new -- <name> --admin-email <e-mail> --admin-name "<name>" [options]` (run
+// `node scripts/build.mjs` first; the npm script does). The logic is lib/tenant/new-tenant.ts; this
+// only hands it the platform props of main.ts and runs it from the repository root.
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const { platform } = require(join(root, 'build', 'main.js'));
+const { runTenantNew } = require(join(root, 'build', 'lib', 'tenant', 'new-tenant.js'));
+process.chdir(root);
+process.exitCode = runTenantNew(process.argv.slice(2), platform);

@@ -1,0 +1,72 @@
+import { JsonSchema, validateSchema } from '../../lib/config/json-schema';
+import { Problems } from '../../lib/config/problems';
+
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z]+$', patternErrorMessage: 'must be lower-case letters', maxLength: 5 },
+    color: { type: 'string', enum: ['red', 'blue'] },
+    count: { type: 'integer', minimum: 1, maximum: 3 },
+    ratio: { type: 'number', exclusiveMinimum: 0 },
+    on: { type: 'boolean' },
+    tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, minItems: 1 },
+    inner: { type: 'object', additionalProperties: false, required: ['x'], properties: { x: { type: 'integer' } } },
+  },
+} as const satisfies JsonSchema;
+
+function problemsOf(value: unknown) {
+  const problems = new Problems('f.yaml');
+  validateSchema(SCHEMA, value, problems);
+  return problems.all.map((p) => ({ path: p.path, value: p.value, message: p.message }));
+}
+
+describe('validateSchema', () => {
+  test('accepts a valid value', () => {
+    expect(problemsOf({ name: 'abc', color: 'red', count: 2, ratio: 0.5, on: true, tags: ['a'], inner: { x: 1 } })).toEqual([]);
+  });
+
+  test('reports every problem at once, each with its path and value', () => {
+    // GIVEN a value breaking every keyword
+    const value = { color: 'green', count: 4, ratio: 0, on: 'yes', tags: ['a', '', 'a'], inner: { y: 1 }, other: 1, name2: 'x' };
+    // WHEN / THEN
+    expect(problemsOf(value)).toEqual([
+      { path: 'name', value: undefined, message: 'is required' },
+      { path: 'color', value: 'green', message: 'must be one of: red, blue' },
+      { path: 'count', value: 4, message: 'must be at most 3' },
+      { path: 'ratio', value: 0, message: 'must be more than 0' },
+      { path: 'on', value: 'yes', message: 'must be true or false (without quotes)' },
+      { path: 'tags[1]', value: '', message: 'must not be empty' },
+      { path: 'tags[2]', value: 'a', message: 'is listed twice (also at tags[0]); each entry must be unique' },
+      { path: 'inner.x', value: undefined, message: 'is required' },
+      { path: 'inner.y', value: 1, message: 'is not a field here; allowed: x' },
+      { path: 'other', value: 1, message: 'is not a field here; allowed: name, color, count, ratio, on, tags, inner' },
+      { path: 'name2', value: 'x', message: 'is not a field here; allowed: name, color, count, ratio, on, tags, inner' },
+    ]);
+  });
+
+  test('uses patternErrorMessage and checks maxLength', () => {
+    expect(problemsOf({ name: 'ABCDEF' })).toEqual([
+      { path: 'name', value: 'ABCDEF', message: 'must have at most 5 characters (it has 6)' },
+      { path: 'name', value: 'ABCDEF', message: 'must be lower-case letters' },
+    ]);
+  });
+
+  test('fails when a whole number is quoted, with a hint', () => {
+    expect(problemsOf({ name: 'a', count: '2' })).toEqual([{ path: 'count', value: '2', message: 'must be a whole number (write it without quotes)' }]);
+  });
+
+  test('fails when a number has a fraction where a whole number is needed', () => {
+    expect(problemsOf({ name: 'a', count: 1.5 })).toEqual([{ path: 'count', value: 1.5, message: 'must be a whole number' }]);
+  });
+
+  test('fails when a list is empty below minItems', () => {
+    expect(problemsOf({ name: 'a', tags: [] })).toEqual([{ path: 'tags', value: [], message: 'must have at least 1 entry' }]);
+  });
+
+  test('fails when the document is not a mapping', () => {
+    expect(problemsOf(['a'])).toEqual([{ path: '(document)', value: ['a'], message: 'must be a mapping of fields (key: value)' }]);
+    expect(problemsOf(null)).toEqual([{ path: '(document)', value: null, message: 'must be a mapping of fields (key: value)' }]);
+  });
+});

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TENANT_SCHEMA, TenantSpec, tenantJsonSchema, tenantJsonSchemaText } from '../../lib/config/tenant-schema';
+
+describe('tenant schema', () => {
+  test('the committed schema/tenant.schema.json is the generated one (run `npm run schema` when this fails)', () => {
+    const committed = readFileSync(join(__dirname, '..', '..', 'schema', 'tenant.schema.json'), 'utf8');
+    expect(committed).toEqual(tenantJsonSchemaText());
+  });
+
+  test('is a draft-07 JSON Schema with the fields of the file format', () => {
+    const schema = tenantJsonSchema();
+    expect(schema).toHaveProperty('$schema', 'http://json-schema.org/draft-07/schema#');
+    expect(schema).toHaveProperty('required', ['name', 'admin', 'sessions']);
+    expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent']);
+    expect(schema).toHaveProperty('properties.sessions.properties.startingPort', expect.objectContaining({ minimum: 30000, maximum: 32767 }));
+  });
+
+  test('the example tenant files point editors at the schema', () => {
+    for (const name of ['acme', 'globex', 'initech']) {
+      const text = readFileSync(join(__dirname, '..', '..', 'tenants', `${name}.yaml`), 'utf8');
+      expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/tenant.schema.json');
+    }
+  });
+
+  test('TenantSpec is derived from the schema (checked by `tsc --noEmit`)', () => {
+    // A minimal file type-checks; required fields, enums and readonly are enforced by the compiler.
+    const minimal: TenantSpec = { name: 'acme', admin: { name: 'A', email: 'a@acme.com' }, sessions: { startingPort: 31010 } };
+    const full: TenantSpec = {
+      ...minimal,
+      namespace: 'acme',
+      ssoDomains: ['acme.com'],
+      features: ['experiments'],
+      excludeFeatures: ['app_management'],
+      allowedUsers: 10,
+      queues: { default: { maxPods: 10, requiredResources: 0.5 }, gpuFractions: [1, 0.5], gpuModel: 'H200-141GB', maxPods: 10 },
+      sessions: { portMode: false, externalIP: '0.0.0.0', startingPort: 31010, maxServices: 10 },
+      router: { hostName: 'acme-apps.example.com' },
+      agent: { imageTag: 't', defaultContainerImage: 'python:3.9', debugMode: false, maxResources: 3 },
+    };
+    // @ts-expect-error admin is required
+    const noAdmin: TenantSpec = { name: 'acme', sessions: { startingPort: 31010 } };
+    // @ts-expect-error not a GPU model
+    const badModel: TenantSpec = { ...minimal, queues: { gpuModel: 'V100' } };
+    // @ts-expect-error not a feature
+    const badFeature: TenantSpec = { ...minimal, features: ['flying'] };
+    // @ts-expect-error unknown field
+    const extra: TenantSpec = { ...minimal, admins: [] };
+    // @ts-expect-error fields are readonly
+    minimal.name = 'other';
+    expect([full, noAdmin, badModel, badFeature, extra].length).toBe(5);
+  });
+});

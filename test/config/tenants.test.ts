@@ -1,0 +1,292 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { platform as platformProps } from '../../main';
+import { resolvePlatform } from '../../lib/config/platform';
+import { ConfigError, Problem } from '../../lib/config/problems';
+import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/config/tenants';
+
+const platform = resolvePlatform(platformProps);
+
+const ACME = `name: acme
+admin: { name: Acme Admin, email: admin@acme.com }
+sessions: { startingPort: 31010 }
+`;
+
+/** A minimal valid file for `name` with ports from `port`, plus extra YAML lines. */
+function tenant(name: string, port: number, extra = ''): string {
+  return `name: ${name}\nadmin: { name: Admin, email: admin@${name}.example }\nsessions: { startingPort: ${port} }\n${extra}`;
+}
+
+function files(byName: Record<string, string>): TenantSource[] {
+  return Object.entries(byName).map(([file, text]) => ({ file: `tenants/${file}`, text }));
+}
+
+/** The problems of the files (none when they are good). */
+function problemsOf(byName: Record<string, string>): Problem[] {
+  try {
+    resolveTenants(files(byName), platform);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
+
+function expectProblem(problems: Problem[], file: string, path: string, value: unknown, message: RegExp): void {
+  expect(problems).toContainEqual({ file, path, value, message: expect.stringMatching(message) });
+}
+
+describe('resolveTenants', () => {
+  test('applies the defaults to a minimal file', () => {
+    // WHEN
+    const [t] = resolveTenants(files({ 'acme.yaml': ACME }), platform);
+    // THEN
+    expect(t).toEqual({
+      file: 'tenants/acme.yaml',
+      name: 'acme',
+      namespace: 'acme',
+      admin: { name: 'Acme Admin', email: 'admin@acme.com' },
+      ssoDomains: [],
+      allowedUsers: 10,
+      queues: { default: { maxPods: 10, requiredResources: 0.5 }, gpuFractions: [1, 0.5, 0.25], gpuModel: 'A100-40GB', maxPods: 10 },
+      sessions: { portMode: false, externalIP: '0.0.0.0', startingPort: 31010, maxServices: 10 },
+      router: { hostName: 'acme-apps.clearml.example.com' },
+      agent: { imageTag: '1.24-1.8.1rc99-159', defaultContainerImage: 'python:3.9', debugMode: true, maxResources: 3 },
+    });
+  });
+
+  test('keeps what the file sets; queues.default.maxPods defaults to queues.maxPods', () => {
+    const [t] = resolveTenants(
+      files({
+        'acme.yaml': tenant('acme', 31010, 'namespace: acme-ns\nfeatures: [experiments]\nexcludeFeatures: [app_management]\nqueues: { maxPods: 4, gpuModel: H200-141GB, gpuFractions: [0.125] }\nrouter: { hostName: apps.acme.clearml.example.com }\n'),
+      }),
+      platform,
+    );
+    expect(t).toHaveProperty('namespace', 'acme-ns');
+    expect(t).toHaveProperty('features', ['experiments']);
+    expect(t).toHaveProperty('excludeFeatures', ['app_management']);
+    expect(t).toHaveProperty('queues', { default: { maxPods: 4, requiredResources: 0.5 }, gpuFractions: [0.125], gpuModel: 'H200-141GB', maxPods: 4 });
+    expect(t).toHaveProperty('router.hostName', 'apps.acme.clearml.example.com');
+  });
+
+  test('takes the GPU model, agent image tag and default container image from the platform', () => {
+    const p = resolvePlatform({ ...platformProps, tenantReleases: { defaultGpuModel: 'H100-80GB', agentImageTag: '1.25', defaultContainerImage: 'python:3.12' } });
+    const [t] = resolveTenants(files({ 'acme.yaml': ACME }), p);
+    expect(t).toHaveProperty('queues.gpuModel', 'H100-80GB');
+    expect(t).toHaveProperty('agent.imageTag', '1.25');
+    expect(t).toHaveProperty('agent.defaultContainerImage', 'python:3.12');
+  });
+
+  test('accepts tenants whose port ranges touch', () => {
+    // GIVEN 30000-30009 and 30010-30019
+    expect(problemsOf({ 'a.yaml': tenant('a', 30000), 'b.yaml': tenant('b', 30010) })).toEqual([]);
+  });
+
+  test('fails when the YAML is malformed', () => {
+    const problems = problemsOf({ 'acme.yaml': 'name: acme\nadmin: { name: x\n' });
+    expectProblem(problems, 'tenants/acme.yaml', '(yaml)', '', /^is not valid YAML: .* at line 3, column 1$/);
+  });
+
+  test('fails when a key is repeated', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}name: acme\n` });
+    expectProblem(problems, 'tenants/acme.yaml', '(yaml)', 'name: acme', /Map keys must be unique at line 4/);
+  });
+
+  test('fails when a field is unknown', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}queues: { gpuFraction: [1] }\nadmins: x\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFraction', [1], /^is not a field here; allowed: default, gpuFractions, gpuModel, maxPods$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'admins', 'x', /^is not a field here; allowed: name, namespace, admin,/);
+  });
+
+  test('fails when a required field is missing', () => {
+    const problems = problemsOf({ 'acme.yaml': 'name: acme\nadmin: { name: A }\nsessions: { maxServices: 5 }\n' });
+    expectProblem(problems, 'tenants/acme.yaml', 'admin.email', undefined, /^is required$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', undefined, /^is required$/);
+    expect(problemsOf({ 'x.yaml': 'namespace: x\n' }).map((p) => p.path)).toEqual(expect.arrayContaining(['name', 'admin', 'sessions']));
+  });
+
+  test('fails when the file is empty', () => {
+    expectProblem(problemsOf({ 'acme.yaml': '' }), 'tenants/acme.yaml', '(document)', null, /^must be a mapping of fields/);
+  });
+
+  test('fails when the name is not a DNS-1123 label', () => {
+    const problems = problemsOf({ 'Acme_1.yaml': tenant('Acme_1', 31010) });
+    expectProblem(problems, 'tenants/Acme_1.yaml', 'name', 'Acme_1', /^must be a DNS-1123 label/);
+  });
+
+  test('fails when the name is longer than 63 characters', () => {
+    const long = 'a'.repeat(64);
+    expectProblem(problemsOf({ [`${long}.yaml`]: tenant(long, 31010) }), `tenants/${long}.yaml`, 'name', long, /^must have at most 63 characters \(it has 64\)$/);
+  });
+
+  test('fails when the namespace is not a DNS-1123 label', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}namespace: -acme\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'namespace', '-acme', /^must be a DNS-1123 label/);
+  });
+
+  test('fails when two tenants have the same name', () => {
+    // GIVEN two files naming the same tenant (one of them also misnamed)
+    const problems = problemsOf({ 'acme.yaml': ACME, 'acme2.yaml': tenant('acme', 31100, 'namespace: acme2\n') });
+    // THEN the later file is told which file has the name already
+    expectProblem(problems, 'tenants/acme2.yaml', 'name', 'acme', /^is also the name of tenants\/acme\.yaml; each tenant needs its own$/);
+  });
+
+  test('fails when two tenants have the same namespace', () => {
+    const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'namespace: acme\n') });
+    expectProblem(problems, 'tenants/beta.yaml', 'namespace', 'acme', /^is also the namespace of tenants\/acme\.yaml/);
+  });
+
+  test('fails when a tenant namespace is a platform namespace', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}namespace: clearml\n`, 'redis-shared.yaml': tenant('redis-shared', 31100), 'beta.yaml': tenant('beta', 31200, 'namespace: kube-foo\n') });
+    expectProblem(problems, 'tenants/acme.yaml', 'namespace', 'clearml', /^is a namespace of the platform or of Kubernetes; not allowed: .*clearml-billing.*redis-shared/);
+    expectProblem(problems, 'tenants/redis-shared.yaml', 'namespace (defaults to name)', 'redis-shared', /^is a namespace of the platform/);
+    expectProblem(problems, 'tenants/beta.yaml', 'namespace', 'kube-foo', /^must not start with "kube-"/);
+  });
+
+  test('fails when session port ranges overlap', () => {
+    // GIVEN 31010-31019, then 31015-31024 and 31000-31010 (overlapping both ends)
+    const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31015), 'gamma.yaml': tenant('gamma', 31000, '').replace('startingPort: 31000 }', 'startingPort: 31000, maxServices: 11 }') });
+    expectProblem(problems, 'tenants/beta.yaml', 'sessions.startingPort', 31015, /^makes the ports 31015-31024 \(startingPort \+ maxServices\), which overlap the ports 31010-31019 of tenants\/acme\.yaml/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 31000, /^makes the ports 31000-31010 .* overlap the ports 31010-31019 of tenants\/acme\.yaml/);
+    expect(problems).toHaveLength(2);
+  });
+
+  test('fails when a session port range leaves 30000-32767', () => {
+    const problems = problemsOf({ 'acme.yaml': tenant('acme', 29999), 'beta.yaml': tenant('beta', 32760), 'gamma.yaml': tenant('gamma', 32768) });
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be at least 30000$/);
+    expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the ports 32760-32769, which leave the NodePort range 30000-32767; at most 8 from startingPort 32760$/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be at most 32767$/);
+  });
+
+  test('fails when two router hosts are alike', () => {
+    // GIVEN beta's explicit host equal to acme's default host
+    const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'router: { hostName: acme-apps.clearml.example.com }\n') });
+    expectProblem(problems, 'tenants/beta.yaml', 'router.hostName', 'acme-apps.clearml.example.com', /^is also the router host name of tenants\/acme\.yaml/);
+  });
+
+  test('fails when a router host is outside the base domain or is a server host', () => {
+    const problems = problemsOf({
+      'acme.yaml': `${ACME}router: { hostName: acme.example.org }\n`,
+      'beta.yaml': tenant('beta', 31100, 'router: { hostName: api.clearml.example.com }\n'),
+      'gamma.yaml': tenant('gamma', 31200, 'router: { hostName: Gamma Apps }\n'),
+    });
+    expectProblem(problems, 'tenants/acme.yaml', 'router.hostName', 'acme.example.org', /^must be inside the platform's base domain: "<something>\.clearml\.example\.com"$/);
+    expectProblem(problems, 'tenants/beta.yaml', 'router.hostName', 'api.clearml.example.com', /^is a host of the ClearML server/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'router.hostName', 'Gamma Apps', /^must be a lower-case DNS name/);
+  });
+
+  test('fails when a feature is unknown', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}features: [experiments, flying]\nexcludeFeatures: [warp]\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'features[1]', 'flying', /^must be one of: app_management, applications,/);
+    expectProblem(problems, 'tenants/acme.yaml', 'excludeFeatures[0]', 'warp', /^must be one of: /);
+  });
+
+  test('fails when a feature is both added and excluded', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}features: [experiments, reports]\nexcludeFeatures: [app_management, reports]\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'excludeFeatures[1]', 'reports', /^is both added \(features\) and excluded; keep it in one list$/);
+  });
+
+  test.each([
+    [0, /^must be at least 1$/],
+    [1.5, /^must be a whole number$/],
+    ['10', /^must be a whole number \(write it without quotes\)$/],
+  ])('fails when allowedUsers is %p', (value, message) => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}allowedUsers: ${JSON.stringify(value)}\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'allowedUsers', value, message);
+  });
+
+  test('fails when the e-mail is malformed', () => {
+    const problems = problemsOf({ 'acme.yaml': ACME.replace('admin@acme.com', 'admin.acme.com') });
+    expectProblem(problems, 'tenants/acme.yaml', 'admin.email', 'admin.acme.com', /^must be an e-mail address/);
+  });
+
+  test('fails when an SSO domain is malformed', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}ssoDomains: [acme.com, "@acme.com", localhost]\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'ssoDomains[1]', '@acme.com', /^must be a lower-case DNS name/);
+    expectProblem(problems, 'tenants/acme.yaml', 'ssoDomains[2]', 'localhost', /^must be a lower-case DNS name of two or more labels/);
+  });
+
+  test('fails when the GPU model has no MIG profile for a fraction', () => {
+    const problems = problemsOf({
+      'acme.yaml': `${ACME}queues: { gpuModel: H200-141GB, gpuFractions: [1, 0.75] }\n`,
+      'beta.yaml': tenant('beta', 31100, 'queues: { gpuFractions: [0.3] }\n'),
+      'gamma.yaml': tenant('gamma', 31200, 'queues: { gpuFractions: [0, 2], gpuModel: V100 }\n'),
+    });
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFractions[1]', 0.75, /^has no MIG profile on H200-141GB; allowed: 1, 0\.5, 0\.25, 0\.125$/);
+    expectProblem(problems, 'tenants/beta.yaml', 'queues.gpuFractions[0]', 0.3, /^has no MIG profile on the platform's default GPU model A100-40GB/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'queues.gpuFractions[0]', 0, /^must be more than 0$/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'queues.gpuFractions[1]', 2, /^must be at most 1$/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'queues.gpuModel', 'V100', /^must be one of: A100-40GB, A100-80GB, H100-80GB, H200-141GB$/);
+  });
+
+  test('fails when maxPods is not positive', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}queues: { maxPods: 0, default: { maxPods: -1 } }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.maxPods', 0, /^must be at least 1$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.default.maxPods', -1, /^must be at least 1$/);
+  });
+
+  test('fails when a GPU fraction is listed twice', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}queues: { gpuFractions: [1, 0.5, 1] }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFractions[2]', 1, /^is listed twice \(also at queues\.gpuFractions\[0\]\)/);
+  });
+
+  test('fails when the file name is not <name>.yaml', () => {
+    const problems = problemsOf({ 'acme-corp.yaml': ACME, 'beta.yml': tenant('beta', 31100) });
+    expectProblem(problems, 'tenants/acme-corp.yaml', 'name', 'acme', /^must match the file name: the file is acme-corp\.yaml, so the name must be "acme-corp" \(or rename the file to acme\.yaml\)$/);
+    expectProblem(problems, 'tenants/beta.yml', '(document)', 'beta.yml', /^is not a tenant file name: .* rename it to beta\.yaml$/);
+  });
+
+  test('fails with every problem of every file at once, in file order', () => {
+    // GIVEN three files with problems of different kinds
+    const problems = problemsOf({
+      'a.yaml': 'name: a\nadmin: {\n',
+      'b.yaml': tenant('b', 31010, 'allowedUsers: 0\nextra: 1\n'),
+      'c.yaml': tenant('c', 31015, 'features: [nope]\n'),
+    });
+    // THEN each file's problems are there, grouped by file
+    expect(problems.map((p) => `${p.file}: ${p.path}`)).toEqual([
+      'tenants/a.yaml: (yaml)',
+      'tenants/b.yaml: allowedUsers',
+      'tenants/b.yaml: extra',
+      'tenants/c.yaml: features[0]',
+      'tenants/c.yaml: sessions.startingPort',
+    ]);
+  });
+
+  test('checks tenants given in code without a file name check', () => {
+    const problems = (() => {
+      try {
+        resolveTenants([{ file: '(code) tenants[0]', spec: { name: 'acme', admin: { name: 'A', email: 'bad' }, sessions: { startingPort: 31010 } } }], platform);
+        return [];
+      } catch (e) {
+        return [...(e as ConfigError).problems];
+      }
+    })();
+    expect(problems).toEqual([{ file: '(code) tenants[0]', path: 'admin.email', value: 'bad', message: expect.stringMatching(/^must be an e-mail address/) }]);
+  });
+});
+
+describe('readTenantFiles', () => {
+  test('reads *.yaml and *.yml sorted and skips other files', () => {
+    // GIVEN a folder with tenant files and a README
+    const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
+    try {
+      writeFileSync(join(dir, 'zeta.yaml'), 'name: zeta\n');
+      writeFileSync(join(dir, 'alpha.yaml'), 'name: alpha\n');
+      writeFileSync(join(dir, 'beta.yml'), 'name: beta\n');
+      writeFileSync(join(dir, 'README.md'), '# tenants\n');
+      // WHEN
+      const sources = readTenantFiles(dir);
+      // THEN
+      expect(sources.map((s) => s.file)).toEqual([join(dir, 'alpha.yaml'), join(dir, 'beta.yml'), join(dir, 'zeta.yaml')]);
+      expect(sources[0]).toHaveProperty('text', 'name: alpha\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing folder has no tenants', () => {
+    expect(readTenantFiles(join(tmpdir(), 'no-such-tenants-folder-x9'))).toEqual([]);
+  });
+});

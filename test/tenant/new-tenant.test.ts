@@ -1,0 +1,93 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { platform as platformProps } from '../../main';
+import { resolvePlatform } from '../../lib/config/platform';
+import { readTenantFiles, resolveTenants } from '../../lib/config/tenants';
+import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tenant/new-tenant';
+
+const EXAMPLES = join(__dirname, '..', '..', 'tenants');
+
+describe('tenant:new', () => {
+  let dir: string;
+  beforeEach(() => {
+    // GIVEN a copy of the example tenants (ports 31010-31019, 31020-31029, 31030-31049)
+    dir = join(mkdtempSync(join(tmpdir(), 'tenant-new-')), 'tenants');
+    mkdirSync(dir);
+    for (const f of readdirSync(EXAMPLES)) copyFileSync(join(EXAMPLES, f), join(dir, f));
+  });
+  afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  test('writes a file that validates, with the next free port range', () => {
+    // WHEN
+    const { file, text } = createTenantFile(parseNewTenantArgs(['hooli', '--admin-email', 'admin@hooli.example', '--admin-name', 'Hooli Admin', '--sso-domain', 'hooli.example', `--dir=${dir}`]), platformProps);
+    // THEN
+    expect(file).toBe(join(dir, 'hooli.yaml'));
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(text).toMatchSnapshot();
+    const tenants = resolveTenants(readTenantFiles(dir), resolvePlatform(platformProps));
+    const hooli = tenants.find((t) => t.name === 'hooli');
+    expect(hooli).toHaveProperty('sessions', { portMode: false, externalIP: '0.0.0.0', startingPort: 31050, maxServices: 10 });
+    expect(hooli).toHaveProperty('ssoDomains', ['hooli.example']);
+  });
+
+  test('passes the options through to the file', () => {
+    const { text } = createTenantFile(
+      parseNewTenantArgs(['hooli', '--admin-email=a@hooli.example', '--admin-name=H', '--namespace', 'hooli-ml', '--gpu-model', 'H100-80GB', '--gpu-fractions', '1,0.125', '--max-services', '5', '--allowed-users', '3', '--router-host', 'ml.hooli.clearml.example.com', '--dir', dir]),
+      platformProps,
+    );
+    const [t] = resolveTenants([{ file: join(dir, 'hooli.yaml'), text }], resolvePlatform(platformProps));
+    expect(t).toHaveProperty('namespace', 'hooli-ml');
+    expect(t).toHaveProperty('queues.gpuModel', 'H100-80GB');
+    expect(t).toHaveProperty('queues.gpuFractions', [1, 0.125]);
+    expect(t).toHaveProperty('sessions.maxServices', 5);
+    expect(t).toHaveProperty('allowedUsers', 3);
+    expect(t).toHaveProperty('router.hostName', 'ml.hooli.clearml.example.com');
+  });
+
+  test('fails when the new tenant does not pass the checks, and writes nothing', () => {
+    // GIVEN a port range taken by acme and a bad e-mail
+    const errors: string[] = [];
+    const code = runTenantNew(['hooli', '--admin-email', 'nope', '--admin-name', 'H', '--starting-port', '31015', '--dir', dir], platformProps, { log: () => {}, error: (s) => errors.push(s) });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toMatch(/hooli\.yaml: admin\.email: "nope": must be an e-mail address/);
+    expect(errors.join('\n')).toMatch(/hooli\.yaml: sessions\.startingPort: 31015: .* overlap the ports 31010-31019 of .*acme\.yaml/);
+    expect(existsSync(join(dir, 'hooli.yaml'))).toBe(false);
+  });
+
+  test('fails when the file exists', () => {
+    expect(() => createTenantFile(parseNewTenantArgs(['acme', '--admin-email', 'a@acme.com', '--admin-name', 'A', '--dir', dir]), platformProps)).toThrow(/acme\.yaml exists already/);
+  });
+
+  test('fails when an existing tenant file is broken, naming it', () => {
+    writeFileSync(join(dir, 'broken.yaml'), 'name: broken\n');
+    expect(() => createTenantFile(parseNewTenantArgs(['hooli', '--admin-email', 'a@hooli.example', '--admin-name', 'H', '--dir', dir]), platformProps)).toThrow(/broken\.yaml: admin: \(missing\): is required/);
+  });
+
+  test.each([
+    [['--admin-email', 'a@b.c', '--admin-name', 'A'], /give exactly one tenant name/],
+    [['x', '--admin-name', 'A'], /--admin-email and --admin-name are required/],
+    [['x', '--admin-email', 'a@b.c', '--admin-name', 'A', '--colour', 'red'], /unknown option --colour/],
+    [['x', '--admin-email', 'a@b.c', '--admin-name', 'A', '--max-services', 'ten'], /--max-services needs a number, got "ten"/],
+    [['x', '--admin-email'], /--admin-email needs a value/],
+  ])('fails when the arguments are %p', (argv, message) => {
+    expect(() => parseNewTenantArgs(argv)).toThrow(message);
+  });
+});
+
+describe('nextFreePortRange', () => {
+  test('starts at 30000 when no port is taken', () => {
+    expect(nextFreePortRange([], 10)).toBe(30000);
+  });
+
+  test('starts right after the highest taken port', () => {
+    expect(nextFreePortRange([{ start: 31010, count: 10 }, { start: 30000, count: 5 }], 10)).toBe(31020);
+  });
+
+  test('uses the lowest gap that fits when the top is full', () => {
+    // GIVEN 30000-30009 and 30030-32767 taken
+    const taken = [{ start: 30000, count: 10 }, { start: 30030, count: 32768 - 30030 }];
+    expect(nextFreePortRange(taken, 20)).toBe(30010);
+    expect(nextFreePortRange(taken, 21)).toBeUndefined();
+  });
+});
