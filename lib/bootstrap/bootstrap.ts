@@ -194,11 +194,12 @@ export class ClearmlError extends FatalError {
   }
 }
 
+/** An error's message on one line (texts from the network are shortened where they come in). */
 function errorText(e: unknown): string {
-  return oneLine(e instanceof Error ? e.message : String(e));
+  return oneLine(e instanceof Error ? e.message : String(e), Infinity);
 }
 
-function oneLine(text: string, max = 300): string {
+function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max)}...` : line;
 }
