@@ -67,7 +67,7 @@ export class World implements Lifeline {
   readonly dir: string;
   readonly plan: BootstrapPlan;
   private onCrash?: () => void;
-  private program?: { run: (env: Record<string, string>, output: { out(l: string): void; err(l: string): void }, signal?: AbortSignal) => Promise<number> };
+  private program?: Program;
 
   static async start(synth: Synthesized, options: FakeClearmlOptions = {}): Promise<World> {
     const world = new World(synth, options);
@@ -138,8 +138,7 @@ export class World implements Lifeline {
 
   /** The same file, required into this process, run through its exported `run`; a crash aborts it. */
   async runInProcess(extra: Record<string, string> = {}): Promise<RunResult> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.program ??= require(join(this.dir, 'bootstrap.js'));
+    this.program ??= loadProgram(this.synth.script, join(this.dir, 'bootstrap.js'));
     const stop = new AbortController();
     this.onCrash = () => stop.abort();
     const stdout: string[] = [];
@@ -170,6 +169,20 @@ export class World implements Lifeline {
   static repeatable(change: string): boolean {
     return change.startsWith('set_domains ') || change.startsWith('update_company_settings ');
   }
+}
+
+type Program = { run: (env: Record<string, string>, output: { out(l: string): void; err(l: string): void }, signal?: AbortSignal) => Promise<number> };
+const loaded = new Map<string, Program>();
+
+/** Requires the program file once per distinct text (the randomized test runs it in hundreds of worlds). */
+function loadProgram(script: string, file: string): Program {
+  let program = loaded.get(script);
+  if (!program) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require(file) as Program;
+    loaded.set(script, program);
+  }
+  return program;
 }
 
 function lines(text: string): string[] {
