@@ -255,6 +255,18 @@ describe('transient faults', () => {
   });
 });
 
+test('when nothing listens at the apiserver URL (connection refused), gives up at the deadline with a retryable exit', async () => {
+  world = await World.start(synth);
+  const url = world.clearml.url;
+  await world.clearml.stop();
+
+  const result = await world.runChild({ CLEARML_API_URL: url, BOOTSTRAP_DEADLINE_SECONDS: '0.3' });
+
+  expect(result.code).toBe(1);
+  expect(last(result)).toMatch(/^bootstrap failed: system\.get_companies: gave up after \d+ attempts .*ECONNREFUSED/);
+  expect(world.kube.changes).toEqual([]);
+});
+
 describe('credentials', () => {
   test('a lost race on a Secret create (409) keeps the existing Secret and revokes the credentials just made', async () => {
     // GIVEN another run stores the agent credentials just before this run's create arrives
@@ -366,6 +378,34 @@ describe('the ledger', () => {
       expect(last(r)).toMatch(/the admin e-mail admin@acme\.com is already a ClearML user/);
     }
     expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
+  });
+
+  test('when the ledger cannot be written, says which ids to record, and following that completes the bootstrap', async () => {
+    // GIVEN Kubernetes refuses every create of the ledger in the first run
+    world = await World.start(synth);
+    world.kube.faults.add({ call: `POST ${BOOTSTRAP_SECRETS.ledger.name}`, kind: 'http503-html', times: 1_000_000 });
+
+    // WHEN the Job runs out of time after creating the admin user
+    const first = await world.runChild({ BOOTSTRAP_DEADLINE_SECONDS: '0.3', BOOTSTRAP_GRACE_SECONDS: '0.3' });
+
+    // THEN it exits retryable with the command that records the ids
+    const company = world.company()!;
+    const admin = world.admin()!;
+    expect(first.code).toBe(1);
+    expect(last(first)).toMatch(/could not write the ledger Secret acme\/clearml-tenant-bootstrap after creating the admin user: .*gave up/);
+    expect(last(first)).toContain(`kubectl -n acme create secret generic clearml-tenant-bootstrap --from-literal=company_id=${company.id} --from-literal=admin_user_id=${admin.id}`);
+
+    // AND a re-run without the ledger stops rather than making a second admin
+    world.kube.faults.clear();
+    const second = await world.runChild();
+    expect(second.code).toBe(2);
+    expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
+
+    // AND once the operator records the ledger as told, the next run completes
+    world.kube.put('acme', BOOTSTRAP_SECRETS.ledger.name, { company_id: company.id, admin_user_id: admin.id });
+    const third = await world.runChild();
+    expect(third.code).toBe(0);
+    expectBootstrapped(world);
   });
 
   test('fails when the ledger names another company than the one found', async () => {
