@@ -1,0 +1,178 @@
+/**
+ * The tenant bootstrap Job ("Tenant Configuration", "Create a queue"): runs the bootstrap program
+ * (lib/bootstrap/bootstrap.ts, contract in BOOTSTRAP-API.md) with the tenant's plan, in the server namespace
+ * where the supervisor credentials are, and lets it read and create the contract's Secrets in the tenant
+ * namespace.
+ *
+ * The Job and ConfigMap names carry a hash of the program, the plan and the Job's settings: a change runs a
+ * new Job (a Job's pod template cannot be changed in place), an unchanged one is not re-run, and an older Job
+ * keeps its own (immutable) ConfigMap.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
+import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../bootstrap/plan';
+import { ResolvedCredentialsSecret } from '../config/platform';
+import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
+import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
+import { requireSecret } from '../security/secret-reference';
+
+/** Requests and limits of the bootstrap container. */
+export interface BootstrapResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface TenantBootstrapProps {
+  /** What to bootstrap: the tenant's company, admin, domains and queues; `namespace` receives the Secrets. */
+  readonly plan: BootstrapPlan;
+  /** Namespace of the Job: the server namespace, which holds the supervisor credentials Secret. */
+  readonly jobNamespace: string;
+  /** In-cluster URL of the apiserver (`CLEARML_API_URL`), e.g. `http://clearml-apiserver.clearml.svc:8008`. */
+  readonly apiUrl: string;
+  /** The supervisor's credentials Secret (role `system`), in `jobNamespace`. */
+  readonly supervisorSecret: ResolvedCredentialsSecret;
+  /** The `node` image, pinned by tag and digest (DEFAULT_NODE_IMAGE in lib/config/platform.ts). */
+  readonly image: string;
+  /** Pod retries of the Job. @default 4 */
+  readonly backoffLimit?: number;
+  /** Deadline of the whole Job, all pod retries included. @default 1800 */
+  readonly activeDeadlineSeconds?: number;
+  /** The program's own deadline per run (`BOOTSTRAP_DEADLINE_SECONDS`). @default 300 */
+  readonly deadlineSeconds?: number;
+  /** @default - requests 50m CPU and 64Mi, limits 500m CPU and 128Mi */
+  readonly resources?: BootstrapResources;
+}
+
+const DEFAULTS = {
+  backoffLimit: 4,
+  activeDeadlineSeconds: 1800,
+  deadlineSeconds: 300,
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+} as const;
+
+/** Where the ConfigMap is mounted in the container. */
+const MOUNT = '/opt/clearml-bootstrap';
+const CONTAINER = 'bootstrap';
+
+export class TenantBootstrap extends Construct {
+  /** Name of the Job (and of its ConfigMap): `clearml-bootstrap-<tenant>-<hash>`. */
+  public readonly jobName: string;
+  /** Hash of the program, the plan and the Job's settings (10 hex characters). */
+  public readonly hash: string;
+  /** The plan as written to the ConfigMap. */
+  public readonly planJson: string;
+
+  constructor(scope: Construct, id: string, props: TenantBootstrapProps) {
+    super(scope, id);
+    const { plan, jobNamespace, supervisorSecret } = props;
+    const backoffLimit = props.backoffLimit ?? DEFAULTS.backoffLimit;
+    const activeDeadlineSeconds = props.activeDeadlineSeconds ?? DEFAULTS.activeDeadlineSeconds;
+    const deadlineSeconds = props.deadlineSeconds ?? DEFAULTS.deadlineSeconds;
+    const limits = props.resources ?? DEFAULTS.resources;
+    checkProps(props, { backoffLimit, activeDeadlineSeconds, deadlineSeconds });
+
+    const program = bootstrapProgramText();
+    this.planJson = `${JSON.stringify(plan, null, 2)}\n`;
+    // The pod template of a Job cannot change: whatever goes into it is part of the name, not only the plan.
+    const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits };
+    this.hash = contentHash([program, this.planJson, JSON.stringify(runtime)]);
+    this.jobName = hashedName(`clearml-bootstrap-${plan.tenant}`, this.hash);
+    const name = this.jobName;
+    const account = `clearml-bootstrap-${plan.tenant}`.slice(0, 63).replace(/-+$/, '');
+    const labels = { 'app.kubernetes.io/name': 'clearml-bootstrap', [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: plan.tenant };
+
+    requireSecret(this, {
+      namespace: jobNamespace,
+      name: supervisorSecret.name,
+      keys: [supervisorSecret.accessKeyKey, supervisorSecret.secretKeyKey],
+      purpose: 'Credentials of the ClearML supervisor user (role system)',
+    });
+    const purposes: Record<keyof typeof BOOTSTRAP_SECRETS, string> = {
+      ledger: `Ids of tenant ${plan.tenant}'s company and admin user (the bootstrap's ledger)`,
+      admin: `API credentials of tenant ${plan.tenant}'s admin, to hand over out of band`,
+      agent: `API credentials of tenant ${plan.tenant}'s ClearML agent`,
+      router: `API credentials of tenant ${plan.tenant}'s task traffic router`,
+    };
+    for (const kind of ['ledger', 'admin', 'agent', 'router'] as const) {
+      const secret = BOOTSTRAP_SECRETS[kind];
+      requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: purposes[kind], providedBy: 'bootstrap' });
+    }
+
+    new k8s.KubeConfigMap(this, 'Program', {
+      metadata: { name, namespace: jobNamespace, labels },
+      immutable: true,
+      data: { 'bootstrap.js': program, 'plan.json': this.planJson },
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: account, namespace: jobNamespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name: account, namespace: plan.namespace, labels },
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], resourceNames: Object.values(BOOTSTRAP_SECRETS).map((s) => s.name), verbs: ['get'] },
+        // Kubernetes cannot restrict `create` by name.
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: account, namespace: plan.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
+      subjects: [{ kind: 'ServiceAccount', name: account, namespace: jobNamespace }],
+    });
+
+    new k8s.KubeJob(this, 'Resource', {
+      metadata: { name, namespace: jobNamespace, labels },
+      spec: {
+        backoffLimit,
+        activeDeadlineSeconds,
+        completions: 1,
+        parallelism: 1,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: account,
+            // The program calls the Kubernetes API with this account's token.
+            automountServiceAccountToken: true,
+            securityContext: restrictedPodSecurityContext(),
+            containers: [
+              {
+                name: CONTAINER,
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['node', `${MOUNT}/bootstrap.js`],
+                env: [
+                  { name: 'CLEARML_API_URL', value: props.apiUrl },
+                  { name: 'CLEARML_API_ACCESS_KEY', valueFrom: { secretKeyRef: { name: supervisorSecret.name, key: supervisorSecret.accessKeyKey } } },
+                  { name: 'CLEARML_API_SECRET_KEY', valueFrom: { secretKeyRef: { name: supervisorSecret.name, key: supervisorSecret.secretKeyKey } } },
+                  { name: 'BOOTSTRAP_PLAN_FILE', value: `${MOUNT}/plan.json` },
+                  { name: 'BOOTSTRAP_DEADLINE_SECONDS', value: String(deadlineSeconds) },
+                ],
+                securityContext: restrictedContainerSecurityContext(),
+                resources: resources(limits.requests, limits.limits),
+                volumeMounts: [{ name: 'program', mountPath: MOUNT, readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'program', configMap: { name, defaultMode: 0o444 } }],
+          },
+        },
+      },
+    });
+  }
+}
+
+function checkProps(props: TenantBootstrapProps, resolved: { backoffLimit: number; activeDeadlineSeconds: number; deadlineSeconds: number }): void {
+  const problems: string[] = [];
+  const { backoffLimit, activeDeadlineSeconds, deadlineSeconds } = resolved;
+  if (!Number.isInteger(backoffLimit) || backoffLimit < 0) problems.push(`backoffLimit must be an integer >= 0, got ${backoffLimit}`);
+  if (!Number.isInteger(deadlineSeconds) || deadlineSeconds <= 0) problems.push(`deadlineSeconds must be a positive integer, got ${deadlineSeconds}`);
+  // One run may take its deadline plus the program's grace to record what it created (60 s).
+  if (!Number.isInteger(activeDeadlineSeconds) || activeDeadlineSeconds < deadlineSeconds + 60) {
+    problems.push(`activeDeadlineSeconds must be an integer >= deadlineSeconds + 60 (${deadlineSeconds + 60}), got ${activeDeadlineSeconds}`);
+  }
+  if (!/^https?:\/\/[^\s/]+/.test(props.apiUrl)) problems.push(`apiUrl must be an http:// or https:// URL, got "${props.apiUrl}"`);
+  if (problems.length > 0) throw new Error(`TenantBootstrap for tenant "${props.plan.tenant}": ${problems.join('; ')}`);
+}

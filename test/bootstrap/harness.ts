@@ -1,0 +1,240 @@
+/**
+ * Runs the bootstrap program that synth puts into the ConfigMap against the fakes of ClearML and Kubernetes:
+ * as a child process (`node bootstrap.js`, the way the Job runs it) or in-process (the same file, required,
+ * calling its exported `run`), and checks the contract's invariants on the fakes' state.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/bootstrap/plan';
+import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
+import { ensureBootstrapBuilt } from './build-once';
+import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';
+import { Lifeline } from './fakes/faults';
+import { FakeKubernetes, PolicyRule } from './fakes/fake-kubernetes';
+
+export const PLAN: BootstrapPlan = {
+  tenant: 'acme',
+  namespace: 'acme',
+  admin: { name: 'Acme Admin', email: 'admin@acme.com' },
+  companyDefaults: { allowed_users: 10, features: ['experiments'], exclude_features: ['app_management'] },
+  companySettings: { features: ['experiments'] },
+  domains: ['acme.com'],
+  queues: ['default', 'gpu-fraction-1_00', 'gpu-fraction-0_50'],
+};
+
+const TOKEN = 'service-account-token-do-not-print';
+
+/** What synth wrote for one tenant: the ConfigMap's two files and the objects the Job relies on. */
+export interface Synthesized {
+  readonly script: string;
+  readonly planJson: string;
+  readonly roleNamespace: string;
+  readonly rules: readonly PolicyRule[];
+  readonly manifests: readonly any[];
+}
+
+export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
+  ensureBootstrapBuilt();
+  const chart = Testing.chart();
+  new TenantBootstrap(chart, 'Bootstrap', {
+    plan,
+    jobNamespace: 'clearml',
+    apiUrl: 'http://clearml-apiserver.clearml.svc:8008',
+    supervisorSecret: { name: 'clearml-supervisor-credentials', accessKeyKey: 'access_key', secretKeyKey: 'secret_key' },
+    image: 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293',
+  });
+  const manifests = Testing.synth(chart);
+  const configMap = manifests.find((m) => m.kind === 'ConfigMap');
+  const role = manifests.find((m) => m.kind === 'Role');
+  return { script: configMap.data['bootstrap.js'], planJson: configMap.data['plan.json'], roleNamespace: role.metadata.namespace, rules: role.rules, manifests };
+}
+
+export interface RunResult {
+  /** Exit status; null when the process was killed. */
+  readonly code: number | null;
+  readonly stdout: readonly string[];
+  readonly stderr: readonly string[];
+}
+
+/** Both fakes, the program's files in a temp dir, and the means to run it and kill it mid-run. */
+export class World implements Lifeline {
+  down = false;
+  readonly clearml: FakeClearml;
+  readonly kube: FakeKubernetes;
+  readonly dir: string;
+  readonly plan: BootstrapPlan;
+  private onCrash?: () => void;
+  private program?: Program;
+
+  static async start(synth: Synthesized, options: FakeClearmlOptions = {}): Promise<World> {
+    const world = new World(synth, options);
+    await world.clearml.start();
+    await world.kube.start();
+    return world;
+  }
+
+  private constructor(
+    readonly synth: Synthesized,
+    options: FakeClearmlOptions,
+  ) {
+    this.plan = JSON.parse(synth.planJson);
+    this.clearml = new FakeClearml(this, options);
+    this.kube = new FakeKubernetes(this, { token: TOKEN, roleNamespace: synth.roleNamespace, rules: synth.rules });
+    this.dir = mkdtempSync(join(tmpdir(), 'clearml-bootstrap-'));
+    writeFileSync(join(this.dir, 'bootstrap.js'), synth.script);
+    writeFileSync(join(this.dir, 'plan.json'), synth.planJson);
+    writeFileSync(join(this.dir, 'token'), `${TOKEN}\n`);
+  }
+
+  crash(): void {
+    this.down = true;
+    this.onCrash?.();
+  }
+
+  async stop(): Promise<void> {
+    await this.clearml.stop();
+    await this.kube.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The Job's environment, pointed at the fakes, with short timings for tests. */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      CLEARML_API_URL: this.clearml.url,
+      CLEARML_API_ACCESS_KEY: SUPERVISOR.accessKey,
+      CLEARML_API_SECRET_KEY: SUPERVISOR.secretKey,
+      BOOTSTRAP_PLAN_FILE: join(this.dir, 'plan.json'),
+      KUBERNETES_API_URL: this.kube.url,
+      KUBERNETES_TOKEN_FILE: join(this.dir, 'token'),
+      BOOTSTRAP_DEADLINE_SECONDS: '10',
+      BOOTSTRAP_GRACE_SECONDS: '5',
+      BOOTSTRAP_REQUEST_TIMEOUT_MS: '250',
+      BOOTSTRAP_RETRY_BASE_MS: '2',
+      BOOTSTRAP_RETRY_MAX_MS: '20',
+      ...extra,
+    };
+  }
+
+  /** `node bootstrap.js`, as the Job runs it. */
+  runChild(extra: Record<string, string> = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(this.dir, 'bootstrap.js')], { env: { PATH: process.env.PATH ?? '', ...this.env(extra) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      this.onCrash = () => child.kill('SIGKILL');
+      child.on('error', reject);
+      child.on('close', (code) => {
+        this.onCrash = undefined;
+        this.down = false;
+        resolve({ code, stdout: lines(stdout), stderr: lines(stderr) });
+      });
+    });
+  }
+
+  /** The same file, required into this process, run through its exported `run`; a crash aborts it. */
+  async runInProcess(extra: Record<string, string> = {}): Promise<RunResult> {
+    this.program ??= loadProgram(this.synth.script, join(this.dir, 'bootstrap.js'));
+    const stop = new AbortController();
+    this.onCrash = () => stop.abort();
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    try {
+      const code = await this.program!.run(this.env(extra), { out: (l) => stdout.push(l), err: (l) => stderr.push(l) }, stop.signal);
+      return { code: stop.signal.aborted ? null : code, stdout, stderr };
+    } finally {
+      this.onCrash = undefined;
+      this.down = false;
+    }
+  }
+
+  /** The company named after the tenant (the only one, checked by expectBootstrapped). */
+  company() {
+    return this.clearml.companies.find((c) => c.name === this.plan.tenant);
+  }
+
+  admin() {
+    return this.clearml.users.find((u) => u.email === this.plan.admin.email);
+  }
+
+  secret(kind: keyof typeof BOOTSTRAP_SECRETS) {
+    return this.kube.get(this.plan.namespace, BOOTSTRAP_SECRETS[kind].name);
+  }
+
+  /** Changes that a repeated run may make again: calls that set a value. */
+  static repeatable(change: string): boolean {
+    return change.startsWith('set_domains ') || change.startsWith('update_company_settings ');
+  }
+}
+
+type Program = { run: (env: Record<string, string>, output: { out(l: string): void; err(l: string): void }, signal?: AbortSignal) => Promise<number> };
+const loaded = new Map<string, Program>();
+
+/** Requires the program file once per distinct text (the randomized test runs it in hundreds of worlds). */
+function loadProgram(script: string, file: string): Program {
+  let program = loaded.get(script);
+  if (!program) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    program = require(file) as Program;
+    loaded.set(script, program);
+  }
+  return program;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+
+const CREDENTIALS = [
+  { kind: 'admin', label: 'clearml-tenancy:admin', accessKey: 'access_key', secretKey: 'secret_key' },
+  { kind: 'agent', label: 'clearml-tenancy:agent', accessKey: 'agentk8sglue_key', secretKey: 'agentk8sglue_secret' },
+  { kind: 'router', label: 'clearml-tenancy:router', accessKey: 'access_key', secretKey: 'secret_key' },
+] as const;
+
+/** The contract's end state (section 4), checked on the fakes. */
+export function expectBootstrapped(world: World): void {
+  const { plan, clearml, kube } = world;
+  const companies = clearml.companies.filter((c) => c.name === plan.tenant);
+  expect(companies).toHaveLength(1);
+  const company = companies[0];
+  const admins = clearml.users.filter((u) => u.email === plan.admin.email);
+  expect(admins).toHaveLength(1);
+  const admin = admins[0];
+  expect(admin).toMatchObject({ company: company.id, role: 'admin', name: plan.admin.name });
+  for (const name of plan.queues) expect(clearml.queues.filter((q) => q.company === company.id && q.name === name)).toHaveLength(1);
+  expect(company.domains).toEqual(plan.domains);
+  expect(company.settings).toMatchObject(plan.companySettings);
+
+  expect(world.secret('ledger')?.data).toEqual({ company_id: company.id, admin_user_id: admin.id });
+  const stored = new Set<string>();
+  for (const c of CREDENTIALS) {
+    const secret = world.secret(c.kind);
+    expect(secret).toBeDefined();
+    expect(Object.keys(secret!.data).sort()).toEqual([c.accessKey, c.secretKey].sort());
+    const key = clearml.keys.find((k) => k.access_key === secret!.data[c.accessKey]);
+    // alive, the admin's, made by the bootstrap for this purpose, and the Secret holds its secret
+    expect(key).toMatchObject({ revoked: false, user: admin.id, label: c.label, secret_key: secret!.data[c.secretKey] });
+    stored.add(key!.access_key);
+  }
+  expect(stored.size).toBe(3);
+  // no orphans: the live keys with the bootstrap's labels are exactly the stored ones
+  const labelled = clearml.liveKeys(admin.id).filter((k) => k.label?.startsWith('clearml-tenancy:'));
+  expect(labelled.map((k) => k.access_key).sort()).toEqual([...stored].sort());
+  // the supervisor got no keys of its own
+  expect(clearml.liveKeys(SUPERVISOR.user).map((k) => k.access_key)).toEqual([SUPERVISOR.accessKey]);
+  // each Secret was created at most once (a Map holds one per name; the log shows no second create)
+  for (const s of Object.values(BOOTSTRAP_SECRETS)) {
+    expect(kube.changes.filter((c) => c === `create secret ${plan.namespace}/${s.name}`).length).toBeLessThanOrEqual(1);
+  }
+}
+
+/** No secret value of the fakes appears in what the program printed. */
+export function expectNoSecretPrinted(world: World, ...results: RunResult[]): void {
+  const printed = results.flatMap((r) => [...r.stdout, ...r.stderr]).join('\n');
+  for (const key of world.clearml.keys) expect(printed).not.toContain(key.secret_key);
+  expect(printed).not.toContain(TOKEN);
+}

@@ -1,0 +1,171 @@
+import { Testing } from 'cdk8s';
+import { bootstrapProgramText } from '../../lib/bootstrap/bootstrap-script';
+import { BootstrapPlan } from '../../lib/bootstrap/plan';
+import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
+import { collectSecretRequirements } from '../../lib/security/secret-reference';
+import { TenantBootstrap, TenantBootstrapProps } from '../../lib/tenant/tenant-bootstrap';
+import { ensureBootstrapBuilt } from '../bootstrap/build-once';
+
+const PLAN: BootstrapPlan = {
+  tenant: 'acme',
+  namespace: 'acme',
+  admin: { name: 'Acme Admin', email: 'admin@acme.com' },
+  companyDefaults: { allowed_users: 10, features: ['experiments'], exclude_features: ['app_management'] },
+  companySettings: { features: ['experiments'] },
+  domains: ['acme.com'],
+  queues: ['default', 'gpu-fraction-1_00'],
+};
+
+const PROPS: TenantBootstrapProps = {
+  plan: PLAN,
+  jobNamespace: 'clearml',
+  apiUrl: 'http://clearml-apiserver.clearml.svc:8008',
+  supervisorSecret: { name: 'clearml-supervisor-credentials', accessKeyKey: 'access_key', secretKeyKey: 'secret_key' },
+  image: DEFAULT_NODE_IMAGE,
+};
+
+beforeAll(() => ensureBootstrapBuilt());
+
+function synth(props: TenantBootstrapProps = PROPS) {
+  const chart = Testing.chart();
+  const bootstrap = new TenantBootstrap(chart, 'Bootstrap', props);
+  const manifests = Testing.synth(chart);
+  const of = (kind: string) => manifests.find((m) => m.kind === kind);
+  return { chart, bootstrap, manifests, job: of('Job'), configMap: of('ConfigMap'), role: of('Role'), binding: of('RoleBinding'), account: of('ServiceAccount') };
+}
+
+test('snapshot (program text and hash replaced, so that a program change alone does not churn it)', () => {
+  const { manifests, bootstrap } = synth();
+  const text = JSON.stringify(manifests).split(JSON.stringify(bootstrapProgramText()).slice(1, -1)).join('<bootstrap.js>').split(bootstrap.hash).join('<hash>');
+  expect(JSON.parse(text)).toMatchSnapshot();
+});
+
+test('writes a ConfigMap, a ServiceAccount, a Role, a RoleBinding and a Job, and no cluster-wide RBAC', () => {
+  const { manifests } = synth();
+  expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+});
+
+test('the ConfigMap holds the built program and the plan, under the hashed name, immutable', () => {
+  const { configMap, bootstrap } = synth();
+  expect(configMap).toHaveProperty('metadata.namespace', 'clearml');
+  expect(configMap).toHaveProperty('metadata.name', bootstrap.jobName);
+  expect(configMap).toHaveProperty('immutable', true);
+  expect(configMap.data['bootstrap.js']).toBe(bootstrapProgramText());
+  expect(JSON.parse(configMap.data['plan.json'])).toEqual(PLAN);
+});
+
+test('the Job runs node on the program, in the server namespace, with the supervisor credentials', () => {
+  const { job, bootstrap } = synth();
+  expect(bootstrap.jobName).toMatch(/^clearml-bootstrap-acme-[0-9a-f]{10}$/);
+  expect(bootstrap.jobName).toBe(`clearml-bootstrap-acme-${bootstrap.hash}`);
+  expect(job).toHaveProperty('metadata.name', bootstrap.jobName);
+  expect(job).toHaveProperty('metadata.namespace', 'clearml');
+  expect(job).toHaveProperty('spec.backoffLimit', 4);
+  expect(job).toHaveProperty('spec.activeDeadlineSeconds', 1800);
+  const pod = job.spec.template.spec;
+  expect(pod).toHaveProperty('restartPolicy', 'Never');
+  expect(pod).toHaveProperty('serviceAccountName', 'clearml-bootstrap-acme');
+  expect(pod).toHaveProperty('automountServiceAccountToken', true);
+  expect(pod.volumes).toEqual([{ name: 'program', configMap: { name: bootstrap.jobName, defaultMode: 0o444 } }]);
+  const [container] = pod.containers;
+  expect(pod.containers).toHaveLength(1);
+  expect(container).toHaveProperty('image', DEFAULT_NODE_IMAGE);
+  expect(container).toHaveProperty('command', ['node', '/opt/clearml-bootstrap/bootstrap.js']);
+  expect(container.env).toEqual([
+    { name: 'CLEARML_API_URL', value: 'http://clearml-apiserver.clearml.svc:8008' },
+    { name: 'CLEARML_API_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'clearml-supervisor-credentials', key: 'access_key' } } },
+    { name: 'CLEARML_API_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'clearml-supervisor-credentials', key: 'secret_key' } } },
+    { name: 'BOOTSTRAP_PLAN_FILE', value: '/opt/clearml-bootstrap/plan.json' },
+    { name: 'BOOTSTRAP_DEADLINE_SECONDS', value: '300' },
+  ]);
+  expect(container.volumeMounts).toEqual([{ name: 'program', mountPath: '/opt/clearml-bootstrap', readOnly: true }]);
+});
+
+test('the pod meets the restricted Pod Security standard and has requests and limits', () => {
+  const { job } = synth();
+  const pod = job.spec.template.spec;
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.containers[0].securityContext).toEqual({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  });
+  expect(pod.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
+  expect(pod.hostNetwork).toBeUndefined();
+});
+
+test('the Role lets the Job get the contract\'s Secrets by name and create Secrets in the tenant namespace, nothing else', () => {
+  const { role, binding, account } = synth();
+  expect(account).toHaveProperty('metadata', expect.objectContaining({ name: 'clearml-bootstrap-acme', namespace: 'clearml' }));
+  expect(role).toHaveProperty('metadata.namespace', 'acme');
+  expect(role.rules).toEqual([
+    { apiGroups: [''], resources: ['secrets'], resourceNames: ['clearml-tenant-bootstrap', 'clearml-admin-credentials', 'clearml-agent-credentials', 'clearml-router-credentials'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  ]);
+  expect(binding).toHaveProperty('metadata.namespace', 'acme');
+  expect(binding).toHaveProperty('roleRef', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+  expect(binding).toHaveProperty('subjects', [{ kind: 'ServiceAccount', name: 'clearml-bootstrap-acme', namespace: 'clearml' }]);
+});
+
+test('declares the supervisor Secret (operator) and the four Secrets the bootstrap creates', () => {
+  const { chart } = synth();
+  const required = collectSecretRequirements([chart]).map((r) => ({ namespace: r.namespace, name: r.name, keys: r.keys, providedBy: r.providedBy }));
+  expect(required).toEqual([
+    { namespace: 'acme', name: 'clearml-admin-credentials', keys: ['access_key', 'secret_key'], providedBy: 'bootstrap' },
+    { namespace: 'acme', name: 'clearml-agent-credentials', keys: ['agentk8sglue_key', 'agentk8sglue_secret'], providedBy: 'bootstrap' },
+    { namespace: 'acme', name: 'clearml-router-credentials', keys: ['access_key', 'secret_key'], providedBy: 'bootstrap' },
+    { namespace: 'acme', name: 'clearml-tenant-bootstrap', keys: ['admin_user_id', 'company_id'], providedBy: 'bootstrap' },
+    { namespace: 'clearml', name: 'clearml-supervisor-credentials', keys: ['access_key', 'secret_key'], providedBy: 'operator' },
+  ]);
+});
+
+describe('the hash in the names', () => {
+  test('stays the same when nothing changes', () => {
+    expect(synth().bootstrap.jobName).toBe(synth().bootstrap.jobName);
+  });
+
+  test.each<[string, Partial<TenantBootstrapProps>]>([
+    ['a queue is added', { plan: { ...PLAN, queues: [...PLAN.queues, 'gpu-fraction-0_50'] } }],
+    ['the domains change', { plan: { ...PLAN, domains: ['acme.org'] } }],
+    ['the image changes', { image: 'node:20-alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000' }],
+    ['the apiserver URL changes', { apiUrl: 'http://apiserver.other.svc:8008' }],
+    ['the deadline changes', { deadlineSeconds: 120 }],
+  ])('changes when %s', (_, change) => {
+    const before = synth().bootstrap;
+    const after = synth({ ...PROPS, ...change }).bootstrap;
+    expect(after.hash).not.toBe(before.hash);
+    expect(after.jobName).not.toBe(before.jobName);
+  });
+
+  test('keeps names within 63 characters, with the hash, for a long tenant name', () => {
+    const tenant = 'a-very-long-tenant-name-that-fills-a-whole-dns-label-to-the-end';
+    expect(tenant).toHaveLength(63);
+    const { bootstrap, job, role } = synth({ ...PROPS, plan: { ...PLAN, tenant, namespace: tenant } });
+    expect(bootstrap.jobName.length).toBeLessThanOrEqual(63);
+    expect(bootstrap.jobName.endsWith(`-${bootstrap.hash}`)).toBe(true);
+    expect(job.metadata.name).toBe(bootstrap.jobName);
+    expect(role.metadata.name.length).toBeLessThanOrEqual(63);
+  });
+});
+
+test('takes the optional props', () => {
+  const { job } = synth({
+    ...PROPS,
+    backoffLimit: 1,
+    activeDeadlineSeconds: 600,
+    deadlineSeconds: 120,
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '96Mi' } },
+  });
+  expect(job).toHaveProperty('spec.backoffLimit', 1);
+  expect(job).toHaveProperty('spec.activeDeadlineSeconds', 600);
+  expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'BOOTSTRAP_DEADLINE_SECONDS', value: '120' });
+  expect(job.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '96Mi' } });
+});
+
+test('fails when the Job deadline is shorter than one run, or the URL is not one, naming both', () => {
+  expect(() => synth({ ...PROPS, activeDeadlineSeconds: 100, apiUrl: 'clearml-apiserver:8008' })).toThrow(
+    /TenantBootstrap for tenant "acme": activeDeadlineSeconds must be an integer >= deadlineSeconds \+ 60 \(360\), got 100; apiUrl must be an http:\/\/ or https:\/\/ URL, got "clearml-apiserver:8008"/,
+  );
+});
