@@ -225,6 +225,18 @@ export interface TenantReleaseDefaultsProps {
   readonly agentRedisDb?: number;
 }
 
+/** The tenant bootstrap Jobs (the runbook's "Tenant Configuration" and "Create a queue" calls). */
+export interface BootstrapJobProps {
+  /** Node 20+ image, pinned by digest. @default the pinned `node:20-alpine` */
+  readonly image?: string;
+  /** Overall deadline of one run of the program. @default 300 */
+  readonly deadlineSeconds?: number;
+  /** Retries of a Job. @default 4 */
+  readonly backoffLimit?: number;
+  /** Deadline of a Job (at least `deadlineSeconds` + 60). @default 1800 */
+  readonly activeDeadlineSeconds?: number;
+}
+
 /** How the cluster's network looks, for the NetworkPolicies. */
 export interface NetworkProps {
   /** Namespace of the cluster DNS. @default 'kube-system' */
@@ -321,6 +333,8 @@ export interface PlatformProps {
   readonly billing?: BillingProps;
   readonly apps?: AppsUploadProps;
   readonly tenantReleases?: TenantReleaseDefaultsProps;
+  /** The tenant bootstrap Jobs. @default - see BootstrapJobProps */
+  readonly bootstrap?: BootstrapJobProps;
   /** MIG node setup. @default - none (disabled) */
   readonly migSetup?: MigSetupProps;
 }

@@ -13,6 +13,7 @@ import { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
 import { DEFAULT_GPU_MODEL } from './mig-profiles';
 import {
   AppsUploadProps,
+  BootstrapJobProps,
   BillingProps,
   ClearmlServerProps,
   CredentialsSecretProps,
@@ -114,6 +115,7 @@ export interface ResolvedPlatform {
   readonly billing: Req<Omit<BillingProps, 'chart'>> & { readonly chart?: ChartProps };
   readonly apps: Req<AppsUploadProps>;
   readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
+  readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
   /** Public URLs. */
   readonly urls: { readonly api: string; readonly file: string; readonly web: string };
@@ -296,6 +298,20 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
   checkNonEmptyString(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
   if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
+  const bootstrap: Req<BootstrapJobProps> = {
+    image: DEFAULT_NODE_IMAGE,
+    deadlineSeconds: 300,
+    backoffLimit: 4,
+    activeDeadlineSeconds: 1800,
+    ...definedOnly(p.bootstrap),
+  };
+  if (!/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
+  if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');
+  if (!Number.isInteger(bootstrap.activeDeadlineSeconds) || bootstrap.activeDeadlineSeconds < bootstrap.deadlineSeconds + 60) {
+    problems.add('bootstrap.activeDeadlineSeconds', bootstrap.activeDeadlineSeconds, `must be a whole number of seconds, at least bootstrap.deadlineSeconds + 60 (${bootstrap.deadlineSeconds + 60})`);
+  }
+
   const charts: Array<[string, ChartProps | undefined]> = [
     ['gpuOperator.chart', gpuOperator.enabled ? gpuOperator.chart : undefined],
     ['dynamicMigOperator.chart', dynamicMigOperator.enabled ? dynamicMigOperator.chart : undefined],
@@ -337,6 +353,7 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     billing,
     apps,
     tenantReleases,
+    bootstrap,
     migSetup,
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },

@@ -1,7 +1,7 @@
 /**
  * The output folders of one tenant, each its own App (so synth stays linear in the number of tenants):
  *
- * - `tenants/<name>/bootstrap/`: the namespace and its isolation (and the bootstrap Job), applied first;
+ * - `tenants/<name>/bootstrap/`: the namespace, its isolation and the bootstrap Job, applied first;
  * - `tenants/<name>/workloads/`: the agent and app gateway releases, which read the Secrets the
  *   bootstrap writes and wait for the ClearML server release.
  */
@@ -10,7 +10,9 @@ import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
 import { ReleaseRef } from '../gitops/release-definition';
 import { OutputFolder } from '../output/write-tree';
+import { bootstrapPlan } from './bootstrap-plan';
 import { TenantAgent } from './tenant-agent';
+import { TenantBootstrap } from './tenant-bootstrap';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantRouter } from './tenant-router';
 
@@ -30,17 +32,16 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
 
   const bootstrap = new App({ outdir: 'unused' });
   new TenantNamespace(new Chart(bootstrap, 'namespace'), 'TenantNamespace', { tenant, platform });
-  // ---------------------------------------------------------------------------------------------
-  // BOOTSTRAP JOB CALL SITE: the TenantBootstrap construct (lib/tenant/tenant-bootstrap.ts) goes
-  // here, in its own chart of this folder, e.g.
-  //   new TenantBootstrap(new Chart(bootstrap, 'bootstrap'), 'TenantBootstrap', {
-  //     plan: bootstrapPlan(tenant, platform),            // ./bootstrap-plan
-  //     jobNamespace: platform.server.namespace,
-  //     apiUrl: platform.internalApiUrl,
-  //     supervisorSecret: platform.server.supervisor.credentialsSecret,
-  //     image: DEFAULT_NODE_IMAGE,                         // ../config/platform
-  //   });
-  // ---------------------------------------------------------------------------------------------
+  new TenantBootstrap(new Chart(bootstrap, 'bootstrap'), 'TenantBootstrap', {
+    plan: bootstrapPlan(tenant, platform),
+    jobNamespace: platform.server.namespace,
+    apiUrl: platform.internalApiUrl,
+    supervisorSecret: platform.server.supervisor.credentialsSecret,
+    image: platform.bootstrap.image,
+    deadlineSeconds: platform.bootstrap.deadlineSeconds,
+    backoffLimit: platform.bootstrap.backoffLimit,
+    activeDeadlineSeconds: platform.bootstrap.activeDeadlineSeconds,
+  });
 
   const workloads = new App({ outdir: 'unused' });
   const after = [serverReleaseRef(platform)];

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/bootstrap/plan';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
-import { ensureBootstrapBuilt } from './build-once';
 import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';
 import { Lifeline } from './fakes/faults';
 import { FakeKubernetes, PolicyRule } from './fakes/fake-kubernetes';
@@ -37,7 +36,6 @@ export interface Synthesized {
 }
 
 export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
-  ensureBootstrapBuilt();
   const chart = Testing.chart();
   new TenantBootstrap(chart, 'Bootstrap', {
     plan,

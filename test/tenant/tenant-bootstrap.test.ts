@@ -4,7 +4,6 @@ import { BootstrapPlan } from '../../lib/bootstrap/plan';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { TenantBootstrap, TenantBootstrapProps } from '../../lib/tenant/tenant-bootstrap';
-import { ensureBootstrapBuilt } from '../bootstrap/build-once';
 
 const PLAN: BootstrapPlan = {
   tenant: 'acme',
@@ -24,7 +23,6 @@ const PROPS: TenantBootstrapProps = {
   image: DEFAULT_NODE_IMAGE,
 };
 
-beforeAll(() => ensureBootstrapBuilt());
 
 function synth(props: TenantBootstrapProps = PROPS) {
   const chart = Testing.chart();
