@@ -85,7 +85,7 @@ describe('renderOutput with tenants', () => {
     });
     // each tenant's bootstrap Secrets are in the inventory
     const inventory = JSON.parse(files.get('secrets-inventory.json')!).secrets;
-    expect(inventory.filter((s: any) => s.providedBy === 'bootstrap')).toHaveLength(400);
+    expect(inventory.filter((s: any) => s.providedBy === 'bootstrap')).toHaveLength(200 * 4); // ledger, admin, agent and router credentials
   });
 
   test('fails when any of 200 tenants collide, with every problem', () => {
