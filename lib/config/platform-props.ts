@@ -256,6 +256,12 @@ export interface NetworkProps {
   readonly tenantInternetEgress?: boolean;
   /** The server may reach the internet (SSO provider, apps archive). @default true */
   readonly serverInternetEgress?: boolean;
+  /**
+   * The cluster's NodePort range (`kube-apiserver --service-node-port-range`); tenants' session port
+   * ranges must lie inside it. Widen it for more tenants than 30000-32767 can hold.
+   * @default { min: 30000, max: 32767 }
+   */
+  readonly nodePortRange?: { readonly min: number; readonly max: number };
 }
 
 /** A taint the MIG setup Jobs tolerate (a Kubernetes toleration). */

@@ -162,8 +162,13 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     kubernetesApiPorts: [443, 6443],
     tenantInternetEgress: true,
     serverInternetEgress: true,
+    nodePortRange: { min: 30000, max: 32767 },
     ...definedOnly(p.network),
   };
+  const ports = network.nodePortRange;
+  if (!ports || !Number.isInteger(ports.min) || !Number.isInteger(ports.max) || ports.min < 1 || ports.max > 65535 || ports.min > ports.max) {
+    problems.add('network.nodePortRange', ports, 'must be { min, max } with whole port numbers, 1 <= min <= max <= 65535');
+  }
   checkDnsLabel(problems, 'network.dnsNamespace', network.dnsNamespace);
   network.clusterCidrs.forEach((c, i) => checkCidr(problems, `network.clusterCidrs[${i}]`, c));
   network.kubernetesApiCidrs.forEach((c, i) => checkCidr(problems, `network.kubernetesApiCidrs[${i}]`, c));

@@ -15,7 +15,7 @@ import { FromSchema, JsonSchema } from './json-schema';
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$';
 
-/** Kubernetes' default NodePort range, which the session ports must stay in. */
+/** Kubernetes' default NodePort range (the platform's `network.nodePortRange` may widen it). */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 
 const featureList = (description: string) =>
@@ -111,11 +111,11 @@ export const TENANT_SCHEMA = {
         externalIP: { type: 'string', description: 'IP of a worker node that session clients connect to. Default: 0.0.0.0.', pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', default: '0.0.0.0' },
         startingPort: {
           type: 'integer',
-          description: 'First NodePort of the tenant (npm run tenant:new picks the next free range).',
-          minimum: NODE_PORT_RANGE.min,
-          maximum: NODE_PORT_RANGE.max,
+          description: `First NodePort of the tenant (npm run tenant:new picks the next free range); inside the platform's network.nodePortRange (default ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}).`,
+          minimum: 1,
+          maximum: 65535,
         },
-        maxServices: { type: 'integer', description: 'Number of NodePorts. Default: 10.', minimum: 1, maximum: NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1, default: 10 },
+        maxServices: { type: 'integer', description: 'Number of NodePorts. Default: 10.', minimum: 1, maximum: 65535, default: 10 },
       },
     },
     router: {

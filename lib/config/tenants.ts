@@ -14,7 +14,7 @@ import { DOCUMENT_PATH, validateSchema } from './json-schema';
 import { GpuModel, isGpuModel, migResource, supportedFractions } from './mig-profiles';
 import { ResolvedPlatform } from './platform';
 import { ConfigError, Problems } from './problems';
-import { NODE_PORT_RANGE, TENANT_SCHEMA, TenantSpec } from './tenant-schema';
+import { TENANT_SCHEMA, TenantSpec } from './tenant-schema';
 
 /** A tenant with every default applied. Field meanings: see {@link TENANT_SCHEMA}. */
 export interface ResolvedTenant {
@@ -197,10 +197,13 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
   }
 
   const { startingPort, maxServices } = tenant.sessions;
-  if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && startingPort >= NODE_PORT_RANGE.min && maxServices >= 1) {
+  const range = platform.network.nodePortRange;
+  if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort > range.max)) {
+    problems.add('sessions.startingPort', startingPort, `must be inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`);
+  } else if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && maxServices >= 1) {
     const last = startingPort + maxServices - 1;
-    if (last > NODE_PORT_RANGE.max) {
-      problems.add('sessions.maxServices', maxServices, `makes the ports ${startingPort}-${last}, which leave the NodePort range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}; at most ${NODE_PORT_RANGE.max - startingPort + 1} from startingPort ${startingPort}`);
+    if (last > range.max) {
+      problems.add('sessions.maxServices', maxServices, `makes the ports ${startingPort}-${last}, which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort + 1} from startingPort ${startingPort}`);
     }
   }
 

@@ -102,11 +102,11 @@ export interface PortRange {
  * The start of `count` free ports in the NodePort range: right after the highest taken port if there
  * is room, else the lowest gap that fits; undefined when none does.
  */
-export function nextFreePortRange(taken: readonly PortRange[], count: number): number | undefined {
-  const fits = (start: number) => start >= NODE_PORT_RANGE.min && start + count - 1 <= NODE_PORT_RANGE.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
-  const top = Math.max(NODE_PORT_RANGE.min, ...taken.map((r) => r.start + r.count));
+export function nextFreePortRange(taken: readonly PortRange[], count: number, range: { readonly min: number; readonly max: number } = NODE_PORT_RANGE): number | undefined {
+  const fits = (start: number) => start >= range.min && start + count - 1 <= range.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
+  const top = Math.max(range.min, ...taken.map((r) => r.start + r.count));
   if (fits(top)) return top;
-  const candidates = [NODE_PORT_RANGE.min, ...taken.map((r) => r.start + r.count)].sort((a, b) => a - b);
+  const candidates = [range.min, ...taken.map((r) => r.start + r.count)].sort((a, b) => a - b);
   return candidates.find(fits);
 }
 
@@ -150,8 +150,9 @@ export function createTenantFile(options: NewTenantOptions, platformProps: Platf
   const existing = readTenantFiles(dir);
   const tenants = resolveTenants(existing, platform);
   const count = options.maxServices ?? 10;
-  const start = options.startingPort ?? nextFreePortRange(tenants.map((t) => ({ start: t.sessions.startingPort, count: t.sessions.maxServices })), count);
-  if (start === undefined) throw new Error(`no ${count} free session ports are left in ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}; use a smaller --max-services`);
+  const range = platform.network.nodePortRange;
+  const start = options.startingPort ?? nextFreePortRange(tenants.map((t) => ({ start: t.sessions.startingPort, count: t.sessions.maxServices })), count, range);
+  if (start === undefined) throw new Error(`no ${count} free session ports are left in ${range.min}-${range.max} (network.nodePortRange); use a smaller --max-services or widen the range`);
   const text = renderTenantFile(newTenantSpec(options, start));
   resolveTenants([...existing, { file, text }], platform);
   writeFileSync(file, text);

@@ -13,7 +13,7 @@ describe('tenant schema', () => {
     expect(schema).toHaveProperty('$schema', 'http://json-schema.org/draft-07/schema#');
     expect(schema).toHaveProperty('required', ['name', 'admin', 'sessions']);
     expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent']);
-    expect(schema).toHaveProperty('properties.sessions.properties.startingPort', expect.objectContaining({ minimum: 30000, maximum: 32767 }));
+    expect(schema).toHaveProperty('properties.sessions.properties.startingPort', expect.objectContaining({ minimum: 1, maximum: 65535 }));
   });
 
   test('the example tenant files point editors at the schema', () => {

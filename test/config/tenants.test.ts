@@ -23,9 +23,9 @@ function files(byName: Record<string, string>): TenantSource[] {
 }
 
 /** The problems of the files (none when they are good). */
-function problemsOf(byName: Record<string, string>): Problem[] {
+function problemsOf(byName: Record<string, string>, on = platform): Problem[] {
   try {
-    resolveTenants(files(byName), platform);
+    resolveTenants(files(byName), on);
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return [...e.problems];
@@ -154,9 +154,15 @@ describe('resolveTenants', () => {
 
   test('fails when a session port range leaves 30000-32767', () => {
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 29999), 'beta.yaml': tenant('beta', 32760), 'gamma.yaml': tenant('gamma', 32768) });
-    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be at least 30000$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be inside the NodePort range 30000-32767 \(the platform's network\.nodePortRange\)$/);
     expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the ports 32760-32769, which leave the NodePort range 30000-32767; at most 8 from startingPort 32760$/);
-    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be at most 32767$/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be inside the NodePort range 30000-32767/);
+  });
+
+  test('a platform with a wider NodePort range admits ranges outside 30000-32767', () => {
+    const wide = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 20000, max: 40000 } } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 20000), 'beta.yaml': tenant('beta', 39990) }, wide)).toEqual([]);
+    expectProblem(problemsOf({ 'acme.yaml': tenant('acme', 19999) }, wide), 'tenants/acme.yaml', 'sessions.startingPort', 19999, /NodePort range 20000-40000/);
   });
 
   test('fails when two router hosts are alike', () => {
