@@ -7,7 +7,9 @@
  */
 import { resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
-import { OutputFolder, renderFolders, writeTree } from './output/write-tree';
+import { gitopsOutput } from './gitops/gitops-output';
+import { architectureMarkdown } from './output/architecture';
+import { OutputFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
 
@@ -20,11 +22,15 @@ export interface SynthOptions {
 export function renderOutput(options: SynthOptions): Map<string, string> {
   const platform = resolvePlatform(options.platform);
   const folders: OutputFolder[] = [...platformFolders(platform)];
-  const files = renderFolders(folders);
+  const rendered = renderFolderObjects(folders);
+  const gitops = gitopsOutput(rendered, platform);
+  const files = serializeFolders(gitops.folders);
+  for (const [name, content] of gitops.files) files.set(name, content);
+  files.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const secrets = collectSecretRequirements(folders.map((f) => f.app));
   files.set('SECRETS.md', secretInventoryMarkdown(secrets));
   files.set('secrets-inventory.json', secretInventoryJson(secrets));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedByPath(files);
 }
 
 /** Renders the output and writes it as the whole content of `outdir`. */
