@@ -5,7 +5,7 @@
  * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
  * input never touches it.
  */
-import { resolvePlatform } from './config/platform';
+import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
@@ -16,12 +16,14 @@ import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown
 export interface SynthOptions {
   /** The platform's settings. */
   readonly platform: PlatformProps;
+  /** More folders after the platform's (e.g. the tenants'). @default - none */
+  readonly extraFolders?: (platform: ResolvedPlatform) => OutputFolder[];
 }
 
 /** Every file of the output, relative path to content, sorted by path. */
 export function renderOutput(options: SynthOptions): Map<string, string> {
   const platform = resolvePlatform(options.platform);
-  const folders: OutputFolder[] = [...platformFolders(platform)];
+  const folders: OutputFolder[] = [...platformFolders(platform), ...(options.extraFolders?.(platform) ?? [])];
   const rendered = renderFolderObjects(folders);
   const gitops = gitopsOutput(rendered, platform);
   const files = serializeFolders(gitops.folders);
