@@ -10,7 +10,9 @@ import { PlatformProps } from './config/platform-props';
 import { ConfigError } from './config/problems';
 import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
-import { OutputFolder, renderFolders, writeTree } from './output/write-tree';
+import { gitopsOutput } from './gitops/gitops-output';
+import { architectureMarkdown } from './output/architecture';
+import { OutputFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
 import { tenantFolders } from './tenant/tenant-folders';
@@ -30,6 +32,8 @@ export interface SynthOptions {
    * @default []
    */
   readonly tenants?: readonly TenantSpec[];
+  /** More folders after the platform's and the tenants' (tests). @default - none */
+  readonly extraFolders?: (platform: ResolvedPlatform) => OutputFolder[];
 }
 
 /**
@@ -52,12 +56,16 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
 /** Every file of the output, relative path to content, sorted by path. */
 export function renderOutput(options: SynthOptions): Map<string, string> {
   const { platform, tenants } = resolveInput(options);
-  const folders: OutputFolder[] = [...platformFolders(platform), ...tenants.flatMap((t) => tenantFolders(t, platform))];
-  const files = renderFolders(folders);
+  const folders: OutputFolder[] = [...platformFolders(platform), ...tenants.flatMap((t) => tenantFolders(t, platform)), ...(options.extraFolders?.(platform) ?? [])];
+  const rendered = renderFolderObjects(folders);
+  const gitops = gitopsOutput(rendered, platform);
+  const files = serializeFolders(gitops.folders);
+  for (const [name, content] of gitops.files) files.set(name, content);
+  files.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const secrets = collectSecretRequirements(folders.map((f) => f.app));
   files.set('SECRETS.md', secretInventoryMarkdown(secrets));
   files.set('secrets-inventory.json', secretInventoryJson(secrets));
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedByPath(files);
 }
 
 /** Renders the output and writes it as the whole content of `outdir`. */

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
-const config = YAML.parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8'));
+const configText = readFileSync(join(root, 'cdk8s.yaml'), 'utf8');
+const config = YAML.parse(configText);
 const groups = new Map();
 for (const file of config.imports) {
   const text = readFileSync(resolve(root, file), 'utf8');
@@ -31,4 +32,6 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  // `cdk8s import FILE` records FILE under `imports:`; the list above is the source of truth.
+  writeFileSync(join(root, 'cdk8s.yaml'), configText);
 }

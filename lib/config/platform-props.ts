@@ -312,12 +312,44 @@ export interface MigSetupProps {
   readonly activeDeadlineSeconds?: number;
 }
 
+/** Where the output lives in Git and how the GitOps controller reads it. */
+export interface GitOpsProps {
+  /** The controller to write for. @default 'flux' */
+  readonly flavor?: GitOpsFlavor;
+  /**
+   * Path of the output folder inside the Git repository, as Flux `spec.path` and Argo CD `source.path`
+   * want it (relative to the repository root).
+   * @default './dist'
+   */
+  readonly path?: string;
+  /** Flux: the `GitRepository` holding this repository (what `flux bootstrap` created). @default { name: 'flux-system', namespace: 'flux-system' } */
+  readonly repository?: { readonly name?: string; readonly namespace?: string };
+  /** Argo CD: clone URL of this repository. Required for `argocd`. */
+  readonly repoURL?: string;
+  /** Argo CD: branch, tag or commit of this repository to deploy. @default 'HEAD' */
+  readonly targetRevision?: string;
+  /** Argo CD: namespace of Argo CD (where `Application`s and repository Secrets live). @default 'argocd' */
+  readonly argocdNamespace?: string;
+  /** Argo CD: the `AppProject` of the Applications. @default 'default' */
+  readonly argocdProject?: string;
+}
+
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
   /** Base domain: hosts are `api.`, `file.` and `app.` + this. */
   readonly baseDomain: string;
-  /** The GitOps controller to write for. @default 'flux' */
-  readonly gitops?: GitOpsFlavor;
+  /**
+   * The GitOps controller to write for, or the full GitOps settings.
+   * @default 'flux' (with the defaults of {@link GitOpsProps})
+   */
+  readonly gitops?: GitOpsFlavor | GitOpsProps;
+  /**
+   * Flux multi-tenancy lockdown: each tenant's Kustomizations and HelmReleases run as a per-tenant
+   * ServiceAccount bound to the `admin` ClusterRole in the tenant namespace only (plus a Role in the
+   * server namespace for the tenant's bootstrap Job). Only for the `flux` flavor.
+   * @default false
+   */
+  readonly fluxLockdown?: boolean;
   /** Namespace of the chart source objects. @default 'flux-system' */
   readonly sourceNamespace?: string;
   /** Chart sources by name, merged over the defaults (`clearml-enterprise`, `nvidia`, `bitnami`). @default - the runbook's repositories */

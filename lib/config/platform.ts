@@ -5,7 +5,7 @@
  */
 import { ChartCatalog } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
-import { GitOpsFlavor } from '../gitops/release-definition';
+import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
 import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
 import { ClearmlFeature } from './features';
@@ -18,6 +18,7 @@ import {
   ClearmlServerProps,
   CredentialsSecretProps,
   DynamicMigOperatorProps,
+  GitOpsProps,
   GpuOperatorProps,
   NetworkProps,
   MigSetupProps,
@@ -99,10 +100,25 @@ export interface ResolvedMigNode {
 /** MIG node setup with its defaults applied; `enabled` false (and no nodes) when `migSetup` is not set. */
 export type ResolvedMigSetup = Req<Omit<MigSetupProps, 'nodes'>> & { readonly nodes: readonly ResolvedMigNode[] };
 
+/** GitOps settings with defaults applied. */
+export interface ResolvedGitOps {
+  readonly flavor: GitOpsFlavor;
+  /** Repository path of the output folder, without a trailing `/`, e.g. `./dist`. */
+  readonly path: string;
+  readonly repository: { readonly name: string; readonly namespace: string };
+  readonly repoURL?: string;
+  readonly targetRevision: string;
+  readonly argocdNamespace: string;
+  readonly argocdProject: string;
+  readonly fluxLockdown: boolean;
+}
+
 /** The platform with every default applied. */
 export interface ResolvedPlatform {
   readonly baseDomain: string;
+  /** The flavor (same as `gitopsSettings.flavor`). */
   readonly gitops: GitOpsFlavor;
+  readonly gitopsSettings: ResolvedGitOps;
   readonly sourceNamespace: string;
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
   readonly registryPasswordSecret: SecretKeyReference;
@@ -135,7 +151,7 @@ export interface ServerExtraProps {
   readonly disabledOrganizationFeatures?: readonly ClearmlFeature[];
 }
 
-const FLAVORS: readonly GitOpsFlavor[] = ['flux'];
+const FLAVORS: readonly GitOpsFlavor[] = GITOPS_FLAVORS;
 
 /**
  * Applies the defaults to `props` and checks the result. Throws one `ConfigError` listing every
@@ -148,8 +164,8 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
 
   const baseDomain = p.baseDomain as string;
   checkDnsName(problems, 'baseDomain', baseDomain);
-  const gitops = p.gitops ?? 'flux';
-  if (!FLAVORS.includes(gitops)) problems.add('gitops', gitops, `must be one of ${FLAVORS.map((f) => `"${f}"`).join(', ')}`);
+  const gitopsSettings = resolveGitOps(problems, p.gitops, p.fluxLockdown);
+  const gitops = gitopsSettings.flavor;
   const sourceNamespace = p.sourceNamespace ?? 'flux-system';
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
@@ -346,6 +362,7 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
   return {
     baseDomain,
     gitops,
+    gitopsSettings,
     sourceNamespace,
     sources,
     registryPasswordSecret,
@@ -363,9 +380,37 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: `http://clearml-enterprise-apiserver.${resolvedServer.namespace}:8008`,
-    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources }),
+    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, argocd: { namespace: gitopsSettings.argocdNamespace, project: gitopsSettings.argocdProject } }),
     charts: charts.flatMap(([, c]) => (c ? [c] : [])),
   };
+}
+
+function resolveGitOps(problems: Problems, input: GitOpsFlavor | GitOpsProps | undefined, fluxLockdown: boolean | undefined): ResolvedGitOps {
+  const isFlavor = typeof input === 'string';
+  const g: GitOpsProps = isFlavor ? { flavor: input } : (input ?? {});
+  const field = isFlavor ? 'gitops' : 'gitops.flavor';
+  const flavor = g.flavor ?? 'flux';
+  if (!FLAVORS.includes(flavor)) problems.add(field, flavor, `must be one of ${FLAVORS.map((f) => `"${f}"`).join(', ')}`);
+  const path = (g.path ?? './dist').replace(/\/+$/, '');
+  if (typeof path !== 'string' || !/^(\.\/)?[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$|^\.$/.test(path) || path.split('/').includes('..')) {
+    problems.add('gitops.path', g.path, 'must be a path relative to the repository root such as "./dist" or "./clusters/prod/dist" (letters, digits, ".", "_", "-"; no "..")');
+  }
+  const repository = { name: 'flux-system', namespace: 'flux-system', ...definedOnly(g.repository) };
+  checkDnsLabel(problems, 'gitops.repository.name', repository.name);
+  checkDnsLabel(problems, 'gitops.repository.namespace', repository.namespace);
+  const argocdNamespace = g.argocdNamespace ?? 'argocd';
+  checkDnsLabel(problems, 'gitops.argocdNamespace', argocdNamespace);
+  const argocdProject = g.argocdProject ?? 'default';
+  checkDnsLabel(problems, 'gitops.argocdProject', argocdProject);
+  if (flavor === 'argocd') {
+    if (typeof g.repoURL !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(g.repoURL)) {
+      problems.add('gitops.repoURL', g.repoURL, 'is required for the "argocd" flavor: the clone URL of this repository ("https://...", "ssh://..." or "git@host:org/repo.git")');
+    }
+  }
+  const lockdown = fluxLockdown ?? false;
+  if (typeof lockdown !== 'boolean') problems.add('fluxLockdown', lockdown, 'must be true or false');
+  else if (lockdown && flavor !== 'flux') problems.add('fluxLockdown', lockdown, `is a Flux setting; it cannot be used with the "${flavor}" flavor`);
+  return { flavor, path, repository, repoURL: g.repoURL, targetRevision: g.targetRevision ?? 'HEAD', argocdNamespace, argocdProject, fluxLockdown: lockdown === true };
 }
 
 /** Drops keys whose value is `undefined`, so `{ ...defaults, ...definedOnly(props) }` keeps defaults. */

@@ -11,16 +11,20 @@ export interface ChartCatalogProps {
   readonly sourceNamespace: string;
   /** Sources by name. */
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
+  /** Argo CD's namespace and project (for the `argocd` flavor). @default { namespace: 'argocd', project: 'default' } */
+  readonly argocd?: { readonly namespace: string; readonly project: string };
 }
 
 export class ChartCatalog {
   public readonly flavor: GitOpsFlavor;
   public readonly sourceNamespace: string;
+  public readonly argocd: { readonly namespace: string; readonly project: string };
   private readonly byName: ReadonlyMap<string, NamedChartSource>;
 
   constructor(props: ChartCatalogProps) {
     this.flavor = props.flavor;
     this.sourceNamespace = props.sourceNamespace;
+    this.argocd = props.argocd ?? { namespace: 'argocd', project: 'default' };
     this.byName = new Map(Object.entries(props.sources).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, { ...s, name }]));
   }
 

@@ -8,7 +8,9 @@
 import { Construct } from 'constructs';
 import { ChartCatalog } from './chart-catalog';
 import { ChartProps } from './chart-source';
+import { ArgoCdApplication } from './argocd/argocd-application';
 import { FluxHelmRelease } from './flux/flux-helm-release';
+import { K3sHelmChart } from './k3s/k3s-helm-chart';
 import { ReleaseDefinition, ReleaseRef, SecretValue } from './release-definition';
 import { requireSecret } from '../security/secret-reference';
 
@@ -48,14 +50,24 @@ export class HelmChartRelease extends Construct {
       secretValues,
       dependsOn: props.dependsOn ?? [],
     };
-    this.ref = { name: props.name, namespace: props.namespace };
-    for (const v of secretValues) {
+    const wave = 1 + Math.max(0, ...this.definition.dependsOn.map((d) => d.wave ?? 1));
+    this.ref = { name: props.name, namespace: props.namespace, wave };
+    for (const v of props.catalog.flavor === 'flux' ? secretValues : []) {
       requireSecret(this, { namespace: props.namespace, name: v.secret.name, keys: [v.secret.key], purpose: v.purpose, providedBy: v.providedBy });
     }
+    // The one place where the flavor picks the renderer.
     switch (props.catalog.flavor) {
       case 'flux':
         new FluxHelmRelease(this, 'Flux', this.definition);
         break;
+      case 'k3s':
+        new K3sHelmChart(this, 'K3s', this.definition);
+        break;
+      case 'argocd':
+        new ArgoCdApplication(this, 'ArgoCd', this.definition, { argocdNamespace: props.catalog.argocd.namespace, project: props.catalog.argocd.project, wave });
+        break;
+      default:
+        throw new Error(`unknown GitOps flavor "${String(props.catalog.flavor)}"`);
     }
   }
 }

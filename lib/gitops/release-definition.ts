@@ -4,8 +4,28 @@
 import { ChartProps, NamedChartSource } from './chart-source';
 import { SecretKeyReference, SecretProvider } from '../security/secret-reference';
 
-/** The GitOps controllers the output can be written for. */
-export type GitOpsFlavor = 'flux';
+/**
+ * The GitOps controllers the output can be written for: Flux (`HelmRelease` + Flux `Kustomization`s),
+ * k3s/RKE2's helm-controller (`HelmChart`), Argo CD (`Application`).
+ */
+export type GitOpsFlavor = 'flux' | 'k3s' | 'argocd';
+
+/** Every flavor, in the order the docs list them. */
+export const GITOPS_FLAVORS: readonly GitOpsFlavor[] = ['flux', 'k3s', 'argocd'];
+
+/**
+ * How a chart can take a secret without the value passing through the release object: chart values
+ * that name an existing Secret (`existingSecret`-style). Flavors that cannot read a Secret key into a
+ * value (Argo CD) use this instead, or fail synth when there is none.
+ */
+export interface ExistingSecretAlternative {
+  /** Plain values that make the chart read the Secret itself, e.g. `{ imageCredentials: { existingSecret: 'x' } }`. */
+  readonly values: Record<string, unknown>;
+  /** The Secret those values name, in the release namespace. */
+  readonly secret: { readonly name: string; readonly keys: readonly string[]; readonly type?: string };
+  /** What that Secret is, for the Secret inventory. */
+  readonly purpose: string;
+}
 
 /** A value of the release's values taken from a Secret key at install time. */
 export interface SecretValue {
@@ -17,12 +37,16 @@ export interface SecretValue {
   readonly purpose: string;
   /** Who creates the Secret, for the Secret inventory. @default 'operator' */
   readonly providedBy?: SecretProvider;
+  /** The chart's own way to read a Secret, for flavors without `valuesFrom`. @default - none */
+  readonly alternative?: ExistingSecretAlternative;
 }
 
 /** A release another release waits for. */
 export interface ReleaseRef {
   readonly name: string;
   readonly namespace: string;
+  /** Position in install order: 1 + the highest of the releases it waits for (1 when none); Argo CD sync wave. @default 1 */
+  readonly wave?: number;
 }
 
 /** Everything a renderer needs to write one release. */

@@ -20,6 +20,27 @@ export interface OutputFolder {
   /** Path below the output folder, `/`-separated, e.g. `server` or `tenants/acme/workloads`. */
   readonly path: string;
   readonly app: App;
+  /**
+   * Folders that must be applied and ready first. @default - by the folder's name, see
+   * `folderDependencies` in lib/gitops/layout.ts
+   */
+  readonly dependsOn?: readonly string[];
+}
+
+/** One YAML file of a rendered folder. */
+export interface RenderedFile {
+  /** File name, e.g. `clearml-server.yaml`. */
+  readonly name: string;
+  /** The objects, as JSON. */
+  readonly objects: Record<string, any>[];
+}
+
+/** A folder as objects, before it becomes text. */
+export interface RenderedFolder {
+  readonly path: string;
+  readonly files: RenderedFile[];
+  /** As in {@link OutputFolder}. */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Kinds that have no namespace; cdk8s stamps the chart's namespace on them, which is removed here. */
@@ -65,51 +86,55 @@ export function chartManifests(chart: Chart): Record<string, any>[] {
     });
 }
 
-/** The objects of each file of the output, before serialization: relative path to objects. */
-export type ObjectTree = Map<string, Record<string, any>[]>;
-
-/**
- * Synthesizes folders to objects per file (validating each App once). Charts without objects produce
- * no file; each folder with files gets a `kustomization.yaml` listing them.
- */
-export function synthFolders(folders: readonly OutputFolder[]): ObjectTree {
-  const tree: ObjectTree = new Map();
+/** Renders folders to objects, one file per chart; charts without objects produce no file. */
+export function renderFolderObjects(folders: readonly OutputFolder[]): RenderedFolder[] {
   const seen = new Set<string>();
-  for (const folder of folders) {
+  return folders.map((folder) => {
     if (seen.has(folder.path)) throw new Error(`two output folders have the path "${folder.path}"`);
     seen.add(folder.path);
     validateApp(folder.app);
-    const names: string[] = [];
+    const files: RenderedFile[] = [];
     for (const chart of folder.app.charts) {
-      const manifests = chartManifests(chart);
-      if (manifests.length === 0) continue;
-      const name = `${chart.node.id}.yaml`;
-      names.push(name);
-      tree.set(`${folder.path}/${name}`, manifests);
+      const objects = chartManifests(chart);
+      if (objects.length > 0) files.push({ name: `${chart.node.id}.yaml`, objects });
     }
-    if (names.length > 0) tree.set(`${folder.path}/kustomization.yaml`, [kustomizationObject(names)]);
+    return { path: folder.path, files, dependsOn: folder.dependsOn };
+  });
+}
+
+/**
+ * Rendered folders to a map of relative file path to content, each non-empty folder with a
+ * `kustomization.yaml` listing its files. The map is sorted by path.
+ */
+export function serializeFolders(folders: readonly RenderedFolder[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const folder of folders) {
+    const names: string[] = [];
+    for (const file of folder.files) {
+      if (file.objects.length === 0) continue;
+      const path = `${folder.path}/${file.name}`;
+      if (files.has(path)) throw new Error(`two files have the path "${path}"`);
+      names.push(file.name);
+      files.set(path, toYaml(file.objects));
+    }
+    if (names.length > 0) files.set(`${folder.path}/kustomization.yaml`, kustomization(names));
   }
-  return tree;
+  return sortedByPath(files);
 }
 
-/** Serializes an object tree: relative path to YAML text, sorted by path. */
-export function serializeTree(tree: ObjectTree): Map<string, string> {
-  return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, objects]) => [path, toYaml(objects)]));
-}
-
-/** Renders folders to a map of relative file path to content, sorted by path. */
+/** Renders folders to a map of relative file path to content (see {@link serializeFolders}). */
 export function renderFolders(folders: readonly OutputFolder[]): Map<string, string> {
-  return serializeTree(synthFolders(folders));
+  return serializeFolders(renderFolderObjects(folders));
 }
 
-/** A kustomize `Kustomization` object listing the given files. */
-export function kustomizationObject(resources: readonly string[]): Record<string, any> {
-  return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
+/** The map with its entries sorted by key (byte order, so the same on every machine). */
+export function sortedByPath<T>(files: ReadonlyMap<string, T>): Map<string, T> {
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A kustomize `Kustomization` listing the given files. */
 export function kustomization(resources: readonly string[]): string {
-  return toYaml([kustomizationObject(resources)]);
+  return toYaml([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() }]);
 }
 
 /**

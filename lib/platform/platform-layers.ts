@@ -21,9 +21,12 @@ export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', migSetup: 'mig
 export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
   const folders: OutputFolder[] = [];
 
-  const sources = new App({ outdir: 'unused' });
-  new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
-  folders.push({ path: PLATFORM_FOLDERS.sources, app: sources });
+  // Chart sources are objects of their own only for Flux; k3s and Argo CD name the repository in each release.
+  if (platform.gitops === 'flux') {
+    const sources = new App({ outdir: 'unused' });
+    new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+    folders.push({ path: PLATFORM_FOLDERS.sources, app: sources });
+  }
 
   if (platform.gpuOperator.enabled || platform.dynamicMigOperator.enabled) {
     const gpu = new App({ outdir: 'unused' });

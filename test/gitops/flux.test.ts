@@ -68,7 +68,7 @@ describe('HelmChartRelease (flux)', () => {
     expect(hr.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'creds', valuesKey: 'token', targetPath: 'x.y' }]);
     expect(hr.spec.chart.spec.version).toBe('5.3.2');
     expect(hr.spec.dependsOn).toEqual([{ name: 'clearml', namespace: 'clearml' }]);
-    expect(release!.ref).toEqual({ name: 'agent', namespace: 'acme' });
+    expect(release!.ref).toEqual({ name: 'agent', namespace: 'acme', wave: 2 });
     expect(release!.node.findAll().some((c) => (c as any).requirement?.name === 'creds')).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import {
   OciRepositorySpecLayerSelectorOperation,
 } from '../../../imports/source.toolkit.fluxcd.io';
 import { ChartProps, NamedChartSource } from '../chart-source';
+import { requireSecret } from '../../security/secret-reference';
 import { isVersionRange, ociRepositoryName } from '../names';
 
 export interface FluxSourcesProps {
@@ -31,6 +32,15 @@ export class FluxSources extends Construct {
     const byName = new Map(props.sources.map((s) => [s.name, s]));
     for (const source of props.sources) {
       const secretRef = source.secretName ? { name: source.secretName } : undefined;
+      if (source.secretName) {
+        requireSecret(this, {
+          namespace: props.namespace,
+          name: source.secretName,
+          keys: source.type === 'oci' ? ['.dockerconfigjson'] : ['password', 'username'],
+          type: source.type === 'oci' ? 'kubernetes.io/dockerconfigjson' : 'Opaque',
+          purpose: `Credentials of the chart source "${source.name}" (${source.url}) for Flux`,
+        });
+      }
       if (source.type === 'helm') {
         new HelmRepository(this, `HelmRepository-${source.name}`, {
           metadata: { name: source.name, namespace: props.namespace },

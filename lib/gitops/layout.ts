@@ -1,0 +1,138 @@
+/**
+ * The order of the output folders, shared by every flavor.
+ *
+ * Each folder is one unit of apply (a Flux `Kustomization`, an Argo CD `Application`, one step of
+ * `apply-order.txt`). A folder waits for the folders it depends on: the folder's own `dependsOn`
+ * when it sets one, else the rule for its name:
+ *
+ * | folder | waits for |
+ * |---|---|
+ * | `sources` | - |
+ * | `gpu` | `sources` |
+ * | `mig-setup` | `gpu` |
+ * | `server` | `gpu` (or `sources` without a GPU layer) |
+ * | `server-apps` | `server` |
+ * | `tenants/<t>/bootstrap` | `server` |
+ * | `tenants/<t>/<other>` | `tenants/<t>/bootstrap` |
+ * | anything else | `server` |
+ *
+ * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
+ * Everything here is linear in the number of folders.
+ */
+import { createHash } from 'node:crypto';
+import { RenderedFolder } from '../output/write-tree';
+import { boundedDnsLabel } from './names';
+
+/** A folder with what the controllers need to know about it. */
+export interface FolderNode {
+  readonly path: string;
+  /** Folders to wait for (all existing). */
+  readonly dependsOn: readonly string[];
+  /** The tenant the folder belongs to (`tenants/<tenant>/...`). */
+  readonly tenant?: string;
+  /** Holds Jobs (they are recreated when their template changes). */
+  readonly hasJobs: boolean;
+  /** Holds release objects (Helm installs take minutes). */
+  readonly hasReleases: boolean;
+  /** Distance from a folder without dependencies (0 for those); the Argo CD sync wave. */
+  readonly depth: number;
+  /** Name of the unit of apply: the path with `-` for `/`, at most 63 characters. */
+  readonly unitName: string;
+}
+
+const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
+const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
+
+/** The default dependencies of a folder, by its name (see the table above). */
+export function defaultDependencies(path: string): string[] {
+  const tenant = TENANT_FOLDER.exec(path);
+  if (tenant) return tenant[2] === 'bootstrap' ? ['server'] : [`tenants/${tenant[1]}/bootstrap`];
+  switch (path) {
+    case 'sources':
+      return [];
+    case 'gpu':
+      return ['sources'];
+    case 'mig-setup':
+      return ['gpu'];
+    case 'server':
+      return ['gpu'];
+    case 'server-apps':
+      return ['server'];
+    default:
+      return ['server'];
+  }
+}
+
+/** The tenant of a folder path, if it is a tenant folder. */
+export function tenantOf(path: string): string | undefined {
+  return TENANT_FOLDER.exec(path)?.[1];
+}
+
+/** Shard of a tenant: the first two hex characters of the SHA-256 of its name (at most 256 shards). */
+export function tenantShard(tenant: string): string {
+  return createHash('sha256').update(tenant).digest('hex').slice(0, 2);
+}
+
+/**
+ * The folders in apply order (dependencies first, then by path) with their dependencies resolved.
+ * Throws when a folder names a dependency that is not a folder of the output, or on a cycle.
+ */
+export function planLayout(folders: readonly RenderedFolder[]): FolderNode[] {
+  const byPath = new Map(folders.map((f) => [f.path, f]));
+  const resolved = new Map<string, string[]>();
+  const resolveRule = (path: string, seen: Set<string>): string[] => {
+    const out: string[] = [];
+    for (const dep of defaultDependencies(path)) {
+      if (byPath.has(dep)) out.push(dep);
+      else if (!seen.has(dep)) {
+        seen.add(dep);
+        out.push(...resolveRule(dep, seen));
+      }
+    }
+    return out;
+  };
+  for (const f of folders) {
+    if (f.dependsOn) {
+      for (const d of f.dependsOn) if (!byPath.has(d)) throw new Error(`folder "${f.path}" depends on "${d}", which is not a folder of the output`);
+      resolved.set(f.path, [...new Set(f.dependsOn)].sort());
+    } else {
+      resolved.set(f.path, [...new Set(resolveRule(f.path, new Set([f.path])))].sort());
+    }
+  }
+  const depth = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (path: string): number => {
+    const known = depth.get(path);
+    if (known !== undefined) return known;
+    if (visiting.has(path)) throw new Error(`folders depend on each other in a cycle through "${path}"`);
+    visiting.add(path);
+    const d = Math.max(-1, ...resolved.get(path)!.map(depthOf)) + 1;
+    visiting.delete(path);
+    depth.set(path, d);
+    return d;
+  };
+  const nodes = folders.map((f): FolderNode => {
+    const kinds = new Set(f.files.flatMap((file) => file.objects.map((o) => o.kind as string)));
+    return {
+      path: f.path,
+      dependsOn: resolved.get(f.path)!,
+      tenant: tenantOf(f.path),
+      hasJobs: kinds.has('Job'),
+      hasReleases: [...kinds].some((k) => RELEASE_KINDS.has(k)),
+      depth: depthOf(f.path),
+      unitName: boundedDnsLabel(f.path.replace(/\//g, '-')),
+    };
+  });
+  const names = new Map<string, string>();
+  for (const n of nodes) {
+    const other = names.get(n.unitName);
+    if (other) throw new Error(`folders "${other}" and "${n.path}" have the same unit name "${n.unitName}"`);
+    names.set(n.unitName, n.path);
+  }
+  return nodes.sort((a, b) => a.depth - b.depth || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `apply-order.txt`: one folder a line, in an order that satisfies every dependency. */
+export function applyOrder(nodes: readonly FolderNode[]): string {
+  return `${nodes.map((n) => n.path).join('\n')}\n`;
+}
