@@ -12,7 +12,7 @@ import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
-import { OutputFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
+import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
 import { tenantFolders } from './tenant/tenant-folders';
@@ -53,19 +53,36 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   return { platform, tenants: resolveTenants(sources, platform) };
 }
 
-/** Every file of the output, relative path to content, sorted by path. */
-export function renderOutput(options: SynthOptions): Map<string, string> {
+/** The output before serialization: the folders as objects, and the files that are text already. */
+export interface OutputObjects {
+  readonly folders: readonly RenderedFolder[];
+  /** Relative path to content (inventory, diagram, apply order...). */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+/** Checks the input, then builds every object of the output (see {@link renderOutput}). */
+export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const { platform, tenants } = resolveInput(options);
   const folders: OutputFolder[] = [...platformFolders(platform), ...tenants.flatMap((t) => tenantFolders(t, platform)), ...(options.extraFolders?.(platform) ?? [])];
-  const rendered = renderFolderObjects(folders);
-  const gitops = gitopsOutput(rendered, platform);
-  const files = serializeFolders(gitops.folders);
-  for (const [name, content] of gitops.files) files.set(name, content);
-  files.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
+  const gitops = gitopsOutput(renderFolderObjects(folders), platform);
+  const texts = new Map(gitops.files);
+  texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const secrets = collectSecretRequirements(folders.map((f) => f.app));
-  files.set('SECRETS.md', secretInventoryMarkdown(secrets));
-  files.set('secrets-inventory.json', secretInventoryJson(secrets));
+  texts.set('SECRETS.md', secretInventoryMarkdown(secrets));
+  texts.set('secrets-inventory.json', secretInventoryJson(secrets));
+  return { folders: gitops.folders, texts };
+}
+
+/** Serializes the output's objects: every file, relative path to content, sorted by path. */
+export function serializeOutput(output: OutputObjects): Map<string, string> {
+  const files = serializeFolders(output.folders);
+  for (const [name, content] of output.texts) files.set(name, content);
   return sortedByPath(files);
+}
+
+/** Every file of the output, relative path to content, sorted by path. */
+export function renderOutput(options: SynthOptions): Map<string, string> {
+  return serializeOutput(renderOutputObjects(options));
 }
 
 /** Renders the output and writes it as the whole content of `outdir`. */

@@ -6,6 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../config/platform';
 import { FluxSources } from '../gitops/flux/flux-sources';
 import { OutputFolder } from '../output/write-tree';
+import { BootstrapProgram } from '../tenant/bootstrap-program';
 import { AppsUpload } from './apps-upload';
 import { Billing } from './billing';
 import { ClearmlServer } from './clearml-server';
@@ -48,6 +49,8 @@ export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
   const redis = new SharedRedis(new Chart(server, 'shared-redis'), 'SharedRedis', { platform });
   const clearml = new ClearmlServer(new Chart(server, 'clearml-server'), 'ClearmlServer', { platform, after: [redis.release.ref] });
   if (platform.billing.enabled) new Billing(new Chart(server, 'billing'), 'Billing', { platform, after: clearml.release.ref });
+  // The tenant bootstrap Jobs run in the server namespace and mount this one copy of the program.
+  new BootstrapProgram(new Chart(server, 'bootstrap-program'), 'BootstrapProgram', { namespace: platform.server.namespace });
   folders.push({ path: PLATFORM_FOLDERS.server, app: server });
 
   if (platform.apps.enabled) {

@@ -4,9 +4,10 @@
  * where the supervisor credentials are, and lets it read and create the contract's Secrets in the tenant
  * namespace.
  *
- * The Job and ConfigMap names carry a hash of the program, the plan and the Job's settings: a change runs a
- * new Job (a Job's pod template cannot be changed in place), an unchanged one is not re-run, and an older Job
- * keeps its own (immutable) ConfigMap.
+ * The program itself is one shared ConfigMap in the server namespace (BootstrapProgram); the tenant's
+ * own ConfigMap holds its plan. The Job and plan ConfigMap names carry a hash of the program, the plan and
+ * the Job's settings: a change runs a new Job (a Job's pod template cannot be changed in place), an
+ * unchanged one is not re-run, and an older Job keeps its own (immutable) ConfigMaps.
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
@@ -14,6 +15,7 @@ import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
 import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
+import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
 import { requireSecret } from '../security/secret-reference';
 
@@ -51,12 +53,13 @@ const DEFAULTS = {
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
 } as const;
 
-/** Where the ConfigMap is mounted in the container. */
-const MOUNT = '/opt/clearml-bootstrap';
+/** Where the program and the plan are mounted in the container. */
+const PROGRAM_MOUNT = '/opt/clearml-bootstrap/program';
+const PLAN_MOUNT = '/opt/clearml-bootstrap/plan';
 const CONTAINER = 'bootstrap';
 
 export class TenantBootstrap extends Construct {
-  /** Name of the Job (and of its ConfigMap): `clearml-bootstrap-<tenant>-<hash>`. */
+  /** Name of the Job (and of its plan ConfigMap): `clearml-bootstrap-<tenant>-<hash>`. */
   public readonly jobName: string;
   /** Hash of the program, the plan and the Job's settings (10 hex characters). */
   public readonly hash: string;
@@ -99,10 +102,10 @@ export class TenantBootstrap extends Construct {
       requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: purposes[kind], providedBy: 'bootstrap' });
     }
 
-    new k8s.KubeConfigMap(this, 'Program', {
+    new k8s.KubeConfigMap(this, 'Plan', {
       metadata: { name, namespace: jobNamespace, labels },
       immutable: true,
-      data: { 'bootstrap.js': program, 'plan.json': this.planJson },
+      data: { 'plan.json': this.planJson },
     });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -143,20 +146,26 @@ export class TenantBootstrap extends Construct {
                 name: CONTAINER,
                 image: props.image,
                 imagePullPolicy: 'IfNotPresent',
-                command: ['node', `${MOUNT}/bootstrap.js`],
+                command: ['node', `${PROGRAM_MOUNT}/${BOOTSTRAP_PROGRAM_FILE}`],
                 env: [
                   { name: 'CLEARML_API_URL', value: props.apiUrl },
                   { name: 'CLEARML_API_ACCESS_KEY', valueFrom: { secretKeyRef: { name: supervisorSecret.name, key: supervisorSecret.accessKeyKey } } },
                   { name: 'CLEARML_API_SECRET_KEY', valueFrom: { secretKeyRef: { name: supervisorSecret.name, key: supervisorSecret.secretKeyKey } } },
-                  { name: 'BOOTSTRAP_PLAN_FILE', value: `${MOUNT}/plan.json` },
+                  { name: 'BOOTSTRAP_PLAN_FILE', value: `${PLAN_MOUNT}/plan.json` },
                   { name: 'BOOTSTRAP_DEADLINE_SECONDS', value: String(deadlineSeconds) },
                 ],
                 securityContext: restrictedContainerSecurityContext(),
                 resources: resources(limits.requests, limits.limits),
-                volumeMounts: [{ name: 'program', mountPath: MOUNT, readOnly: true }],
+                volumeMounts: [
+                  { name: 'program', mountPath: PROGRAM_MOUNT, readOnly: true },
+                  { name: 'plan', mountPath: PLAN_MOUNT, readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: 'program', configMap: { name, defaultMode: 0o444 } }],
+            volumes: [
+              { name: 'program', configMap: { name: bootstrapProgramConfigMapName(program), defaultMode: 0o444 } },
+              { name: 'plan', configMap: { name, defaultMode: 0o444 } },
+            ],
           },
         },
       },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/bootstrap/plan';
+import { BootstrapProgram } from '../../lib/tenant/bootstrap-program';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';
 import { Lifeline } from './fakes/faults';
@@ -44,10 +45,13 @@ export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
     supervisorSecret: { name: 'clearml-supervisor-credentials', accessKeyKey: 'access_key', secretKeyKey: 'secret_key' },
     image: 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293',
   });
+  new BootstrapProgram(chart, 'Program', { namespace: 'clearml' });
   const manifests = Testing.synth(chart);
-  const configMap = manifests.find((m) => m.kind === 'ConfigMap');
+  const job = manifests.find((m) => m.kind === 'Job');
+  // The two ConfigMaps the Job mounts: the shared program and the tenant's plan.
+  const mounted = (volume: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === job.spec.template.spec.volumes.find((v: any) => v.name === volume).configMap.name);
   const role = manifests.find((m) => m.kind === 'Role');
-  return { script: configMap.data['bootstrap.js'], planJson: configMap.data['plan.json'], roleNamespace: role.metadata.namespace, rules: role.rules, manifests };
+  return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], roleNamespace: role.metadata.namespace, rules: role.rules, manifests };
 }
 
 export interface RunResult {

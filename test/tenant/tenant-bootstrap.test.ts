@@ -3,6 +3,7 @@ import { bootstrapProgramText } from '../../lib/bootstrap/bootstrap-script';
 import { BootstrapPlan } from '../../lib/bootstrap/plan';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
+import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/tenant/bootstrap-program';
 import { TenantBootstrap, TenantBootstrapProps } from '../../lib/tenant/tenant-bootstrap';
 
 const PLAN: BootstrapPlan = {
@@ -43,13 +44,24 @@ test('writes a ConfigMap, a ServiceAccount, a Role, a RoleBinding and a Job, and
   expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
 });
 
-test('the ConfigMap holds the built program and the plan, under the hashed name, immutable', () => {
+test('the ConfigMap holds the plan under the hashed name, immutable; the program is the shared ConfigMap', () => {
   const { configMap, bootstrap } = synth();
   expect(configMap).toHaveProperty('metadata.namespace', 'clearml');
   expect(configMap).toHaveProperty('metadata.name', bootstrap.jobName);
   expect(configMap).toHaveProperty('immutable', true);
-  expect(configMap.data['bootstrap.js']).toBe(bootstrapProgramText());
+  expect(Object.keys(configMap.data)).toEqual(['plan.json']);
   expect(JSON.parse(configMap.data['plan.json'])).toEqual(PLAN);
+});
+
+test('the shared program ConfigMap holds the built program under a name hashed from it', () => {
+  const chart = Testing.chart();
+  const program = new BootstrapProgram(chart, 'Program', { namespace: 'clearml' });
+  const [configMap] = Testing.synth(chart);
+  expect(configMap).toHaveProperty('metadata', expect.objectContaining({ name: program.configMapName, namespace: 'clearml' }));
+  expect(program.configMapName).toBe(bootstrapProgramConfigMapName());
+  expect(program.configMapName).toMatch(/^clearml-bootstrap-program-[0-9a-f]{10}$/);
+  expect(configMap).toHaveProperty('immutable', true);
+  expect(configMap.data['bootstrap.js']).toBe(bootstrapProgramText());
 });
 
 test('the Job runs node on the program, in the server namespace, with the supervisor credentials', () => {
@@ -64,19 +76,25 @@ test('the Job runs node on the program, in the server namespace, with the superv
   expect(pod).toHaveProperty('restartPolicy', 'Never');
   expect(pod).toHaveProperty('serviceAccountName', 'clearml-bootstrap-acme');
   expect(pod).toHaveProperty('automountServiceAccountToken', true);
-  expect(pod.volumes).toEqual([{ name: 'program', configMap: { name: bootstrap.jobName, defaultMode: 0o444 } }]);
+  expect(pod.volumes).toEqual([
+    { name: 'program', configMap: { name: bootstrapProgramConfigMapName(), defaultMode: 0o444 } },
+    { name: 'plan', configMap: { name: bootstrap.jobName, defaultMode: 0o444 } },
+  ]);
   const [container] = pod.containers;
   expect(pod.containers).toHaveLength(1);
   expect(container).toHaveProperty('image', DEFAULT_NODE_IMAGE);
-  expect(container).toHaveProperty('command', ['node', '/opt/clearml-bootstrap/bootstrap.js']);
+  expect(container).toHaveProperty('command', ['node', '/opt/clearml-bootstrap/program/bootstrap.js']);
   expect(container.env).toEqual([
     { name: 'CLEARML_API_URL', value: 'http://clearml-apiserver.clearml.svc:8008' },
     { name: 'CLEARML_API_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'clearml-supervisor-credentials', key: 'access_key' } } },
     { name: 'CLEARML_API_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'clearml-supervisor-credentials', key: 'secret_key' } } },
-    { name: 'BOOTSTRAP_PLAN_FILE', value: '/opt/clearml-bootstrap/plan.json' },
+    { name: 'BOOTSTRAP_PLAN_FILE', value: '/opt/clearml-bootstrap/plan/plan.json' },
     { name: 'BOOTSTRAP_DEADLINE_SECONDS', value: '300' },
   ]);
-  expect(container.volumeMounts).toEqual([{ name: 'program', mountPath: '/opt/clearml-bootstrap', readOnly: true }]);
+  expect(container.volumeMounts).toEqual([
+    { name: 'program', mountPath: '/opt/clearml-bootstrap/program', readOnly: true },
+    { name: 'plan', mountPath: '/opt/clearml-bootstrap/plan', readOnly: true },
+  ]);
 });
 
 test('the pod meets the restricted Pod Security standard and has requests and limits', () => {
