@@ -20,6 +20,16 @@ export interface SharedRedisProps {
   readonly platform: ResolvedPlatform;
 }
 
+/** The bitnami chart's `containerSecurityContext` (it renders every key but `enabled`) for "restricted". */
+const RESTRICTED_CONTAINER = {
+  enabled: true,
+  runAsUser: 1001,
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
 export class SharedRedis extends Construct {
   public readonly release: HelmChartRelease;
   /** In-cluster host name of the master, e.g. `redis-master.redis-shared`. */
@@ -44,7 +54,9 @@ export class SharedRedis extends Construct {
       values: deepMerge(
         {
           auth: { enabled: true, existingSecret: redis.passwordSecret.name, existingSecretPasswordKey: redis.passwordSecret.key },
-          master: { service: { ports: { redis: redis.port } } },
+          // The namespace enforces Pod Security "restricted": the chart's containers must say so.
+          master: { service: { ports: { redis: redis.port } }, containerSecurityContext: RESTRICTED_CONTAINER },
+          replica: { containerSecurityContext: RESTRICTED_CONTAINER },
         },
         redis.values,
       ),

@@ -11,6 +11,7 @@
  * Argo CD repository Secrets, which the operator creates (they are in the Secret inventory).
  */
 import { Construct } from 'constructs';
+import { ConfigError } from '../../config/problems';
 import { Application } from '../../../imports/argoproj.io';
 import { requireSecret } from '../../security/secret-reference';
 import { deepMerge } from '../deep-merge';
@@ -39,11 +40,11 @@ export class ArgoCdApplication extends Construct {
     let values = release.values;
     for (const v of release.secretValues) {
       if (!v.alternative) {
-        throw new Error(
-          `release ${release.namespace}/${release.name}: the value ${v.targetPath} (${v.purpose}) comes from the Secret ${v.secret.name}, ` +
+        throw new ConfigError([
+          { file: 'main.ts (platform props)', path: 'gitops', value: 'argocd', message: `release ${release.namespace}/${release.name}: the value ${v.targetPath} (${v.purpose}) comes from the Secret ${v.secret.name}, ` +
             'and Argo CD has no way to read a Secret key into a Helm value; the chart has no existingSecret-style setting for it. ' +
-            'Use the "flux" or "k3s" flavor, or turn this release off',
-        );
+            'Use the "flux" or "k3s" flavor, or turn this release off' },
+        ]);
       }
       values = deepMerge(values, v.alternative.values);
       requireSecret(this, {
@@ -65,9 +66,9 @@ export class ArgoCdApplication extends Construct {
     let location: { repoUrl: string; chart?: string; path?: string; targetRevision: string };
     if (source.type === 'git') {
       if (chart.chart.endsWith('.tgz')) {
-        throw new Error(
-          `release ${release.namespace}/${release.name}: Argo CD installs charts from Git only as chart folders, not packaged "${chart.chart}"; unpack it into a folder or push it to an OCI registry`,
-        );
+        throw new ConfigError([
+          { file: 'main.ts (platform props)', path: 'gitops', value: 'argocd', message: `release ${release.namespace}/${release.name}: Argo CD installs charts from Git only as chart folders, not packaged "${chart.chart}"; unpack it into a folder or push it to an OCI registry` },
+        ]);
       }
       location = { repoUrl: source.url, path: chart.chart, targetRevision: source.tag ?? source.branch ?? source.commit ?? 'HEAD' };
     } else if (source.type === 'oci') {

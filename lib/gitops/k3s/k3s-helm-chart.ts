@@ -16,6 +16,7 @@
  * `dockerRegistrySecret` for OCI registries). Git sources are not supported by helm-controller.
  */
 import { Construct } from 'constructs';
+import { ConfigError } from '../../config/problems';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../../imports/helm.cattle.io';
 import { requireSecret } from '../../security/secret-reference';
 import { ReleaseDefinition } from '../release-definition';
@@ -28,10 +29,10 @@ export class K3sHelmChart extends Construct {
     super(scope, id);
     const { source, chart } = release;
     if (source.type === 'git') {
-      throw new Error(
-        `release ${release.namespace}/${release.name}: chart source "${source.name}" is a Git repository, which the k3s helm-controller cannot install from; ` +
-          'push the chart to an OCI registry or a Helm repository and name that source, or use the "flux" flavor',
-      );
+      throw new ConfigError([
+        { file: 'main.ts (platform props)', path: 'gitops', value: 'k3s', message: `release ${release.namespace}/${release.name}: chart source "${source.name}" is a Git repository, which the k3s helm-controller cannot install from; ` +
+          'push the chart to an OCI registry or a Helm repository and name that source, or use the "flux" flavor' },
+      ]);
     }
     const valuesSecretName = `${release.name}-helm-values`;
     if (release.secretValues.length > 0) {
