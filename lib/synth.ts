@@ -14,7 +14,7 @@ import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
 import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
-import { collectSecretRequirements, secretInventoryJson, secretInventoryMarkdown } from './security/secret-reference';
+import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -63,13 +63,28 @@ export interface OutputObjects {
 /** Checks the input, then builds every object of the output (see {@link renderOutput}). */
 export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const { platform, tenants } = resolveInput(options);
-  const folders: OutputFolder[] = [...platformFolders(platform), ...tenants.flatMap((t) => tenantFolders(t, platform)), ...(options.extraFolders?.(platform) ?? [])];
-  const gitops = gitopsOutput(renderFolderObjects(folders), platform);
+  // Each folder is built, rendered to objects and let go before the next is built: only objects stay in
+  // memory, never thousands of construct trees.
+  const rendered: RenderedFolder[] = [];
+  const secrets: SecretRequirement[] = [];
+  const seen = new Set<string>();
+  const render = (folders: readonly OutputFolder[]) => {
+    for (const folder of folders) {
+      if (seen.has(folder.path)) throw new Error(`two output folders have the path "${folder.path}"`);
+      seen.add(folder.path);
+      rendered.push(...renderFolderObjects([folder]));
+      secrets.push(...secretRequirementsOf(folder.app));
+    }
+  };
+  render(platformFolders(platform));
+  for (const tenant of tenants) render(tenantFolders(tenant, platform));
+  render(options.extraFolders?.(platform) ?? []);
+  const gitops = gitopsOutput(rendered, platform);
   const texts = new Map(gitops.files);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
-  const secrets = collectSecretRequirements(folders.map((f) => f.app));
-  texts.set('SECRETS.md', secretInventoryMarkdown(secrets));
-  texts.set('secrets-inventory.json', secretInventoryJson(secrets));
+  const merged = mergeSecretRequirements(secrets);
+  texts.set('SECRETS.md', secretInventoryMarkdown(merged));
+  texts.set('secrets-inventory.json', secretInventoryJson(merged));
   return { folders: gitops.folders, texts };
 }
 

@@ -73,7 +73,7 @@ export function runSample(mode: 'synth' | 'floor', n: number, tenantsDir: string
     const start = process.hrtime.bigint();
     files = synthesize({ platform, tenantsDir }, outdir);
     seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    objects = countObjects(renderOutputObjects({ platform, tenantsDir }).folders);
+    objects = [...files].filter(([path]) => path.endsWith('.yaml') && !path.endsWith('/kustomization.yaml')).reduce((n, [, text]) => n + text.split('\n---\n').length, 0);
   } else {
     const output = renderOutputObjects({ platform, tenantsDir });
     objects = countObjects(output.folders);
@@ -150,10 +150,18 @@ export function runBench(options: BenchOptions, log: (line: string) => void) {
       const tenantsDir = generateTenants(n, join(work, `tenants-${n}`));
       const synth: Sample[] = [];
       const floor: Sample[] = [];
-      for (let i = 0; i < options.runs(n); i++) {
-        synth.push(sampleInChild(options.entry, 'synth', n, tenantsDir, join(work, `out-${n}`)));
-        floor.push(sampleInChild(options.entry, 'floor', n, tenantsDir, join(work, `floor-${n}`)));
+      // Every run writes into a folder of its own, removed afterwards (not timed): the figures are of
+      // writing the output, not of deleting a previous one.
+      const last = options.runs(n) - 1;
+      for (let i = 0; i <= last; i++) {
+        const out = join(work, `out-${n}-${i}`);
+        synth.push(sampleInChild(options.entry, 'synth', n, tenantsDir, out));
+        const floorOut = join(work, `floor-${n}-${i}`);
+        floor.push(sampleInChild(options.entry, 'floor', n, tenantsDir, floorOut));
+        rmSync(floorOut, { recursive: true, force: true });
+        if (i < last || n !== Math.max(...options.sizes)) rmSync(out, { recursive: true, force: true });
       }
+      if (synth.some((s) => s.objects !== floor[0].objects)) throw new Error(`N=${n}: synth wrote ${synth[0].objects} objects, the floor ${floor[0].objects}`);
       const row: Row = {
         n,
         objects: synth[0].objects,
@@ -164,7 +172,7 @@ export function runBench(options: BenchOptions, log: (line: string) => void) {
       };
       rows.push(row);
       log(`N=${n}: synth ${row.synthSeconds.toFixed(3)} s, floor ${row.floorSeconds.toFixed(3)} s (${synth.length} runs each)`);
-      if (n === Math.max(...options.sizes)) kustomize = kustomizeLargest(join(work, `out-${n}`), 3);
+      if (n === Math.max(...options.sizes)) kustomize = kustomizeLargest(join(work, `out-${n}-${last}`), 3);
     }
     return { rows, kustomize };
   } finally {

@@ -63,31 +63,38 @@ export function requireSecret(scope: Construct, requirement: SecretRequirement):
 }
 
 /**
+/**
  * All Secret requirements below the given roots, merged per namespace and name (keys united), sorted.
  * Two declarations of one Secret with different purposes keep the first purpose and list the others.
  */
 export function collectSecretRequirements(roots: readonly IConstruct[]): SecretRequirement[] {
+  return mergeSecretRequirements(roots.flatMap(secretRequirementsOf));
+}
+
+/** The requirements declared below one root, as declared (not merged). */
+export function secretRequirementsOf(root: IConstruct): SecretRequirement[] {
+  return root.node.findAll().flatMap((c) => (RequiredSecret.isRequiredSecret(c) ? [c.requirement] : []));
+}
+
+/** Merges requirements per namespace and name (keys united, purposes listed once each), sorted. */
+export function mergeSecretRequirements(requirements: readonly SecretRequirement[]): SecretRequirement[] {
   const merged = new Map<string, SecretRequirement>();
-  for (const root of roots) {
-    for (const c of root.node.findAll()) {
-      if (!RequiredSecret.isRequiredSecret(c)) continue;
-      const r = c.requirement;
-      const id = `${r.namespace}/${r.name}`;
-      const prev = merged.get(id);
-      if (!prev) {
-        merged.set(id, r);
-        continue;
-      }
-      if (prev.providedBy !== r.providedBy) {
-        throw new Error(`Secret ${id} is declared as provided by both "${prev.providedBy}" and "${r.providedBy}"`);
-      }
-      const purposes = prev.purpose.split('; ');
-      merged.set(id, {
-        ...prev,
-        keys: [...new Set([...prev.keys, ...r.keys])].sort(),
-        purpose: purposes.includes(r.purpose) ? prev.purpose : `${prev.purpose}; ${r.purpose}`,
-      });
+  for (const r of requirements) {
+    const id = `${r.namespace}/${r.name}`;
+    const prev = merged.get(id);
+    if (!prev) {
+      merged.set(id, r);
+      continue;
     }
+    if (prev.providedBy !== r.providedBy) {
+      throw new Error(`Secret ${id} is declared as provided by both "${prev.providedBy}" and "${r.providedBy}"`);
+    }
+    const purposes = prev.purpose.split('; ');
+    merged.set(id, {
+      ...prev,
+      keys: [...new Set([...prev.keys, ...r.keys])].sort(),
+      purpose: purposes.includes(r.purpose) ? prev.purpose : `${prev.purpose}; ${r.purpose}`,
+    });
   }
   return [...merged.values()].sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
 }
