@@ -123,6 +123,7 @@ function typeMessage(schema: JsonSchema, value: unknown): string {
     message += ' (write it without quotes)';
   }
   if (schema.type === 'boolean' && typeof value === 'string') message += ' (without quotes)';
+  if (schema.type === 'string' && typeof value === 'number') message += ` (put it in quotes: "${value}")`;
   return message;
 }
 

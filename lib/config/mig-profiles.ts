@@ -57,3 +57,11 @@ export function migResource(model: GpuModel, fraction: number): string | undefin
   const profile = MIG_PROFILES[model].find((p) => p.fraction === fraction)?.profile;
   return profile === undefined ? undefined : `nvidia.com/mig-${profile}`;
 }
+
+/** The MIG profiles of `model`, largest first (e.g. `3g.20gb`). */
+export function migProfiles(model: GpuModel): string[] {
+  return MIG_PROFILES[model].map((p) => p.profile);
+}
+
+/** Every MIG profile of every model, each once, in the order of {@link MIG_PROFILES}. */
+export const ALL_MIG_PROFILES: readonly string[] = [...new Set(Object.values(MIG_PROFILES).flatMap((list) => list.map((p) => p.profile)))];

@@ -11,6 +11,8 @@ import { DNS_LABEL_PATTERN } from './checks';
 import { CLEARML_FEATURES } from './features';
 import { GPU_MODELS } from './gpu-models';
 import { FromSchema, JsonSchema } from './json-schema';
+import { ALL_MIG_PROFILES } from './mig-profiles';
+import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from './quantity';
 
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$';
@@ -25,6 +27,18 @@ const featureList = (description: string) =>
     items: { type: 'string', enum: CLEARML_FEATURES },
     uniqueItems: true,
   }) as const;
+
+/** A Kubernetes quantity written as a string ("500m", "64", "256Gi"). */
+const quantity = (description: string, examples: readonly string[]) =>
+  ({ type: 'string', description, pattern: QUANTITY_PATTERN, patternErrorMessage: QUANTITY_MESSAGE, examples }) as const;
+
+/** One count per MIG profile; which profiles a tenant may name depends on its GPU model (checked in tenants.ts). */
+const MIG_QUOTA_PROPERTIES: Readonly<Record<string, { readonly type: 'integer'; readonly minimum: 0; readonly description: string }>> = Object.fromEntries(
+  ALL_MIG_PROFILES.map((profile) => [profile, { type: 'integer', minimum: 0, description: `requests.nvidia.com/mig-${profile}: MIG devices of profile ${profile} the pods may request at once.` }]),
+);
+
+/** Built-in container defaults: the LimitRange of a tenant whose quota limits CPU or memory and that sets no `limitRange`. */
+export const DEFAULT_LIMIT_RANGE = { defaultRequestCpu: '100m', defaultRequestMemory: '256Mi', defaultCpu: '1', defaultMemory: '1Gi' } as const;
 
 export const TENANT_SCHEMA = {
   type: 'object',
@@ -135,6 +149,43 @@ export const TENANT_SCHEMA = {
         defaultContainerImage: { type: 'string', description: "Image of tasks that name none. Default: the platform's tenantReleases.defaultContainerImage (python:3.9).", minLength: 1 },
         debugMode: { type: 'boolean', description: 'agentk8sglue.debugMode. Default: true, as in the runbook.', default: true },
         maxResources: { type: 'integer', description: 'monitoredResources.maxResources: the most required-resources the tenant may use at once. Default: 3, as in the runbook.', minimum: 1, default: 3 },
+      },
+    },
+    quota: {
+      type: 'object',
+      description:
+        'A ResourceQuota "tenant-quota" for the tenant namespace: totals over all its pods at once (agent, app gateway and task pods). Default: none (no ResourceQuota). A field not set is not limited. ' +
+        'When cpu, memory, limitsCpu or limitsMemory is set, Kubernetes rejects pods without that request or limit, so the namespace also gets a LimitRange that fills them in (limitRange, or by default ' +
+        `requests ${DEFAULT_LIMIT_RANGE.defaultRequestCpu} CPU / ${DEFAULT_LIMIT_RANGE.defaultRequestMemory} and limits ${DEFAULT_LIMIT_RANGE.defaultCpu} CPU / ${DEFAULT_LIMIT_RANGE.defaultMemory} per container).`,
+      additionalProperties: false,
+      properties: {
+        cpu: quantity('requests.cpu: CPU the pods may request in all, e.g. "64" (cores) or "500m".', ['64']),
+        memory: quantity('requests.memory: memory the pods may request in all, e.g. "256Gi".', ['256Gi']),
+        limitsCpu: quantity('limits.cpu: the sum of the CPU limits of the pods; at least cpu.', ['128']),
+        limitsMemory: quantity('limits.memory: the sum of the memory limits of the pods; at least memory.', ['256Gi']),
+        pods: { type: 'integer', description: 'pods: pods that may exist at once (not finished).', minimum: 0, examples: [200] },
+        gpus: { type: 'integer', description: 'requests.nvidia.com/gpu: whole GPUs (of nodes without MIG) the pods may request at once.', minimum: 0, examples: [8] },
+        mig: {
+          type: 'object',
+          description:
+            "requests.nvidia.com/mig-<profile>: MIG devices per profile the pods may request at once, e.g. { 3g.20gb: 4, 2g.10gb: 8 }. Profiles must exist on the tenant's GPU model (queues.gpuModel; checked by synth, which names the model's profiles); profiles not listed are not limited.",
+          properties: MIG_QUOTA_PROPERTIES,
+        },
+      },
+    },
+    limitRange: {
+      type: 'object',
+      description:
+        'A LimitRange "tenant-limits" for the containers of the tenant namespace: requests and limits for containers that set none, and a maximum per container. ' +
+        'Default: none, unless the quota limits CPU or memory (see quota). Must hold: defaultRequest <= default <= max.',
+      additionalProperties: false,
+      properties: {
+        defaultRequestCpu: quantity('CPU request of a container that sets none. Default (Kubernetes): defaultCpu.', ['100m']),
+        defaultRequestMemory: quantity('Memory request of a container that sets none. Default (Kubernetes): defaultMemory.', ['256Mi']),
+        defaultCpu: quantity('CPU limit of a container that sets none. Default (Kubernetes): maxCpu.', ['1']),
+        defaultMemory: quantity('Memory limit of a container that sets none. Default (Kubernetes): maxMemory.', ['1Gi']),
+        maxCpu: quantity('The largest CPU limit a container may have. Default: no maximum.', ['16']),
+        maxMemory: quantity('The largest memory limit a container may have. Default: no maximum.', ['64Gi']),
       },
     },
   },

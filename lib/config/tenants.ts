@@ -11,10 +11,16 @@ import YAML from 'yaml';
 import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
 import { ClearmlFeature } from './features';
 import { DOCUMENT_PATH, validateSchema } from './json-schema';
-import { GpuModel, isGpuModel, migResource, supportedFractions } from './mig-profiles';
+import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from './mig-profiles';
 import { ResolvedPlatform } from './platform';
 import { ConfigError, Problems } from './problems';
-import { TENANT_SCHEMA, TenantSpec } from './tenant-schema';
+import { compareQuantities } from './quantity';
+import { DEFAULT_LIMIT_RANGE, TENANT_SCHEMA, TenantSpec } from './tenant-schema';
+
+/** A tenant's `quota` as written (see TENANT_SCHEMA). */
+export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
+/** A tenant's container defaults and maxima (`limitRange`, see TENANT_SCHEMA). */
+export type TenantLimitRangeSpec = NonNullable<TenantSpec['limitRange']>;
 
 /** A tenant with every default applied. Field meanings: see {@link TENANT_SCHEMA}. */
 export interface ResolvedTenant {
@@ -37,6 +43,13 @@ export interface ResolvedTenant {
   readonly sessions: { readonly portMode: boolean; readonly externalIP: string; readonly startingPort: number; readonly maxServices: number };
   readonly router: { readonly hostName: string };
   readonly agent: { readonly imageTag: string; readonly defaultContainerImage: string; readonly debugMode: boolean; readonly maxResources: number };
+  /** The ResourceQuota; absent: none. */
+  readonly quota?: TenantQuotaSpec;
+  /**
+   * The LimitRange: `limitRange` as written, or {@link DEFAULT_LIMIT_RANGE} when the quota limits CPU or
+   * memory and the file has no `limitRange`; absent: none.
+   */
+  readonly limitRange?: TenantLimitRangeSpec;
 }
 
 /** One tenant to check: a file's text, or a spec given in code. */
@@ -158,7 +171,14 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
       debugMode: agent.debugMode ?? true,
       maxResources: agent.maxResources ?? 3,
     },
+    ...(t.quota !== undefined ? { quota: t.quota } : {}),
+    ...(t.limitRange !== undefined ? { limitRange: t.limitRange } : t.quota !== undefined && limitsCompute(t.quota) ? { limitRange: DEFAULT_LIMIT_RANGE } : {}),
   };
+}
+
+/** Whether a quota limits CPU or memory, so that every container needs requests or limits for them. */
+export function limitsCompute(quota: TenantQuotaSpec): boolean {
+  return [quota.cpu, quota.memory, quota.limitsCpu, quota.limitsMemory].some((q) => q !== undefined);
 }
 
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
@@ -196,6 +216,8 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
     });
   }
 
+  checkQuota(problems, data, tenant);
+
   const { startingPort, maxServices } = tenant.sessions;
   const range = platform.network.nodePortRange;
   if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort > range.max)) {
@@ -216,6 +238,63 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
     }
     const platformHosts = Object.values(platform.hosts);
     if (platformHosts.includes(host)) problems.add(hostPath, host, `is a host of the ClearML server (${platformHosts.join(', ')}); choose another`);
+  }
+}
+
+/**
+ * The quota and LimitRange rules a schema cannot state: MIG profiles of the tenant's GPU model, queues
+ * that the quota would never let run, limits below requests, and containers the quota would reject.
+ */
+function checkQuota(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant): void {
+  const quota = isObject(data.quota) ? (data.quota as TenantQuotaSpec) : undefined;
+  const range = isObject(data.limitRange) ? (data.limitRange as TenantLimitRangeSpec) : undefined;
+  const model = tenant.queues.gpuModel;
+  const whose = obj(data.queues).gpuModel === undefined ? `the platform's default GPU model ${model}` : `GPU model ${model} (queues.gpuModel)`;
+
+  if (quota && isObject(quota.mig) && isGpuModel(model)) {
+    const profiles = migProfiles(model);
+    for (const [profile, count] of Object.entries(quota.mig)) {
+      if (!profiles.includes(profile)) {
+        problems.add(`quota.mig.${profile}`, count, `is not a MIG profile of ${whose}; allowed: ${profiles.join(', ')}`);
+      } else if (count === 0 && Array.isArray(tenant.queues.gpuFractions)) {
+        const fraction = tenant.queues.gpuFractions.find((f) => migResource(model, f) === `nvidia.com/mig-${profile}`);
+        if (fraction !== undefined) {
+          problems.add(`quota.mig.${profile}`, count, `leaves the queue of GPU fraction ${fraction} (queues.gpuFractions) no device ever; allow at least 1, or remove the fraction`);
+        }
+      }
+    }
+  }
+
+  const notBelow = (lowPath: string, low: unknown, highPath: string, high: unknown, why: string) => {
+    if (typeof low !== 'string' || typeof high !== 'string') return;
+    if (compareQuantities(low, high) === 1) problems.add(highPath, high, `must be at least ${lowPath} (${JSON.stringify(low)}): ${why}`);
+  };
+  if (quota) {
+    notBelow('quota.cpu', quota.cpu, 'quota.limitsCpu', quota.limitsCpu, 'a container\'s limit is never below its request');
+    notBelow('quota.memory', quota.memory, 'quota.limitsMemory', quota.limitsMemory, 'a container\'s limit is never below its request');
+  }
+  if (range) {
+    for (const [resource, label] of [['Cpu', 'CPU'], ['Memory', 'memory']] as const) {
+      const request = range[`defaultRequest${resource}`];
+      const limit = range[`default${resource}`];
+      const max = range[`max${resource}`];
+      const why = 'Kubernetes requires defaultRequest <= default <= max';
+      notBelow(`limitRange.defaultRequest${resource}`, request, `limitRange.default${resource}`, limit, why);
+      notBelow(`limitRange.default${resource}`, limit, `limitRange.max${resource}`, max, why);
+      if (limit === undefined) notBelow(`limitRange.defaultRequest${resource}`, request, `limitRange.max${resource}`, max, why);
+      // Kubernetes fills a missing request from the default limit, and a missing default limit from max.
+      const requestFilled = request !== undefined || limit !== undefined || max !== undefined;
+      const limitFilled = limit !== undefined || max !== undefined;
+      const quotaRequest = resource === 'Cpu' ? quota?.cpu : quota?.memory;
+      const quotaLimit = resource === 'Cpu' ? quota?.limitsCpu : quota?.limitsMemory;
+      const quotaPath = resource === 'Cpu' ? 'cpu' : 'memory';
+      if (quotaRequest !== undefined && !requestFilled) {
+        problems.add(`limitRange.defaultRequest${resource}`, undefined, `is required: quota.${quotaPath} limits ${label} requests, and Kubernetes rejects containers without a ${label} request; set defaultRequest${resource}, default${resource} or max${resource} (or remove limitRange to get the built-in defaults)`);
+      }
+      if (quotaLimit !== undefined && !limitFilled) {
+        problems.add(`limitRange.default${resource}`, undefined, `is required: quota.limits${resource} limits ${label} limits, and Kubernetes rejects containers without a ${label} limit; set default${resource} or max${resource} (or remove limitRange to get the built-in defaults)`);
+      }
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The output folders of one tenant, each its own App (so synth stays linear in the number of tenants):
  *
- * - `tenants/<name>/bootstrap/`: the namespace, its isolation and the bootstrap Job, applied first;
+ * - `tenants/<name>/bootstrap/`: the namespace, its isolation, its quota and LimitRange (when the tenant
+ *   file sets them) and the bootstrap Job, applied first;
  * - `tenants/<name>/workloads/`: the agent and app gateway releases, which read the Secrets the
  *   bootstrap writes and wait for the ClearML server release.
  */
@@ -14,6 +15,7 @@ import { bootstrapPlan } from './bootstrap-plan';
 import { TenantAgent } from './tenant-agent';
 import { TenantBootstrap } from './tenant-bootstrap';
 import { TenantNamespace } from './tenant-namespace';
+import { TenantQuota } from './tenant-quota';
 import { TenantRouter } from './tenant-router';
 
 /** Folder paths of a tenant. */
@@ -32,6 +34,9 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
 
   const bootstrap = new App({ outdir: 'unused' });
   new TenantNamespace(new Chart(bootstrap, 'namespace'), 'TenantNamespace', { tenant, platform });
+  if (tenant.quota !== undefined || tenant.limitRange !== undefined) {
+    new TenantQuota(new Chart(bootstrap, 'quota'), 'TenantQuota', { tenant: tenant.name, namespace: tenant.namespace, quota: tenant.quota, limitRange: tenant.limitRange });
+  }
   new TenantBootstrap(new Chart(bootstrap, 'bootstrap'), 'TenantBootstrap', {
     plan: bootstrapPlan(tenant, platform),
     jobNamespace: platform.server.namespace,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QUANTITY_PATTERN } from '../../lib/config/quantity';
 import { TENANT_SCHEMA, TenantSpec, tenantJsonSchema, tenantJsonSchemaText } from '../../lib/config/tenant-schema';
 
 describe('tenant schema', () => {
@@ -12,8 +13,11 @@ describe('tenant schema', () => {
     const schema = tenantJsonSchema();
     expect(schema).toHaveProperty('$schema', 'http://json-schema.org/draft-07/schema#');
     expect(schema).toHaveProperty('required', ['name', 'admin', 'sessions']);
-    expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent']);
+    expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent', 'quota', 'limitRange']);
     expect(schema).toHaveProperty('properties.sessions.properties.startingPort', expect.objectContaining({ minimum: 1, maximum: 65535 }));
+    expect(schema).toHaveProperty('properties.quota.properties.cpu.pattern', QUANTITY_PATTERN);
+    // Editors offer every MIG profile; which ones a tenant may use depends on its GPU model.
+    expect(Object.keys((schema as any).properties.quota.properties.mig.properties)).toEqual(expect.arrayContaining(['3g.20gb', '3g.40gb', '1g.18gb']));
   });
 
   test('the example tenant files point editors at the schema', () => {

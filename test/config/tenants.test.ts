@@ -296,3 +296,84 @@ describe('readTenantFiles', () => {
     expect(readTenantFiles(join(tmpdir(), 'no-such-tenants-folder-x9'))).toEqual([]);
   });
 });
+
+describe('resolveTenants: quota and limitRange', () => {
+  test('has no quota and no LimitRange when the file sets none', () => {
+    const [t] = resolveTenants(files({ 'acme.yaml': ACME }), platform);
+    expect(t.quota).toBeUndefined();
+    expect(t.limitRange).toBeUndefined();
+  });
+
+  test('keeps the quota and LimitRange as written', () => {
+    // GIVEN a quota on an H100 tenant and container defaults
+    const extra = 'queues: { gpuModel: H100-80GB, gpuFractions: [0.5] }\nquota: { cpu: "8", memory: 32Gi, pods: 20, gpus: 2, mig: { 3g.40gb: 4 } }\nlimitRange: { defaultCpu: 500m, maxMemory: 8Gi }\n';
+    // WHEN
+    const [t] = resolveTenants(files({ 'acme.yaml': tenant('acme', 31010, extra) }), platform);
+    // THEN
+    expect(t.quota).toEqual({ cpu: '8', memory: '32Gi', pods: 20, gpus: 2, mig: { '3g.40gb': 4 } });
+    expect(t.limitRange).toEqual({ defaultCpu: '500m', maxMemory: '8Gi' });
+  });
+
+  test('gives containers the built-in defaults when the quota limits CPU or memory and the file sets no limitRange', () => {
+    const [withCpu] = resolveTenants(files({ 'acme.yaml': `${ACME}quota: { limitsMemory: 1Ti }\n` }), platform);
+    expect(withCpu.limitRange).toEqual({ defaultRequestCpu: '100m', defaultRequestMemory: '256Mi', defaultCpu: '1', defaultMemory: '1Gi' });
+    // A quota of pods and GPUs only needs no container defaults.
+    const [gpusOnly] = resolveTenants(files({ 'acme.yaml': `${ACME}quota: { pods: 10, mig: { 1g.5gb: 7 } }\n` }), platform);
+    expect(gpusOnly.limitRange).toBeUndefined();
+  });
+
+  test('fails when a quantity is not a Kubernetes quantity', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { cpu: 64, memory: 256GB, limitsCpu: "-1" }\nlimitRange: { defaultCpu: 1.5 cores, maxMemory: "" }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.cpu', 64, /^must be a text string \(put it in quotes: "64"\)$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.memory', '256GB', /^must be a Kubernetes quantity: .* e\.g\. "500m", "64", "256Gi"$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.limitsCpu', '-1', /^must be a Kubernetes quantity/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.defaultCpu', '1.5 cores', /^must be a Kubernetes quantity/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.maxMemory', '', /^must be a Kubernetes quantity/);
+  });
+
+  test('fails when a count is negative or a field is unknown', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { pods: -1, gpus: 1.5, storage: 1Ti }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.pods', -1, /^must be at least 0$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.gpus', 1.5, /^must be a whole number$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.storage', '1Ti', /^is not a field here; allowed: cpu, memory, limitsCpu, limitsMemory, pods, gpus, mig$/);
+  });
+
+  test('fails when a MIG profile does not exist on the tenant\'s GPU model', () => {
+    const problems = problemsOf({
+      // 3g.40gb is an H100/A100-80GB profile; the default model is A100-40GB.
+      'acme.yaml': `${ACME}quota: { mig: { 3g.40gb: 2, 4g.20gb: 1, 1g.5gb: 4 } }\n`,
+      'beta.yaml': tenant('beta', 31100, 'queues: { gpuModel: H200-141GB }\nquota: { mig: { 7g.80gb: 1 } }\n'),
+    });
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.mig.3g.40gb', 2, /^is not a MIG profile of the platform's default GPU model A100-40GB; allowed: 7g\.40gb, 3g\.20gb, 2g\.10gb, 1g\.5gb$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.mig.4g.20gb', 1, /^is not a MIG profile of the platform's default GPU model A100-40GB/);
+    expectProblem(problems, 'tenants/beta.yaml', 'quota.mig.7g.80gb', 1, /^is not a MIG profile of GPU model H200-141GB \(queues\.gpuModel\); allowed: 7g\.141gb, 3g\.71gb, 2g\.35gb, 1g\.18gb$/);
+    expect(problems.filter((p) => p.path.startsWith('quota.mig.1g'))).toEqual([]);
+  });
+
+  test('fails when a MIG quota of 0 starves a queue', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { mig: { 3g.20gb: 0, 1g.5gb: 0 } }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.mig.3g.20gb', 0, /^leaves the queue of GPU fraction 0\.5 \(queues\.gpuFractions\) no device ever/);
+    // 1g.5gb is the 0.125 fraction, which the default queues do not have.
+    expect(problems).toHaveLength(1);
+  });
+
+  test('fails when limits are below requests', () => {
+    const problems = problemsOf({
+      'acme.yaml': `${ACME}quota: { cpu: "2", limitsCpu: 1500m, memory: 1Gi, limitsMemory: 1024Mi }\nlimitRange: { defaultRequestCpu: "1", defaultCpu: 500m, maxCpu: 250m, defaultRequestMemory: 2Gi, maxMemory: 1Gi }\n`,
+    });
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.limitsCpu', '1500m', /^must be at least quota\.cpu \("2"\): a container's limit is never below its request$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.defaultCpu', '500m', /^must be at least limitRange\.defaultRequestCpu \("1"\): Kubernetes requires defaultRequest <= default <= max$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.maxCpu', '250m', /^must be at least limitRange\.defaultCpu \("500m"\)/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.maxMemory', '1Gi', /^must be at least limitRange\.defaultRequestMemory \("2Gi"\)/);
+    // 1Gi and 1024Mi are the same amount.
+    expect(problems.filter((p) => p.path === 'quota.limitsMemory')).toEqual([]);
+    expect(problems).toHaveLength(4);
+  });
+
+  test('fails when the quota limits CPU or memory and limitRange gives containers none', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { cpu: "8", limitsMemory: 16Gi }\nlimitRange: { defaultRequestMemory: 1Gi }\n` });
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.defaultRequestCpu', undefined, /^is required: quota\.cpu limits CPU requests, .*set defaultRequestCpu, defaultCpu or maxCpu/);
+    expectProblem(problems, 'tenants/acme.yaml', 'limitRange.defaultMemory', undefined, /^is required: quota\.limitsMemory limits memory limits, .*set defaultMemory or maxMemory/);
+    expect(problems).toHaveLength(2);
+  });
+});
