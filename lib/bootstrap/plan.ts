@@ -38,3 +38,20 @@ export const BOOTSTRAP_SECRETS = {
   agent: { name: 'clearml-agent-credentials', keys: ['agentk8sglue_key', 'agentk8sglue_secret'] },
   router: { name: 'clearml-router-credentials', keys: ['access_key', 'secret_key'] },
 } as const;
+
+/** What each Secret of the contract is for (the Secret inventory's words, shared by writer and readers). */
+export function bootstrapSecretPurpose(kind: keyof typeof BOOTSTRAP_SECRETS, tenant: string): string {
+  switch (kind) {
+    case 'ledger':
+      return `Ids of tenant ${tenant}'s company and admin user (the bootstrap's ledger)`;
+    case 'admin':
+      return `API credentials of tenant ${tenant}'s admin, to hand over out of band`;
+    case 'agent':
+      return `API credentials of tenant ${tenant}'s ClearML agent (read through clearml.existingAgentk8sglueSecret)`;
+    case 'router':
+      return `API credentials of tenant ${tenant}'s app gateway (read as clearml.apiserverKey/apiserverSecret)`;
+  }
+}
+
+/** What the supervisor credentials Secret is for (one wording for every reader). */
+export const SUPERVISOR_SECRET_PURPOSE = 'ClearML supervisor user key and secret (role system); used by the apiserver and the bootstrap Jobs';

@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
+import { SUPERVISOR_SECRET_PURPOSE } from '../bootstrap/plan';
 import { ResolvedPlatform } from '../config/platform';
 import { deepMerge } from '../gitops/deep-merge';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
@@ -73,7 +74,7 @@ export class ClearmlServer extends Construct {
       clearmlApplications: { enabled: server.applicationsEnabled },
     };
     const supervisor = server.supervisor.credentialsSecret;
-    requireSecret(this, { namespace: ns, name: supervisor.name, keys: [supervisor.accessKeyKey, supervisor.secretKeyKey], purpose: 'ClearML supervisor user key and secret (role system); used by the apiserver and the bootstrap Jobs' });
+    requireSecret(this, { namespace: ns, name: supervisor.name, keys: [supervisor.accessKeyKey, supervisor.secretKeyKey], purpose: SUPERVISOR_SECRET_PURPOSE });
     if (server.billing.enabled) {
       requireSecret(this, { namespace: ns, ...{ name: server.billing.kafkaSaslPasswordSecret.name, keys: [server.billing.kafkaSaslPasswordSecret.key] }, purpose: 'Billing Kafka SASL password of the apiserver' });
     }

@@ -78,25 +78,23 @@ export function secretRequirementsOf(root: IConstruct): SecretRequirement[] {
 
 /** Merges requirements per namespace and name (keys united, purposes listed once each), sorted. */
 export function mergeSecretRequirements(requirements: readonly SecretRequirement[]): SecretRequirement[] {
-  const merged = new Map<string, SecretRequirement>();
+  const merged = new Map<string, { requirement: SecretRequirement; keys: Set<string>; purposes: string[] }>();
   for (const r of requirements) {
     const id = `${r.namespace}/${r.name}`;
     const prev = merged.get(id);
     if (!prev) {
-      merged.set(id, r);
+      merged.set(id, { requirement: r, keys: new Set(r.keys), purposes: [r.purpose] });
       continue;
     }
-    if (prev.providedBy !== r.providedBy) {
-      throw new Error(`Secret ${id} is declared as provided by both "${prev.providedBy}" and "${r.providedBy}"`);
+    if (prev.requirement.providedBy !== r.providedBy) {
+      throw new Error(`Secret ${id} is declared as provided by both "${prev.requirement.providedBy}" and "${r.providedBy}"`);
     }
-    const purposes = prev.purpose.split('; ');
-    merged.set(id, {
-      ...prev,
-      keys: [...new Set([...prev.keys, ...r.keys])].sort(),
-      purpose: purposes.includes(r.purpose) ? prev.purpose : `${prev.purpose}; ${r.purpose}`,
-    });
+    r.keys.forEach((k) => prev.keys.add(k));
+    if (!prev.purposes.includes(r.purpose)) prev.purposes.push(r.purpose);
   }
-  return [...merged.values()].sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
+  return [...merged.values()]
+    .map(({ requirement, keys, purposes }) => ({ ...requirement, keys: [...keys].sort(), purpose: purposes.join('; ') }))
+    .sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
 }
 
 /** The machine-readable inventory (`secrets-inventory.json`). */

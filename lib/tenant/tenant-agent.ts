@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
-import { BOOTSTRAP_SECRETS } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { registryPasswordValue } from '../platform/registry-credentials';
@@ -40,7 +40,7 @@ export class TenantAgent extends Construct {
     const agentSecret = BOOTSTRAP_SECRETS.agent;
 
     requireSecret(this, { namespace: ns, name: redis.passwordSecret.name, keys: [redis.passwordSecret.key], purpose: 'Shared Redis password, for the agent (CLEARML_AGENT_REDIS_PASSWORD)' });
-    requireSecret(this, { namespace: ns, name: agentSecret.name, keys: [...agentSecret.keys], purpose: "ClearML key and secret of the tenant's agent (clearml.existingAgentk8sglueSecret)", providedBy: 'bootstrap' });
+    requireSecret(this, { namespace: ns, name: agentSecret.name, keys: [...agentSecret.keys], purpose: bootstrapSecretPurpose('agent', tenant.name), providedBy: 'bootstrap' });
 
     const queues: Record<string, unknown> = {};
     for (const q of tenantQueues(tenant)) {

@@ -12,7 +12,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
-import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, BootstrapPlan, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
@@ -89,17 +89,11 @@ export class TenantBootstrap extends Construct {
       namespace: jobNamespace,
       name: supervisorSecret.name,
       keys: [supervisorSecret.accessKeyKey, supervisorSecret.secretKeyKey],
-      purpose: 'Credentials of the ClearML supervisor user (role system)',
+      purpose: SUPERVISOR_SECRET_PURPOSE,
     });
-    const purposes: Record<keyof typeof BOOTSTRAP_SECRETS, string> = {
-      ledger: `Ids of tenant ${plan.tenant}'s company and admin user (the bootstrap's ledger)`,
-      admin: `API credentials of tenant ${plan.tenant}'s admin, to hand over out of band`,
-      agent: `API credentials of tenant ${plan.tenant}'s ClearML agent`,
-      router: `API credentials of tenant ${plan.tenant}'s task traffic router`,
-    };
     for (const kind of ['ledger', 'admin', 'agent', 'router'] as const) {
       const secret = BOOTSTRAP_SECRETS[kind];
-      requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: purposes[kind], providedBy: 'bootstrap' });
+      requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: bootstrapSecretPurpose(kind, plan.tenant), providedBy: 'bootstrap' });
     }
 
     new k8s.KubeConfigMap(this, 'Plan', {

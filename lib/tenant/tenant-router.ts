@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
-import { BOOTSTRAP_SECRETS } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { registryPasswordValue } from '../platform/registry-credentials';
@@ -30,7 +30,7 @@ export class TenantRouter extends Construct {
     const { tenant, platform } = props;
     const credentials = BOOTSTRAP_SECRETS.router;
     const [accessKey, secretKey] = credentials.keys;
-    const purpose = "ClearML key and secret of the tenant's app gateway (clearml.apiserverKey/apiserverSecret)";
+    const purpose = bootstrapSecretPurpose('router', tenant.name);
     const ingressClassName = platform.server.ingressClassName;
     this.release = new HelmChartRelease(this, 'Resource', {
       name: ROUTER_RELEASE_NAME,
