@@ -138,11 +138,26 @@ export interface BenchOptions {
   readonly runs: (n: number) => number;
   /** Path of the built entry (`build/lib/bench/benchmark.js`), re-run as child processes. */
   readonly entry: string;
+  /** Where the generated tenants and the outputs go. */
+  readonly scratch: string;
+}
+
+/**
+ * The scratch folder: a tmpfs (`/dev/shm`) where there is one, so that the figures measure the program and
+ * not the noise of a shared disk (synth and floor write the same files to the same place either way).
+ */
+export function defaultScratch(): string {
+  try {
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // no tmpfs: the system's temporary folder
+  }
+  return tmpdir();
 }
 
 /** Parent side: measures every size and returns the rows and the kustomize figure. */
 export function runBench(options: BenchOptions, log: (line: string) => void) {
-  const work = mkdtempSync(join(tmpdir(), 'clearml-tenancy-bench-'));
+  const work = mkdtempSync(join(options.scratch, 'clearml-tenancy-bench-'));
   try {
     const rows: Row[] = [];
     let kustomize: ReturnType<typeof kustomizeLargest> | undefined;
@@ -222,7 +237,7 @@ export function report(result: ReturnType<typeof runBench>): { text: string; met
   return { text: lines.join('\n'), met: checks.every(([, ok]) => ok) };
 }
 
-/** `node build/lib/bench/benchmark.js [--ci] [--sizes 10,100] [--runs K] [--json FILE]` */
+/** `node build/lib/bench/benchmark.js [--ci] [--sizes 10,100] [--runs K] [--json FILE] [--scratch DIR]` */
 export function main(argv: readonly string[], base: PlatformProps): number {
   if (argv[0] === '--sample') {
     const [, mode, n, tenantsDir, outdir] = argv;
@@ -236,12 +251,14 @@ export function main(argv: readonly string[], base: PlatformProps): number {
   };
   const sizes = (opt('--sizes') ?? (ci ? '10,100' : '10,100,1000,3000')).split(',').map(Number);
   const fixedRuns = opt('--runs');
+  const scratch = opt('--scratch') ?? defaultScratch();
+  process.stderr.write(`scratch folder: ${scratch}\n`);
   const result = runBench(
-    { sizes, runs: (n) => (fixedRuns ? Number(fixedRuns) : ci ? 1 : n >= 1000 ? 3 : 5), entry: __filename },
+    { sizes, runs: (n) => (fixedRuns ? Number(fixedRuns) : ci ? 1 : n >= 1000 ? 3 : 5), entry: __filename, scratch },
     (line) => process.stderr.write(`${line}\n`),
   );
   const { text, met } = report(result);
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${text}\nscratch folder (tenant files and outputs): ${scratch}\n`);
   const json = opt('--json');
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   // In CI the benchmark only has to run (small N, no targets); a full run reports what it missed.

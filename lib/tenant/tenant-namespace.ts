@@ -3,7 +3,8 @@
  * name (TENANT_LABEL, which the platform's policies and the isolation checks select on) and closed to
  * every other namespace by the runbook's `default-deny-ingress` policy, except the ingress controller,
  * which must reach the app gateway behind the tenant's router host. Egress is denied too, except to the
- * ClearML server, the shared Redis, the DNS, the Kubernetes API and (configurable) the internet.
+ * ClearML server, the shared Redis, the ingress controller (the public URLs), the DNS, the Kubernetes API
+ * and (configurable) the internet.
  *
  * Pod Security is enforced at `baseline` (warn and audit at `restricted`): the agent starts task pods
  * from images such as `python:3.9` that run as root and install packages, which `restricted` rejects.
@@ -39,6 +40,9 @@ export class TenantNamespace extends Construct {
           // The apiserver, fileserver and webserver (the router proxies to them too).
           { namespace: platform.server.namespace },
           { namespace: platform.redis.namespace, ports: [platform.redis.port] },
+          // The agent and tasks use the public URLs (https://api.<baseDomain>, ...); from inside the cluster
+          // those usually land on the ingress controller's pods.
+          { namespace: platform.ingressNamespace, ports: [80, 443] },
         ],
         // The agent creates the task pods through the Kubernetes API.
         kubernetesApi: true,
