@@ -50,7 +50,20 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
   }
-  return { platform, tenants: resolveTenants(sources, platform) };
+  const tenants = resolveTenants(sources, platform);
+  if (platform.gitopsSettings.flavor === 'k3s' && tenants.length > 0) {
+    throw new ConfigError([
+      {
+        file: 'main.ts (platform props)',
+        path: 'gitops',
+        value: 'k3s',
+        message:
+          `cannot install tenants (${tenants.length} tenant files): the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin ` +
+          "in the HelmChart's namespace, which would give every tenant namespace a cluster-admin account; use the \"flux\" or \"argocd\" flavor for tenants",
+      },
+    ]);
+  }
+  return { platform, tenants };
 }
 
 /** The output before serialization: the folders as objects, and the files that are text already. */

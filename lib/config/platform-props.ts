@@ -213,8 +213,14 @@ export interface AppsUploadProps {
 export interface TenantReleaseDefaultsProps {
   /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' } */
   readonly agentChart?: ChartProps;
-  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' } */
+  /** The runbook's `clearml-task-traffic-router` (ClearML now also publishes it as `clearml-enterprise-app-gateway`). @default { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: '*' } */
   readonly routerChart?: ChartProps;
+  /**
+   * Install each tenant's task traffic router (app gateway). Its credentials come from the bootstrap's
+   * Secret as `valuesFrom`, which only the Flux flavor can carry: turn it off for Argo CD.
+   * @default true
+   */
+  readonly routerEnabled?: boolean;
   /** `agentk8sglue.image.tag` of every agent (a tenant file may set its own `agent.imageTag`). @default '1.24-1.8.1rc99-159' */
   readonly agentImageTag?: string;
   /** GPU model of tenants whose file has no `queues.gpuModel`; it decides the MIG profile of each GPU-fraction queue. @default 'A100-40GB' */

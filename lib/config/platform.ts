@@ -307,7 +307,8 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
 
   const tenantReleases: Req<TenantReleaseDefaultsProps> = {
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' },
-    routerChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-app-gateway', version: '*' },
+    routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: '*' },
+    routerEnabled: true,
     agentImageTag: '1.24-1.8.1rc99-159',
     defaultGpuModel: DEFAULT_GPU_MODEL,
     defaultContainerImage: 'python:3.9',
@@ -340,7 +341,7 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     ['redis.chart', redis.chart],
     ['billing.chart', billing.enabled ? billing.chart : undefined],
     ['tenantReleases.agentChart', tenantReleases.agentChart],
-    ['tenantReleases.routerChart', tenantReleases.routerChart],
+    ['tenantReleases.routerChart', tenantReleases.routerEnabled ? tenantReleases.routerChart : undefined],
   ];
   const versions = new Map<string, string>();
   for (const [path, chart] of charts) {

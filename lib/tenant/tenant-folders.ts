@@ -51,7 +51,7 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
   const workloads = new App({ outdir: 'unused' });
   const after = [serverReleaseRef(platform)];
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
-  new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
 
   return [
     { path: paths.bootstrap, app: bootstrap },

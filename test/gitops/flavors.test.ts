@@ -1,6 +1,10 @@
 import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
-import { basePlatform, fakeTenants } from '../support/fake-tenants';
+import { join } from 'node:path';
+import { basePlatform } from '../support/fake-tenants';
+
+/** The example tenants of tenants/, so each flavor meets the real tenant folders. */
+const TENANTS = join(__dirname, '..', '..', 'tenants');
 
 const ARGO = { flavor: 'argocd' as const, repoURL: 'https://git.example.com/platform.git' };
 
@@ -9,7 +13,7 @@ function objects(files: Map<string, string>, path: string): Record<string, any>[
 }
 
 describe('k3s flavor', () => {
-  const files = renderOutput({ platform: basePlatform({ gitops: 'k3s' }), extraFolders: fakeTenants(['acme']) });
+  const files = renderOutput({ platform: basePlatform({ gitops: 'k3s' }) });
 
   test('writes HelmCharts in the release namespace, secrets through valuesSecrets, no Flux folders', () => {
     const chart = objects(files, 'server/clearml-server.yaml').find((o) => o.kind === 'HelmChart')!;
@@ -23,7 +27,13 @@ describe('k3s flavor', () => {
   });
 
   test('orders folders in apply-order.txt', () => {
-    expect(files.get('apply-order.txt')).toBe('gpu\nserver\nserver-apps\ntenants/acme/bootstrap\ntenants/acme/workloads\n');
+    expect(files.get('apply-order.txt')).toBe('gpu\nserver\nserver-apps\n');
+  });
+
+  test('fails when there are tenants: helm-controller would give each tenant namespace a cluster-admin account', () => {
+    expect(() => renderOutput({ platform: basePlatform({ gitops: 'k3s' }), tenantsDir: TENANTS })).toThrow(
+      /gitops: "k3s": cannot install tenants \(3 tenant files\): the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin/,
+    );
   });
 
   test('fails when a chart comes from a Git source', () => {
@@ -33,7 +43,7 @@ describe('k3s flavor', () => {
 });
 
 describe('argocd flavor', () => {
-  const files = renderOutput({ platform: basePlatform({ gitops: ARGO, billing: { enabled: false } }), extraFolders: fakeTenants(['acme']) });
+  const files = renderOutput({ platform: basePlatform({ gitops: ARGO, billing: { enabled: false }, tenantReleases: { routerEnabled: false } }), tenantsDir: TENANTS });
 
   test('writes an Application per release with sync waves after its dependencies', () => {
     const redis = objects(files, 'server/shared-redis.yaml').find((o) => o.kind === 'Application')!;
@@ -50,7 +60,16 @@ describe('argocd flavor', () => {
     expect([wave('gpu'), wave('server'), wave('server-apps')]).toEqual(['0', '1', '2']);
     expect(apps.find((a) => a.metadata.name === 'server')).toHaveProperty('spec.source.path', 'dist/server');
     expect(apps.some((a) => a.metadata.name.startsWith('tenants-'))).toBe(true);
-    expect(objects(files, 'tenants/acme/bootstrap/bootstrap-job.yaml')[0]).toHaveProperty(['metadata', 'annotations', 'argocd.argoproj.io/sync-options'], 'Force=true,Replace=true');
+    const job = objects(files, 'tenants/acme/bootstrap/bootstrap.yaml').find((o) => o.kind === 'Job');
+    expect(job).toHaveProperty(['metadata', 'annotations', 'argocd.argoproj.io/sync-options'], 'Force=true,Replace=true');
+    expect(objects(files, 'tenants/acme/workloads/agent.yaml')[0]).toHaveProperty('kind', 'Application');
+    expect(files.has('tenants/acme/workloads/router.yaml')).toBe(false);
+  });
+
+  test('fails when the router (its credentials come from the bootstrap Secret) is on', () => {
+    expect(() => renderOutput({ platform: basePlatform({ gitops: ARGO, billing: { enabled: false } }), tenantsDir: TENANTS })).toThrow(
+      /release acme\/clearml-ttr: the value clearml.apiserverKey comes from the Secret clearml-router-credentials that the tenant bootstrap creates.*set tenantReleases.routerEnabled to false/,
+    );
   });
 
   test('fails when a secret value has no existingSecret-style alternative', () => {

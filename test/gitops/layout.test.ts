@@ -7,6 +7,8 @@ import { tenantShard } from '../../lib/gitops/layout';
 import { renderOutput, synthesize } from '../../lib/synth';
 import { basePlatform, fakeTenants } from '../support/fake-tenants';
 
+const TENANTS = join(__dirname, '..', '..', 'tenants');
+
 function objects(files: Map<string, string>, path: string): Record<string, any>[] {
   return YAML.parseAllDocuments(files.get(path) ?? '').map((d) => d.toJS());
 }
@@ -91,38 +93,44 @@ describe('Flux layout', () => {
 });
 
 describe('Flux lockdown', () => {
-  // GIVEN fluxLockdown on
-  const files = renderOutput({ platform: basePlatform({ fluxLockdown: true }), extraFolders: fakeTenants(['acme']) });
+  // GIVEN fluxLockdown on and the example tenants of tenants/
+  const files = renderOutput({ platform: basePlatform({ fluxLockdown: true }), tenantsDir: TENANTS });
   const shardFile = objects(files, `flux/tenants/${tenantShard('acme')}/acme.yaml`);
+  const kustomization = (name: string) => shardFile.find((o) => o.kind === 'Kustomization' && o.metadata.name === name)!;
 
-  test('the shard creates the namespace, the reconciler account and its bindings, never a ClusterRoleBinding', () => {
+  test('the shard creates the namespace, the reconciler account and its binding in the tenant namespace only', () => {
     const kinds = shardFile.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    expect(kinds).toEqual(
-      expect.arrayContaining([
-        'Namespace//tenant-acme',
-        'ServiceAccount/tenant-acme/flux-reconciler',
-        'RoleBinding/tenant-acme/flux-reconciler',
-        'Role/clearml/flux-tenant-acme',
-        'RoleBinding/clearml/flux-tenant-acme',
-      ]),
-    );
-    expect(shardFile.some((o) => o.kind === 'ClusterRoleBinding')).toBe(false);
-    expect(shardFile.find((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'tenant-acme')).toHaveProperty('roleRef.name', 'admin');
-    expect(files.get('tenants/acme/bootstrap/tenant.yaml')).not.toContain('kind: Namespace');
+    expect(kinds).toEqual(expect.arrayContaining(['Namespace//acme', 'ServiceAccount/acme/flux-reconciler', 'RoleBinding/acme/flux-reconciler']));
+    expect(shardFile.find((o) => o.kind === 'RoleBinding')).toHaveProperty('roleRef.name', 'admin');
+    expect(files.get('tenants/acme/bootstrap/namespace.yaml')).not.toContain('kind: Namespace');
   });
 
-  test('the Role in the server namespace allows only the Job it applies', () => {
-    const role = shardFile.find((o) => o.kind === 'Role')!;
-    expect(role.rules).toContainEqual({ apiGroups: ['batch'], resources: ['jobs'], resourceNames: ['bootstrap-acme'], verbs: ['delete', 'get', 'patch', 'update'] });
-    expect(role.rules.every((r: any) => r.resources.every((x: string) => x === 'jobs'))).toBe(true);
-  });
-
-  test("the tenant's Kustomizations and HelmReleases run as the reconciler", () => {
-    for (const k of shardFile.filter((o) => o.kind === 'Kustomization')) {
-      expect(k).toHaveProperty('metadata.namespace', 'tenant-acme');
-      expect(k).toHaveProperty('spec.serviceAccountName', 'flux-reconciler');
+  test('no tenant account is bound outside its namespace, nor cluster-wide', () => {
+    const everything = [...files].filter(([f]) => f.endsWith('.yaml')).flatMap(([f]) => objects(files, f));
+    const bindings = everything.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.subjects?.some((s: any) => s.name === 'flux-reconciler'));
+    expect(bindings.length).toBe(3);
+    for (const b of bindings) {
+      expect(b.kind).toBe('RoleBinding');
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: b.metadata.namespace }]);
     }
-    expect(objects(files, 'tenants/acme/workloads/agent.yaml')[0]).toHaveProperty('spec.serviceAccountName', 'flux-reconciler');
+    expect(everything.filter((o) => o.kind === 'Role' && o.metadata.name.startsWith('flux-tenant-'))).toEqual([]);
+  });
+
+  test('the bootstrap folder (policies, RBAC, the Job in the server namespace) stays with Flux\'s own account', () => {
+    const bootstrap = kustomization('tenants-acme-bootstrap');
+    expect(bootstrap).toHaveProperty('metadata.namespace', 'flux-system');
+    expect(bootstrap.spec.serviceAccountName).toBeUndefined();
+    expect(objects(files, 'tenants/acme/bootstrap/bootstrap.yaml').some((o) => o.kind === 'Job' && o.metadata.namespace === 'clearml')).toBe(true);
+  });
+
+  test("the workloads (the tenant's charts) run as the reconciler", () => {
+    const workloads = kustomization('tenants-acme-workloads');
+    expect(workloads).toHaveProperty('metadata.namespace', 'acme');
+    expect(workloads).toHaveProperty('spec.serviceAccountName', 'flux-reconciler');
+    expect(workloads.spec.dependsOn).toEqual([{ name: 'tenants-acme-bootstrap', namespace: 'flux-system' }]);
+    for (const file of ['agent.yaml', 'router.yaml']) {
+      expect(objects(files, `tenants/acme/workloads/${file}`)[0]).toHaveProperty('spec.serviceAccountName', 'flux-reconciler');
+    }
   });
 
   test('fails when fluxLockdown is set for another flavor', () => {

@@ -14,7 +14,7 @@ describe('TenantRouter', () => {
 
   test('is the clearml-ttr release of the router chart, after the server', () => {
     expect(release).toHaveProperty('metadata', { name: 'clearml-ttr', namespace: 'acme' });
-    expect(release).toHaveProperty('spec.chart.spec.chart', 'clearml-enterprise-app-gateway');
+    expect(release).toHaveProperty('spec.chart.spec.chart', 'clearml-task-traffic-router');
     expect(release).toHaveProperty('spec.dependsOn', [{ name: 'clearml', namespace: 'clearml' }]);
   });
 

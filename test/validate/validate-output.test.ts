@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { PlatformProps } from '../../lib/config/platform-props';
 import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
 import { loadSchemas } from '../../lib/validate/main';
@@ -37,11 +39,22 @@ function find(tree: OutputTree, kind: string, name: string): Record<string, any>
 
 describe('validateTree', () => {
   test.each([
+    ['flux', {}, true],
+    ['flux with lockdown', { fluxLockdown: true }, true],
+    ['k3s (platform only: it refuses tenants)', { gitops: 'k3s' }, false],
+    ['argocd (router off: it cannot carry the bootstrap Secret)', { gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/platform.git' }, billing: { enabled: false }, tenantReleases: { routerEnabled: false } }, true],
+  ])('the %s output with the example tenants of tenants/ validates', (_, extra, withTenants) => {
+    const tree = treeOf(renderOutput({ platform: basePlatform(extra as Partial<PlatformProps>), tenantsDir: withTenants ? join(__dirname, '..', '..', 'tenants') : undefined }));
+    expect(tree.objects.length).toBeGreaterThan(20);
+    expect(validateTree(tree, schemas)).toEqual([]);
+  });
+
+  test.each([
     ['flux', {}],
     ['flux with lockdown', { fluxLockdown: true }],
     ['k3s', { gitops: 'k3s' }],
     ['argocd', { gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/platform.git' }, billing: { enabled: false } }],
-  ])('the %s output validates', (_, extra) => {
+  ])('the %s output with stand-in tenant folders validates', (_, extra) => {
     const tree = render(extra);
     expect(tree.objects.length).toBeGreaterThan(20);
     expect(validateTree(tree, schemas)).toEqual([]);

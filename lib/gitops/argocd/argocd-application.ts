@@ -39,6 +39,18 @@ export class ArgoCdApplication extends Construct {
     const { source, chart } = release;
     let values = release.values;
     for (const v of release.secretValues) {
+      if (!v.alternative && v.providedBy === 'bootstrap') {
+        throw new ConfigError([
+          {
+            file: 'main.ts (platform props)',
+            path: 'gitops',
+            value: 'argocd',
+            message:
+              `release ${release.namespace}/${release.name}: the value ${v.targetPath} comes from the Secret ${v.secret.name} that the tenant bootstrap creates, ` +
+              'and Argo CD has no way to read a Secret key into a Helm value; set tenantReleases.routerEnabled to false, or use the "flux" flavor',
+          },
+        ]);
+      }
       if (!v.alternative) {
         throw new ConfigError([
           { file: 'main.ts (platform props)', path: 'gitops', value: 'argocd', message: `release ${release.namespace}/${release.name}: the value ${v.targetPath} (${v.purpose}) comes from the Secret ${v.secret.name}, ` +

@@ -24,10 +24,12 @@ export const FLUX_FOLDER = 'flux';
 
 /** Where a tenant's Kustomizations live and run as (set by the lockdown). */
 export interface TenantPlacement {
-  /** Namespace of the tenant's Kustomizations. */
+  /** Namespace of the tenant-applied Kustomizations. */
   readonly namespace: string;
   /** ServiceAccount they impersonate. */
   readonly serviceAccountName?: string;
+  /** The tenant's folders applied as that account (the others stay with Flux's own account). */
+  readonly folders: ReadonlySet<string>;
   /** Privileged objects of the tenant, applied by the shard before its Kustomizations. */
   readonly objects: Record<string, any>[];
 }
@@ -61,10 +63,12 @@ function folderKustomization(node: FolderNode, byPath: ReadonlyMap<string, Folde
 export function fluxKustomizationFolders(nodes: readonly FolderNode[], props: FluxKustomizationsProps): RenderedFolder[] {
   const { gitops } = props;
   const nodesByPath = new Map(nodes.map((n) => [n.path, n]));
-  const namespaceOf = (path: string): string => {
+  const placementOf = (path: string): TenantPlacement | undefined => {
     const tenant = nodesByPath.get(path)?.tenant;
-    return (tenant && props.tenants?.get(tenant)?.namespace) || gitops.repository.namespace;
+    const placement = tenant ? props.tenants?.get(tenant) : undefined;
+    return placement?.folders.has(path) ? placement : undefined;
   };
+  const namespaceOf = (path: string): string => placementOf(path)?.namespace ?? gitops.repository.namespace;
   const platform: Record<string, any>[] = [];
   const shards = new Map<string, Map<string, Record<string, any>[]>>();
   for (const node of nodes) {
@@ -77,7 +81,7 @@ export function fluxKustomizationFolders(nodes: readonly FolderNode[], props: Fl
     shards.set(shard, tenants);
     const objects = tenants.get(node.tenant) ?? [...(props.tenants?.get(node.tenant)?.objects ?? [])];
     tenants.set(node.tenant, objects);
-    objects.push(folderKustomization(node, nodesByPath, namespaceOf, gitops, props.tenants?.get(node.tenant)?.serviceAccountName));
+    objects.push(folderKustomization(node, nodesByPath, namespaceOf, gitops, placementOf(node.path)?.serviceAccountName));
   }
   const shardNames = [...shards.keys()].sort();
   for (const shard of shardNames) {

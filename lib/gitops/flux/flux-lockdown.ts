@@ -1,26 +1,26 @@
 /**
- * Flux multi-tenancy lockdown (`fluxLockdown: true`): a tenant's folders are applied as the tenant's
- * own ServiceAccount instead of Flux's cluster-admin account.
+ * Flux multi-tenancy lockdown (`fluxLockdown: true`): what a tenant's charts install is applied as the
+ * tenant's own ServiceAccount instead of Flux's cluster-admin account.
+ *
+ * A tenant folder is applied as the tenant only when everything in it is an ordinary object of the tenant's
+ * own namespace (the `workloads` folder: the agent and app gateway HelmReleases). A folder that holds the
+ * tenant's security boundary or anything outside its namespace (the `bootstrap` folder: NetworkPolicies, the
+ * bootstrap Job's RBAC, and the Job itself, which runs in the server namespace next to the supervisor
+ * credentials) stays with Flux's own account: giving a tenant account `create` on Jobs in the server namespace
+ * would let it run any pod there, with the supervisor's Secret.
  *
  * For each tenant, the shard folder (applied by Flux's own account) holds, before the tenant's
- * Kustomizations:
- * - the objects a namespace admin may not write: the tenant's Namespace, ResourceQuotas, LimitRanges
- *   and any cluster-scoped object, moved out of the tenant's folders;
- * - ServiceAccount `flux-reconciler` in the tenant namespace, bound by a RoleBinding (not a
- *   ClusterRoleBinding) to the `admin` ClusterRole in that namespace only;
- * - when the tenant's folders hold objects in other namespaces (the bootstrap Job runs in the server
- *   namespace), a Role and RoleBinding there that allow exactly those kinds: `create`, and
- *   `get`/`update`/`patch`/`delete` of the named objects only, `list`/`watch` for the health checks
- *   (never for Secrets), plus the rules of any Role the folder itself writes there (Kubernetes lets an
- *   account grant only what it holds).
- * The tenant's Kustomizations then live in the tenant namespace with `serviceAccountName:
- * flux-reconciler`, and the tenant's HelmReleases get the same `serviceAccountName`.
+ * Kustomizations: the tenant's Namespace, ResourceQuotas, LimitRanges and any cluster-scoped object (moved out
+ * of the tenant's folders, so the namespace exists first), and ServiceAccount `flux-reconciler` in the tenant
+ * namespace, bound by a RoleBinding (not a ClusterRoleBinding) to the `admin` ClusterRole in that namespace
+ * only. The tenant-applied Kustomizations live in the tenant namespace with `serviceAccountName:
+ * flux-reconciler`, and their HelmReleases get the same `serviceAccountName`.
  *
  * Not covered: the controllers' `--no-cross-namespace-refs` flag. Tenant Kustomizations read the
- * platform's GitRepository and wait for the `server` Kustomization in the Flux namespace, and tenant
- * HelmReleases read the shared chart sources there; with that flag each tenant would need its own
- * copies. Set `--default-service-account` on kustomize- and helm-controller so that anything
- * without `serviceAccountName` does not run as cluster-admin.
+ * platform's GitRepository and wait for Kustomizations in the Flux namespace, and tenant HelmReleases read
+ * the shared chart sources there; with that flag each tenant would need its own copies. Set
+ * `--default-service-account` on kustomize- and helm-controller so that anything without
+ * `serviceAccountName` does not run as cluster-admin.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { RenderedFolder } from '../../output/write-tree';
@@ -33,29 +33,8 @@ export const RECONCILER = 'flux-reconciler';
 /** Kinds a namespace `admin` cannot write, applied by the shard instead. */
 const PRIVILEGED_NAMESPACED = new Set(['ResourceQuota', 'LimitRange']);
 
-/** Kind to API resource, for the Roles in foreign namespaces. */
-const RESOURCES: Readonly<Record<string, string>> = {
-  ConfigMap: 'configmaps',
-  Secret: 'secrets',
-  ServiceAccount: 'serviceaccounts',
-  Service: 'services',
-  Job: 'jobs',
-  CronJob: 'cronjobs',
-  Deployment: 'deployments',
-  Role: 'roles',
-  RoleBinding: 'rolebindings',
-  NetworkPolicy: 'networkpolicies',
-  HelmRelease: 'helmreleases',
-  PersistentVolumeClaim: 'persistentvolumeclaims',
-};
-
-function resourceOf(o: Record<string, any>): { group: string; resource: string } {
-  const apiVersion: string = o.apiVersion;
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const kind: string = o.kind;
-  const resource = RESOURCES[kind] ?? `${kind.toLowerCase().replace(/y$/, 'ie')}s`;
-  return { group, resource };
-}
+/** Kinds that make a folder the platform's to apply: the tenant's security boundary and RBAC. */
+const BOUNDARY_KINDS = new Set(['NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
 
 export interface FluxLockdownProps {
   /** Folders of the output; the tenant folders are changed in place (objects moved, HelmReleases given the account). */
@@ -76,8 +55,9 @@ export function applyFluxLockdown(props: FluxLockdownProps): Map<string, TenantP
     const all = folders.flatMap((f) => f.files.flatMap((file) => file.objects));
     const namespace = all.find((o) => o.kind === 'Namespace')?.metadata?.name ?? tenant;
     const moved: Record<string, any>[] = [];
-    const foreign = new Map<string, Record<string, any>[]>();
+    const asTenant = new Set<string>();
     for (const folder of folders) {
+      let tenantMay = true;
       for (const file of folder.files) {
         const kept: Record<string, any>[] = [];
         for (const o of file.objects) {
@@ -86,11 +66,15 @@ export function applyFluxLockdown(props: FluxLockdownProps): Map<string, TenantP
             moved.push(o);
             continue;
           }
-          if (ns !== namespace) foreign.set(ns, [...(foreign.get(ns) ?? []), o]);
-          if (o.kind === 'HelmRelease' && ns === namespace) o.spec = { ...o.spec, serviceAccountName: RECONCILER };
+          if (ns !== namespace || BOUNDARY_KINDS.has(o.kind)) tenantMay = false;
           kept.push(o);
         }
         file.objects.splice(0, file.objects.length, ...kept);
+      }
+      if (!tenantMay) continue;
+      asTenant.add(folder.path);
+      for (const o of folder.files.flatMap((f) => f.objects)) {
+        if (o.kind === 'HelmRelease') o.spec = { ...o.spec, serviceAccountName: RECONCILER };
       }
     }
     const objects: Record<string, any>[] = [
@@ -102,40 +86,7 @@ export function applyFluxLockdown(props: FluxLockdownProps): Map<string, TenantP
         subjects: [{ kind: 'ServiceAccount', name: RECONCILER, namespace }],
       }),
     ];
-    for (const ns of [...foreign.keys()].sort()) {
-      const name = `flux-tenant-${tenant}`.slice(0, 253);
-      objects.push(
-        k8s.KubeRole.manifest({ metadata: { name, namespace: ns }, rules: foreignRules(foreign.get(ns)!) }),
-        k8s.KubeRoleBinding.manifest({
-          metadata: { name, namespace: ns },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-          subjects: [{ kind: 'ServiceAccount', name: RECONCILER, namespace }],
-        }),
-      );
-    }
-    placements.set(tenant, { namespace, serviceAccountName: RECONCILER, objects });
+    placements.set(tenant, { namespace, serviceAccountName: RECONCILER, objects, folders: asTenant });
   }
   return placements;
-}
-
-/** The least rules that let an account apply, health-check and prune `objects` in one namespace. */
-export function foreignRules(objects: readonly Record<string, any>[]): k8s.PolicyRule[] {
-  const byResource = new Map<string, { group: string; resource: string; names: Set<string> }>();
-  const extra: k8s.PolicyRule[] = [];
-  for (const o of objects) {
-    const { group, resource } = resourceOf(o);
-    const key = `${group}/${resource}`;
-    const entry = byResource.get(key) ?? { group, resource, names: new Set<string>() };
-    entry.names.add(o.metadata.name);
-    byResource.set(key, entry);
-    if (o.kind === 'Role') extra.push(...((o.rules ?? []) as k8s.PolicyRule[]));
-  }
-  const rules: k8s.PolicyRule[] = [];
-  for (const key of [...byResource.keys()].sort()) {
-    const { group, resource, names } = byResource.get(key)!;
-    rules.push({ apiGroups: [group], resources: [resource], verbs: ['create'] });
-    rules.push({ apiGroups: [group], resources: [resource], resourceNames: [...names].sort(), verbs: ['delete', 'get', 'patch', 'update'] });
-    if (resource !== 'secrets') rules.push({ apiGroups: [group], resources: [resource], verbs: ['list', 'watch'] });
-  }
-  return [...rules, ...extra];
 }
