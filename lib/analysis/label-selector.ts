@@ -76,14 +76,3 @@ export function selectorKey(selector: LabelSelector): string {
     .sort();
   return JSON.stringify([labels, exprs]);
 }
-
-/** Human-readable form, e.g. `{app=web, tier in (a,b)}`; `{}` for the empty selector. */
-export function describeSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const r of selector.matchExpressions ?? []) {
-    if (r.operator === 'Exists') parts.push(r.key);
-    else if (r.operator === 'DoesNotExist') parts.push(`!${r.key}`);
-    else parts.push(`${r.key} ${r.operator === 'In' ? 'in' : 'notin'} (${(r.values ?? []).join(',')})`);
-  }
-  return `{${parts.join(', ')}}`;
-}

@@ -10,6 +10,7 @@
  * from images such as `python:3.9` that run as root and install packages, which `restricted` rejects.
  */
 import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
@@ -50,5 +51,15 @@ export class TenantNamespace extends Construct {
         internet: platform.network.tenantInternetEgress,
       },
     });
+    if (tenant.sessions.portMode) {
+      // Sessions over TCP ports: clients connect to NodePorts [startingPort, startingPort + maxServices) on
+      // the nodes; a NetworkPolicy sees that traffic at the session pod's own port, from the client's or a
+      // node's address. Those pods and ports are the agent's choice, so the rule admits addresses (ipBlock),
+      // not namespaces: no other tenant's pods are admitted by it (see the README on ipBlock and CNIs).
+      new k8s.KubeNetworkPolicy(this, 'AllowSessionPorts', {
+        metadata: { name: 'allow-session-ports', namespace: tenant.namespace },
+        spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+      });
+    }
   }
 }

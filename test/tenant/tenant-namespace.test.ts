@@ -25,3 +25,22 @@ describe('TenantNamespace', () => {
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }]);
   });
 });
+
+describe('TenantNamespace with sessions over TCP ports', () => {
+  const policies = (sessions: string) =>
+    inChart((chart) => new TenantNamespace(chart, 'Ns', { tenant: tenantFrom(`name: acme\nadmin: { name: A, email: a@acme.com }\nsessions: ${sessions}\n`), platform })).manifests.filter(
+      (o) => o.kind === 'NetworkPolicy',
+    );
+
+  test('admits session clients by address (ipBlock) when portMode is on', () => {
+    expect(policies('{ portMode: true, startingPort: 31010 }').find((p) => p.metadata.name === 'allow-session-ports')).toHaveProperty('spec', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
+    });
+  });
+
+  test('admits nobody more when portMode is off', () => {
+    expect(policies('{ startingPort: 31010 }').map((p) => p.metadata.name)).toEqual(['default-deny-ingress', 'default-deny-egress']);
+  });
+});

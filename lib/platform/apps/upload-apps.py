@@ -24,10 +24,19 @@ scripts = [os.path.join(root, "upload_apps.py") for root, _, files in os.walk(wo
 if len(scripts) != 1:
     sys.exit(f"expected one upload_apps.py in the archive, found {len(scripts)}")
 base = os.path.dirname(scripts[0])
+env = dict(os.environ)
+requirements = os.path.join(base, "requirements.txt")
+if os.path.exists(requirements):
+    # The root filesystem is read-only: the script's own dependencies go to the scratch folder.
+    libs = os.path.join(work, "pylibs")
+    print("installing the archive's requirements.txt", flush=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", "--target", libs, "-r", requirements], check=True)
+    env["PYTHONPATH"] = libs + os.pathsep + env.get("PYTHONPATH", "")
 print(f"uploading apps from {os.path.relpath(base, work) or '.'}/apps", flush=True)
 result = subprocess.run(
     [sys.executable, scripts[0], "--host", os.environ["APISERVER_ADDRESS"], "--user", os.environ["APISERVER_USER"],
      "--password", os.environ["APISERVER_PASSWORD"], "--dir", os.path.join(base, "apps"), "-ml"],
     cwd=base,
+    env=env,
 )
 sys.exit(result.returncode)
