@@ -58,7 +58,7 @@ describe('no secret in the output', () => {
   });
 
   test('a fresh render has none', () => {
-    expect(secretLeaks(renderOutput({ platform }))).toEqual([]);
+    expect(secretLeaks(renderOutput({ platform, tenantsDir: join(__dirname, '..', 'tenants') }))).toEqual([]);
   });
 
   test('the check catches a literal password, a Secret with data and a secret env literal', () => {
@@ -75,7 +75,7 @@ describe('no secret in the output', () => {
   });
 
   test('every Secret the output refers to is in the inventory', () => {
-    const files = renderOutput({ platform });
+    const files = renderOutput({ platform, tenantsDir: join(__dirname, '..', 'tenants') });
     const inventory = JSON.parse(files.get('secrets-inventory.json')!).secrets as Array<{ namespace: string; name: string; keys: string[] }>;
     const known = new Set(inventory.flatMap((s) => s.keys.map((k) => `${s.namespace}/${s.name}/${k}`)));
     const refs: string[] = [];

@@ -71,7 +71,7 @@ if (!existsSync(RUNBOOK)) process.stderr.write(`runbook not found at ${RUNBOOK}:
 
 describeWithRunbook('the runbook beside dist/', () => {
   const markdown = existsSync(RUNBOOK) ? readFileSync(RUNBOOK, 'utf8') : '';
-  const objects = objectsOf(renderOutput({ platform }));
+  const objects = objectsOf(renderOutput({ platform, tenantsDir: join(__dirname, '..', 'tenants') }));
   const release = (namespace: string, name: string) => objects.find((o) => o.kind === 'HelmRelease' && o.metadata.namespace === namespace && o.metadata.name === name);
 
   test('every apiserver variable of "Install ClearML Chart" is set, equal, or a Secret reference', () => {
@@ -142,5 +142,34 @@ describeWithRunbook('the runbook beside dist/', () => {
     expect(billing.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } });
     const ingressPeers = policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((r: any) => r.from ?? []));
     expect(ingressPeers.filter((peer: any) => peer.ipBlock)).toEqual([]);
+  });
+
+  test('the agent overrides of "Install ClearML Agent Chart" are acme\'s agent values, secrets as references', () => {
+    const runbook = YAML.parse(codeBlock(markdown, '### Install ClearML Agent Chart', '1. Prepare the `overrides.yaml`'));
+    const ours = release('acme', 'clearml-agent');
+    const values = ours.spec.values;
+    // The TODO keys become the bootstrap's Secret; the registry token and the Redis password references.
+    expect(runbook.clearml).toEqual({ agentk8sglueKey: '-', agentk8sglueSecret: '-' });
+    expect(values.clearml).toEqual({ existingAgentk8sglueSecret: 'clearml-agent-credentials' });
+    expect(ours.spec.valuesFrom).toContainEqual(expect.objectContaining({ kind: 'Secret', targetPath: 'imageCredentials.password' }));
+    const tenant = (v: unknown) => (typeof v === 'string' ? v.replace(/<BASE_DOMAIN>/g, platform.baseDomain).replace(/<TENANT_NAMESPACE>/g, 'acme') : v);
+    const glue = runbook.agentk8sglue;
+    for (const { name, value } of glue.extraEnvs as Array<{ name: string; value: string }>) {
+      const mine = values.agentk8sglue.extraEnvs.find((e: any) => e.name === name);
+      if (SECRET_VALUES.test(value)) expect([name, mine.valueFrom?.secretKeyRef?.name]).toEqual([name, 'redis-shared-auth']);
+      else expect([name, mine?.value]).toEqual([name, value]);
+    }
+    for (const key of Object.keys(glue).filter((k) => k !== 'extraEnvs')) {
+      expect([key, values.agentk8sglue[key]]).toEqual([key, typeof glue[key] === 'object' ? glue[key] : tenant(glue[key])]);
+    }
+    expect(values.sessions).toEqual(Object.fromEntries(Object.entries(runbook.sessions).map(([k, v]) => [k, tenant(v)])));
+  });
+
+  test('the router overrides of "Install the App Gateway Router Chart": the in-cluster apiserver, keys from the bootstrap Secret', () => {
+    const runbook = YAML.parse(codeBlock(markdown, '### Install the App Gateway Router Chart', '1. Prepare the `overrides.yaml`'));
+    const ours = release('acme', 'clearml-ttr');
+    expect(ours.spec.values.clearml.apiServerUrlReference).toBe(runbook.clearml.apiServerUrlReference.replace(/^<|>$/g, ''));
+    expect(ours.spec.values.ingress).toEqual({ enabled: runbook.ingress.enabled, hostName: 'acme-apps.clearml.example.com' });
+    expect(ours.spec.valuesFrom.map((v: any) => v.targetPath).sort()).toEqual(['clearml.apiserverKey', 'clearml.apiserverSecret', 'imageCredentials.password']);
   });
 });
