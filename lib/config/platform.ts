@@ -381,7 +381,7 @@ export function resolvePlatform(props: PlatformProps & { readonly server: Clearm
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: `http://clearml-enterprise-apiserver.${resolvedServer.namespace}:8008`,
-    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, argocd: { namespace: gitopsSettings.argocdNamespace, project: gitopsSettings.argocdProject } }),
+    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, argocd: { namespace: gitopsSettings.argocdNamespace, project: gitopsSettings.argocdProject }, installEgress: network }),
     charts: charts.flatMap(([, c]) => (c ? [c] : [])),
   };
 }

@@ -13,18 +13,32 @@ export interface ChartCatalogProps {
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
   /** Argo CD's namespace and project (for the `argocd` flavor). @default { namespace: 'argocd', project: 'default' } */
   readonly argocd?: { readonly namespace: string; readonly project: string };
+  /**
+   * Where install Jobs of the `k3s` flavor may connect: the Kubernetes API and, outside the cluster's
+   * ranges, the chart sources. @default - the API on 443/6443 anywhere, the internet outside RFC 1918
+   */
+  readonly installEgress?: InstallEgress;
+}
+
+/** Egress of the k3s helm-controller's install Jobs. */
+export interface InstallEgress {
+  readonly kubernetesApiCidrs: readonly string[];
+  readonly kubernetesApiPorts: readonly number[];
+  readonly clusterCidrs: readonly string[];
 }
 
 export class ChartCatalog {
   public readonly flavor: GitOpsFlavor;
   public readonly sourceNamespace: string;
   public readonly argocd: { readonly namespace: string; readonly project: string };
+  public readonly installEgress: InstallEgress;
   private readonly byName: ReadonlyMap<string, NamedChartSource>;
 
   constructor(props: ChartCatalogProps) {
     this.flavor = props.flavor;
     this.sourceNamespace = props.sourceNamespace;
     this.argocd = props.argocd ?? { namespace: 'argocd', project: 'default' };
+    this.installEgress = props.installEgress ?? { kubernetesApiCidrs: ['0.0.0.0/0'], kubernetesApiPorts: [443, 6443], clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
     this.byName = new Map(Object.entries(props.sources).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, { ...s, name }]));
   }
 

@@ -61,7 +61,7 @@ export class HelmChartRelease extends Construct {
         new FluxHelmRelease(this, 'Flux', this.definition);
         break;
       case 'k3s':
-        new K3sHelmChart(this, 'K3s', this.definition);
+        new K3sHelmChart(this, 'K3s', this.definition, props.catalog.installEgress);
         break;
       case 'argocd':
         new ArgoCdApplication(this, 'ArgoCd', this.definition, { argocdNamespace: props.catalog.argocd.namespace, project: props.catalog.argocd.project, wave });

@@ -82,3 +82,16 @@ describe('argocd flavor', () => {
     expect(() => renderOutput({ platform: basePlatform({ gitops: { flavor: 'argocd' }, billing: { enabled: false } }) })).toThrow('gitops.repoURL: (missing): is required for the "argocd" flavor');
   });
 });
+
+describe('k3s install Jobs', () => {
+  test("each HelmChart comes with an egress policy for its install Job's pods: the API and the chart source", () => {
+    const files = renderOutput({ platform: basePlatform({ gitops: 'k3s', network: { kubernetesApiCidrs: ['10.0.0.1/32'] } }) });
+    const policy = objects(files, 'server/shared-redis.yaml').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'helm-install-redis')!;
+    expect(policy).toHaveProperty('metadata.namespace', 'redis-shared');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'helmcharts.helm.cattle.io/chart': 'redis' } });
+    expect(policy.spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] } }] },
+    ]);
+  });
+});

@@ -9,6 +9,10 @@
  * k3s has no `dependsOn`: releases are ordered by folder (see `apply-order.txt`), and a chart that
  * needs another's CRDs retries until they exist (`failurePolicy: reinstall`, `backOffLimit`).
  *
+ * The namespaces deny egress by default, so each HelmChart comes with a NetworkPolicy that lets its install
+ * Job (pods labelled `helmcharts.helm.cattle.io/chart: <name>` by helm-controller) reach the Kubernetes API
+ * and, outside the cluster's address ranges, the chart source.
+ *
  * Secrets: helm-controller reads whole values files from Secrets (`valuesSecrets`), not single keys,
  * so each release with secret values reads one Secret `<release>-helm-values` (key `values.yaml`)
  * holding those values as YAML; it is declared in the Secret inventory with the paths it must set.
@@ -16,16 +20,18 @@
  * `dockerRegistrySecret` for OCI registries). Git sources are not supported by helm-controller.
  */
 import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
 import { ConfigError } from '../../config/problems';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../../imports/helm.cattle.io';
 import { requireSecret } from '../../security/secret-reference';
+import { InstallEgress } from '../chart-catalog';
 import { ReleaseDefinition } from '../release-definition';
 
 /** Renders one release definition as a k3s `HelmChart`. */
 export class K3sHelmChart extends Construct {
   public readonly resource: HelmChart;
 
-  constructor(scope: Construct, id: string, release: ReleaseDefinition) {
+  constructor(scope: Construct, id: string, release: ReleaseDefinition, installEgress: InstallEgress) {
     super(scope, id);
     const { source, chart } = release;
     if (source.type === 'git') {
@@ -69,6 +75,22 @@ export class K3sHelmChart extends Construct {
         valuesSecrets: release.secretValues.length > 0 ? [{ name: valuesSecretName, keys: ['values.yaml'] }] : undefined,
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+    });
+    // The namespace denies egress by default; the install Job (its pods carry the helm-controller's
+    // `helmcharts.helm.cattle.io/chart` label) must reach the Kubernetes API and the chart source.
+    new k8s.KubeNetworkPolicy(this, 'InstallEgress', {
+      metadata: { name: `helm-install-${release.name}`.slice(0, 63).replace(/-+$/, ''), namespace: release.namespace },
+      spec: {
+        podSelector: { matchLabels: { 'helmcharts.helm.cattle.io/chart': release.name } },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: installEgress.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: installEgress.kubernetesApiPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+          },
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...installEgress.clusterCidrs] } }] },
+        ],
       },
     });
   }
