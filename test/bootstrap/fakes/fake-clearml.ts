@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Answer, answerWithFault, Faults, Lifeline, readBody } from './faults';
-import { listenLocal, LocalServer } from './http-server';
+import { LocalFake } from './http-server';
 
 export interface FakeCompany {
   readonly id: string;
@@ -61,7 +61,7 @@ export interface FakeClearmlOptions {
   readonly uniqueCompanyNames?: boolean;
 }
 
-export class FakeClearml {
+export class FakeClearml extends LocalFake {
   readonly companies: FakeCompany[] = [];
   readonly users: FakeUser[] = [];
   readonly keys: FakeKey[] = [];
@@ -71,29 +71,15 @@ export class FakeClearml {
   /** Every request received: `action`. */
   readonly calls: string[] = [];
   readonly faults = new Faults();
-  private server?: LocalServer;
   private counter = 0;
 
   constructor(
     private readonly lifeline: Lifeline,
     private readonly options: FakeClearmlOptions = {},
   ) {
+    super('fake ClearML');
     this.users.push({ id: SUPERVISOR.user, name: 'supervisor', company: SUPERVISOR.company, email: 'supervisor@example.com', role: SUPERVISOR.role });
     this.keys.push({ access_key: SUPERVISOR.accessKey, secret_key: SUPERVISOR.secretKey, user: SUPERVISOR.user, revoked: false });
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('fake ClearML not started');
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    this.server = await listenLocal((req, res) => void this.handle(req, res));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.close();
   }
 
   // ----- direct state helpers for tests -----
@@ -138,7 +124,7 @@ export class FakeClearml {
     return `${kind}-${this.next()}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
     const action = (req.url ?? '/').replace(/^\/+/, '').replace(/\?.*$/, '');
     this.calls.push(action);

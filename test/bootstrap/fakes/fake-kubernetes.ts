@@ -5,7 +5,7 @@
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Answer, answerWithFault, Faults, Lifeline, readBody } from './faults';
-import { listenLocal, LocalServer } from './http-server';
+import { LocalFake } from './http-server';
 
 export interface PolicyRule {
   readonly apiGroups?: readonly string[];
@@ -30,7 +30,7 @@ export interface FakeKubernetesOptions {
   readonly rules: readonly PolicyRule[];
 }
 
-export class FakeKubernetes {
+export class FakeKubernetes extends LocalFake {
   readonly secrets = new Map<string, FakeSecret>();
   /** Every applied change, in order. */
   readonly changes: string[] = [];
@@ -39,26 +39,13 @@ export class FakeKubernetes {
   readonly faults = new Faults();
   /** Runs before a POST is applied (to simulate another run winning a race). */
   beforeCreate?: (namespace: string, name: string) => void;
-  private server?: LocalServer;
   private version = 0;
 
   constructor(
     private readonly lifeline: Lifeline,
     private readonly options: FakeKubernetesOptions,
-  ) {}
-
-  get url(): string {
-    if (!this.server) throw new Error('fake Kubernetes not started');
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    this.server = await listenLocal((req, res) => void this.handle(req, res));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.close();
+  ) {
+    super('fake Kubernetes');
   }
 
   /** Puts a Secret in place directly (what an operator or another run did). */
@@ -71,7 +58,7 @@ export class FakeKubernetes {
     return this.secrets.get(`${namespace}/${name}`);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
     const path = (req.url ?? '/').replace(/\?.*$/, '');
     const one = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(path);

@@ -20,3 +20,26 @@ export async function listenLocal(handler: (req: IncomingMessage, res: ServerRes
       }),
   };
 }
+
+/** A fake API served on 127.0.0.1: `start()`, `url`, `stop()`; subclasses answer in `handle`. */
+export abstract class LocalFake {
+  private server?: LocalServer;
+
+  constructor(private readonly what: string) {}
+
+  get url(): string {
+    if (!this.server) throw new Error(`${this.what} not started`);
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = await listenLocal((req, res) => void this.handle(req, res));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
