@@ -138,6 +138,8 @@ export interface ClearmlServerProps {
   readonly sso?: SsoProps;
   /** Server-level features (`organization__features__<name>=true`). @default ['user_management_advanced'] */
   readonly organizationFeatures?: readonly ClearmlFeature[];
+  /** Server-level features turned off (`organization__features__<name>=false`). @default [] */
+  readonly disabledOrganizationFeatures?: readonly ClearmlFeature[];
   /** UI features per role (`auth__ui_features_per_role__<role>__<feature>`). @default { user: { show_datasets: false, show_orchestration: false } } */
   readonly uiFeaturesPerRole?: Readonly<Record<string, Readonly<Partial<Record<ClearmlFeature, boolean>>>>>;
   /** @default 3 */

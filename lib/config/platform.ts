@@ -87,8 +87,6 @@ export type ResolvedServer = Req<Omit<ClearmlServerProps, 'sso' | 'ingressClassN
   readonly ingressClassName?: string;
   readonly billing: Req<ServerBillingProps>;
   readonly supervisor: ResolvedSupervisor;
-  /** Server-level features turned off (`organization__features__<name>=false`). */
-  readonly disabledOrganizationFeatures: readonly ClearmlFeature[];
 };
 
 /** One MIG node with its defaults applied. */
@@ -145,22 +143,16 @@ export interface ResolvedPlatform {
   readonly charts: readonly ChartProps[];
 }
 
-/** Extra props of the server that are not in the runbook but that a reader may need. */
-export interface ServerExtraProps {
-  /** Server-level features to turn off. @default [] */
-  readonly disabledOrganizationFeatures?: readonly ClearmlFeature[];
-}
-
 const FLAVORS: readonly GitOpsFlavor[] = GITOPS_FLAVORS;
 
 /**
  * Applies the defaults to `props` and checks the result. Throws one `ConfigError` listing every
  * problem; field paths are those of `PlatformProps` (e.g. `server.groups[0].id`).
  */
-export function resolvePlatform(props: PlatformProps & { readonly server: ClearmlServerProps & ServerExtraProps }): ResolvedPlatform {
+export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   const problems = new Problems('main.ts (platform props)');
   const p = (props ?? {}) as Partial<PlatformProps>;
-  const server = (p.server ?? {}) as Partial<ClearmlServerProps> & ServerExtraProps;
+  const server = (p.server ?? {}) as Partial<ClearmlServerProps>;
 
   const baseDomain = p.baseDomain as string;
   checkDnsName(problems, 'baseDomain', baseDomain);

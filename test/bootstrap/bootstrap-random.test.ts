@@ -14,7 +14,7 @@
  */
 import { BOOTSTRAP_SECRETS } from '../../lib/bootstrap/plan';
 import { FaultKind, FaultRule } from './fakes/faults';
-import { expectBootstrapped, expectNoSecretPrinted, RunResult, synthesize, Synthesized, World } from './harness';
+import { CLEARML_CALLS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, RunResult, synthesize, Synthesized, World } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -22,19 +22,8 @@ const SCHEDULES = Number(process.env.BOOTSTRAP_SCHEDULES ?? 200);
 const SEED = Number(process.env.BOOTSTRAP_SEED ?? 4242);
 const MAX_RUNS = 12;
 
-const CLEARML_CALLS = [
-  'system.get_companies',
-  'system.create_company',
-  'system.update_company_settings',
-  'auth.create_user',
-  'auth.create_credentials',
-  'auth.get_credentials',
-  'auth.revoke_credentials',
-  'login.set_domains',
-  'queues.get_all',
-  'queues.create',
-];
-const KUBE_CALLS = Object.values(BOOTSTRAP_SECRETS).flatMap((s) => [`GET ${s.name}`, `POST ${s.name}`]);
+// The fresh run's calls plus the revocation that follows a failure, in the order the seeded schedules pick from.
+const CALLS = CLEARML_CALLS.flatMap((c) => (c === 'auth.get_credentials' ? [c, 'auth.revoke_credentials'] : [c]));
 const KINDS: readonly [FaultKind, number][] = [
   ['http500', 3],
   ['http502-text', 2],
@@ -87,10 +76,10 @@ function makeSchedule(seed: number, queues: readonly string[]): Schedule {
   const kube: FaultRule[] = [];
   const faults = Math.floor(rand() * 9); // 0..8
   while (clearml.length + kube.length < faults) {
-    const call = pick([...CLEARML_CALLS, ...KUBE_CALLS]);
+    const call = pick([...CALLS, ...KUBE_CALLS]);
     const rule: FaultRule = { call, kind: kind(), skip: Math.floor(rand() * 3), times: rand() < 0.2 ? 2 : 1 };
     if (excluded(rule.call, rule.kind)) continue;
-    (CLEARML_CALLS.includes(call) ? clearml : kube).push(rule);
+    (CALLS.includes(call) ? clearml : kube).push(rule);
   }
   const existingCompany = rand() < 0.3;
   return {

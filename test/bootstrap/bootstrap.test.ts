@@ -10,22 +10,10 @@ import { SECRETS } from '../../lib/bootstrap/bootstrap';
 import { BOOTSTRAP_SECRETS } from '../../lib/bootstrap/plan';
 import { SUPERVISOR } from './fakes/fake-clearml';
 import { FaultKind } from './fakes/faults';
-import { expectBootstrapped, expectNoSecretPrinted, PLAN, RunResult, synthesize, Synthesized, World } from './harness';
+import { CLEARML_CALLS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, PLAN, RunResult, synthesize, Synthesized, World } from './harness';
 
 jest.setTimeout(60_000);
 
-const CLEARML_CALLS = [
-  'system.get_companies',
-  'system.create_company',
-  'system.update_company_settings',
-  'auth.create_user',
-  'auth.create_credentials',
-  'auth.get_credentials',
-  'login.set_domains',
-  'queues.get_all',
-  'queues.create',
-];
-const KUBE_CALLS = Object.values(BOOTSTRAP_SECRETS).flatMap((s) => [`GET ${s.name}`, `POST ${s.name}`]);
 
 let synth: Synthesized;
 let world: World;

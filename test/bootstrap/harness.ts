@@ -15,6 +15,21 @@ import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearm
 import { Lifeline } from './fakes/faults';
 import { FakeKubernetes, PolicyRule } from './fakes/fake-kubernetes';
 
+/** The ClearML calls a fresh run makes (`auth.revoke_credentials` only follows a failure). */
+export const CLEARML_CALLS = [
+  'system.get_companies',
+  'system.create_company',
+  'system.update_company_settings',
+  'auth.create_user',
+  'auth.create_credentials',
+  'auth.get_credentials',
+  'login.set_domains',
+  'queues.get_all',
+  'queues.create',
+];
+/** The Kubernetes calls, one GET and one POST per Secret of the contract. */
+export const KUBE_CALLS = Object.values(BOOTSTRAP_SECRETS).flatMap((s) => [`GET ${s.name}`, `POST ${s.name}`]);
+
 export const PLAN: BootstrapPlan = {
   tenant: 'acme',
   namespace: 'acme',

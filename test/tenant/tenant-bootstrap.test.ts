@@ -4,17 +4,11 @@ import { BootstrapPlan } from '../../lib/bootstrap/plan';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/tenant/bootstrap-program';
+import { PLAN as BOOTSTRAP_TEST_PLAN } from '../bootstrap/harness';
 import { TenantBootstrap, TenantBootstrapProps } from '../../lib/tenant/tenant-bootstrap';
 
-const PLAN: BootstrapPlan = {
-  tenant: 'acme',
-  namespace: 'acme',
-  admin: { name: 'Acme Admin', email: 'admin@acme.com' },
-  companyDefaults: { allowed_users: 10, features: ['experiments'], exclude_features: ['app_management'] },
-  companySettings: { features: ['experiments'] },
-  domains: ['acme.com'],
-  queues: ['default', 'gpu-fraction-1_00'],
-};
+// The bootstrap tests' plan, with one GPU queue fewer.
+const PLAN: BootstrapPlan = { ...BOOTSTRAP_TEST_PLAN, queues: ['default', 'gpu-fraction-1_00'] };
 
 const PROPS: TenantBootstrapProps = {
   plan: PLAN,
