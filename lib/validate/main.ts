@@ -1,7 +1,7 @@
 /**
  * `npm run validate` (`node scripts/build.mjs && node scripts/validate.mjs [DIR] [--crds DIR]`):
  * reads an output folder (default `dist`) and checks it with {@link validateTree}. CRDs come from
- * `--crds DIR`, else `$CRDS_DIR`, else `../shared/crds` beside the repository (where cdk8s.yaml
+ * `--crds DIR`, else `$CRDS_DIR`, else the repository's own `crds/` (where cdk8s.yaml
  * imports them from). Prints every problem; returns 1 when there is any.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +10,12 @@ import YAML from 'yaml';
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } from './validate-output';
+
+/**
+ * The CRDs vendored in this repository (`crds/`, see its SOURCES.md), found from this module both as
+ * source (`lib/validate/`) and as built (`build/lib/validate/`).
+ */
+export const REPOSITORY_CRDS = [resolve(__dirname, '..', '..', 'crds'), resolve(__dirname, '..', '..', '..', 'crds')].find((d) => existsSync(d)) ?? resolve('crds');
 
 /** Reads an output folder: every YAML file of every folder with a kustomization.yaml, and the inventories. */
 export function loadTree(dir: string): OutputTree {
@@ -46,14 +52,14 @@ export function loadSchemas(crdDir: string): Schemas {
   return { core: CoreSchemas.load(), crds: crdKinds(loadCrdDir(crdDir)) };
 }
 
-/** The CRD folder: `--crds DIR`, `$CRDS_DIR`, or `../shared/crds` from the current folder. */
+/** The CRD folder: `--crds DIR`, `$CRDS_DIR`, or the repository's own `crds/`. */
 export function crdDirOf(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
   const i = argv.indexOf('--crds');
   if (i >= 0) {
     if (!argv[i + 1]) throw new Error('--crds needs a folder');
     return argv[i + 1];
   }
-  return env.CRDS_DIR || resolve('..', 'shared', 'crds');
+  return env.CRDS_DIR || REPOSITORY_CRDS;
 }
 
 /** Runs the command line; returns the exit code. */

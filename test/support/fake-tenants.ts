@@ -10,7 +10,7 @@ import { PlatformProps } from '../../lib/config/platform-props';
 import { HelmChartRelease } from '../../lib/gitops/helm-chart-release';
 import { OutputFolder } from '../../lib/output/write-tree';
 
-export const CRDS_DIR = process.env.CRDS_DIR ?? resolve(__dirname, '../../../shared/crds');
+export const CRDS_DIR = process.env.CRDS_DIR ?? resolve(__dirname, '../../crds');
 
 export function basePlatform(extra: Partial<PlatformProps> = {}): PlatformProps {
   return {
