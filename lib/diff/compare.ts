@@ -36,7 +36,7 @@ export interface Comparison {
   readonly added: readonly ObjectRef[];
   readonly removed: readonly ObjectRef[];
   readonly changed: readonly ObjectChange[];
-  /** Every object of each side (parsed lazily, for the network evaluation). */
+  /** The objects of each side that the network model reads (parsed lazily, for the network evaluation). */
   readonly all: () => { base: Manifest[]; head: Manifest[] };
   /** Files that could not be read, `side: file#n: message`. */
   readonly problems: readonly string[];
@@ -47,6 +47,8 @@ export interface Comparison {
 
 const KUSTOMIZATION = /(^|\/)kustomization\.ya?ml$/;
 const YAML_FILE = /\.ya?ml$/;
+/** The kinds lib/analysis/cluster-model.ts reads (namespaces, policies, Helm releases, pod templates), as a top-level `kind:` line. */
+const NETWORK_KIND = /^kind: *["']?(Namespace|NetworkPolicy|HelmRelease|HelmChart|Application|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Pod)["']?[ \t]*$/m;
 const HASHED = /-[0-9a-f]{10}$/;
 export const TENANT_LABEL = 'clearml-tenancy/tenant';
 
@@ -139,6 +141,23 @@ export function compareTrees(base: Tree, head: Tree): Comparison {
     }
     return found;
   };
+  // For the network evaluation only the documents the network model reads are parsed (see NETWORK_KIND).
+  const networkCache = new Map<string, Manifest[]>();
+  const networkObjects = (side: string, file: string, text: string, hash: string): Manifest[] => {
+    const key = `${hash} ${file}`;
+    let found = networkCache.get(key) ?? cache.get(key);
+    if (!found) {
+      found = [];
+      text.split(/^---[ \t]*$/m).forEach((doc, index) => {
+        if (!NETWORK_KIND.test(doc)) return;
+        const loaded = parseManifests(file, doc);
+        problems.push(...loaded.problems.map((p) => `${side}: ${p}`));
+        found!.push(...loaded.manifests.map((m) => ({ ...m, index })));
+      });
+      networkCache.set(key, found);
+    }
+    return found;
+  };
   const yamlFiles = (t: Tree) => [...t.files.values()].filter((f) => YAML_FILE.test(f.path) && !KUSTOMIZATION.test(f.path));
   const baseFiles = yamlFiles(base);
   const headFiles = yamlFiles(head);
@@ -189,8 +208,8 @@ export function compareTrees(base: Tree, head: Tree): Comparison {
     removed: removed.filter((r) => !matched.has(r)).sort(byKey),
     changed: changed.sort((x, y) => byKey(x.head, y.head)),
     all: () => ({
-      base: baseFiles.flatMap((f) => parse('base', f.path, f.text, f.hash)),
-      head: headFiles.flatMap((f) => parse('head', f.path, f.text, f.hash)),
+      base: baseFiles.flatMap((f) => networkObjects('base', f.path, f.text, f.hash)),
+      head: headFiles.flatMap((f) => networkObjects('head', f.path, f.text, f.hash)),
     }),
     problems,
     baseFiles: base.files.size,
