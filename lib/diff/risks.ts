@@ -123,7 +123,7 @@ export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInvent
 
   // Removals.
   for (const t of tenantsRemoved) add('removed', `tenant ${t} removed (its namespace and data go with prune)`, c.removed.filter((r) => r.tenant === t && r.object.kind === 'Namespace').map(describe));
-  const removedData = c.removed.filter((r) => r.object.kind === 'Namespace' || r.object.kind === 'PersistentVolumeClaim');
+  const removedData = c.removed.filter((r) => (r.object.kind === 'Namespace' && !(r.tenant && tenantsRemoved.has(r.tenant))) || r.object.kind === 'PersistentVolumeClaim');
   if (removedData.length > 0) add('removed', `${removedData.length} Namespace/PersistentVolumeClaim object(s) removed (data loss with prune)`, removedData.map(describe));
 
   // Network, only when something the network model reads changed.

@@ -94,6 +94,7 @@ describe('npm run diff: each risk is named', () => {
     expect(r.out).toContain('tenants removed (1): globex');
     expect(r.out).toContain('[removed] tenant globex removed');
     expect(r.out).toContain('Namespace globex (tenants/globex/bootstrap/namespace.yaml)');
+    expect(risksOf(p).map((x) => x.kind)).toEqual(['removed']);
     expect(r.err).toContain('risk(s) found (--fail-on risk)');
   });
 
