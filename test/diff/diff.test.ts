@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { diffTrees, main } from '../../lib/diff/cli';
 import { readTreeFromDir } from '../../lib/diff/tree';
+import { synthesize } from '../../lib/synth';
+import { platform } from '../../main';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 
@@ -82,6 +84,36 @@ describe('npm run diff: pairs without risk', () => {
       o.spec.template.spec.containers[0].env.push({ name: 'REG', valueFrom: { secretKeyRef: { name: 'clearml-registry', key: 'password' } } });
     }));
     expect(kinds(p)).toEqual([]);
+  });
+});
+
+describe('npm run diff: an added tenant', () => {
+  /** dist/ and a fresh synth with one more tenant, hooli (a copy of acme). */
+  function withNewTenant(): { base: string; head: string } {
+    const root = mkdtempSync(join(tmpdir(), 'diff-new-'));
+    const tenants = join(root, 'tenants');
+    cpSync(join(__dirname, '..', '..', 'tenants'), tenants, { recursive: true });
+    const acme = readFileSync(join(tenants, 'acme.yaml'), 'utf8');
+    writeFileSync(join(tenants, 'hooli.yaml'), acme.replace(/acme/g, 'hooli').replace('startingPort: 31010', 'startingPort: 31900'));
+    synthesize({ platform, tenantsDir: tenants }, join(root, 'head'));
+    return { base: DIST, head: join(root, 'head') };
+  }
+
+  test('is summarized; its standard objects and connections are no risk', () => {
+    const p = withNewTenant();
+    const r = diffTrees(readTreeFromDir(p.base), readTreeFromDir(p.head));
+    expect(r.tenants.added).toEqual(['hooli']);
+    expect(r.assessment.risks).toEqual([]);
+    expect(r.assessment.info.join('\n')).toContain('hooli -> clearml');
+  });
+
+  test('a path from the added tenant to another tenant is a risk', () => {
+    const p = withNewTenant();
+    edit(p.head, 'tenants/hooli/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-egress', (o) => o.spec.egress.push({ to: [{ namespaceSelector: {} }] })));
+    edit(p.head, 'tenants/acme/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-ingress', (o) => o.spec.ingress.push({ from: [{ namespaceSelector: {} }] })));
+    const net = risksOf(p).filter((x) => x.kind === 'network-widened');
+    expect(net).toHaveLength(1);
+    expect(net[0].objects.some((o) => o.startsWith('hooli -> acme: '))).toBe(true);
   });
 });
 
