@@ -49,6 +49,24 @@ const KUSTOMIZATION = /(^|\/)kustomization\.ya?ml$/;
 const YAML_FILE = /\.ya?ml$/;
 /** The kinds lib/analysis/cluster-model.ts reads (namespaces, policies, Helm releases, pod templates), as a top-level `kind:` line. */
 const NETWORK_KIND = /^kind: *["']?(Namespace|NetworkPolicy|HelmRelease|HelmChart|Application|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Pod)["']?[ \t]*$/m;
+/**
+ * What the network model reads of a Flux HelmRelease or a k3s HelmChart (kind, namespace, target namespace),
+ * read from the lines of the document without parsing its (large) values. Only for the plain block style
+ * that the synth writes (two-space indent, unquoted values); undefined otherwise, and the document is parsed.
+ */
+function releaseStub(doc: string): KubeObject | undefined {
+  const kind = /^kind: (HelmRelease|HelmChart)$/m.exec(doc)?.[1];
+  const apiVersion = /^apiVersion: ([\w./-]+)$/m.exec(doc)?.[1];
+  const meta = /^metadata:\n((?:  .*\n)*)/m.exec(doc)?.[1];
+  const spec = /^spec:\n((?:  .*\n?)*)/m.exec(doc)?.[1];
+  if (!kind || !apiVersion || meta === undefined || spec === undefined || /["'{]/.test(meta)) return undefined;
+  const name = /^  name: ([\w.-]+)$/m.exec(meta)?.[1];
+  const namespace = /^  namespace: ([\w.-]+)$/m.exec(meta)?.[1];
+  const target = /^  targetNamespace: (.*)$/m.exec(spec)?.[1];
+  if (!name || (target !== undefined && !/^[\w.-]+$/.test(target))) return undefined;
+  return { apiVersion, kind, metadata: { name, namespace }, spec: target === undefined ? {} : { targetNamespace: target } };
+}
+
 const HASHED = /-[0-9a-f]{10}$/;
 export const TENANT_LABEL = 'clearml-tenancy/tenant';
 
@@ -150,6 +168,11 @@ export function compareTrees(base: Tree, head: Tree): Comparison {
       found = [];
       text.split(/^---[ \t]*$/m).forEach((doc, index) => {
         if (!NETWORK_KIND.test(doc)) return;
+        const release = releaseStub(doc);
+        if (release) {
+          found!.push({ file, index, object: release });
+          return;
+        }
         const loaded = parseManifests(file, doc);
         problems.push(...loaded.problems.map((p) => `${side}: ${p}`));
         found!.push(...loaded.manifests.map((m) => ({ ...m, index })));
