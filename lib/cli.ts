@@ -2,7 +2,9 @@
  * The `npm run synth` command line: `node build/main.js [--out DIR]` (also `-o DIR`; default
  * `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing.
  */
+import { resolvePlatform } from './config/platform';
 import { ConfigError } from './config/problems';
+import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { SynthOptions, synthesize } from './synth';
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */
@@ -22,6 +24,7 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     const outdir = outputDir(argv);
     const files = synthesize(options, outdir);
     process.stdout.write(`wrote ${files.size} files to ${outdir}\n`);
+    for (const line of floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions)) process.stdout.write(`${line}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
