@@ -15,6 +15,7 @@ import { architectureMarkdown } from './output/architecture';
 import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
+import { tenantTextFiles } from './tenant/decommission-procedure';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -90,10 +91,14 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
     }
   };
   render(platformFolders(platform));
-  for (const tenant of tenants) render(tenantFolders(tenant, platform));
+  const tenantTexts = new Map<string, string>();
+  for (const tenant of tenants) {
+    render(tenantFolders(tenant, platform));
+    for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
+  }
   render(options.extraFolders?.(platform) ?? []);
   const gitops = gitopsOutput(rendered, platform);
-  const texts = new Map(gitops.files);
+  const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets);
   texts.set('SECRETS.md', secretInventoryMarkdown(merged));
