@@ -16,6 +16,7 @@ import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, so
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
+import { checkLifecycle, tenantsOfOutput, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -33,6 +34,11 @@ export interface SynthOptions {
    * @default []
    */
   readonly tenants?: readonly TenantSpec[];
+  /**
+   * Tenants that may leave the output without being decommissioned, or change namespace (`--allow-removal`);
+   * see lib/tenant/lifecycle-guard.ts. @default []
+   */
+  readonly allowRemoval?: readonly string[];
   /** More folders after the platform's and the tenants' (tests). @default - none */
   readonly extraFolders?: (platform: ResolvedPlatform) => OutputFolder[];
 }
@@ -118,9 +124,17 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
   return serializeOutput(renderOutputObjects(options));
 }
 
-/** Renders the output and writes it as the whole content of `outdir`. */
-export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
+/**
+ * Renders the output and writes it as the whole content of `outdir`, unless the lifecycle guard refuses
+ * what it would remove (a `ConfigError`, nothing written). Lines for the summary go to `summary`.
+ */
+export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
   const files = renderOutput(options);
+  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfOutput(files), {
+    allowRemoval: options.allowRemoval,
+    tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
+  });
+  summary.push(...lifecycle.lines);
   writeTree(files, outdir);
   return files;
 }
