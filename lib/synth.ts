@@ -16,7 +16,7 @@ import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, so
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
-import { checkLifecycle, tenantsOfOutput, tenantsOfOutputDir } from './tenant/lifecycle-guard';
+import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -129,12 +129,13 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
  * what it would remove (a `ConfigError`, nothing written). Lines for the summary go to `summary`.
  */
 export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
-  const files = renderOutput(options);
-  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfOutput(files), {
+  const output = renderOutputObjects(options);
+  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfFolders(output.folders), {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
   });
   summary.push(...lifecycle.lines);
+  const files = serializeOutput(output);
   writeTree(files, outdir);
   return files;
 }

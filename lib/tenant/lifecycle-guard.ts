@@ -16,6 +16,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError, Problem } from '../config/problems';
+import { RenderedFolder } from '../output/write-tree';
 
 /** What the output says about one tenant. */
 export interface OutputTenant {
@@ -27,26 +28,47 @@ export interface OutputTenant {
 }
 
 const PLAN_FILE = /^tenants\/([^/]+)\/bootstrap\/[^/]+\.yaml$/;
+const BOOTSTRAP_FOLDER = /^tenants\/([^/]+)\/bootstrap$/;
 
-/** The tenants of an output given as files (relative path to content). */
+/** The tenant a plan ConfigMap describes, if `o` is one. */
+function fromPlanConfigMap(o: Record<string, any> | null | undefined, folderTenant: string): OutputTenant | undefined {
+  const text = o?.kind === 'ConfigMap' ? o.data?.['plan.json'] : undefined;
+  if (typeof text !== 'string') return undefined;
+  let plan: Record<string, unknown>;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const name = typeof plan.tenant === 'string' ? plan.tenant : folderTenant;
+  const namespace = typeof plan.namespace === 'string' ? plan.namespace : name;
+  return { name, namespace, state: typeof plan.state === 'string' ? plan.state : 'active' };
+}
+
+/** The tenants of an output given as files (relative path to content); only plan documents are parsed. */
 export function tenantsOfOutput(files: Iterable<readonly [string, string]>): Map<string, OutputTenant> {
   const tenants = new Map<string, OutputTenant>();
   for (const [path, content] of files) {
     const folder = PLAN_FILE.exec(path)?.[1];
     if (folder === undefined || !content.includes('plan.json')) continue;
-    for (const doc of YAML.parseAllDocuments(content)) {
-      const o = doc.toJS() as Record<string, any> | null;
-      const text = o?.kind === 'ConfigMap' ? o.data?.['plan.json'] : undefined;
-      if (typeof text !== 'string') continue;
-      let plan: Record<string, unknown>;
-      try {
-        plan = JSON.parse(text);
-      } catch {
-        continue;
-      }
-      const name = typeof plan.tenant === 'string' ? plan.tenant : folder;
-      const namespace = typeof plan.namespace === 'string' ? plan.namespace : name;
-      tenants.set(name, { name, namespace, state: typeof plan.state === 'string' ? plan.state : 'active' });
+    for (const doc of content.split(/^---$/m)) {
+      if (!doc.includes('plan.json')) continue;
+      const tenant = fromPlanConfigMap(YAML.parse(doc), folder);
+      if (tenant) tenants.set(tenant.name, tenant);
+    }
+  }
+  return tenants;
+}
+
+/** The tenants of an output given as rendered folders (before serialization). */
+export function tenantsOfFolders(folders: readonly RenderedFolder[]): Map<string, OutputTenant> {
+  const tenants = new Map<string, OutputTenant>();
+  for (const folder of folders) {
+    const name = BOOTSTRAP_FOLDER.exec(folder.path)?.[1];
+    if (name === undefined) continue;
+    for (const o of folder.files.flatMap((f) => f.objects)) {
+      const tenant = fromPlanConfigMap(o, name);
+      if (tenant) tenants.set(tenant.name, tenant);
     }
   }
   return tenants;

@@ -12,8 +12,8 @@ import { PlatformProps } from '../../lib/config/platform-props';
 import { ConfigError } from '../../lib/config/problems';
 import { tenantShard } from '../../lib/gitops/layout';
 import { TENANT_LABEL } from '../../lib/security/labels';
-import { renderOutput, synthesize } from '../../lib/synth';
-import { checkLifecycle, tenantsOfOutput } from '../../lib/tenant/lifecycle-guard';
+import { renderOutput, renderOutputObjects, serializeOutput, synthesize } from '../../lib/synth';
+import { checkLifecycle, tenantsOfFolders, tenantsOfOutput } from '../../lib/tenant/lifecycle-guard';
 import { basePlatform } from '../support/fake-tenants';
 
 const FLUX = basePlatform({ billing: { enabled: false } });
@@ -321,5 +321,17 @@ describe('removal never by accident', () => {
     const previous = tenantsOfOutput([['tenants/old/bootstrap/bootstrap.yaml', v1]]);
     expect(previous.get('old')).toEqual({ name: 'old', namespace: 'old-ns', state: 'active' });
     expect(() => checkLifecycle(previous, new Map())).toThrow(/tenant old \(namespace old-ns, active\)/);
+  });
+
+  test('reads the same tenants from the written files as from the rendered output', () => {
+    writeTenants({ acme: tenantYaml('acme', 31000, 'namespace: acme-ml\n'), beta: tenantYaml('beta', 31100, 'state: suspended\n'), gamma: tenantYaml('gamma', 31200, 'state: decommissioned\n') });
+    const output = renderOutputObjects({ platform: FLUX, tenantsDir });
+    const fromFolders = tenantsOfFolders(output.folders);
+    expect([...fromFolders.values()]).toEqual([
+      { name: 'acme', namespace: 'acme-ml', state: 'active' },
+      { name: 'beta', namespace: 'beta', state: 'suspended' },
+      { name: 'gamma', namespace: 'gamma', state: 'decommissioned' },
+    ]);
+    expect(tenantsOfOutput(serializeOutput(output))).toEqual(fromFolders);
   });
 });
