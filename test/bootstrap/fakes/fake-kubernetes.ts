@@ -64,8 +64,10 @@ export class FakeKubernetes extends LocalFake {
     this.secrets.set(`${namespace}/${name}`, { namespace, name, data: { ...data }, annotations: { ...annotations }, resourceVersion: String(this.version) });
   }
 
+  /** Removes a Secret directly (what an operator or a tenant workload did); logged as a change. */
   delete(namespace: string, name: string): void {
     this.secrets.delete(`${namespace}/${name}`);
+    this.changes.push(`delete secret ${namespace}/${name}`);
   }
 
   get(namespace: string, name: string): FakeSecret | undefined {
