@@ -181,6 +181,8 @@ export function checkPlan(x: unknown, file: string, problems: string[]): Bootstr
   else if (x.ledgerNamespace === x.namespace) at('ledgerNamespace', 'another namespace than the tenant namespace', x.ledgerNamespace);
   if (!isObject(x.admin) || !isString(x.admin.name) || !isString(x.admin.email)) at('admin', 'an object with a name and an email', x.admin);
   else if (x.admin.internal !== undefined && typeof x.admin.internal !== 'boolean') at('admin.internal', 'true or false', x.admin.internal);
+  // Section 7 of the contract (several clusters) is not implemented: refuse rather than skip the targets.
+  if (x.targets !== undefined) at('targets', 'absent (this program does not write credentials into other clusters: contract section 7 is not implemented)', x.targets);
   if (x.state !== undefined && !STATES.includes(x.state as BootstrapState)) at('state', `one of ${STATES.join(', ')}`, x.state);
   const generation = x.credentialsGeneration;
   if (generation !== undefined && !(Number.isSafeInteger(generation) && (generation as number) >= 1)) at('credentialsGeneration', 'an integer >= 1', generation);

@@ -203,9 +203,9 @@ describe('admin and login whitelist', () => {
     expectBootstrapped(world);
   });
 
-  test('fails when the plan has no ledgerNamespace, or puts the ledger into the tenant namespace', async () => {
+  test('fails when the plan has no ledgerNamespace, puts the ledger into the tenant namespace, or has bad version-2 fields or targets', async () => {
     world = await World.start(synth);
-    world.setPlan({ ledgerNamespace: undefined, state: 'paused' as never, credentialsGeneration: 0, whitelist: [{ emails: ['x@y.org'] }] as never });
+    world.setPlan({ ledgerNamespace: undefined, state: 'paused' as never, credentialsGeneration: 0, whitelist: [{ emails: ['x@y.org'] }] as never, targets: [{ cluster: 'gpu-eu-1' }] } as never);
 
     const result = await world.runChild();
 
@@ -214,9 +214,10 @@ describe('admin and login whitelist', () => {
     expect(last(result)).toMatch(/state must be one of active, suspended, decommissioned, got "paused"/);
     expect(last(result)).toMatch(/credentialsGeneration must be an integer >= 1, got 0/);
     expect(last(result)).toMatch(/whitelist\[0\] must be an object with emails/);
+    expect(last(result)).toMatch(/targets must be absent \(this program does not write credentials into other clusters: contract section 7 is not implemented\)/);
     expect(world.clearml.calls).toEqual([]);
 
-    world.setPlan({ ledgerNamespace: 'acme', state: 'active', credentialsGeneration: 1, whitelist: [] });
+    world.setPlan({ ledgerNamespace: 'acme', state: 'active', credentialsGeneration: 1, whitelist: [], targets: undefined } as never);
     const same = await world.runChild();
     expect(same.code).toBe(2);
     expect(last(same)).toMatch(/ledgerNamespace must be another namespace than the tenant namespace, got "acme"/);
