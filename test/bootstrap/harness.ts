@@ -44,8 +44,9 @@ export const KUBE_CALLS = [`GET ${LEDGER}`, `POST ${LEDGER}`, `GET ${BOOTSTRAP_S
 export const KUBE_UPDATES = [`PUT ${LEDGER}`, ...CREDENTIAL_SECRETS.map((n) => `PUT ${n}`)];
 
 /**
- * The Job's RBAC as the contract's section 2 has it. The fake Kubernetes grants exactly this. (Synth's Roles
- * are the synth side's; on this branch they are still version 1's, one Role in the tenant namespace.)
+ * The Job's RBAC as the contract's section 2 has it. The fake Kubernetes grants synth's Roles once synth writes
+ * one for the ledger's namespace, and these until then (version 1's synth has a Role in the tenant namespace
+ * only, without `update`).
  */
 export const CONTRACT_ROLES: readonly FakeRole[] = [
   {
@@ -98,6 +99,8 @@ export interface Synthesized {
   readonly script: string;
   readonly planJson: string;
   readonly manifests: readonly any[];
+  /** The Roles the fake Kubernetes grants (see CONTRACT_ROLES). */
+  readonly roles: readonly FakeRole[];
 }
 
 export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
@@ -114,7 +117,9 @@ export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
   const job = manifests.find((m) => m.kind === 'Job');
   // The two ConfigMaps the Job mounts: the shared program and the tenant's plan.
   const mounted = (volume: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === job.spec.template.spec.volumes.find((v: any) => v.name === volume).configMap.name);
-  return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], manifests };
+  const synthRoles: FakeRole[] = manifests.filter((m) => m.kind === 'Role').map((r) => ({ namespace: r.metadata.namespace, rules: r.rules }));
+  const roles = synthRoles.some((r) => r.namespace === LEDGER_NAMESPACE) ? synthRoles : CONTRACT_ROLES;
+  return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], manifests, roles };
 }
 
 export interface RunResult {
@@ -150,7 +155,7 @@ export class World implements Lifeline {
   ) {
     this.plan = planV2(JSON.parse(synth.planJson));
     this.clearml = new FakeClearml(this, options);
-    this.kube = new FakeKubernetes(this, { token: TOKEN, roles: CONTRACT_ROLES });
+    this.kube = new FakeKubernetes(this, { token: TOKEN, roles: synth.roles });
     this.dir = mkdtempSync(join(tmpdir(), 'clearml-bootstrap-'));
     writeFileSync(join(this.dir, 'bootstrap.js'), synth.script);
     this.setPlan({});
