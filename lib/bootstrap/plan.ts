@@ -1,6 +1,6 @@
 /**
  * The plan of one tenant's bootstrap: what synth writes as JSON next to the bootstrap program
- * (`BOOTSTRAP-API.md`, section 5). Type-only, so the program stays self-contained.
+ * (contract version 2, section 5; docs/bootstrap-contract.md). Type-only, so the program stays self-contained.
  */
 
 /** Company defaults sent with `system.create_company`. */

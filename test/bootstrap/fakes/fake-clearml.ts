@@ -1,5 +1,5 @@
 /**
- * An in-process fake of the ClearML apiserver, as the contract (BOOTSTRAP-API.md, section 1) describes it:
+ * An in-process fake of the ClearML apiserver, as the contract (version 2, section 1) describes it:
  * the calls the bootstrap makes, the envelope, Basic auth, `X-Clearml-Impersonate-As` / `X-Clearml-Act-As`,
  * the error codes that matter, and fault injection per call.
  */

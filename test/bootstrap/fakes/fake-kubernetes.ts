@@ -1,5 +1,5 @@
 /**
- * An in-process fake of the Kubernetes Secrets API as the bootstrap uses it (BOOTSTRAP-API.md, section 2):
+ * An in-process fake of the Kubernetes Secrets API as the bootstrap uses it (contract version 2, section 2):
  * bearer token, `GET .../secrets/{name}` (404 when absent), `POST .../secrets` (409 when taken),
  * `PUT .../secrets/{name}` (409 when the `resourceVersion` sent is not the current one), and an RBAC check
  * built from Roles (one per namespace), so the fake allows exactly what the Job is granted.
