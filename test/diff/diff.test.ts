@@ -168,6 +168,7 @@ describe('npm run diff: each risk is named', () => {
   test('a new verb, a wildcard and a new binding subject are RBAC widening', () => {
     const p = pair();
     edit(p.head, 'tenants/acme/bootstrap/bootstrap.yaml', (o) => {
+      if (o.metadata.namespace !== 'acme') return;
       if (o.kind === 'Role' && o.metadata.name === ROLE) o.rules.push({ apiGroups: [''], resources: ['*'], verbs: ['list'] });
       if (o.kind === 'RoleBinding' && o.metadata.name === ROLE) o.subjects.push({ kind: 'ServiceAccount', name: 'default', namespace: 'acme' });
     });
@@ -239,8 +240,11 @@ describe('npm run diff: each risk is named', () => {
 
   test('a tenant state change is in the summary (active when the plan has none)', () => {
     const p = pair();
+    edit(p.base, 'tenants/acme/bootstrap/bootstrap.yaml', (o) => {
+      if (o.kind === 'ConfigMap' && o.data['plan.json']) o.data['plan.json'] = JSON.stringify({ ...JSON.parse(o.data['plan.json']), state: undefined });
+    });
     edit(p.head, 'tenants/acme/bootstrap/bootstrap.yaml', (o) => {
-      if (o.kind === 'ConfigMap') o.data['plan.json'] = JSON.stringify({ ...JSON.parse(o.data['plan.json']), state: 'suspended' });
+      if (o.kind === 'ConfigMap' && o.data['plan.json']) o.data['plan.json'] = JSON.stringify({ ...JSON.parse(o.data['plan.json']), state: 'suspended' });
     });
     const r = run(['--base-dir', p.base, '--head-dir', p.head]);
     expect(r.out).toContain('tenant states changed: acme: active -> suspended');
