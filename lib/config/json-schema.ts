@@ -188,7 +188,7 @@ export function validateSchema(schema: JsonSchema, value: unknown, problems: Pro
       const object = value as Record<string, unknown>;
       const keys = Object.keys(object).length;
       if (schema.maxProperties !== undefined && keys > schema.maxProperties) {
-        problems.add(where, `(${keys} fields)`, `must have at most ${schema.maxProperties} fields (it has ${keys})`);
+        problems.add(where, `(${keys} fields)`, `must have at most ${schema.maxProperties} ${schema.maxProperties === 1 ? 'field' : 'fields'} (it has ${keys})`);
         return;
       }
       for (const key of schema.required ?? []) {

@@ -197,10 +197,11 @@ function readTenantFile(file: string, name: string): TenantSource {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) return unreadable('is not a regular file; tenant files must be regular <name>.yaml files');
-    const buffer = Buffer.alloc(MAX_TENANT_FILE_BYTES + 1);
+    // One byte more than the file had at lstat, so that a file that grew since is seen as too large.
+    const buffer = Buffer.alloc(Math.min(MAX_TENANT_FILE_BYTES, Math.max(opened.size, stat.size)) + 1);
     let length = 0;
     for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_TENANT_FILE_BYTES) return unreadable(`has more than ${MAX_TENANT_FILE_BYTES} bytes; a tenant file may have at most ${MAX_TENANT_FILE_BYTES} bytes`);
+    if (length === buffer.length) return unreadable(`changed while it was read, or has more than ${MAX_TENANT_FILE_BYTES} bytes; a tenant file may have at most ${MAX_TENANT_FILE_BYTES} bytes`);
     try {
       return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length)) };
     } catch {
@@ -316,7 +317,7 @@ export function limitsCompute(quota: TenantQuotaSpec): boolean {
 }
 
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
-function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined): void {
+function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>): void {
   const supervisor = platform.server.supervisor.email;
   if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '' && checkEmail(problems, 'admin.email', tenant.admin.email)) {
     if (tenant.admin.email.toLowerCase() === supervisor.toLowerCase()) problems.add('admin.email', tenant.admin.email, "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own");
@@ -342,7 +343,7 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
 
   const nsPath = data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace';
   if (isDnsLabel(tenant.namespace) && isDnsLabel(tenant.name)) {
-    const refusal = namespaceRefusal(tenant.namespace, tenant.name, platform);
+    const refusal = namespaceRefusal(tenant.namespace, tenant.name, platform, reserved);
     if (refusal !== undefined) problems.add(nsPath, tenant.namespace, refusal);
   }
 
@@ -529,6 +530,7 @@ export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems
 export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform): ResolvedTenant[] {
   const all = new Problems();
   const checked: Checked[] = [];
+  const reserved = reservedNamespaces(platform);
   for (const source of sources) {
     const problems = all.forFile(source.file);
     if (source.unreadable !== undefined) {
@@ -541,7 +543,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
     if (!isObject(data)) continue;
     const tenant = applyTenantDefaults(source.file, data, platform);
     const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
-    checkTenant(problems, data, tenant, platform, fileName);
+    checkTenant(problems, data, tenant, platform, fileName, reserved);
     checked.push({ file: source.file, problems, data, tenant });
   }
   checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');
