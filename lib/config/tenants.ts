@@ -101,6 +101,14 @@ export const ADDON_NAMESPACES: readonly string[] = [
 /** Path of the YAML syntax problems of a file. */
 export const YAML_PATH = '(yaml)';
 
+/**
+ * The NodePorts of a tenant's sessions: the agent chart gives them `startingPort+1` ...
+ * `startingPort+maxServices` (both ends included).
+ */
+export function sessionPorts(sessions: { readonly startingPort: number; readonly maxServices: number }): { readonly first: number; readonly last: number } {
+  return { first: sessions.startingPort + 1, last: sessions.startingPort + sessions.maxServices };
+}
+
 /** The default router host of a tenant: `<name>-apps.<baseDomain>`. */
 export function defaultRouterHost(name: string, baseDomain: string): string {
   return `${name}-apps.${baseDomain}`;
@@ -367,9 +375,9 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
   if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort >= range.max)) {
     problems.add('sessions.startingPort', startingPort, `must be from ${range.min} to ${range.max - 1}: the session ports startingPort+1 ... startingPort+maxServices must lie inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`);
   } else if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && maxServices >= 1) {
-    const last = startingPort + maxServices;
+    const { first, last } = sessionPorts(tenant.sessions);
     if (last > range.max) {
-      problems.add('sessions.maxServices', maxServices, `makes the session ports ${startingPort + 1}-${last} (startingPort+1 ... startingPort+maxServices), which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort} from startingPort ${startingPort}`);
+      problems.add('sessions.maxServices', maxServices, `makes the session ports ${first}-${last} (startingPort+1 ... startingPort+maxServices), which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort} from startingPort ${startingPort}`);
     }
   }
 
