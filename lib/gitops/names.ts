@@ -26,7 +26,7 @@ export function isVersionRange(version: string): boolean {
 
 /** Name of the source object for a chart of an OCI source: one OCI repository per chart. */
 export function ociRepositoryName(sourceName: string, chart: string): string {
-  return toDnsLabel(`${sourceName}-${chart.split('/').pop()}`);
+  return boundedDnsLabel(`${sourceName}-${chart.split('/').pop()}`);
 }
 
 /**

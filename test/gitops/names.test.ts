@@ -66,3 +66,22 @@ describe('long tenant names through synth', () => {
     for (const name of names) expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
 });
+
+describe('other bounded names', () => {
+  test('item 16: fails when two long tenants share a bootstrap ServiceAccount in the server namespace', () => {
+    // GIVEN two tenants whose names agree on their first 50 characters (Flux flavor)
+    const names = [`${'t'.repeat(50)}-a`, `${'t'.repeat(50)}-b`];
+    const files = renderOutput({ platform: basePlatform({ billing: { enabled: false } }), tenants: names.map((name, i) => longTenant(name, 31010 + 20 * i)) });
+    // WHEN
+    const all = [...files.keys()].filter((f) => f.endsWith('.yaml')).flatMap((f) => objects(files, f));
+    const accounts = all.filter((o) => o?.kind === 'ServiceAccount' && o.metadata.name.startsWith('clearml-bootstrap-')).map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    // THEN each tenant has its own account, and each tenant's RoleBinding names its own
+    expect(accounts).toHaveLength(2);
+    expect(new Set(accounts).size).toBe(2);
+    for (const name of names) {
+      const binding = all.find((o) => o?.kind === 'RoleBinding' && o.metadata.namespace === name && o.metadata.name.startsWith('clearml-bootstrap-'))!;
+      const own = all.find((o) => o?.kind === 'ServiceAccount' && o.metadata.labels?.['clearml-tenancy/tenant'] === name);
+      expect(binding.subjects).toEqual([expect.objectContaining({ kind: 'ServiceAccount', name: own?.metadata.name ?? '(none)' })]);
+    }
+  });
+});
