@@ -152,6 +152,15 @@ describe('item 7: SSO domains and admin e-mails', () => {
   });
 });
 
+describe('item 7: the login whitelist', () => {
+  test("item 7: fails when the login whitelist routes the supervisor's e-mail to a tenant", () => {
+    const problems = problemsOfFiles({ 'acme.yaml': tenant('acme', 31010, 'login: { admins: [ROOT@corp.example], users: [dev@acme.example] }\n') });
+    expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'login.admins[0]', value: 'ROOT@corp.example', message: "is the supervisor's e-mail (server.supervisor.email); the supervisor's login must never be routed to a tenant company" },
+    ]);
+  });
+});
+
 describe('item 11: loading the tenant folder', () => {
   let dir: string;
   beforeEach(() => {
