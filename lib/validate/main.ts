@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
+import { fastParseAll } from '../analysis/manifests';
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } from './validate-output';
@@ -32,7 +33,13 @@ export function loadTree(dir: string): OutputTree {
       folders.set(rel, { resources: k.resources ?? [], files });
       for (const name of files) {
         const file = rel ? `${rel}/${name}` : name;
-        for (const doc of YAML.parseAllDocuments(readFileSync(join(d, name), 'utf8'))) {
+        const text = readFileSync(join(d, name), 'utf8');
+        const fast = fastParseAll(text);
+        if (fast) {
+          for (const object of fast) if (object !== null && object !== undefined) objects.push({ file, object: object as Record<string, any> });
+          continue;
+        }
+        for (const doc of YAML.parseAllDocuments(text)) {
           if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
           const object = doc.toJS();
           if (object !== null && object !== undefined) objects.push({ file, object });

@@ -13,9 +13,19 @@ function run(argv: string[]) {
   return { code, out, err };
 }
 
+/** Egress to every pod and the internet, but not to the cloud metadata addresses (link-local excepted). */
+export function egressWithoutMetadata(ns: string): Obj {
+  return policy(ns, 'egress-without-metadata', {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{ to: [{ podSelector: {} }, { namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }] }],
+  });
+}
+
 function tenant(name: string): Obj[] {
   return [
     tenantNamespace(name),
+    egressWithoutMetadata(name),
     helmRelease(name, 'clearml-agent'),
     { ...deployment(name, 'bootstrap', { app: 'bootstrap' }), kind: 'Job' },
     policy(name, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] }),
@@ -28,12 +38,14 @@ function isolated(): Record<string, Obj[]> {
     'server/clearml.yaml': [
       namespace('clearml'),
       helmRelease('clearml', 'clearml-enterprise'),
+      egressWithoutMetadata('clearml'),
       policy('clearml', 'default-deny-ingress', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
       policy('clearml', 'allow-tenants', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } }], ports: [{ port: 8008 }] }] }),
     ],
     'server/billing.yaml': [
       namespace('clearml-billing'),
       helmRelease('clearml-billing', 'clearml-billing'),
+      egressWithoutMetadata('clearml-billing'),
       policy('clearml-billing', 'allow-clearml-only', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }] }),
     ],
     'tenants/acme/tenant.yaml': tenant('acme'),
