@@ -118,6 +118,69 @@ describe('check-isolation', () => {
     expect(out).toMatch(/^acme -> clearml: TCP 8008: /m);
   });
 
+  test('fails when a tenant may reach the cloud metadata address (IPv4)', () => {
+    // GIVEN acme may reach all of IPv4, link-local included
+    const dir = writeFolder(withFile(isolated(), 'tenants/acme/open.yaml', [policy('acme', 'open-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 80 }] }] })]));
+    const { code, out, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toContain('violation: acme -> metadata: a namespace of the output reaches the cloud metadata addresses (169.254.169.254, fd00:ec2::254) on TCP 80\n');
+    expect(err).not.toMatch(/globex -> metadata/);
+    expect(out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from 1 namespace: acme.');
+  });
+
+  test('fails when a tenant may reach the cloud metadata address (IPv6), passes when it is excepted', () => {
+    const v6 = (except: string[]) => withFile(isolated(), 'tenants/acme/open.yaml', [policy('acme', 'open-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '::/0', except } }] }] })]);
+    const open = run([writeFolder(v6(['fc00::/7'].slice(1)))]);
+    expect(open.code).toBe(1);
+    expect(open.err).toContain('violation: acme -> metadata:');
+    const closed = run([writeFolder(v6(['fd00::/8']))]);
+    expect(closed.err).toBe('');
+    expect(closed.code).toBe(0);
+    expect(closed.out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from no namespace.');
+  });
+
+  test('fails when a tenant reaches the billing layer moved to another namespace (named by the facts file)', () => {
+    // GIVEN billing in "ledger" instead of clearml-billing, the facts file saying so, and an allow-all planted in it
+    const files = isolated();
+    const moved = JSON.parse(JSON.stringify(files['server/billing.yaml']).replace(/clearml-billing/g, 'ledger')) as Obj[];
+    const dir = writeFolder({ ...files, 'server/billing.yaml': [...moved, policy('ledger', 'allow-all', { podSelector: {}, ingress: [{}] })] });
+    // WHEN the check runs without the facts file, the moved namespace is not known as billing
+    expect(run([dir]).code).toBe(0);
+    // WHEN the facts file names it
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: 'clearml-tenancy/tenant', layers: { billing: ['ledger'] } }));
+    const { code, err, out } = run([dir]);
+    // THEN the violation into it is reported
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> ledger: tenant namespace reaches the billing namespace on all/m);
+    expect(err).toMatch(/^violation: globex -> ledger:/m);
+    void out;
+  });
+
+  test('reads the tenant label from the facts file', () => {
+    // GIVEN tenants labelled team.example.com/name, acme without its deny, and a facts file naming the label
+    const relabel = (objs: Obj[]) => JSON.parse(JSON.stringify(objs).replace(/clearml-tenancy\/tenant/g, 'team.example.com/name')) as Obj[];
+    const files = isolated();
+    const dir = writeFolder({
+      ...files,
+      'server/clearml.yaml': relabel(files['server/clearml.yaml']),
+      'tenants/acme/tenant.yaml': relabel(tenant('acme').filter((o) => o.kind !== 'NetworkPolicy')),
+      'tenants/globex/tenant.yaml': relabel(tenant('globex')),
+    });
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: 'team.example.com/name', layers: { billing: ['clearml-billing'] } }));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: globex -> acme: tenant namespace reaches another tenant namespace/m);
+  });
+
+  test('fails when the facts file is not valid', () => {
+    const dir = writeFolder(isolated());
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: '', layers: { billing: 'clearml-billing' } }));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toContain('cannot read: platform-facts.json: tenantLabel "" must be a non-empty label key');
+    expect(err).toContain('cannot read: platform-facts.json: layers.billing "clearml-billing" must be a list of namespace names');
+  });
+
   test('fails when the arguments are wrong', () => {
     expect(run(['--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option "--bogus"') });
     expect(run(['a', 'b'])).toMatchObject({ code: 2, err: expect.stringContaining('only one folder can be checked') });
