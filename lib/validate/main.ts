@@ -28,7 +28,8 @@ export function loadTree(dir: string): OutputTree {
     const yamls = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => e.name);
     const rel = relative(root, d).split(sep).join('/');
     if (yamls.includes('kustomization.yaml')) {
-      const k = YAML.parse(readFileSync(join(d, 'kustomization.yaml'), 'utf8')) ?? {};
+      const kText = readFileSync(join(d, 'kustomization.yaml'), 'utf8');
+      const k = ((fastParseAll(kText) ?? [YAML.parse(kText)])[0] ?? {}) as { resources?: string[] };
       const files = yamls.filter((n) => n !== 'kustomization.yaml');
       folders.set(rel, { resources: k.resources ?? [], files });
       for (const name of files) {
