@@ -179,10 +179,12 @@ export function renderMatrix(model: ClusterModel, reachability: Reachability, op
     );
   }
   const toMetadata = [...reachability.metadataEgress].filter(([, p]) => !p.isEmpty).map(([n]) => n);
+  const ours = toMetadata.filter((n) => model.namespaces.get(n)?.origin !== 'external');
+  const outside = toMetadata.filter((n) => model.namespaces.get(n)?.origin === 'external');
+  const list = (xs: string[]) => `${xs.slice(0, 20).join(', ')}${xs.length > 20 ? `, ... (${xs.length} in all)` : ''}`;
   lines.push(
-    toMetadata.length === 0
-      ? `Cloud metadata (${METADATA_ADDRESSES.join(', ')}): reachable from no namespace.`
-      : `Cloud metadata (${METADATA_ADDRESSES.join(', ')}): reachable from ${toMetadata.length} namespace${toMetadata.length === 1 ? '' : 's'}: ${toMetadata.slice(0, 20).join(', ')}${toMetadata.length > 20 ? ', ...' : ''}.`,
+    `Cloud metadata (${METADATA_ADDRESSES.join(', ')}): ${ours.length === 0 ? 'reachable from no namespace of the output' : `reachable from ${list(ours)}`}` +
+      `${outside.length > 0 ? `; namespaces outside the output (pods unknown, not checked): ${list(outside)}` : ''}.`,
   );
   const noPods = names.filter((n) => !withPods.has(n));
   if (noPods.length > 0) lines.push(`Namespaces without modelled pods (not in the table): ${noPods.slice(0, 20).join(', ')}${noPods.length > 20 ? `, ... (${noPods.length} in all)` : ''}.`);

@@ -49,3 +49,20 @@ export function parsePlatformFacts(raw: any): { facts: PlatformFacts; problems: 
   if (problems.length > 0) return { facts: DEFAULT_FACTS, problems };
   return { facts: { tenantLabel, billingNamespaces: billing }, problems };
 }
+
+/** The layers' namespaces as synth knows them (a subset of the resolved platform, so that this module stays free of it). */
+export interface PlatformLayers {
+  readonly tenantLabel: string;
+  readonly billing: string;
+  readonly server: string;
+  readonly redis: string;
+}
+
+/** The content of `platform-facts.json`: sorted keys, no timestamps, a final newline (deterministic). */
+export function platformFactsJson(layers: PlatformLayers): string {
+  const facts = {
+    layers: { billing: [layers.billing], redis: [layers.redis], server: [layers.server] },
+    tenantLabel: layers.tenantLabel,
+  };
+  return `${JSON.stringify(facts, null, 2)}\n`;
+}

@@ -125,7 +125,7 @@ describe('check-isolation', () => {
     expect(code).toBe(1);
     expect(err).toContain('violation: acme -> metadata: a namespace of the output reaches the cloud metadata addresses (169.254.169.254, fd00:ec2::254) on TCP 80\n');
     expect(err).not.toMatch(/globex -> metadata/);
-    expect(out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from 1 namespace: acme.');
+    expect(out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from acme.');
   });
 
   test('fails when a tenant may reach the cloud metadata address (IPv6), passes when it is excepted', () => {
@@ -136,7 +136,7 @@ describe('check-isolation', () => {
     const closed = run([writeFolder(v6(['fd00::/8']))]);
     expect(closed.err).toBe('');
     expect(closed.code).toBe(0);
-    expect(closed.out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from no namespace.');
+    expect(closed.out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from no namespace of the output.');
   });
 
   test('fails when a tenant reaches the billing layer moved to another namespace (named by the facts file)', () => {
@@ -200,5 +200,14 @@ describe('renderMatrix', () => {
     expect(text).toContain('| tenant class 1 (each of 2) | TCP 8008 | - | itself: all; other tenants: - | - | all |');
     expect(text).toContain('- class 1: acme, globex');
     expect(text).toContain('Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (3 tenant namespaces).');
+  });
+});
+
+describe('platform-facts.json', () => {
+  test('the committed dist/ has the facts file the checks read, naming the billing namespace and the tenant label', () => {
+    const { readPlatformFacts } = jest.requireActual('../../lib/analysis/platform-facts') as typeof import('../../lib/analysis/platform-facts');
+    const { facts, problems } = readPlatformFacts(join(__dirname, '..', '..', 'dist'));
+    expect(problems).toEqual([]);
+    expect(facts).toEqual({ tenantLabel: 'clearml-tenancy/tenant', billingNamespaces: ['clearml-billing'] });
   });
 });
