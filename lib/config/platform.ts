@@ -3,6 +3,7 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
+import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
@@ -180,6 +181,10 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   checkDnsLabel(problems, 'network.dnsNamespace', network.dnsNamespace);
   network.clusterCidrs.forEach((c, i) => checkCidr(problems, `network.clusterCidrs[${i}]`, c));
   network.kubernetesApiCidrs.forEach((c, i) => checkCidr(problems, `network.kubernetesApiCidrs[${i}]`, c));
+  network.kubernetesApiCidrs.forEach((c, i) => {
+    const why = typeof c === 'string' ? neverEgressProblem(c) : undefined;
+    if (why) problems.add(`network.kubernetesApiCidrs[${i}]`, c, why);
+  });
   network.kubernetesApiPorts.forEach((port, i) => {
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.add(`network.kubernetesApiPorts[${i}]`, port, 'must be a port number from 1 to 65535');
   });
