@@ -64,6 +64,7 @@ class DistCopy {
 }
 
 const isPolicy = (name: string) => (o: KubeObject) => o.kind === 'NetworkPolicy' && o.metadata.name === name;
+const isPolicyOfType = (type: 'Ingress' | 'Egress') => (o: KubeObject) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? []).includes(type);
 
 describe('committed dist/', () => {
   const loaded = loadManifests(DIST);
@@ -95,9 +96,9 @@ describe('committed dist/', () => {
 
   describe('weakened on purpose', () => {
     test("a tenant without its ingress deny is still closed by the other tenants' egress denies", () => {
-      // GIVEN acme's default-deny-ingress removed
+      // GIVEN acme's ingress policies (its default-deny-ingress and the allows) removed
       const c = copy();
-      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-ingress')(o)));
+      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Ingress')(o)));
       const weakened = c.load();
       // THEN no tenant reaches acme (each one's egress is denied), but the lint misses the deny in front of acme's Helm releases
       expect(isolation(weakened).violations).toEqual([]);
@@ -105,10 +106,10 @@ describe('committed dist/', () => {
     });
 
     test('fails when one tenant lost its ingress deny and another its egress deny', () => {
-      // GIVEN acme's default-deny-ingress and globex's default-deny-egress removed
+      // GIVEN acme's ingress policies and globex's egress policies removed
       const c = copy();
-      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-ingress')(o)));
-      c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-egress')(o)));
+      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Ingress')(o)));
+      c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Egress')(o)));
       // WHEN
       const result = isolation(c.load());
       // THEN the path globex -> acme is found, on every port
@@ -122,7 +123,7 @@ describe('committed dist/', () => {
       // GIVEN initech-ml's ingress and acme's egress opened to all namespaces (namespaceSelector: {})
       const c = copy();
       const openTo = (kind: 'ingress' | 'egress') => (list: KubeObject[]) =>
-        list.map((o) => (isPolicy(`default-deny-${kind}`)(o) ? { ...o, spec: { ...o.spec, [kind]: [...o.spec[kind], { [kind === 'ingress' ? 'from' : 'to']: [{ namespaceSelector: {} }] }] } } : o));
+        list.map((o) => (isPolicy(`allow-same-namespace-${kind}`)(o) ? { ...o, spec: { ...o.spec, [kind]: [...o.spec[kind], { [kind === 'ingress' ? 'from' : 'to']: [{ namespaceSelector: {} }] }] } } : o));
       c.edit('tenants/initech/bootstrap/namespace.yaml', openTo('ingress'));
       c.edit('tenants/acme/bootstrap/namespace.yaml', openTo('egress'));
       // WHEN
