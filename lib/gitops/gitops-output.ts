@@ -8,7 +8,7 @@ import { ResolvedPlatform } from '../config/platform';
 import { RenderedFolder } from '../output/write-tree';
 import { argoCdFolders, markJobsForReplace } from './argocd/argocd-folders';
 import { fluxKustomizationFolders } from './flux/flux-kustomizations';
-import { applyFluxLockdown } from './flux/flux-lockdown';
+import { FLUX_CONTROLLER_FLAGS, LOCKED_DOWN_CONTROLLERS, applyFluxLockdown } from './flux/flux-lockdown';
 import { FolderNode, applyOrder, planLayout } from './layout';
 
 /** An object the output refers to but does not contain. */
@@ -19,6 +19,8 @@ export interface ExternalObject {
   readonly name: string;
   /** Who creates it. */
   readonly providedBy: string;
+  /** Command-line flags its containers must have (Flux controllers under the lockdown). @default - none */
+  readonly requiredFlags?: readonly string[];
 }
 
 export interface GitOpsOutput {
@@ -46,6 +48,11 @@ export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatf
       name: settings.repository.name,
       providedBy: 'flux bootstrap (the repository holding this output)',
     });
+    if (tenants) {
+      for (const name of LOCKED_DOWN_CONTROLLERS) {
+        external.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: settings.repository.namespace, name, providedBy: 'flux bootstrap', requiredFlags: [...FLUX_CONTROLLER_FLAGS] });
+      }
+    }
   } else if (settings.flavor === 'argocd') {
     markJobsForReplace(rendered);
     folders.push(...argoCdFolders(nodes, settings));
