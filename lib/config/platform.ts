@@ -199,10 +199,14 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     releaseName: 'gpu-operator',
     chart: { source: 'nvidia', chart: 'gpu-operator', version: 'v25.3.0' },
     migStrategy: 'mixed',
+    gpuIsolation: true,
+    containerd: 'default',
     values: {},
     ...definedOnly(p.gpuOperator),
   };
   if (!['single', 'mixed'].includes(gpuOperator.migStrategy)) problems.add('gpuOperator.migStrategy', gpuOperator.migStrategy, 'must be "single" or "mixed"');
+  if (typeof gpuOperator.gpuIsolation !== 'boolean') problems.add('gpuOperator.gpuIsolation', gpuOperator.gpuIsolation, 'must be true or false');
+  if (!['default', 'k3s', 'microk8s'].includes(gpuOperator.containerd)) problems.add('gpuOperator.containerd', gpuOperator.containerd, 'must be "default", "k3s" or "microk8s"');
   const dynamicMigOperator: Req<DynamicMigOperatorProps> = {
     enabled: true,
     namespace: 'cdmo-operator',
