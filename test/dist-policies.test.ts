@@ -13,6 +13,7 @@ import { findViolations } from '../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';
 import { NetworkPolicyEvaluator } from '../lib/analysis/network-policy-evaluator';
 import { Finding, lintObjects } from '../lib/analysis/policy-lint';
+import { Cidr, parseCidr } from '../lib/analysis/ip-block';
 
 const DIST = join(__dirname, '..', 'dist');
 
@@ -83,6 +84,26 @@ describe('committed dist/', () => {
   test('is readable and has tenants to check', () => {
     expect(loaded.problems).toEqual([]);
     expect(tenantNamespaces.sort()).toEqual(['acme', 'globex', 'initech-ml']);
+  });
+
+  test('item 4: no NetworkPolicy of any namespace allows egress to 169.254.169.254 or loopback', () => {
+    const inside = (addr: Cidr, block: Cidr) => addr.family === block.family && block.lo <= addr.lo && addr.hi <= block.hi;
+    const targets = ['169.254.169.254/32', '127.0.0.1/32', '0.0.0.0/32', 'fd00:ec2::254/128', '::1/128'].map((c) => parseCidr(c)!);
+    const egressPolicies = objects.filter((o) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? []).includes('Egress'));
+    expect(egressPolicies.length).toBeGreaterThan(10);
+    const allowed: string[] = [];
+    for (const p of egressPolicies) {
+      for (const rule of p.spec.egress ?? []) {
+        if ((rule.to ?? []).length === 0) allowed.push(`${p.metadata.namespace}/${p.metadata.name}: every address`);
+        for (const peer of rule.to ?? []) {
+          const block = parseCidr(peer.ipBlock?.cidr);
+          if (!block) continue;
+          const except = (peer.ipBlock.except ?? []).map((e: string) => parseCidr(e)!);
+          for (const t of targets) if (inside(t, block) && !except.some((e: Cidr) => inside(t, e))) allowed.push(`${p.metadata.namespace}/${p.metadata.name}: ${peer.ipBlock.cidr}`);
+        }
+      }
+    }
+    expect(allowed).toEqual([]);
   });
 
   test('passes the policy lint', () => {
