@@ -145,6 +145,12 @@ export function renderMatrix(model: ClusterModel, reachability: Reachability, op
         : `Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (${tenants.length} tenant namespaces).`,
     );
   }
+  const shared = [...new Set(reachability.paths.filter((p) => isTenant(model, p.from.namespace) && !isTenant(model, p.to.namespace)).map((p) => p.to.namespace))]
+    .filter((ns) => tenants.length > 1 && tenants.every((t) => reachability.paths.some((p) => p.from.namespace === t && p.to.namespace === ns)))
+    .sort();
+  if (shared.length > 0) {
+    lines.push(`Every tenant reaches ${shared.join(', ')}: there, tenants are not kept apart by the network. A service there that gives every tenant the same credential (the shared Redis: one password for all tenants) is a shared trust domain, an accepted risk of the runbook's design.`);
+  }
   const noPods = names.filter((n) => !withPods.has(n));
   if (noPods.length > 0) lines.push(`Namespaces without modelled pods (not in the table): ${noPods.slice(0, 20).join(', ')}${noPods.length > 20 ? `, ... (${noPods.length} in all)` : ''}.`);
   return `${lines.join('\n')}\n`;
