@@ -1,8 +1,11 @@
 /**
- * The `npm run synth` command line: `node build/main.js [--out DIR]` (also `-o DIR`; default
- * `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing.
+ * The `npm run synth` command line: `node build/main.js [--out DIR] [--allow-removal TENANT]...` (also
+ * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing.
  */
+import { resolvePlatform } from './config/platform';
 import { ConfigError } from './config/problems';
+import { floatingVersionWarnings } from './gitops/chart-catalog';
+import { allowRemovalArgs } from './tenant/lifecycle-guard';
 import { SynthOptions, synthesize } from './synth';
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */
@@ -20,8 +23,10 @@ export function outputDir(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 export function runSynth(options: SynthOptions, argv: readonly string[]): number {
   try {
     const outdir = outputDir(argv);
-    const files = synthesize(options, outdir);
-    process.stdout.write(`wrote ${files.size} files to ${outdir}\n`);
+    const summary: string[] = [];
+    const files = synthesize({ ...options, allowRemoval: [...(options.allowRemoval ?? []), ...allowRemovalArgs(argv)] }, outdir, summary);
+    summary.push(...floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions));
+    process.stdout.write(`wrote ${files.size} files to ${outdir}\n${summary.map((l) => `${l}\n`).join('')}`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

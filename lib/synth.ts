@@ -15,6 +15,8 @@ import { architectureMarkdown } from './output/architecture';
 import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
+import { tenantTextFiles } from './tenant/decommission-procedure';
+import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -32,6 +34,11 @@ export interface SynthOptions {
    * @default []
    */
   readonly tenants?: readonly TenantSpec[];
+  /**
+   * Tenants that may leave the output without being decommissioned, or change namespace (`--allow-removal`);
+   * see lib/tenant/lifecycle-guard.ts. @default []
+   */
+  readonly allowRemoval?: readonly string[];
   /** More folders after the platform's and the tenants' (tests). @default - none */
   readonly extraFolders?: (platform: ResolvedPlatform) => OutputFolder[];
 }
@@ -90,10 +97,14 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
     }
   };
   render(platformFolders(platform));
-  for (const tenant of tenants) render(tenantFolders(tenant, platform));
+  const tenantTexts = new Map<string, string>();
+  for (const tenant of tenants) {
+    render(tenantFolders(tenant, platform));
+    for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
+  }
   render(options.extraFolders?.(platform) ?? []);
   const gitops = gitopsOutput(rendered, platform);
-  const texts = new Map(gitops.files);
+  const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets);
   texts.set('SECRETS.md', secretInventoryMarkdown(merged));
@@ -113,9 +124,18 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
   return serializeOutput(renderOutputObjects(options));
 }
 
-/** Renders the output and writes it as the whole content of `outdir`. */
-export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
-  const files = renderOutput(options);
+/**
+ * Renders the output and writes it as the whole content of `outdir`, unless the lifecycle guard refuses
+ * what it would remove (a `ConfigError`, nothing written). Lines for the summary go to `summary`.
+ */
+export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
+  const output = renderOutputObjects(options);
+  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfFolders(output.folders), {
+    allowRemoval: options.allowRemoval,
+    tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
+  });
+  summary.push(...lifecycle.lines);
+  const files = serializeOutput(output);
   writeTree(files, outdir);
   return files;
 }

@@ -20,6 +20,12 @@ import { tenantQueues } from './queues';
 /** Release name of the agent, as in the runbook. */
 export const AGENT_RELEASE_NAME = 'clearml-agent';
 
+/**
+ * Pod annotation of the agent carrying the tenant's credentialsGeneration: raising the generation changes
+ * the agent's pod template, so its pods restart and read the rotated Secret (`agentk8sglue.annotations`).
+ */
+export const CREDENTIALS_GENERATION_ANNOTATION = 'clearml-tenancy/credentials-generation';
+
 /** The label the agent counts resources by (`monitoredResources`) and billing reads. */
 const REQUIRED_RESOURCES_FIELD = 'metadata|labels|required-resources';
 
@@ -73,6 +79,7 @@ export class TenantAgent extends Construct {
         // Task pods run as their own account (no API rights, no token); the agent keeps the chart's account.
         // The Redis password is in extraEnvs above: the agent container's env, never the task pods'.
         basePodTemplate: { labels: { [TASK_POD_LABEL]: 'true' }, ...TASK_POD_SPEC },
+        annotations: { [CREDENTIALS_GENERATION_ANNOTATION]: String(tenant.credentialsGeneration) },
         monitoredResources: {
           maxResources: tenant.agent.maxResources,
           minResourcesFieldName: REQUIRED_RESOURCES_FIELD,
