@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { main as checkIsolation } from '../lib/analysis/check-isolation';
 import { buildClusterModel, podTemplateOf, TENANT_LABEL } from '../lib/analysis/cluster-model';
-import { findViolations } from '../lib/analysis/isolation-report';
+import { findViolations, renderMatrix } from '../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';
 import { NetworkPolicyEvaluator } from '../lib/analysis/network-policy-evaluator';
 import { Finding, lintObjects } from '../lib/analysis/policy-lint';
+import { Cidr, parseCidr } from '../lib/analysis/ip-block';
 
 const DIST = join(__dirname, '..', 'dist');
 
@@ -64,6 +65,7 @@ class DistCopy {
 }
 
 const isPolicy = (name: string) => (o: KubeObject) => o.kind === 'NetworkPolicy' && o.metadata.name === name;
+const isPolicyOfType = (type: 'Ingress' | 'Egress') => (o: KubeObject) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? []).includes(type);
 
 describe('committed dist/', () => {
   const loaded = loadManifests(DIST);
@@ -84,6 +86,36 @@ describe('committed dist/', () => {
     expect(tenantNamespaces.sort()).toEqual(['acme', 'globex', 'initech-ml']);
   });
 
+  test('item 4: no NetworkPolicy of any namespace allows egress to 169.254.169.254 or loopback', () => {
+    const inside = (addr: Cidr, block: Cidr) => addr.family === block.family && block.lo <= addr.lo && addr.hi <= block.hi;
+    const targets = ['169.254.169.254/32', '127.0.0.1/32', '0.0.0.0/32', 'fd00:ec2::254/128', '::1/128'].map((c) => parseCidr(c)!);
+    const egressPolicies = objects.filter((o) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? []).includes('Egress'));
+    expect(egressPolicies.length).toBeGreaterThan(10);
+    const allowed: string[] = [];
+    for (const p of egressPolicies) {
+      for (const rule of p.spec.egress ?? []) {
+        if ((rule.to ?? []).length === 0) allowed.push(`${p.metadata.namespace}/${p.metadata.name}: every address`);
+        for (const peer of rule.to ?? []) {
+          const block = parseCidr(peer.ipBlock?.cidr);
+          if (!block) continue;
+          const except = (peer.ipBlock.except ?? []).map((e: string) => parseCidr(e)!);
+          for (const t of targets) if (inside(t, block) && !except.some((e: Cidr) => inside(t, e))) allowed.push(`${p.metadata.namespace}/${p.metadata.name}: ${peer.ipBlock.cidr}`);
+        }
+      }
+    }
+    expect(allowed).toEqual([]);
+  });
+
+  test('item 6: the isolation report, SECRETS.md and the README call the shared Redis a shared trust domain', () => {
+    const model = buildClusterModel(manifests);
+    const report = renderMatrix(model, new NetworkPolicyEvaluator(model).evaluate());
+    expect(report).toMatch(/Every tenant reaches [^\n]*redis-shared[^\n]*one password for all tenants\) is a shared trust domain, an accepted risk of the runbook's design/);
+    expect(readFileSync(join(DIST, 'SECRETS.md'), 'utf8')).toMatch(/shared Redis is a shared trust domain, an accepted risk of the runbook's design/);
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toMatch(/shared Redis is a shared trust domain/);
+    expect(readme).not.toMatch(/kept apart by credentials/);
+  });
+
   test('passes the policy lint', () => {
     expect(lintObjects(manifests).map((f) => `${f.file}: ${f.object}: [${f.rule}] ${f.message}`)).toEqual([]);
   });
@@ -95,9 +127,9 @@ describe('committed dist/', () => {
 
   describe('weakened on purpose', () => {
     test("a tenant without its ingress deny is still closed by the other tenants' egress denies", () => {
-      // GIVEN acme's default-deny-ingress removed
+      // GIVEN acme's ingress policies (its default-deny-ingress and the allows) removed
       const c = copy();
-      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-ingress')(o)));
+      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Ingress')(o)));
       const weakened = c.load();
       // THEN no tenant reaches acme (each one's egress is denied), but the lint misses the deny in front of acme's Helm releases
       expect(isolation(weakened).violations).toEqual([]);
@@ -105,10 +137,10 @@ describe('committed dist/', () => {
     });
 
     test('fails when one tenant lost its ingress deny and another its egress deny', () => {
-      // GIVEN acme's default-deny-ingress and globex's default-deny-egress removed
+      // GIVEN acme's ingress policies and globex's egress policies removed
       const c = copy();
-      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-ingress')(o)));
-      c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-egress')(o)));
+      c.edit('tenants/acme/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Ingress')(o)));
+      c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Egress')(o)));
       // WHEN
       const result = isolation(c.load());
       // THEN the path globex -> acme is found, on every port (and globex, no longer egress-isolated, reaches the metadata addresses)
@@ -122,7 +154,7 @@ describe('committed dist/', () => {
       // GIVEN initech-ml's ingress and acme's egress opened to all namespaces (namespaceSelector: {})
       const c = copy();
       const openTo = (kind: 'ingress' | 'egress') => (list: KubeObject[]) =>
-        list.map((o) => (isPolicy(`default-deny-${kind}`)(o) ? { ...o, spec: { ...o.spec, [kind]: [...o.spec[kind], { [kind === 'ingress' ? 'from' : 'to']: [{ namespaceSelector: {} }] }] } } : o));
+        list.map((o) => (isPolicy(`allow-same-namespace-${kind}`)(o) ? { ...o, spec: { ...o.spec, [kind]: [...o.spec[kind], { [kind === 'ingress' ? 'from' : 'to']: [{ namespaceSelector: {} }] }] } } : o));
       c.edit('tenants/initech/bootstrap/namespace.yaml', openTo('ingress'));
       c.edit('tenants/acme/bootstrap/namespace.yaml', openTo('egress'));
       // WHEN

@@ -186,6 +186,12 @@ export function renderMatrix(model: ClusterModel, reachability: Reachability, op
     `Cloud metadata (${METADATA_ADDRESSES.join(', ')}): ${ours.length === 0 ? 'reachable from no namespace of the output' : `reachable from ${list(ours)}`}` +
       `${outside.length > 0 ? `; namespaces outside the output (pods unknown, not checked): ${list(outside)}` : ''}.`,
   );
+  const shared = [...new Set(reachability.paths.filter((p) => isTenant(model, p.from.namespace) && !isTenant(model, p.to.namespace)).map((p) => p.to.namespace))]
+    .filter((ns) => tenants.length > 1 && tenants.every((t) => reachability.paths.some((p) => p.from.namespace === t && p.to.namespace === ns)))
+    .sort();
+  if (shared.length > 0) {
+    lines.push(`Every tenant reaches ${shared.join(', ')}: there, tenants are not kept apart by the network. A service there that gives every tenant the same credential (the shared Redis: one password for all tenants) is a shared trust domain, an accepted risk of the runbook's design.`);
+  }
   const noPods = names.filter((n) => !withPods.has(n));
   if (noPods.length > 0) lines.push(`Namespaces without modelled pods (not in the table): ${noPods.slice(0, 20).join(', ')}${noPods.length > 20 ? `, ... (${noPods.length} in all)` : ''}.`);
   return `${lines.join('\n')}\n`;

@@ -11,6 +11,9 @@
 import { helmReleaseNamespace, podTemplateOf, TENANT_LABEL } from './cluster-model';
 import { selectorMatches, isEmptySelector, LabelSelector } from './label-selector';
 import { describeObject, KubeObject, Manifest } from './manifests';
+import { parseCidr } from './ip-block';
+import { NEVER_EGRESS_CIDRS } from '../security/never-egress';
+import { RECONCILER } from '../gitops/flux/flux-lockdown';
 
 export const WAIVE_ANNOTATION = 'clearml-tenancy/lint-waive';
 export const WAIVE_REASON_ANNOTATION = 'clearml-tenancy/lint-waive-reason';
@@ -46,6 +49,10 @@ export const LINT_RULES = {
   'rbac-secrets-without-resource-names': 'rules on secrets name the Secrets (resourceNames), except for create',
   'service-account-token-mounted': 'pods whose service account has no Role or ClusterRole binding do not mount a token (automountServiceAccountToken: false)',
   'namespace-pod-security-labels': 'Namespaces have the pod-security.kubernetes.io enforce, warn and audit labels and their -version labels',
+  'deny-policy-with-rules': 'a NetworkPolicy named default-deny-* is a pure deny: podSelector {}, policyTypes, no ingress or egress rules',
+  'allow-from-anywhere-to-all-ports': 'no ingress rule admits 0.0.0.0/0 (or ::/0) without naming ports',
+  'egress-to-link-local': 'no egress rule allows link-local, loopback or 0.0.0.0/8 (nor ::1, ::, fe80::/10, fd00:ec2::254): the cloud metadata service lives there',
+  'reconciler-too-privileged': 'the Flux reconciler account is not bound to admin, edit or cluster-admin, nor to a Role that writes NetworkPolicies, RBAC objects, ResourceQuotas or LimitRanges',
   'waiver-without-reason': `a ${WAIVE_ANNOTATION} annotation comes with a non-empty ${WAIVE_REASON_ANNOTATION}`,
   'waiver-unknown-rule': `${WAIVE_ANNOTATION} names only known rules`,
 } as const;
@@ -122,6 +129,7 @@ export function lintObjects(manifests: readonly Manifest[]): Finding[] {
   }
 
   const add = (m: Manifest, rule: LintRule, message: string) => findings.push({ rule, file: m.file, object: describeObject(m.object), message });
+  const roles = new Map(manifests.filter((m) => m.object.kind === 'Role').map((m) => [`${m.object.metadata.namespace ?? 'default'}/${m.object.metadata.name}`, m.object]));
 
   for (const m of manifests) {
     const o = m.object;
@@ -152,7 +160,9 @@ export function lintObjects(manifests: readonly Manifest[]): Finding[] {
       }
     }
 
+    if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') lintReconcilerBinding(m, roles, add);
     if (o.kind === 'NetworkPolicy') {
+      lintPolicyShape(m, add);
       const pns = ns ?? 'default';
       const selector: LabelSelector = o.spec?.podSelector ?? {};
       const pods = workloadsByNs.get(pns) ?? [];
@@ -265,6 +275,60 @@ function lintRules(m: Manifest, add: (m: Manifest, rule: LintRule, message: stri
     if (listing.length > 0) add(m, 'rbac-list-watch-secrets', `rules[${i}] grants ${listing.join(', ')} on secrets, which reads every Secret of the namespace`);
     const other = verbs.filter((v) => v !== 'create');
     if (other.length > 0 && (r?.resourceNames ?? []).length === 0) add(m, 'rbac-secrets-without-resource-names', `rules[${i}] grants ${other.join(', ')} on secrets without resourceNames`);
+  });
+}
+
+const NEVER_EGRESS = NEVER_EGRESS_CIDRS.map((c) => ({ text: c, cidr: parseCidr(c)! }));
+
+/** Pure denies, ingress from anywhere to every port, egress to link-local and loopback. */
+function lintPolicyShape(m: Manifest, add: (m: Manifest, rule: LintRule, message: string) => void): void {
+  const spec = m.object.spec ?? {};
+  if (String(m.object.metadata.name).startsWith('default-deny')) {
+    const extra = ['ingress', 'egress'].filter((k) => Array.isArray(spec[k]) && spec[k].length > 0);
+    if (extra.length > 0 || !isEmptySelector(spec.podSelector ?? {})) {
+      add(m, 'deny-policy-with-rules', `is named as a deny but ${extra.length > 0 ? `allows traffic (${extra.join(', ')} rules)` : 'selects only some pods'}; keep it podSelector {} without rules and put each allow in its own named policy`);
+    }
+  }
+  (spec.ingress ?? []).forEach((r: any, i: number) => {
+    const anywhere = (r?.from ?? []).some((p: any) => p?.ipBlock?.cidr === '0.0.0.0/0' || p?.ipBlock?.cidr === '::/0');
+    if (anywhere && (r?.ports ?? []).length === 0) add(m, 'allow-from-anywhere-to-all-ports', `ingress[${i}] admits every address to every port of the selected pods; name the ports`);
+  });
+  (spec.egress ?? []).forEach((r: any, i: number) => {
+    const to: any[] = r?.to ?? [];
+    if (to.length === 0) {
+      add(m, 'egress-to-link-local', `egress[${i}] has no "to", so it allows every address, the metadata service 169.254.169.254 included`);
+      return;
+    }
+    for (const peer of to) {
+      const block = parseCidr(peer?.ipBlock?.cidr);
+      if (!block) continue;
+      const except = ((peer.ipBlock.except ?? []) as unknown[]).map((e) => parseCidr(e)).filter((e) => e !== undefined);
+      const open = NEVER_EGRESS.filter(({ cidr: n }) => n.family === block.family && n.lo <= block.hi && block.lo <= n.hi && !except.some((e) => e!.family === n.family && e!.lo <= n.lo && n.hi <= e!.hi));
+      if (open.length > 0) add(m, 'egress-to-link-local', `egress[${i}] ipBlock ${peer.ipBlock.cidr} allows ${open.map((n) => n.text).join(', ')}; add them to except`);
+    }
+  });
+}
+
+/** Cluster roles that write a namespace's policies and RBAC. */
+const BROAD_CLUSTER_ROLES = new Set(['admin', 'edit', 'cluster-admin']);
+const BOUNDARY_RESOURCES = new Set(['networkpolicies', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'resourcequotas', 'limitranges', '*']);
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+/** A binding of the Flux reconciler account to more than its charts need. */
+function lintReconcilerBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, add: (m: Manifest, rule: LintRule, message: string) => void): void {
+  const o = m.object;
+  if (!(o.subjects ?? []).some((s: any) => s?.kind === 'ServiceAccount' && s.name === RECONCILER)) return;
+  const ref = o.roleRef ?? {};
+  if (ref.kind === 'ClusterRole' && BROAD_CLUSTER_ROLES.has(ref.name)) {
+    add(m, 'reconciler-too-privileged', `binds ${RECONCILER} to the ${ref.name} ClusterRole, which may rewrite the namespace's NetworkPolicies and RoleBindings; bind a Role with what the charts need`);
+    return;
+  }
+  if (ref.kind !== 'Role') return;
+  const role = roles.get(`${o.metadata.namespace ?? 'default'}/${ref.name}`);
+  ((role?.rules ?? []) as any[]).forEach((r, i) => {
+    const writes = (r?.verbs ?? []).filter((v: string) => !READ_VERBS.has(v));
+    const hit = (r?.resources ?? []).filter((x: string) => BOUNDARY_RESOURCES.has(x));
+    if (writes.length > 0 && hit.length > 0) add(m, 'reconciler-too-privileged', `binds ${RECONCILER} to Role ${ref.name}, whose rules[${i}] grants ${writes.join(', ')} on ${hit.join(', ')}`);
   });
 }
 

@@ -32,6 +32,16 @@ export interface GpuOperatorProps {
   readonly chart?: ChartProps;
   /** MIG strategy. @default 'mixed' */
   readonly migStrategy?: 'single' | 'mixed';
+  /**
+   * ClearML's GPU isolation settings (container toolkit and device plugin env), so an unprivileged container
+   * cannot reach GPUs outside its allocation. Turning it off is a deviation from ClearML's guide. @default true
+   */
+  readonly gpuIsolation?: boolean;
+  /**
+   * Where the nodes' containerd is: `default` (the operator's own detection), `k3s` or `microk8s` (their
+   * sockets and config, in `toolkit.env`). @default 'default'
+   */
+  readonly containerd?: 'default' | 'k3s' | 'microk8s';
   /** Extra chart values, merged over the generated ones. @default {} */
   readonly values?: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
+import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps, isExactVersion } from '../gitops/chart-source';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
@@ -229,6 +230,10 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   checkDnsLabel(problems, 'network.dnsNamespace', network.dnsNamespace);
   network.clusterCidrs.forEach((c, i) => checkCidr(problems, `network.clusterCidrs[${i}]`, c));
   network.kubernetesApiCidrs.forEach((c, i) => checkCidr(problems, `network.kubernetesApiCidrs[${i}]`, c));
+  network.kubernetesApiCidrs.forEach((c, i) => {
+    const why = typeof c === 'string' ? neverEgressProblem(c) : undefined;
+    if (why) problems.add(`network.kubernetesApiCidrs[${i}]`, c, why);
+  });
   network.kubernetesApiPorts.forEach((port, i) => {
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.add(`network.kubernetesApiPorts[${i}]`, port, 'must be a port number from 1 to 65535');
   });
@@ -243,10 +248,14 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     releaseName: 'gpu-operator',
     chart: { source: 'nvidia', chart: 'gpu-operator', version: DEFAULT_CHART_VERSIONS.gpuOperator },
     migStrategy: 'mixed',
+    gpuIsolation: true,
+    containerd: 'default',
     values: {},
     ...definedOnly(p.gpuOperator),
   };
   if (!['single', 'mixed'].includes(gpuOperator.migStrategy)) problems.add('gpuOperator.migStrategy', gpuOperator.migStrategy, 'must be "single" or "mixed"');
+  if (typeof gpuOperator.gpuIsolation !== 'boolean') problems.add('gpuOperator.gpuIsolation', gpuOperator.gpuIsolation, 'must be true or false');
+  if (!['default', 'k3s', 'microk8s'].includes(gpuOperator.containerd)) problems.add('gpuOperator.containerd', gpuOperator.containerd, 'must be "default", "k3s" or "microk8s"');
   const dynamicMigOperator: Req<DynamicMigOperatorProps> = {
     enabled: true,
     namespace: 'cdmo-operator',

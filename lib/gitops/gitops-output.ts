@@ -8,7 +8,7 @@ import { ResolvedPlatform } from '../config/platform';
 import { RenderedFolder } from '../output/write-tree';
 import { argoCdFolders, cascadeTenantReleases, markJobsForReplace } from './argocd/argocd-folders';
 import { fluxKustomizationFolders } from './flux/flux-kustomizations';
-import { applyFluxLockdown } from './flux/flux-lockdown';
+import { FLUX_CONTROLLER_FLAGS, LOCKED_DOWN_CONTROLLERS, applyFluxLockdown } from './flux/flux-lockdown';
 import { FolderNode, applyOrder, planLayout } from './layout';
 import { applyPruneGuard } from './prune-guard';
 
@@ -20,6 +20,8 @@ export interface ExternalObject {
   readonly name: string;
   /** Who creates it. */
   readonly providedBy: string;
+  /** Command-line flags its containers must have (Flux controllers under the lockdown). @default - none */
+  readonly requiredFlags?: readonly string[];
 }
 
 export interface GitOpsOutput {
@@ -48,6 +50,11 @@ export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatf
       name: settings.repository.name,
       providedBy: 'flux bootstrap (the repository holding this output)',
     });
+    if (tenants) {
+      for (const name of LOCKED_DOWN_CONTROLLERS) {
+        external.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: settings.repository.namespace, name, providedBy: 'flux bootstrap', requiredFlags: [...FLUX_CONTROLLER_FLAGS] });
+      }
+    }
   } else if (settings.flavor === 'argocd') {
     markJobsForReplace(rendered);
     cascadeTenantReleases(rendered);

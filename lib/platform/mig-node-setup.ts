@@ -22,6 +22,7 @@ import { POD_SECURITY_VERSION } from '../security/isolated-namespace';
 import { contentHash, hashedName, resources } from '../security/restricted-pod';
 import { EXIT_REBOOT_REQUIRED } from './mig/mig-setup';
 import { MIG_SETUP_SCRIPT_FILE, migSetupScript } from './mig/mig-setup-script';
+import { safeIpBlock } from '../security/never-egress';
 
 /**
  * The resolved `migSetup` settings of the platform (`resolvePlatform(...).migSetup`), and where the
@@ -83,7 +84,7 @@ export class MigNodeSetup extends Construct {
         egress: [
           // The Kubernetes API: its address is outside any namespace, so by address range and port.
           {
-            to: props.kubernetesApiCidrs.map((cidr) => ({ ipBlock: cidr === '0.0.0.0/0' ? { cidr, except: ['169.254.0.0/16'] } : { cidr } })), // never the metadata service (issue 12 item 4)
+            to: props.kubernetesApiCidrs.map((cidr) => ({ ipBlock: safeIpBlock(cidr) })),
             ports: props.kubernetesApiPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
           },
           {

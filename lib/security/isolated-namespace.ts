@@ -1,11 +1,13 @@
 /**
  * A namespace the product owns: labelled, with Pod Security admission labels, and isolated both ways.
  *
- * - `default-deny-ingress` (the runbook's policy): only the namespace's own pods, plus the namespaces
- *   listed in `allowIngressFrom`, may connect in.
- * - `default-deny-egress`: the pods may connect to their own namespace and the cluster DNS, plus what
- *   `egress` allows (named namespaces on given ports, the Kubernetes API, the internet outside the
+ * - `default-deny-ingress` and `default-deny-egress` (the runbook's policy, and its egress twin) are pure
+ *   denies: `podSelector: {}`, the policy type, no rules.
+ * - Every allow is its own named policy: `allow-same-namespace-ingress`, `allow-ingress-from-namespaces`
+ *   (the selectors in `allowIngressFrom`), `allow-same-namespace-egress`, `allow-dns-egress`,
+ *   `allow-egress-to-<namespace>`, `allow-kubernetes-api-egress` and `allow-internet-egress` (outside the
  *   cluster's address ranges).
+ * - No allowed egress ever includes link-local, loopback or `0.0.0.0/8` (see `never-egress.ts`).
  *
  * Namespace peers are selected by `kubernetes.io/metadata.name` (or the tenant label), never by an
  * empty selector.
@@ -14,6 +16,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../config/platform';
 import { PART_OF_LABEL, PART_OF_VALUE, namespaceByName } from './labels';
+import { safeIpBlock } from './never-egress';
 
 /** Pod Security Standards level. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -88,34 +91,52 @@ export class IsolatedNamespace extends Construct {
         },
       },
     });
+    // Each default-deny is a pure deny; every allow is its own named policy.
     new k8s.KubeNetworkPolicy(this, 'DefaultDenyIngress', {
       metadata: { name: 'default-deny-ingress', namespace: props.name },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: {} }, ...(props.allowIngressFrom ?? []).map((s) => ({ namespaceSelector: s }))] }],
-      },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
     });
-    const rules: k8s.NetworkPolicyEgressRule[] = [
-      { to: [{ podSelector: {} }] },
-      {
+    new k8s.KubeNetworkPolicy(this, 'DefaultDenyEgress', {
+      metadata: { name: 'default-deny-egress', namespace: props.name },
+      spec: { podSelector: {}, policyTypes: ['Egress'] },
+    });
+    const allow = (id: string, name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
+      new k8s.KubeNetworkPolicy(this, id, { metadata: { name, namespace: props.name }, spec: { podSelector: {}, ...spec } });
+    allow('AllowSameNamespaceIngress', 'allow-same-namespace-ingress', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
+    if ((props.allowIngressFrom ?? []).length > 0) {
+      allow('AllowIngressFromNamespaces', 'allow-ingress-from-namespaces', {
+        policyTypes: ['Ingress'],
+        ingress: [{ from: (props.allowIngressFrom ?? []).map((s) => ({ namespaceSelector: s })) }],
+      });
+    }
+    allow('AllowSameNamespaceEgress', 'allow-same-namespace-egress', { policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] });
+    allow('AllowDnsEgress', 'allow-dns-egress', {
+      policyTypes: ['Egress'],
+      egress: [{
         to: [{ namespaceSelector: namespaceByName(network.dnsNamespace), podSelector: { matchLabels: { ...network.dnsPodLabels } } }],
         ports: [
           { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
           { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
         ],
-      },
-      ...(egress.toNamespaces ?? []).map((t) => ({ to: [{ namespaceSelector: namespaceByName(t.namespace) }], ...(t.ports ? { ports: tcp(t.ports) } : {}) })),
-    ];
-    // Link-local (169.254.0.0/16: the cloud metadata service's 169.254.169.254) is never an allowed egress
-    // (issue 12 item 4). An `except` must lie inside its `cidr`, so only the IPv4 blocks get it; these rules
-    // have no IPv6 block, so fd00:ec2::254 is not reachable through them.
-    const LINK_LOCAL_V4 = '169.254.0.0/16';
-    if (egress.kubernetesApi) rules.push({ to: network.kubernetesApiCidrs.map((cidr) => ({ ipBlock: cidr === '0.0.0.0/0' ? { cidr, except: [LINK_LOCAL_V4] } : { cidr } })), ports: tcp(network.kubernetesApiPorts) });
-    if (egress.internet) rules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...network.clusterCidrs, LINK_LOCAL_V4] } }] });
-    new k8s.KubeNetworkPolicy(this, 'DefaultDenyEgress', {
-      metadata: { name: 'default-deny-egress', namespace: props.name },
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: rules },
+      }],
     });
+    for (const t of egress.toNamespaces ?? []) {
+      allow(`AllowEgressTo-${t.namespace}`, `allow-egress-to-${t.namespace}`.slice(0, 63).replace(/-+$/, ''), {
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: namespaceByName(t.namespace) }], ...(t.ports ? { ports: tcp(t.ports) } : {}) }],
+      });
+    }
+    if (egress.kubernetesApi) {
+      allow('AllowKubernetesApiEgress', 'allow-kubernetes-api-egress', {
+        policyTypes: ['Egress'],
+        egress: [{ to: network.kubernetesApiCidrs.map((cidr) => ({ ipBlock: safeIpBlock(cidr) })), ports: tcp(network.kubernetesApiPorts) }],
+      });
+    }
+    if (egress.internet) {
+      allow('AllowInternetEgress', 'allow-internet-egress', {
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: safeIpBlock('0.0.0.0/0', network.clusterCidrs) }] }],
+      });
+    }
   }
 }

@@ -7,6 +7,10 @@ export const PART_OF_VALUE = 'clearml-tenancy';
 export const TENANT_LABEL = 'clearml-tenancy/tenant';
 /** On platform namespaces: the layer (`gpu`, `server`, ...). */
 export const LAYER_LABEL = 'clearml-tenancy/layer';
+/** On the pods the agent starts for tasks (and so sessions), through its pod templates. */
+export const TASK_POD_LABEL = 'clearml-tenancy/task-pod';
+/** The ServiceAccount of task pods in each tenant namespace: no API rights, no token. */
+export const TASK_SERVICE_ACCOUNT = 'clearml-task';
 /** The label Kubernetes sets on every namespace to its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 

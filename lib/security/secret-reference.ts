@@ -115,6 +115,8 @@ export function secretInventoryMarkdown(requirements: readonly SecretRequirement
     '',
     'Create each before the layer that reads it is applied (for example with External Secrets, Sealed Secrets or SOPS).',
     '',
+    'The shared Redis password is one value for every tenant: any tenant holding it can read and write every other tenant\'s Redis data, so the shared Redis is a shared trust domain, an accepted risk of the runbook\'s design. It reaches only the agent container (env `secretKeyRef`), never task pods, which run under a ServiceAccount without API rights or token.',
+    '',
     '| namespace | name | type | keys | what for |',
     '|---|---|---|---|---|',
     ...operator.map((r) => `| ${r.namespace} | ${r.name} | ${r.type} | ${r.keys.map((k) => `\`${k}\``).join(', ')} | ${r.purpose} |`),

@@ -13,6 +13,7 @@ import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { registryPasswordValue } from '../platform/registry-credentials';
 import { sharedRedisHost } from '../platform/shared-redis';
+import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT } from '../security/labels';
 import { requireSecret } from '../security/secret-reference';
 import { tenantQueues } from './queues';
 
@@ -27,6 +28,9 @@ export const CREDENTIALS_GENERATION_ANNOTATION = 'clearml-tenancy/credentials-ge
 
 /** The label the agent counts resources by (`monitoredResources`) and billing reads. */
 const REQUIRED_RESOURCES_FIELD = 'metadata|labels|required-resources';
+
+/** What every task pod template sets: the task account, without a mounted token. */
+const TASK_POD_SPEC = { serviceAccountName: TASK_SERVICE_ACCOUNT, automountServiceAccountToken: false } as const;
 
 export interface TenantAgentProps {
   readonly tenant: ResolvedTenant;
@@ -52,7 +56,8 @@ export class TenantAgent extends Construct {
     for (const q of tenantQueues(tenant)) {
       queues[q.name] = {
         templateOverrides: {
-          labels: { 'required-resources': String(q.requiredResources), 'billing-monitored': 'true' },
+          labels: { 'required-resources': String(q.requiredResources), 'billing-monitored': 'true', [TASK_POD_LABEL]: 'true' },
+          ...TASK_POD_SPEC,
           ...(q.gpu ? { resources: { limits: { [q.gpu.migResource]: 1, 'clear.ml/fraction-1': String(q.gpu.fraction) } } } : {}),
         },
         queueSettings: { maxPods: q.maxPods },
@@ -71,6 +76,9 @@ export class TenantAgent extends Construct {
           { name: 'CLEARML_AGENT_REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } },
         ],
         image: { tag: tenant.agent.imageTag },
+        // Task pods run as their own account (no API rights, no token); the agent keeps the chart's account.
+        // The Redis password is in extraEnvs above: the agent container's env, never the task pods'.
+        basePodTemplate: { labels: { [TASK_POD_LABEL]: 'true' }, ...TASK_POD_SPEC },
         annotations: { [CREDENTIALS_GENERATION_ANNOTATION]: String(tenant.credentialsGeneration) },
         monitoredResources: {
           maxResources: tenant.agent.maxResources,

@@ -2,7 +2,7 @@
  * A tenant's namespace ("Tenant Namespace Isolation with NetworkPolicies"): labelled with the tenant's
  * name (TENANT_LABEL, which the platform's policies and the isolation checks select on) and closed to
  * every other namespace by the runbook's `default-deny-ingress` policy, except the ingress controller,
- * which must reach the app gateway behind the tenant's router host. Egress is denied too, except to the
+ * which reaches only the app gateway's pods on their port (`allow-ingress-controller-to-router`). Egress is denied too, except to the
  * ClearML server, the shared Redis, the ingress controller (the public URLs), the DNS, the Kubernetes API
  * and (configurable) the internet.
  *
@@ -14,7 +14,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
-import { TENANT_LABEL, namespaceByName } from '../security/labels';
+import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../security/labels';
+import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
 
 export interface TenantNamespaceProps {
   readonly tenant: ResolvedTenant;
@@ -35,7 +36,6 @@ export class TenantNamespace extends Construct {
       platform,
       labels: { [TENANT_LABEL]: tenant.name },
       podSecurity: props.podSecurity ?? 'baseline',
-      allowIngressFrom: [namespaceByName(platform.ingressNamespace)],
       egress: {
         toNamespaces: [
           // The apiserver, fileserver and webserver (the router proxies to them too).
@@ -51,14 +51,39 @@ export class TenantNamespace extends Construct {
         internet: platform.network.tenantInternetEgress,
       },
     });
+    // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant.
+    new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
+      metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
+      spec: {
+        podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
+      },
+    });
+    // Task pods (and so sessions) run as this account: no Role or RoleBinding names it, and its token is
+    // not mounted, so tenant code has no Kubernetes API rights.
+    new k8s.KubeServiceAccount(this, 'TaskServiceAccount', {
+      metadata: { name: TASK_SERVICE_ACCOUNT, namespace: tenant.namespace },
+      automountServiceAccountToken: false,
+    });
     if (tenant.sessions.portMode) {
-      // Sessions over TCP ports: clients connect to NodePorts [startingPort, startingPort + maxServices) on
-      // the nodes; a NetworkPolicy sees that traffic at the session pod's own port, from the client's or a
-      // node's address. Those pods and ports are the agent's choice, so the rule admits addresses (ipBlock),
-      // not namespaces: no other tenant's pods are admitted by it (see the README on ipBlock and CNIs).
+      // Sessions over TCP ports: clients connect to NodePorts startingPort+1 ... startingPort+maxServices
+      // (the chart's range) on the nodes; a NetworkPolicy sees that traffic at the session pod's port (the
+      // agent's session Services use the NodePort as target port), from the client's or a node's address.
+      // The rule admits addresses (ipBlock), not namespaces, and only to task pods (TASK_POD_LABEL, set
+      // through the agent's pod templates) on the session ports.
+      const first = tenant.sessions.startingPort + 1;
+      const last = tenant.sessions.startingPort + tenant.sessions.maxServices;
       new k8s.KubeNetworkPolicy(this, 'AllowSessionPorts', {
         metadata: { name: 'allow-session-ports', namespace: tenant.namespace },
-        spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+        spec: {
+          podSelector: { matchLabels: { [TASK_POD_LABEL]: 'true' } },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(first), ...(last > first ? { endPort: last } : {}) }],
+          }],
+        },
       });
     }
   }

@@ -15,6 +15,15 @@ import { registryPasswordValue } from '../platform/registry-credentials';
 /** Release name of the router, as in the runbook. */
 export const ROUTER_RELEASE_NAME = 'clearml-ttr';
 
+/**
+ * Labels of the app gateway's pods: Helm's standard instance label, which the chart's Deployment sets to
+ * the release name (the chart's own selector labels are not in the vendored docs).
+ */
+export const ROUTER_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/instance': ROUTER_RELEASE_NAME };
+
+/** The port the app gateway's pods serve HTTP on, which the ingress controller connects to. */
+export const ROUTER_PORT = 8080;
+
 export interface TenantRouterProps {
   readonly tenant: ResolvedTenant;
   readonly platform: ResolvedPlatform;

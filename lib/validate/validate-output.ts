@@ -27,6 +27,8 @@ export interface ExternalRef {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** Command-line flags its containers must have. @default - none */
+  readonly requiredFlags?: readonly string[];
 }
 
 /** A Secret of the inventory. */
@@ -139,6 +141,18 @@ export function validateTree(tree: OutputTree, schemas: Schemas): string[] {
     for (const file of f.files) if (!listed.has(file)) problems.push(`${path}/kustomization.yaml: does not list ${file}`);
     const present = new Set(f.files);
     for (const r of f.resources) if (!present.has(r)) problems.push(`${path}/kustomization.yaml: lists ${r}, which is not a file of the folder`);
+  }
+  // Flux objects applied as a tenant account: the controllers must default to an unprivileged account.
+  const fluxAccounts = new Set<string>();
+  for (const { object: o } of tree.objects) {
+    if ((o.kind === 'Kustomization' || o.kind === 'HelmRelease') && String(o.apiVersion ?? '').includes('toolkit.fluxcd.io') && typeof o.spec?.serviceAccountName === 'string') fluxAccounts.add(o.spec.serviceAccountName);
+  }
+  for (const account of fluxAccounts) {
+    const flag = `--default-service-account=${account}`;
+    for (const controller of ['kustomize-controller', 'helm-controller']) {
+      const listed = tree.external.find((e) => e.kind === 'Deployment' && e.name === controller);
+      if (!listed?.requiredFlags?.includes(flag)) problems.push(`external-objects.json: Flux objects run as ServiceAccount ${account}, so Deployment ${controller} must be listed with requiredFlags ["${flag}"]`);
+    }
   }
   return problems;
 }

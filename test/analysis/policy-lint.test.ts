@@ -57,7 +57,13 @@ function good(): Obj[] {
     policy('app', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     policy('app', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
     helmRelease('acme', 'clearml-agent'),
-    policy('acme', 'default-deny-ingress', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+    policy('acme', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }),
+    policy('acme', 'allow-same-namespace-ingress', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] }),
+    policy('acme', 'allow-sessions', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 30001, endPort: 30010 }] }] }),
+    policy('acme', 'allow-internet-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16', '127.0.0.0/8', '0.0.0.0/8'] } }] }] }),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flux-reconciler', namespace: 'acme' }, automountServiceAccountToken: false },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'flux-reconciler', namespace: 'acme' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create', 'update'] }, { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'flux-reconciler', namespace: 'acme' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'flux-reconciler' }, subjects: [{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'acme' }] },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'placeholder', namespace: 'app' }, type: 'Opaque' },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'app' }, data: { a: 'b' } },
   ];
@@ -76,7 +82,7 @@ const role = (o: Obj[]) => find(o, 'Role', 'api');
 /** Per rule: how to break the good objects, and what the message says. */
 const CASES: [LintRule, (o: Obj[]) => void, RegExp][] = [
   ['pod-not-selected-by-network-policy', (o) => o.push(namespace('other', PSA), hardenedDeployment('other', 'web', 'web')), /Deployment other\/web: \[pod-not-selected-by-network-policy\] no NetworkPolicy of namespace other selects the pod labels \{"app":"web"\}/],
-  ['helm-namespace-without-default-deny', (o) => o.splice(o.indexOf(find(o, 'NetworkPolicy', 'default-deny-ingress')), 1), /Namespace acme: \[helm-namespace-without-default-deny\] namespace acme gets pods from HelmRelease acme\/clearml-agent/],
+  ['helm-namespace-without-default-deny', (o) => o.splice(0, o.length, ...o.filter((x) => !(x.kind === 'NetworkPolicy' && x.metadata.namespace === 'acme' && x.spec.policyTypes.includes('Ingress')))), /Namespace acme: \[helm-namespace-without-default-deny\] namespace acme gets pods from HelmRelease acme\/clearml-agent/],
   ['network-policy-selects-nothing', (o) => o.push(policy('app', 'ghost', { podSelector: { matchLabels: { app: 'ghost' } } })), /NetworkPolicy app\/ghost: \[network-policy-selects-nothing\] spec.podSelector \{"matchLabels":\{"app":"ghost"\}\} selects none of the 2 pod template/],
   ['privileged-container', (o) => (main_(o).securityContext.privileged = true), /container "main" is privileged/],
   ['host-network', (o) => (web(o).hostNetwork = true), /\[host-network\] sets hostNetwork: true/],
@@ -103,6 +109,10 @@ const CASES: [LintRule, (o: Obj[]) => void, RegExp][] = [
   ['rbac-secrets-without-resource-names', (o) => delete role(o).rules[0].resourceNames, /rules\[0\] grants get, update on secrets without resourceNames/],
   ['service-account-token-mounted', (o) => delete web(o).automountServiceAccountToken, /mounts a token of service account app\/web, which no Role or ClusterRole binding names/],
   ['namespace-pod-security-labels', (o) => delete find(o, 'Namespace', 'app').metadata.labels['pod-security.kubernetes.io/audit-version'], /Namespace app: \[namespace-pod-security-labels\] lacks the labels pod-security.kubernetes.io\/audit-version/],
+  ['deny-policy-with-rules', (o) => (find(o, 'NetworkPolicy', 'default-deny-ingress').spec.ingress = [{ from: [{ podSelector: {} }] }]), /NetworkPolicy acme\/default-deny-ingress: \[deny-policy-with-rules\] is named as a deny but allows traffic \(ingress rules\)/],
+  ['allow-from-anywhere-to-all-ports', (o) => delete find(o, 'NetworkPolicy', 'allow-sessions').spec.ingress[0].ports, /NetworkPolicy acme\/allow-sessions: \[allow-from-anywhere-to-all-ports\] ingress\[0\] admits every address to every port/],
+  ['egress-to-link-local', (o) => (find(o, 'NetworkPolicy', 'allow-internet-egress').spec.egress[0].to[0].ipBlock.except = ['10.0.0.0/8']), /NetworkPolicy acme\/allow-internet-egress: \[egress-to-link-local\] egress\[0\] ipBlock 0.0.0.0\/0 allows 169.254.0.0\/16, 127.0.0.0\/8, 0.0.0.0\/8/],
+  ['reconciler-too-privileged', (o) => (find(o, 'RoleBinding', 'flux-reconciler').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }), /RoleBinding acme\/flux-reconciler: \[reconciler-too-privileged\] binds flux-reconciler to the admin ClusterRole/],
   ['waiver-without-reason', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'host-pid' }), /lint-waive "host-pid" has no clearml-tenancy\/lint-waive-reason/],
   ['waiver-unknown-rule', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'no-such-rule', 'clearml-tenancy/lint-waive-reason': 'test' }), /names unknown rule\(s\) no-such-rule/],
 ];
@@ -129,6 +139,33 @@ describe('lintObjects', () => {
     // THEN the rule fires, with a message naming the file, the object and what is wrong
     expect(findings.map((f) => f.rule)).toContain(rule);
     expect(findings.filter((f) => f.rule === rule).map(formatFinding).join('\n')).toMatch(new RegExp(`^out\\.yaml: .*${message.source}`, 'm'));
+  });
+
+  const plant = (breakIt: (o: Obj[]) => void) => {
+    const objects = structuredClone(good());
+    breakIt(objects);
+    return lint(objects).map(formatFinding).join('\n');
+  };
+
+  test('item 8: fails when an ingress rule admits 0.0.0.0/0 to every port', () => {
+    expect(plant((o) => delete find(o, 'NetworkPolicy', 'allow-sessions').spec.ingress[0].ports)).toMatch(/acme\/allow-sessions: \[allow-from-anywhere-to-all-ports\]/);
+  });
+
+  test('item 9: fails when a default-deny policy allows traffic or selects only some pods', () => {
+    expect(plant((o) => (find(o, 'NetworkPolicy', 'default-deny-ingress').spec.ingress = [{ from: [{ namespaceSelector: {} }] }]))).toMatch(/acme\/default-deny-ingress: \[deny-policy-with-rules\] is named as a deny but allows traffic/);
+    expect(plant((o) => (find(o, 'NetworkPolicy', 'default-deny-ingress').spec.podSelector = { matchLabels: { app: 'x' } }))).toMatch(/\[deny-policy-with-rules\] is named as a deny but selects only some pods/);
+  });
+
+  test('item 4: fails when an egress rule allows link-local, loopback or has no "to"', () => {
+    expect(plant((o) => (find(o, 'NetworkPolicy', 'allow-internet-egress').spec.egress[0].to[0].ipBlock = { cidr: '169.254.169.254/32' }))).toMatch(/\[egress-to-link-local\] egress\[0\] ipBlock 169.254.169.254\/32 allows 169.254.0.0\/16/);
+    expect(plant((o) => (find(o, 'NetworkPolicy', 'allow-internet-egress').spec.egress[0].to[0].ipBlock = { cidr: '::/0' }))).toMatch(/ipBlock ::\/0 allows fe80::\/10, ::1\/128, ::\/128, fd00:ec2::254\/128/);
+    expect(plant((o) => (find(o, 'NetworkPolicy', 'allow-internet-egress').spec.egress = [{ ports: [{ port: 443 }] }]))).toMatch(/egress\[0\] has no "to", so it allows every address/);
+  });
+
+  test('item 10: fails when the reconciler is bound to admin or edit, or its Role writes policies or RBAC', () => {
+    expect(plant((o) => (find(o, 'RoleBinding', 'flux-reconciler').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }))).toMatch(/\[reconciler-too-privileged\] binds flux-reconciler to the edit ClusterRole/);
+    expect(plant((o) => find(o, 'Role', 'flux-reconciler').rules.push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }))).toMatch(/binds flux-reconciler to Role flux-reconciler, whose rules\[2\] grants create on rolebindings/);
+    expect(plant((o) => (find(o, 'Role', 'flux-reconciler').rules[1].verbs = ['patch']))).toMatch(/whose rules\[1\] grants patch on networkpolicies/);
   });
 
   test('allows privileged pods, host namespaces and root in a namespace enforcing the privileged level', () => {

@@ -39,6 +39,14 @@ describe('resolvePlatform', () => {
     expect(problems).toEqual([expect.stringMatching(/^server\.groups\[0\]\.id: "abcd-1234-abcd-1234": must be a UUID/)]);
   });
 
+  test('item 4: fails when network.kubernetesApiCidrs names link-local or loopback addresses', () => {
+    expect(problemsOf({ ...MINIMAL_PLATFORM, network: { kubernetesApiCidrs: ['10.0.0.1/32', '169.254.169.254/32', '127.0.0.0/8', '0.0.0.0/16'] } })).toEqual([
+      'network.kubernetesApiCidrs[1]: "169.254.169.254/32": must not lie inside 169.254.0.0/16 (link-local, loopback and 0.0.0.0/8 are never allowed as egress)',
+      'network.kubernetesApiCidrs[2]: "127.0.0.0/8": must not lie inside 127.0.0.0/8 (link-local, loopback and 0.0.0.0/8 are never allowed as egress)',
+      'network.kubernetesApiCidrs[3]: "0.0.0.0/16": must not lie inside 0.0.0.0/8 (link-local, loopback and 0.0.0.0/8 are never allowed as egress)',
+    ]);
+  });
+
   test('fails when a feature is unknown', () => {
     const problems = problemsOf({ ...MINIMAL_PLATFORM, server: { ...MINIMAL_PLATFORM.server, organizationFeatures: ['time_travel'] } });
     expect(problems).toEqual([expect.stringMatching(/^server\.organizationFeatures\[0\]: "time_travel": is not a ClearML feature; allowed: app_management, /)]);

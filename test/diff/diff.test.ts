@@ -109,8 +109,8 @@ describe('npm run diff: an added tenant', () => {
 
   test('a path from the added tenant to another tenant is a risk', () => {
     const p = withNewTenant();
-    edit(p.head, 'tenants/hooli/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-egress', (o) => o.spec.egress.push({ to: [{ namespaceSelector: {} }] })));
-    edit(p.head, 'tenants/acme/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-ingress', (o) => o.spec.ingress.push({ from: [{ namespaceSelector: {} }] })));
+    edit(p.head, 'tenants/hooli/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-egress', (o) => { o.spec.egress = [...(o.spec.egress ?? []), { to: [{ namespaceSelector: {} }] }]; }));
+    edit(p.head, 'tenants/acme/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-ingress', (o) => { o.spec.ingress = [...(o.spec.ingress ?? []), { from: [{ namespaceSelector: {} }] }]; }));
     const net = risksOf(p).filter((x) => x.kind === 'network-widened');
     expect(net).toHaveLength(1);
     expect(net[0].objects.some((o) => o.startsWith('hooli -> acme: '))).toBe(true);
@@ -141,8 +141,8 @@ describe('npm run diff: each risk is named', () => {
   test('widened network reachability is named with the namespace pair; narrowing is information', () => {
     const p = pair();
     // acme's egress policy allows globex too: acme -> globex becomes possible? only if globex admits it, so open globex's ingress as well.
-    edit(p.head, 'tenants/acme/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-egress', (o) => o.spec.egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'globex' } } }] })));
-    edit(p.head, 'tenants/globex/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-ingress', (o) => o.spec.ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } }] })));
+    edit(p.head, 'tenants/acme/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-egress', (o) => { o.spec.egress = [...(o.spec.egress ?? []), { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'globex' } } }] }]; }));
+    edit(p.head, 'tenants/globex/bootstrap/namespace.yaml', named('NetworkPolicy', 'default-deny-ingress', (o) => { o.spec.ingress = [...(o.spec.ingress ?? []), { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } }] }]; }));
     const r = diffTrees(readTreeFromDir(p.base), readTreeFromDir(p.head));
     const net = r.assessment.risks.filter((x) => x.kind === 'network-widened');
     expect(net).toHaveLength(1);

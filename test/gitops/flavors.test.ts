@@ -91,7 +91,7 @@ describe('k3s install Jobs', () => {
     expect(policy.spec.podSelector).toEqual({ matchLabels: { 'helmcharts.helm.cattle.io/chart': 'redis' } });
     expect(policy.spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
-      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] } }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8', '0.0.0.0/8'] } }] },
     ]);
   });
 });

@@ -101,7 +101,7 @@ describe('Flux lockdown', () => {
   test('the shard creates the namespace, the reconciler account and its binding in the tenant namespace only', () => {
     const kinds = shardFile.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['Namespace//acme', 'ServiceAccount/acme/flux-reconciler', 'RoleBinding/acme/flux-reconciler']));
-    expect(shardFile.find((o) => o.kind === 'RoleBinding')).toHaveProperty('roleRef.name', 'admin');
+    expect(shardFile.find((o) => o.kind === 'RoleBinding')).toHaveProperty('roleRef', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'flux-reconciler' });
     expect(files.get('tenants/acme/bootstrap/namespace.yaml')).not.toContain('kind: Namespace');
   });
 
@@ -114,6 +114,22 @@ describe('Flux lockdown', () => {
       expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: b.metadata.namespace }]);
     }
     expect(everything.filter((o) => o.kind === 'Role' && o.metadata.name.startsWith('flux-tenant-'))).toEqual([]);
+  });
+
+  test('item 10: the reconciler has its own tokenless account and a Role without policy, RBAC or quota writes', () => {
+    expect(shardFile.find((o) => o.kind === 'ServiceAccount')).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flux-reconciler', namespace: 'acme' }, automountServiceAccountToken: false });
+    const role = shardFile.find((o) => o.kind === 'Role' && o.metadata.name === 'flux-reconciler')!;
+    expect(role).toHaveProperty('metadata.namespace', 'acme');
+    const writes = (role.rules as any[]).filter((r) => r.verbs.some((v: string) => !['get', 'list', 'watch'].includes(v)));
+    const written = writes.flatMap((r) => r.resources as string[]);
+    for (const forbidden of ['networkpolicies', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings', 'resourcequotas', 'limitranges', 'pods', '*']) expect(written).not.toContain(forbidden);
+    expect(writes.flatMap((r) => r.apiGroups as string[])).not.toContain('rbac.authorization.k8s.io');
+    expect(JSON.stringify(role.rules)).not.toMatch(/"\*"|escalate|bind|impersonate/);
+    // the controllers' required flag is listed for the cluster to provide
+    const external = JSON.parse(files.get('external-objects.json')!).objects;
+    for (const name of ['kustomize-controller', 'helm-controller']) {
+      expect(external).toContainEqual(expect.objectContaining({ kind: 'Deployment', namespace: 'flux-system', name, requiredFlags: ['--default-service-account=flux-reconciler'] }));
+    }
   });
 
   test('the bootstrap folder (policies, RBAC, the Job in the server namespace) stays with Flux\'s own account', () => {

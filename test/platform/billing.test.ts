@@ -30,6 +30,9 @@ describe('Billing', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
     const policy = only(synthOf((s) => new Billing(s, 'billing', { platform })), 'NetworkPolicy', 'default-deny-ingress');
     expect(policy).toHaveProperty('metadata.namespace', 'clearml-billing');
-    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }]);
+    expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    const objects = synthOf((s) => new Billing(s, 'billing', { platform }));
+    expect(only(objects, 'NetworkPolicy', 'allow-same-namespace-ingress').spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
+    expect(only(objects, 'NetworkPolicy', 'allow-ingress-from-namespaces').spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }]);
   });
 });

@@ -37,9 +37,8 @@ describe('SharedRedis', () => {
   });
 
   test('admits the server namespace and tenant namespaces only', () => {
-    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() })), 'NetworkPolicy', 'default-deny-ingress');
+    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() })), 'NetworkPolicy', 'allow-ingress-from-namespaces');
     expect(policy.spec.ingress[0].from).toEqual([
-      { podSelector: {} },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } },
       { namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } },
     ]);

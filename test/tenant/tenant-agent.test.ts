@@ -50,16 +50,30 @@ describe('TenantAgent', () => {
   test('has the default queue and one queue per GPU fraction with its MIG device', () => {
     const queues = values.agentk8sglue.queues;
     expect(Object.keys(queues).sort()).toEqual(['default', 'gpu-fraction-0_25', 'gpu-fraction-0_50', 'gpu-fraction-1_00']);
-    expect(queues.default).toEqual({ templateOverrides: { labels: { 'required-resources': '0.5', 'billing-monitored': 'true' } }, queueSettings: { maxPods: 10 } });
+    expect(queues.default).toEqual({ templateOverrides: { labels: { 'required-resources': '0.5', 'billing-monitored': 'true', 'clearml-tenancy/task-pod': 'true' }, serviceAccountName: 'clearml-task', automountServiceAccountToken: false }, queueSettings: { maxPods: 10 } });
     expect(queues['gpu-fraction-0_50']).toEqual({
       templateOverrides: {
-        labels: { 'required-resources': '0.5', 'billing-monitored': 'true' },
+        labels: { 'required-resources': '0.5', 'billing-monitored': 'true', 'clearml-tenancy/task-pod': 'true' },
+        serviceAccountName: 'clearml-task', automountServiceAccountToken: false,
         resources: { limits: { 'nvidia.com/mig-3g.20gb': 1, 'clear.ml/fraction-1': '0.5' } },
       },
       queueSettings: { maxPods: 10 },
     });
     expect(queues['gpu-fraction-1_00']).toHaveProperty(['templateOverrides', 'resources', 'limits', 'nvidia.com/mig-7g.40gb'], 1);
     expect(queues['gpu-fraction-0_25']).toHaveProperty(['templateOverrides', 'resources', 'limits', 'nvidia.com/mig-2g.10gb'], 1);
+  });
+
+  test('item 2: task pods run as the tokenless task account; the Redis password reaches only the agent container', () => {
+    const glue = values.agentk8sglue;
+    expect(glue.basePodTemplate).toEqual({ labels: { 'clearml-tenancy/task-pod': 'true' }, serviceAccountName: 'clearml-task', automountServiceAccountToken: false });
+    for (const q of Object.values<any>(glue.queues)) {
+      expect(q.templateOverrides).toMatchObject({ serviceAccountName: 'clearml-task', automountServiceAccountToken: false });
+    }
+    // the agent keeps the chart's own account
+    expect(glue).not.toHaveProperty('serviceExistingAccountName');
+    expect(glue.extraEnvs.map((e: any) => e.name)).toContain('CLEARML_AGENT_REDIS_PASSWORD');
+    const taskSide = JSON.stringify([glue.basePodTemplate, ...Object.values<any>(glue.queues).map((q) => q.templateOverrides)]);
+    expect(taskSide).not.toMatch(/REDIS|secretKeyRef/);
   });
 
   test('uses the MIG profiles of the tenant GPU model', () => {

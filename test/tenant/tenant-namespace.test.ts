@@ -17,12 +17,24 @@ describe('TenantNamespace', () => {
     expect(ns.metadata.labels).toHaveProperty(['pod-security.kubernetes.io/warn'], 'restricted');
   });
 
-  test("denies ingress except from the namespace's own pods and the ingress controller", () => {
-    const policy = manifests.find((o) => o.kind === 'NetworkPolicy');
-    expect(policy).toHaveProperty('metadata', { name: 'default-deny-ingress', namespace: 'acme-ns' });
-    expect(policy).toHaveProperty('spec.podSelector', {});
-    expect(policy).toHaveProperty('spec.policyTypes', ['Ingress']);
-    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }]);
+  test('item 9: default-deny policies are pure denies; the ingress controller reaches only the router pods on their port', () => {
+    const policies = manifests.filter((o) => o.kind === 'NetworkPolicy');
+    for (const name of ['default-deny-ingress', 'default-deny-egress']) {
+      const deny = policies.find((p) => p.metadata.name === name);
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: [name.endsWith('ingress') ? 'Ingress' : 'Egress'] });
+    }
+    const fromIngress = policies.filter((p) => JSON.stringify(p.spec.ingress ?? []).includes('ingress-nginx'));
+    expect(fromIngress.map((p) => p.metadata.name)).toEqual(['allow-ingress-controller-to-router']);
+    expect(fromIngress[0].spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'clearml-ttr' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+  });
+
+  test('item 2: the task pods\' ServiceAccount has no token mounted', () => {
+    expect(manifests.find((o) => o.kind === 'ServiceAccount')).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'clearml-task', namespace: 'acme-ns' }, automountServiceAccountToken: false });
+    expect(manifests.filter((o) => o.kind === 'RoleBinding' || o.kind === 'Role')).toEqual([]);
   });
 });
 
@@ -32,15 +44,21 @@ describe('TenantNamespace with sessions over TCP ports', () => {
       (o) => o.kind === 'NetworkPolicy',
     );
 
-  test('admits session clients by address (ipBlock) when portMode is on', () => {
-    expect(policies('{ portMode: true, startingPort: 31010 }').find((p) => p.metadata.name === 'allow-session-ports')).toHaveProperty('spec', {
-      podSelector: {},
+  test('item 8: session clients reach only the task pods on the session ports', () => {
+    expect(policies('{ portMode: true, startingPort: 31010, maxServices: 5 }').find((p) => p.metadata.name === 'allow-session-ports')).toHaveProperty('spec', {
+      podSelector: { matchLabels: { 'clearml-tenancy/task-pod': 'true' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
+      ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 31011, endPort: 31015 }] }],
     });
   });
 
   test('admits nobody more when portMode is off', () => {
-    expect(policies('{ startingPort: 31010 }').map((p) => p.metadata.name)).toEqual(['default-deny-ingress', 'default-deny-egress']);
+    expect(policies('{ startingPort: 31010 }').map((p) => p.metadata.name)).not.toContain('allow-session-ports');
+  });
+
+  test('item 4: 169.254.169.254 and the other never-egress ranges are excluded from every allowed ipBlock', () => {
+    const blocks = policies('{ startingPort: 31010 }').flatMap((p) => (p.spec.egress ?? []).flatMap((r: any) => (r.to ?? []).map((t: any) => t.ipBlock).filter(Boolean)));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) expect(b.except).toEqual(expect.arrayContaining(['169.254.0.0/16', '127.0.0.0/8', '0.0.0.0/8']));
   });
 });

@@ -60,6 +60,14 @@ describe('validateTree', () => {
     expect(validateTree(tree, schemas)).toEqual([]);
   });
 
+  test('item 10: fails when the lockdown output does not list the controllers\' --default-service-account flag', () => {
+    const tree = render({ fluxLockdown: true });
+    const stripped = { ...tree, external: tree.external.map((e) => (e.name === 'helm-controller' ? { kind: e.kind, namespace: e.namespace, name: e.name } : e)) };
+    expect(validateTree(stripped, schemas)).toEqual([
+      'external-objects.json: Flux objects run as ServiceAccount flux-reconciler, so Deployment helm-controller must be listed with requiredFlags ["--default-service-account=flux-reconciler"]',
+    ]);
+  });
+
   test('catches an unknown field in a core kind', () => {
     const tree = render();
     find(tree, 'Job', 'bootstrap-acme').spec.template.spec.containers[0].imagePullPolcy = 'Always';

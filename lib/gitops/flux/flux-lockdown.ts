@@ -12,15 +12,28 @@
  * For each tenant, the shard folder (applied by Flux's own account) holds, before the tenant's
  * Kustomizations: the tenant's Namespace, ResourceQuotas, LimitRanges and any cluster-scoped object (moved out
  * of the tenant's folders, so the namespace exists first), and ServiceAccount `flux-reconciler` in the tenant
- * namespace, bound by a RoleBinding (not a ClusterRoleBinding) to the `admin` ClusterRole in that namespace
- * only. The tenant-applied Kustomizations live in the tenant namespace with `serviceAccountName:
- * flux-reconciler`, and their HelmReleases get the same `serviceAccountName`.
+ * namespace (never the `default` account, `automountServiceAccountToken: false`), bound by a RoleBinding (not a
+ * ClusterRoleBinding) to Role `flux-reconciler` in that namespace only. The Role grants what the tenant's
+ * HelmReleases install (workloads, Services, ConfigMaps, Secrets, which also hold Helm's release records,
+ * ServiceAccounts, Ingresses, PersistentVolumeClaims, PodDisruptionBudgets) and read access to Pods and
+ * Events; it grants no write on NetworkPolicies, RBAC objects, ResourceQuotas or LimitRanges, and no `create`
+ * on Pods themselves. The tenant-applied Kustomizations live in the tenant namespace with
+ * `serviceAccountName: flux-reconciler`, and their HelmReleases get the same `serviceAccountName`.
+ *
+ * Residual risk: whoever may create workloads in the tenant namespace (the reconciler itself, the agent)
+ * may name `serviceAccountName: flux-reconciler` in a pod and set `automountServiceAccountToken: true` on it;
+ * Kubernetes RBAC cannot stop that. Such a pod gets the Role above, which is no more than what a tenant's
+ * charts may do already (no policy, RBAC or quota writes). An admission policy refusing pods under that
+ * account closes it fully; that is the cluster's to add.
+ *
+ * Charts that create their own Roles or RoleBindings cannot be installed by the reconciler: that is the point.
  *
  * Not covered: the controllers' `--no-cross-namespace-refs` flag. Tenant Kustomizations read the
  * platform's GitRepository and wait for Kustomizations in the Flux namespace, and tenant HelmReleases read
- * the shared chart sources there; with that flag each tenant would need its own copies. Set
- * `--default-service-account` on kustomize- and helm-controller so that anything without
- * `serviceAccountName` does not run as cluster-admin.
+ * the shared chart sources there; with that flag each tenant would need its own copies. Required: the
+ * kustomize- and helm-controller run with `--default-service-account=flux-reconciler`
+ * (`FLUX_CONTROLLER_FLAGS`, listed in external-objects.json and checked by `validate`), so that anything
+ * without `serviceAccountName` does not run as cluster-admin.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { RenderedFolder } from '../../output/write-tree';
@@ -29,6 +42,24 @@ import { TenantPlacement } from './flux-kustomizations';
 
 /** Name of each tenant's reconciler ServiceAccount (in the tenant namespace). */
 export const RECONCILER = 'flux-reconciler';
+
+/** The flag the Flux controllers must run with under the lockdown (their Deployments are Flux's own). */
+export const FLUX_CONTROLLER_FLAGS: readonly string[] = [`--default-service-account=${RECONCILER}`];
+
+/** The Flux controllers that must have FLUX_CONTROLLER_FLAGS. */
+export const LOCKED_DOWN_CONTROLLERS: readonly string[] = ['kustomize-controller', 'helm-controller'];
+
+const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** What the reconciler may do in its tenant namespace: what the tenant's charts install, nothing of the boundary. */
+export const RECONCILER_RULES: readonly k8s.PolicyRule[] = [
+  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts', 'persistentvolumeclaims'], verbs: WRITE },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: WRITE },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
+  { apiGroups: [''], resources: ['pods', 'events', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+];
 
 /** Kinds a namespace `admin` cannot write, applied by the shard instead. */
 const PRIVILEGED_NAMESPACED = new Set(['ResourceQuota', 'LimitRange']);
@@ -79,10 +110,11 @@ export function applyFluxLockdown(props: FluxLockdownProps): Map<string, TenantP
     }
     const objects: Record<string, any>[] = [
       ...moved,
-      k8s.KubeServiceAccount.manifest({ metadata: { name: RECONCILER, namespace } }),
+      k8s.KubeServiceAccount.manifest({ metadata: { name: RECONCILER, namespace }, automountServiceAccountToken: false }),
+      k8s.KubeRole.manifest({ metadata: { name: RECONCILER, namespace }, rules: RECONCILER_RULES.map((r) => ({ ...r, apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], verbs: [...r.verbs] })) }),
       k8s.KubeRoleBinding.manifest({
         metadata: { name: RECONCILER, namespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RECONCILER },
         subjects: [{ kind: 'ServiceAccount', name: RECONCILER, namespace }],
       }),
     ];

@@ -26,6 +26,7 @@ import { HelmChart, HelmChartSpecFailurePolicy } from '../../../imports/helm.cat
 import { requireSecret } from '../../security/secret-reference';
 import { InstallEgress } from '../chart-catalog';
 import { ReleaseDefinition } from '../release-definition';
+import { safeIpBlock } from '../../security/never-egress';
 
 /** Renders one release definition as a k3s `HelmChart`. */
 export class K3sHelmChart extends Construct {
@@ -86,10 +87,10 @@ export class K3sHelmChart extends Construct {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: installEgress.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            to: installEgress.kubernetesApiCidrs.map((cidr) => ({ ipBlock: safeIpBlock(cidr) })),
             ports: installEgress.kubernetesApiPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
           },
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...installEgress.clusterCidrs] } }] },
+          { to: [{ ipBlock: safeIpBlock('0.0.0.0/0', installEgress.clusterCidrs) }] },
         ],
       },
     });

@@ -135,12 +135,14 @@ interface CommandResult {
 function nvidiaSmi(cfg: MigSetupConfig, args: readonly string[]): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile('nvidia-smi', [...args], { timeout: cfg.nvidiaSmiTimeoutMs, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim();
+      // Standard output is what nvidia-smi answers; standard error (warnings) only explains a failure.
+      const output = `${stdout}`.trim();
       if (!error) return resolve({ code: 0, output });
+      const both = `${stdout}${stderr}`.trim();
       const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
       if (e.code === 'ENOENT') return resolve({ code: 127, output: 'nvidia-smi not found: the Job must run with the NVIDIA runtime (runtimeClassName) and NVIDIA_DRIVER_CAPABILITIES=utility' });
-      if (e.killed) return resolve({ code: 124, output: `timed out after ${cfg.nvidiaSmiTimeoutMs} ms. ${output}`.trim() });
-      resolve({ code: typeof e.code === 'number' ? e.code : 1, output: output || String(e.message) });
+      if (e.killed) return resolve({ code: 124, output: `timed out after ${cfg.nvidiaSmiTimeoutMs} ms. ${both}`.trim() });
+      resolve({ code: typeof e.code === 'number' ? e.code : 1, output: both || String(e.message) });
     });
   });
 }

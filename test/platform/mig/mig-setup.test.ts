@@ -31,6 +31,8 @@ interface FakeSmiState {
   gpus: FakeGpu[];
   /** `--query-gpu` fails (driver not loaded). */
   queryFails?: boolean;
+  /** Every call also writes a warning to standard error. */
+  stderrWarning?: boolean;
 }
 
 /** The fake: a Node script that reads and updates the state file and logs its arguments. */
@@ -41,6 +43,7 @@ const args = process.argv.slice(2);
 fs.appendFileSync(${JSON.stringify(callsPath)}, JSON.stringify(args) + '\\n');
 const state = JSON.parse(fs.readFileSync(${JSON.stringify(statePath)}, 'utf8'));
 const bus = (i) => '00000000:' + String(i + 7).padStart(2, '0') + ':00.0';
+if (state.stderrWarning) console.error('WARNING: infoROM is corrupted at gpu 0000:07:00.0');
 if (args[0] && args[0].startsWith('--query-gpu=')) {
   if (args[0] !== '--query-gpu=index,name,mig.mode.current,mig.mode.pending' || args[1] !== '--format=csv,noheader') {
     console.error('fake nvidia-smi: unexpected query ' + args.join(' '));
@@ -300,6 +303,19 @@ describe('mig-setup program (as synthesized)', () => {
     expect(api.nodes.get('gpu-node-2').metadata.labels).toHaveProperty([LABEL], 'mig');
     // the platform said H100-80GB, the fake reports A100s: a warning, not an error
     expect(result.stdout).toMatch(/warning: GPU 0 is a "NVIDIA A100-SXM4-80GB", not the H100-80GB/);
+  });
+
+  test('item 17: a warning on nvidia-smi\'s standard error does not spoil its answer', async () => {
+    // GIVEN an nvidia-smi that warns on standard error with every call
+    setGpus({ stderrWarning: true, gpus: [gpu(0, 'Disabled', 'Disabled'), gpu(1, 'Disabled', 'Disabled')] });
+    api.addNode('gpu-node-1');
+    // WHEN the Job runs
+    const result = await runJob('gpu-node-1');
+    // THEN the GPU list is read from standard output only and both GPUs are enabled
+    expect(result.stderr).not.toMatch(/cannot read this line/);
+    expect(result.code).toBe(0);
+    expect(enableCalls()).toEqual(['-i 0 -mig 1', '-i 1 -mig 1']);
+    expect(api.nodes.get('gpu-node-1').metadata.labels).toHaveProperty([LABEL], 'mig');
   });
 
   test('already enabled and labelled: no nvidia-smi -mig call, no patch', async () => {
