@@ -31,6 +31,7 @@ import {
   TenantReleaseDefaultsProps,
 } from './platform-props';
 import { Problems } from './problems';
+import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 
 /** The runbook's chart repositories. */
 export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
@@ -117,6 +118,8 @@ export interface ResolvedPlatform {
   /** The flavor (same as `gitopsSettings.flavor`). */
   readonly gitops: GitOpsFlavor;
   readonly gitopsSettings: ResolvedGitOps;
+  /** How the Secrets of the inventory are provisioned. */
+  readonly secrets: ResolvedSecrets;
   readonly sourceNamespace: string;
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
   readonly registryPasswordSecret: SecretKeyReference;
@@ -158,6 +161,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   checkDnsName(problems, 'baseDomain', baseDomain);
   const gitopsSettings = resolveGitOps(problems, p.gitops, p.fluxLockdown);
   const gitops = gitopsSettings.flavor;
+  const secrets = resolveSecrets(problems, p.secrets, gitops);
   const sourceNamespace = p.sourceNamespace ?? 'flux-system';
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
@@ -358,6 +362,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     baseDomain,
     gitops,
     gitopsSettings,
+    secrets,
     sourceNamespace,
     sources,
     registryPasswordSecret,
