@@ -136,7 +136,7 @@ export function secretInventoryMarkdown(requirements: readonly SecretRequirement
     '',
     `## Created by the operator (${operator.length})`,
     '',
-    'Create each before the layer that reads it is applied (for example with External Secrets, Sealed Secrets or SOPS).',
+    'Create each before the layer that reads it is applied (for example with Sealed Secrets or SOPS, or set `secrets.provider` to `external-secrets`).',
     '',
     '| namespace | name | type | keys | what for |',
     '|---|---|---|---|---|',
