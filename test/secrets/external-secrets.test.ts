@@ -223,6 +223,17 @@ describe('secrets settings on a fixture platform', () => {
     expect(validateTree(treeOf(files), loadSchemas(CRDS_DIR))).toEqual([]);
   });
 
+  test.each([
+    ['flux with lockdown', { fluxLockdown: true }],
+    ['argocd', { gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/platform.git' }, tenantReleases: { routerEnabled: false } }],
+  ])('the %s output with External Secrets validates, with the ExternalSecrets in the first wave', (_, extra) => {
+    const files = renderOutput({ platform: platformWith({ ...(extra as Partial<PlatformProps>), secrets: ESO }), tenants: TENANTS });
+    const es = externalSecrets(objectsOf(files));
+    expect(es.length).toBeGreaterThan(4);
+    expect(files.get('apply-order.txt')!.split('\n')[0]).toBe('secrets');
+    expect(validateTree(treeOf(files), loadSchemas(CRDS_DIR))).toEqual([]);
+  });
+
   test('fails when the store name is not a DNS name, the refresh interval is no duration and the store kind is unknown, all at once', () => {
     expect(
       problemsOf(() =>
