@@ -2,7 +2,9 @@
  * The `npm run synth` command line: `node build/main.js [--out DIR] [--allow-removal TENANT]...` (also
  * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing.
  */
+import { resolvePlatform } from './config/platform';
 import { ConfigError } from './config/problems';
+import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { allowRemovalArgs } from './tenant/lifecycle-guard';
 import { SynthOptions, synthesize } from './synth';
 
@@ -23,6 +25,7 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     const outdir = outputDir(argv);
     const summary: string[] = [];
     const files = synthesize({ ...options, allowRemoval: [...(options.allowRemoval ?? []), ...allowRemovalArgs(argv)] }, outdir, summary);
+    summary.push(...floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions));
     process.stdout.write(`wrote ${files.size} files to ${outdir}\n${summary.map((l) => `${l}\n`).join('')}`);
     return 0;
   } catch (e) {

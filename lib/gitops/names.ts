@@ -1,5 +1,6 @@
 /** Naming helpers shared by the renderers. */
 import { createHash } from 'node:crypto';
+import { isExactVersion } from './chart-source';
 
 /** Turns any text into a DNS-1123 label (at most 63 characters), keeping it readable. */
 export function toDnsLabel(text: string): string {
@@ -11,9 +12,9 @@ export function toDnsLabel(text: string): string {
   return label.slice(0, 63).replace(/-+$/, '') || 'x';
 }
 
-/** True when `version` is a semver range rather than one exact version. */
+/** True when `version` is a semver range (`*`, `^1.2`, `1.x`, `1.2`, ...) rather than one exact version. */
 export function isVersionRange(version: string): boolean {
-  return /[*^~<>|xX ]|^$/.test(version.replace(/^v/, '')) && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version.replace(/^v/, ''));
+  return !isExactVersion(version);
 }
 
 /** Name of the source object for a chart of an OCI source: one OCI repository per chart. */
