@@ -44,6 +44,9 @@ export interface FolderNode {
 }
 
 const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
+
+/** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
+export const SECRETS_FOLDER = 'secrets';
 const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
 
 /** The default dependencies of a folder, by its name (see the table above). */
@@ -51,10 +54,10 @@ export function defaultDependencies(path: string): string[] {
   const tenant = TENANT_FOLDER.exec(path);
   if (tenant) return tenant[2] === 'bootstrap' ? ['server'] : [`tenants/${tenant[1]}/bootstrap`];
   switch (path) {
-    case 'secrets':
+    case SECRETS_FOLDER:
       return [];
     case 'sources':
-      return ['secrets'];
+      return [SECRETS_FOLDER];
     case 'gpu':
       return ['sources'];
     case 'mig-setup':

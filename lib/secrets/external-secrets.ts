@@ -21,13 +21,13 @@
  */
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets.io';
 import { Problems } from '../config/problems';
-import { tenantOf } from '../gitops/layout';
+import { SECRETS_FOLDER, tenantOf } from '../gitops/layout';
+import { PART_OF_LABEL, PART_OF_VALUE } from '../security/labels';
 import { RenderedFolder } from '../output/write-tree';
-import { SecretRequirement, mergeSecretRequirements } from '../security/secret-reference';
+import { RemoteSecretSource, SecretRequirement, mergeSecretRequirements } from '../security/secret-reference';
 import { RemoteKeyOverride, ResolvedSecrets } from './secrets-settings';
 
-/** The platform folder of the ExternalSecrets that are not a tenant's. */
-export const SECRETS_FOLDER = 'secrets';
+export { SECRETS_FOLDER };
 
 /** File name of the ExternalSecrets in a folder. */
 export const EXTERNAL_SECRETS_FILE = 'external-secrets.yaml';
@@ -39,12 +39,7 @@ export interface SecretDeclaration {
 }
 
 /** Where ESO reads one Secret from. */
-export interface RemoteSource {
-  readonly store: { readonly kind: string; readonly name: string };
-  readonly remoteKey: string;
-  /** Secret key to property of the remote value. */
-  readonly properties: Readonly<Record<string, string>>;
-}
+export type RemoteSource = RemoteSecretSource;
 
 /** One ExternalSecret to write. */
 export interface PlannedExternalSecret {
@@ -106,7 +101,7 @@ export function planExternalSecrets(settings: ResolvedSecrets, declarations: rea
 export function externalSecretManifest(refreshInterval: string, p: PlannedExternalSecret): Record<string, any> {
   const r = p.requirement;
   return ExternalSecret.manifest({
-    metadata: { name: r.name, namespace: r.namespace, labels: { 'app.kubernetes.io/part-of': 'clearml-tenancy' } },
+    metadata: { name: r.name, namespace: r.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } },
     spec: {
       refreshInterval,
       secretStoreRef: {
@@ -148,9 +143,10 @@ export function addExternalSecrets(rendered: RenderedFolder[], settings: Resolve
     }
     folder.files.splice(0, folder.files.length, ...folder.files.filter((f) => f.objects.length > 0));
   }
+  const byPath = new Map(rendered.map((f) => [f.path, f]));
   for (const [path, objects] of byFolder) {
     if (path === SECRETS_FOLDER) continue;
-    rendered.find((f) => f.path === path)!.files.push({ name: EXTERNAL_SECRETS_FILE, objects });
+    byPath.get(path)!.files.push({ name: EXTERNAL_SECRETS_FILE, objects });
   }
   const platform = byFolder.get(SECRETS_FOLDER);
   if (platform) {
