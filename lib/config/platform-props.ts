@@ -389,6 +389,22 @@ export interface GitOpsProps {
   readonly argocdProject?: string;
 }
 
+/** Which namespaces tenants may have (the allowlist the platform owns; see README "Tenants"). */
+export interface TenancyProps {
+  /**
+   * Every tenant namespace is `<prefix><name>` or `<prefix><name>-<suffix>` (`<name>`: the tenant's
+   * name), and a tenant file without `namespace` gets `<prefix><name>`. A prefix such as `tenant-`
+   * keeps tenant namespaces apart from every other namespace of the cluster, whatever its add-ons.
+   * Lower-case letters, digits and "-", at most 30 characters. Whatever the prefix, the reserved
+   * namespaces (the platform's own, `kube-*`, `default`, the GitOps controller's and common add-ons')
+   * are always refused.
+   * @default '' (the namespace is the tenant's name, or the name and "-<suffix>")
+   */
+  readonly namespacePrefix?: string;
+  /** More namespaces no tenant may have, on top of the built-in reserved ones. @default [] */
+  readonly reservedNamespaces?: readonly string[];
+}
+
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
   /**
@@ -436,4 +452,6 @@ export interface PlatformProps {
   readonly bootstrap?: BootstrapJobProps;
   /** MIG node setup. @default - none (disabled) */
   readonly migSetup?: MigSetupProps;
+  /** Which namespaces tenants may have. @default - see TenancyProps */
+  readonly tenancy?: TenancyProps;
 }

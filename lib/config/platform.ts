@@ -7,7 +7,7 @@ import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps, isExactVersion } from '../gitops/chart-source';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
-import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
+import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
 import { ClearmlFeature } from './features';
 import { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
 import { DEFAULT_GPU_MODEL } from './mig-profiles';
@@ -30,6 +30,7 @@ import {
   SharedRedisProps,
   SsoProps,
   SupervisorProps,
+  TenancyProps,
   TenantReleaseDefaultsProps,
 } from './platform-props';
 import { Problems } from './problems';
@@ -178,6 +179,8 @@ export interface ResolvedPlatform {
   readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
   readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
+  /** Which namespaces tenants may have. */
+  readonly tenancy: Req<TenancyProps>;
   /** Public URLs. */
   readonly urls: { readonly api: string; readonly file: string; readonly web: string };
   /** Ingress host names. */
@@ -307,6 +310,8 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     supervisor,
   };
   checkDnsLabel(problems, 'server.namespace', resolvedServer.namespace);
+  checkImageTag(problems, 'server.apiserverImageTag', resolvedServer.apiserverImageTag);
+  checkImageTag(problems, 'server.webserverImageTag', resolvedServer.webserverImageTag);
   checkServer(problems, resolvedServer);
 
   const redis: Omit<Req<SharedRedisProps>, 'image'> & { image?: RedisImageProps } = {
@@ -346,7 +351,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.apps),
   };
   checkSecretRef(problems, 'apps.archiveUrlSecret', apps.archiveUrlSecret);
-  if (apps.enabled && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (apps.enabled && checkImageReference(problems, 'apps.image', apps.image) && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
 
   const tenantReleases: Req<TenantReleaseDefaultsProps> = {
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent },
@@ -359,8 +364,8 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.tenantReleases),
   };
   if (!isGpuModel(tenantReleases.defaultGpuModel)) problems.add('tenantReleases.defaultGpuModel', tenantReleases.defaultGpuModel, `must be one of: ${GPU_MODELS.join(', ')}`);
-  checkNonEmptyString(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
-  checkNonEmptyString(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
+  checkImageTag(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
+  checkImageReference(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
   if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
   const bootstrap: Req<BootstrapJobProps> = {
@@ -372,7 +377,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.bootstrap),
   };
   if (typeof bootstrap.adminInternal !== 'boolean') problems.add('bootstrap.adminInternal', bootstrap.adminInternal, 'must be true or false');
-  if (!/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (checkImageReference(problems, 'bootstrap.image', bootstrap.image) && !/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
   if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');
   if (!Number.isInteger(bootstrap.activeDeadlineSeconds) || bootstrap.activeDeadlineSeconds < bootstrap.deadlineSeconds + 60) {
@@ -404,6 +409,15 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     sourceNamespace, ingressNamespace, gpuOperator.namespace, dynamicMigOperator.namespace, resolvedServer.namespace, redis.namespace, billing.namespace,
   ]);
 
+  const tenancy: Req<TenancyProps> = { namespacePrefix: '', reservedNamespaces: [], ...definedOnly(p.tenancy) };
+  if (typeof tenancy.namespacePrefix !== 'string' || !/^([a-z0-9][-a-z0-9]{0,29})?$/.test(tenancy.namespacePrefix)) {
+    problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must be empty or lower-case letters, digits and "-", starting with a letter or digit, at most 30 characters, such as "tenant-"');
+  } else if (tenancy.namespacePrefix.startsWith('kube-')) {
+    problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must not start with "kube-" (reserved for Kubernetes)');
+  }
+  if (!Array.isArray(tenancy.reservedNamespaces)) problems.add('tenancy.reservedNamespaces', tenancy.reservedNamespaces, 'must be a list of namespace names');
+  else tenancy.reservedNamespaces.forEach((ns, i) => checkDnsLabel(problems, `tenancy.reservedNamespaces[${i}]`, ns));
+
   const hosts = resolveHosts(problems, server.hosts, baseDomain);
   problems.throwIfAny();
   return {
@@ -425,6 +439,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     tenantReleases,
     bootstrap,
     migSetup,
+    tenancy,
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: `http://clearml-enterprise-apiserver.${resolvedServer.namespace}:8008`,
@@ -631,7 +646,7 @@ function resolveMigSetup(problems: Problems, props: MigSetupProps | undefined, o
   if (typeof resolved.runtimeClassName !== 'string' || !DNS_SUBDOMAIN.test(resolved.runtimeClassName)) {
     problems.add('migSetup.runtimeClassName', resolved.runtimeClassName, 'must be a RuntimeClass name (lower-case DNS subdomain), such as "nvidia"');
   }
-  if (typeof resolved.image !== 'string' || !/@sha256:[0-9a-f]{64}$/.test(resolved.image)) problems.add('migSetup.image', resolved.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (checkImageReference(problems, 'migSetup.image', resolved.image) && !/@sha256:[0-9a-f]{64}$/.test(resolved.image)) problems.add('migSetup.image', resolved.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   if (!Number.isInteger(resolved.backoffLimit) || resolved.backoffLimit < 0) problems.add('migSetup.backoffLimit', resolved.backoffLimit, 'must be a whole number, 0 or more');
   checkPositiveInteger(problems, 'migSetup.activeDeadlineSeconds', resolved.activeDeadlineSeconds);
   if (!Array.isArray(resolved.tolerations)) problems.add('migSetup.tolerations', resolved.tolerations, 'must be a list of tolerations');
