@@ -245,6 +245,7 @@ export function main(argv: readonly string[], base: PlatformProps): number {
     process.stdout.write(`${JSON.stringify(runSample(mode as 'synth' | 'floor', Number(n), tenantsDir, outdir, base))}\n`);
     return 0;
   }
+  if (argv.includes('--diff')) return require('./diff-bench').diffBenchMain(argv, base); // the diff's benchmark (lib/bench/diff-bench.ts)
   const ci = argv.includes('--ci');
   const opt = (name: string) => {
     const i = argv.indexOf(name);

@@ -1,0 +1,88 @@
+/**
+ * Reading an output tree for the diff: from a folder, or from `dist/` at a git ref (through
+ * `git ls-tree` and `git cat-file --batch`, into memory). Each file is kept as text with a hash, so that
+ * files that are the same on both sides are never parsed.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+
+/** One file of a tree. */
+export interface TreeFile {
+  /** Path relative to the tree's root, `/`-separated. */
+  readonly path: string;
+  readonly text: string;
+  /** sha1 of the text. */
+  readonly hash: string;
+}
+
+/** A tree: its files by path, and what it was read from. */
+export interface Tree {
+  readonly label: string;
+  readonly files: ReadonlyMap<string, TreeFile>;
+}
+
+/** Bad input for the diff: an unknown ref, a missing folder, an unreadable file. */
+export class DiffInputError extends Error {}
+
+function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Reads every file below `dir`. */
+export function readTreeFromDir(dir: string, label = dir): Tree {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`folder "${dir}" does not exist (or is not a folder)`);
+  const files = new Map<string, TreeFile>();
+  for (const full of walk(dir)) {
+    const path = relative(dir, full).split(sep).join('/');
+    const text = readFileSync(full, 'utf8');
+    files.set(path, { path, text, hash: hashText(text) });
+  }
+  return { label, files };
+}
+
+function git(args: string[], cwd: string, input?: string): { status: number; stdout: Buffer; stderr: string } {
+  const r = spawnSync('git', args, { cwd, input, maxBuffer: 1 << 30 });
+  return { status: r.status ?? 1, stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr?.toString() ?? String(r.error ?? '') };
+}
+
+/** Reads `dir` (a folder of the repository holding `cwd`, `dist` by default) as it is at `ref`. */
+export function readTreeFromGit(ref: string, dir = 'dist', cwd = process.cwd()): Tree {
+  const top = git(['rev-parse', '--show-toplevel'], cwd);
+  if (top.status !== 0) throw new DiffInputError(`--base ${ref}: "${cwd}" is not inside a git repository`);
+  const root = top.stdout.toString().trim();
+  const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+  if (commit.status !== 0) throw new DiffInputError(`--base ${ref}: unknown git ref (no commit of that name in ${root})`);
+  const sha = commit.stdout.toString().trim();
+  const prefix = relative(root, resolve(cwd, dir)).split(sep).join('/');
+  const listing = git(['ls-tree', '-r', '-z', sha, '--', `${prefix}/`], root);
+  if (listing.status !== 0) throw new DiffInputError(`--base ${ref}: git ls-tree failed: ${listing.stderr.trim()}`);
+  const entries = listing.stdout.toString().split('\0').filter(Boolean).map((line) => {
+    const [meta, path] = line.split('\t');
+    return { blob: meta.split(' ')[2], type: meta.split(' ')[1], path };
+  }).filter((e) => e.type === 'blob');
+  if (entries.length === 0) throw new DiffInputError(`--base ${ref}: the commit ${sha.slice(0, 12)} has no folder "${prefix}"`);
+  const batch = git(['cat-file', '--batch'], root, entries.map((e) => e.blob).join('\n') + '\n');
+  if (batch.status !== 0) throw new DiffInputError(`--base ${ref}: git cat-file failed: ${batch.stderr.trim()}`);
+  const files = new Map<string, TreeFile>();
+  let at = 0;
+  const out = batch.stdout;
+  for (const e of entries) {
+    const eol = out.indexOf(10, at);
+    const size = Number(out.toString('utf8', at, eol).split(' ')[2]);
+    const text = out.toString('utf8', eol + 1, eol + 1 + size);
+    at = eol + 1 + size + 1;
+    const path = e.path.slice(prefix.length + 1);
+    files.set(path, { path, text, hash: hashText(text) });
+  }
+  return { label: `${prefix}/ at ${ref} (${sha.slice(0, 12)})`, files };
+}
