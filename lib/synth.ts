@@ -5,6 +5,8 @@
  * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
  * input never touches it.
  */
+import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
+import { TENANT_LABEL } from './security/labels';
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
 import { ConfigError } from './config/problems';
@@ -113,6 +115,8 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const remote = new Map(externalSecrets.map((e) => [`${e.requirement.namespace}/${e.requirement.name}`, e.source]));
   texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
+  // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
+  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.namespace, server: platform.server.namespace, redis: platform.redis.namespace }));
   return { folders: gitops.folders, texts };
 }
 

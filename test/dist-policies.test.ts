@@ -111,8 +111,8 @@ describe('committed dist/', () => {
       c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicy('default-deny-egress')(o)));
       // WHEN
       const result = isolation(c.load());
-      // THEN the path globex -> acme is found, on every port
-      expect(result.violations.map((v) => `${v.from} -> ${v.to}: ${v.ports.describe()}`)).toEqual(['globex -> acme: all']);
+      // THEN the path globex -> acme is found, on every port (and globex, no longer egress-isolated, reaches the metadata addresses)
+      expect(result.violations.map((v) => `${v.from} -> ${v.to}: ${v.ports.describe()}`)).toEqual(['globex -> acme: all', 'globex -> metadata: all']);
       const run = runCheck(c.dir);
       expect(run.code).toBe(1);
       expect(run.err).toContain('violation: globex -> acme: tenant namespace reaches another tenant namespace on all');

@@ -1,18 +1,41 @@
 /**
- * `npm run check:isolation [-- DIR] [--markdown FILE] [--paths]`: proves tenant isolation from the YAML
- * in an output folder (`dist/` by default).
+ * `npm run check:isolation [-- DIR] [--markdown FILE] [--paths] [--full]`: proves tenant isolation from the
+ * YAML in an output folder (`dist/` by default).
  *
- * Reads every object of the folder (manifests.ts), builds the cluster model (cluster-model.ts), evaluates
- * the NetworkPolicies (network-policy-evaluator.ts), prints the namespace matrix and fails (exit 1) with
- * one line per violation: a path between two tenant namespaces or from a tenant namespace to
- * `clearml-billing` (isolation-report.ts). Files or policies that cannot be read also fail the check:
+ * Reads every object of the folder (manifests.ts) and its facts file (platform-facts.ts), builds the cluster
+ * model (cluster-model.ts), merges the pods that no policy can tell apart (endpoint-classes.ts), evaluates the
+ * NetworkPolicies (network-policy-evaluator.ts), prints the namespace matrix (summarised as tenant classes
+ * above 20 tenants unless `--full`) and fails (exit 1) with one line per violation: a path between two tenant
+ * namespaces, from a tenant namespace to a billing namespace, or from a namespace of the output to the cloud
+ * metadata addresses (isolation-report.ts). Files or policies that cannot be read also fail the check:
  * isolation cannot be proved from objects that the cluster would reject.
  */
 import { writeFileSync } from 'node:fs';
-import { buildClusterModel } from './cluster-model';
-import { loadManifests } from './manifests';
-import { NetworkPolicyEvaluator } from './network-policy-evaluator';
-import { findViolations, renderMatrix } from './isolation-report';
+import { buildClusterModel, ClusterModel } from './cluster-model';
+import { mergeEquivalentEndpoints } from './endpoint-classes';
+import { KubeObject, loadManifests, Manifest } from './manifests';
+import { NetworkPolicyEvaluator, Reachability } from './network-policy-evaluator';
+import { findViolations, reachabilityPairs, renderMatrix } from './isolation-report';
+import { DEFAULT_FACTS, PlatformFacts, readPlatformFacts } from './platform-facts';
+
+/** The model (equivalent pods merged) and its evaluation: what the check and other tools work from. */
+export function analyse(manifests: readonly Manifest[], facts: PlatformFacts = DEFAULT_FACTS): { model: ClusterModel; reachability: Reachability } {
+  const model = mergeEquivalentEndpoints(buildClusterModel(manifests, { tenantLabel: facts.tenantLabel }));
+  return { model, reachability: new NetworkPolicyEvaluator(model).evaluate() };
+}
+
+/**
+ * Which namespaces may reach which, for tools that compare trees (e.g. `npm run diff`): one `"from->to"` string
+ * per namespace pair with an allowed path on some port, plus the pseudo-nodes `internet` (`"ns->internet"`,
+ * `"internet->ns"`) and `metadata` (`"ns->metadata"`, the cloud metadata addresses). Accepts parsed objects or
+ * the {@link Manifest}s of loadManifests. Throws when the evaluation could not finish (path cap reached).
+ */
+export function namespaceReachability(objects: readonly (KubeObject | Manifest)[]): Set<string> {
+  const manifests: Manifest[] = objects.map((o, index) => ('object' in o && 'file' in o ? (o as Manifest) : { file: '(input)', index, object: o as KubeObject }));
+  const { reachability } = analyse(manifests);
+  if (reachability.truncated) throw new Error(reachability.problems[reachability.problems.length - 1]);
+  return reachabilityPairs(reachability);
+}
 
 export interface Output {
   out(text: string): void;
@@ -24,10 +47,10 @@ const MAX_LINES = 200;
 
 const STDIO: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-const USAGE = 'usage: check-isolation [DIR] [--markdown FILE] [--paths]\n  DIR             folder of YAML files to check (default: dist)\n  --markdown FILE also write the matrix to FILE\n  --paths         also list every allowed path between pods\n';
+const USAGE = 'usage: check-isolation [DIR] [--markdown FILE] [--paths] [--full]\n  DIR             folder of YAML files to check (default: dist)\n  --markdown FILE also write the matrix to FILE\n  --paths         also list every allowed path between pods (classes of pods)\n  --full          one row and column per namespace, however many tenants\n';
 
 /** Parses the command line; returns an error text for bad arguments. */
-export function parseArguments(argv: readonly string[], flags: readonly string[] = ['--paths'], options: readonly string[] = ['--markdown']): { args?: Record<string, string | boolean> & { dir?: string }; error?: string } {
+export function parseArguments(argv: readonly string[], flags: readonly string[] = ['--paths', '--full'], options: readonly string[] = ['--markdown']): { args?: Record<string, string | boolean> & { dir?: string }; error?: string } {
   const args: Record<string, string | boolean> = {};
   let dir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -68,11 +91,11 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     io.err(`check-isolation: cannot read folder "${dir}": ${(e as Error).message}\n`);
     return 2;
   }
-  const model = buildClusterModel(loaded.manifests);
-  const evaluator = new NetworkPolicyEvaluator(model);
-  const reachability = evaluator.evaluate();
-  const matrix = renderMatrix(model, reachability);
-  io.out(`Namespace reachability in ${dir} (${loaded.manifests.length} objects, ${model.namespaces.size} namespaces, ${model.policies.length} NetworkPolicies):\n\n${matrix}`);
+  const { facts, problems: factProblems } = readPlatformFacts(dir);
+  const { model, reachability } = analyse(loaded.manifests, facts);
+  const matrix = renderMatrix(model, reachability, parsed.args.full ? { collapseAbove: Infinity } : {});
+  const pods = model.endpoints.reduce((n, e) => n + e.origins.length, 0);
+  io.out(`Namespace reachability in ${dir} (${loaded.manifests.length} objects, ${model.namespaces.size} namespaces, ${model.policies.length} NetworkPolicies, ${pods} pod sources in ${model.endpoints.length} classes):\n\n${matrix}`);
   if (parsed.args.paths) {
     io.out('\nPaths:\n');
     for (const p of reachability.paths) io.out(`${p.from.namespace} -> ${p.to.namespace}: ${p.ports.describe()}: ${p.from.origins[0]} -> ${p.to.origins[0]}\n`);
@@ -81,8 +104,9 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
 
   const failures = [
     ...loaded.problems.map((p) => `cannot read: ${p}`),
+    ...factProblems.map((p) => `cannot read: ${p}`),
     ...reachability.problems.map((p) => `cannot evaluate: ${p}`),
-    ...findViolations(model, reachability).map((v) => `violation: ${v.message}`),
+    ...findViolations(model, reachability, { billingNamespaces: facts.billingNamespaces }).map((v) => `violation: ${v.message}`),
   ];
   if (failures.length > 0) {
     const shown = failures.slice(0, MAX_LINES).map((f) => `${f}\n`).join('');
@@ -90,6 +114,6 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${shown}${more}`);
     return 1;
   }
-  io.out('\ncheck-isolation: no path between tenant namespaces and none from a tenant namespace to clearml-billing.\n');
+  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${facts.billingNamespaces.join(', ')}, none to the cloud metadata addresses.\n`);
   return 0;
 }

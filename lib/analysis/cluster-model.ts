@@ -42,7 +42,7 @@ export interface NamespaceInfo {
   readonly labels: Labels;
   /** Where the namespace was found (see the module comment). */
   readonly origin: 'folder' | 'referenced' | 'external';
-  /** The tenant's name when the namespace has the {@link TENANT_LABEL} label. */
+  /** The tenant's name when the namespace has the tenant label ({@link TENANT_LABEL} unless the facts say otherwise). */
   readonly tenant?: string;
   /** Where the Namespace object is, when there is one. */
   readonly file?: string;
@@ -126,8 +126,17 @@ function pinnedNamespaceNames(selector: any): string[] {
   return names;
 }
 
+export interface ClusterModelOptions {
+  /**
+   * The label that marks a tenant namespace (see platform-facts.ts).
+   * @default TENANT_LABEL
+   */
+  readonly tenantLabel?: string;
+}
+
 /** Builds the model from the objects of a folder. */
-export function buildClusterModel(manifests: readonly Manifest[]): ClusterModel {
+export function buildClusterModel(manifests: readonly Manifest[], options: ClusterModelOptions = {}): ClusterModel {
+  const tenantLabel = options.tenantLabel ?? TENANT_LABEL;
   const namespaces = new Map<string, NamespaceInfo>();
   const referenced = new Set<string>();
   const helmNamespaces = new Map<string, string[]>();
@@ -139,7 +148,7 @@ export function buildClusterModel(manifests: readonly Manifest[]): ClusterModel 
     if (object.kind === 'Namespace' && object.apiVersion === 'v1' && object.metadata.name) {
       const name = object.metadata.name;
       const labels: Record<string, string> = { ...stringMap(object.metadata.labels), [NAMESPACE_NAME_LABEL]: name };
-      namespaces.set(name, { name, labels, origin: 'folder', tenant: labels[TENANT_LABEL], file });
+      namespaces.set(name, { name, labels, origin: 'folder', tenant: labels[tenantLabel], file });
       continue;
     }
     if (object.metadata.namespace) referenced.add(object.metadata.namespace);

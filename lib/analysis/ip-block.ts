@@ -107,3 +107,18 @@ export function reachesInternet(cidr: Cidr, except: readonly Cidr[]): boolean {
   for (const e of except) if (e.family === cidr.family) left = subtract(left, e);
   return left.length > 0;
 }
+
+/**
+ * The cloud metadata services: AWS, GCP, Azure, OpenStack and others answer on `169.254.169.254` (instance
+ * credentials), AWS also on `fd00:ec2::254` (IPv6, Nitro instances).
+ */
+export const METADATA_ADDRESSES: readonly string[] = ['169.254.169.254', 'fd00:ec2::254'];
+
+/** Whether a CIDR minus its `except` ranges contains one of the cloud metadata addresses. */
+export function reachesMetadata(cidr: Cidr, except: readonly Cidr[]): boolean {
+  return METADATA_ADDRESSES.some((address) => {
+    const a = parseCidr(`${address}/${address.includes(':') ? 128 : 32}`)!;
+    if (a.family !== cidr.family || a.lo < cidr.lo || a.lo > cidr.hi) return false;
+    return !except.some((e) => e.family === a.family && e.lo <= a.lo && a.lo <= e.hi);
+  });
+}

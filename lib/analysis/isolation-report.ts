@@ -2,10 +2,14 @@
  * What the isolation check reports: violations of the tenancy contract and the namespace matrix.
  *
  * The contract: a tenant namespace is a `Namespace` labelled `clearml-tenancy/tenant: <name>`
- * ({@link TENANT_LABEL}). No pod of a tenant namespace may reach a pod of another tenant namespace or of
- * `clearml-billing`, on any port.
+ * ({@link TENANT_LABEL}; the facts file may name another label). No pod of a tenant namespace may reach a pod of
+ * another tenant namespace or of a billing namespace (`clearml-billing` unless the facts file names others), on
+ * any port; and no pod of a namespace of the output (created or used by it, not one it only selects, such as
+ * `kube-system`) may reach a cloud metadata address (`169.254.169.254`, `fd00:ec2::254`): those hand out the
+ * node's cloud credentials.
  */
 import { BILLING_NAMESPACE, ClusterModel, Endpoint } from './cluster-model';
+import { METADATA_ADDRESSES } from './ip-block';
 import { Path, Reachability } from './network-policy-evaluator';
 import { PortSet } from './port-set';
 
@@ -13,8 +17,8 @@ export interface Violation {
   readonly from: string;
   readonly to: string;
   readonly ports: PortSet;
-  /** One endpoint pair that has the path, for the message. */
-  readonly example: Path;
+  /** One endpoint pair that has the path, for the message (absent for the metadata pseudo-node). */
+  readonly example?: Path;
   /** One line: what is allowed, between what, and an example of pods. */
   readonly message: string;
 }
@@ -28,26 +32,55 @@ function describeEndpoint(e: Endpoint): string {
   return `${who} ${e.origins[0]}${e.origins.length > 1 ? ` (+${e.origins.length - 1} more)` : ''}`;
 }
 
+/** The pseudo-node of the cloud metadata addresses in violations and in {@link namespaceReachability}. */
+export const METADATA_NODE = 'metadata';
+
+export interface ViolationOptions {
+  /**
+   * Namespaces no tenant may reach.
+   * @default [BILLING_NAMESPACE]
+   */
+  readonly billingNamespaces?: readonly string[];
+}
+
 /** Every namespace pair that breaks the contract, with the ports allowed and an example. */
-export function findViolations(model: ClusterModel, reachability: Reachability): Violation[] {
+export function findViolations(model: ClusterModel, reachability: Reachability, options: ViolationOptions = {}): Violation[] {
+  const billing = new Set(options.billingNamespaces ?? [BILLING_NAMESPACE]);
   const byPair = new Map<string, { from: string; to: string; ports: PortSet; example: Path }>();
   for (const p of reachability.paths) {
     const from = p.from.namespace;
     const to = p.to.namespace;
     if (!isTenant(model, from)) continue;
-    if (!((to !== from && isTenant(model, to)) || to === BILLING_NAMESPACE)) continue;
+    if (!((to !== from && isTenant(model, to)) || (billing.has(to) && to !== from))) continue;
     const key = `${from}\u0000${to}`;
     const found = byPair.get(key);
     if (found) found.ports = found.ports.union(p.ports);
     else byPair.set(key, { from, to, ports: p.ports, example: p });
   }
-  return [...byPair.values()]
-    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0))
-    .map((v) => {
-      const what = v.to === BILLING_NAMESPACE ? 'tenant namespace reaches the billing namespace' : 'tenant namespace reaches another tenant namespace';
-      const message = `${v.from} -> ${v.to}: ${what} on ${v.ports.describe()}, e.g. from ${describeEndpoint(v.example.from)} to ${describeEndpoint(v.example.to)}`;
-      return { ...v, message };
-    });
+  const pairs: Violation[] = [...byPair.values()].map((v) => {
+    const what = billing.has(v.to) ? 'tenant namespace reaches the billing namespace' : 'tenant namespace reaches another tenant namespace';
+    const message = `${v.from} -> ${v.to}: ${what} on ${v.ports.describe()}, e.g. from ${describeEndpoint(v.example.from)} to ${describeEndpoint(v.example.to)}`;
+    return { ...v, message };
+  });
+  const metadata: Violation[] = [];
+  for (const [from, ports] of reachability.metadataEgress) {
+    if (ports.isEmpty || model.namespaces.get(from)?.origin === 'external') continue;
+    metadata.push({ from, to: METADATA_NODE, ports, message: `${from} -> ${METADATA_NODE}: a namespace of the output reaches the cloud metadata addresses (${METADATA_ADDRESSES.join(', ')}) on ${ports.describe()}` });
+  }
+  return [...pairs, ...metadata].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+}
+
+/**
+ * Namespace-level reachability of an evaluated model, as `"from->to"` strings: one per namespace pair with a
+ * path on some port, plus `"<ns>->internet"`, `"internet-><ns>"` and `"<ns>->metadata"` for the pseudo-nodes.
+ */
+export function reachabilityPairs(reachability: Reachability): Set<string> {
+  const out = new Set<string>();
+  for (const [from, row] of reachability.matrix) for (const [to, ports] of row) if (!ports.isEmpty) out.add(`${from}->${to}`);
+  for (const [ns, ports] of reachability.internetEgress) if (!ports.isEmpty) out.add(`${ns}->internet`);
+  for (const [ns, ports] of reachability.internetIngress) if (!ports.isEmpty) out.add(`internet->${ns}`);
+  for (const [ns, ports] of reachability.metadataEgress) if (!ports.isEmpty) out.add(`${ns}->${METADATA_NODE}`);
+  return new Set([...out].sort());
 }
 
 export interface MatrixOptions {
@@ -145,6 +178,14 @@ export function renderMatrix(model: ClusterModel, reachability: Reachability, op
         : `Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (${tenants.length} tenant namespaces).`,
     );
   }
+  const toMetadata = [...reachability.metadataEgress].filter(([, p]) => !p.isEmpty).map(([n]) => n);
+  const ours = toMetadata.filter((n) => model.namespaces.get(n)?.origin !== 'external');
+  const outside = toMetadata.filter((n) => model.namespaces.get(n)?.origin === 'external');
+  const list = (xs: string[]) => `${xs.slice(0, 20).join(', ')}${xs.length > 20 ? `, ... (${xs.length} in all)` : ''}`;
+  lines.push(
+    `Cloud metadata (${METADATA_ADDRESSES.join(', ')}): ${ours.length === 0 ? 'reachable from no namespace of the output' : `reachable from ${list(ours)}`}` +
+      `${outside.length > 0 ? `; namespaces outside the output (pods unknown, not checked): ${list(outside)}` : ''}.`,
+  );
   const noPods = names.filter((n) => !withPods.has(n));
   if (noPods.length > 0) lines.push(`Namespaces without modelled pods (not in the table): ${noPods.slice(0, 20).join(', ')}${noPods.length > 20 ? `, ... (${noPods.length} in all)` : ''}.`);
   return `${lines.join('\n')}\n`;

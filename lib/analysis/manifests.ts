@@ -11,6 +11,27 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import YAML from 'yaml';
 
+// js-yaml (3.x) reads YAML about ten times faster than `yaml`, which would otherwise dominate every check of
+// a large tree. It reads with its CORE schema (YAML 1.2 core: no timestamps, no `<<` merges), the schema
+// `yaml` uses by default. A file it cannot read is read again with `yaml`, whose messages say per document
+// what is wrong.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsYaml = require('js-yaml') as { loadAll(text: string, each: (doc: unknown) => void, options: { schema: unknown; json?: boolean }): void; CORE_SCHEMA: unknown };
+
+/**
+ * The documents of a multi-document YAML text, parsed quickly; undefined when the text is not valid YAML for
+ * the fast reader (the caller then reads it with `yaml` for exact messages). Empty documents are `null`.
+ */
+export function fastParseAll(text: string): unknown[] | undefined {
+  const docs: unknown[] = [];
+  try {
+    jsYaml.loadAll(text, (d) => docs.push(d ?? null), { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  return docs;
+}
+
 /** One Kubernetes object and where it came from. */
 export interface Manifest {
   /** File path relative to the folder that was read, `/`-separated. */
@@ -63,6 +84,15 @@ export function isKubeObject(doc: unknown): doc is KubeObject {
 export function parseManifests(file: string, text: string): LoadedManifests {
   const manifests: Manifest[] = [];
   const problems: string[] = [];
+  const fast = fastParseAll(text);
+  if (fast) {
+    fast.forEach((value, index) => {
+      if (value === null || value === undefined) return;
+      if (!isKubeObject(value)) problems.push(`${file}#${index}: not a Kubernetes object: apiVersion, kind and metadata are required`);
+      else manifests.push({ file, index, object: value });
+    });
+    return { manifests, problems };
+  }
   YAML.parseAllDocuments(text).forEach((doc, index) => {
     if (doc.errors.length > 0) {
       problems.push(`${file}#${index}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);

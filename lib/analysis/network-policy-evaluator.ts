@@ -39,7 +39,7 @@
  * unisolated endpoints), never as all endpoint pairs, so the time grows with the number of allowed paths.
  */
 import { ClusterModel, Endpoint, NamespaceInfo } from './cluster-model';
-import { parseCidr, reachesInternet } from './ip-block';
+import { parseCidr, reachesInternet, reachesMetadata } from './ip-block';
 import { LabelSelector, isEmptySelector, selectorKey, selectorMatches, selectorProblems } from './label-selector';
 import { PortSet, PROTOCOLS, Protocol } from './port-set';
 
@@ -60,6 +60,11 @@ export interface Reachability {
   readonly matrix: ReadonlyMap<string, ReadonlyMap<string, PortSet>>;
   /** Per namespace with endpoints: ports on which some pod may open connections to the internet. */
   readonly internetEgress: ReadonlyMap<string, PortSet>;
+  /**
+   * Per namespace with endpoints: ports on which some pod may open connections to a cloud metadata address
+   * (`169.254.169.254`, `fd00:ec2::254`, see ip-block.ts); absent or empty: none.
+   */
+  readonly metadataEgress: ReadonlyMap<string, PortSet>;
   /** Per namespace with endpoints: ports on which some pod may accept connections from the internet. */
   readonly internetIngress: ReadonlyMap<string, PortSet>;
   /** Per endpoint id: whether it is isolated for ingress and for egress. */
@@ -88,7 +93,7 @@ interface RulePort {
 
 type Peer =
   | { readonly kind: 'pods'; readonly podSelector?: LabelSelector; readonly namespaceSelector?: LabelSelector; readonly namespace: string }
-  | { readonly kind: 'internet'; readonly matches: boolean };
+  | { readonly kind: 'internet'; readonly matches: boolean; readonly metadata: boolean };
 
 interface Rule {
   /** 'all': every source/destination, pods and the internet. */
@@ -122,7 +127,7 @@ function compileRule(raw: any, direction: Direction, policy: { namespace: string
           problems.push(`${where}: ipBlock ${JSON.stringify(p.ipBlock)} is not a valid CIDR with valid except CIDRs; it matches nothing here`);
           continue;
         }
-        peers.push({ kind: 'internet', matches: reachesInternet(cidr, except) });
+        peers.push({ kind: 'internet', matches: reachesInternet(cidr, except), metadata: reachesMetadata(cidr, except) });
         continue;
       }
       if (!p?.podSelector && !p?.namespaceSelector) {
@@ -395,6 +400,7 @@ export class NetworkPolicyEvaluator {
 
     const paths: Path[] = [];
     const toInternet: PortSet[] = new Array(n).fill(PortSet.NONE);
+    const toMetadata: PortSet[] = new Array(n).fill(PortSet.NONE);
     const seen = new Int32Array(n).fill(-1);
     for (const a of endpoints) {
       if (paths.length >= maxPaths) {
@@ -405,16 +411,21 @@ export class NetworkPolicyEvaluator {
       isolation[a.id].egress = isolated;
       const explicit = new Map<number, PortSet>();
       const toEveryone: Rule[] = [];
-      if (!isolated) toInternet[a.id] = PortSet.ALL;
+      if (!isolated) {
+        toInternet[a.id] = PortSet.ALL;
+        toMetadata[a.id] = PortSet.ALL;
+      }
       for (const rule of rules) {
         if (rule.peers === 'all') {
           toEveryone.push(rule);
           toInternet[a.id] = toInternet[a.id].union(rulePorts(rule, undefined));
+          toMetadata[a.id] = toMetadata[a.id].union(rulePorts(rule, undefined));
           continue;
         }
         for (const peer of rule.peers) {
           if (peer.kind === 'internet') {
             if (peer.matches) toInternet[a.id] = toInternet[a.id].union(rulePorts(rule, undefined));
+            if (peer.metadata) toMetadata[a.id] = toMetadata[a.id].union(rulePorts(rule, undefined));
             continue;
           }
           for (const d of resolver.resolve(peer)) explicit.set(d.id, (explicit.get(d.id) ?? PortSet.NONE).union(rulePorts(rule, d)));
@@ -447,13 +458,15 @@ export class NetworkPolicyEvaluator {
     }
     const internetEgress = new Map<string, PortSet>();
     const internetIngress = new Map<string, PortSet>();
+    const metadataEgress = new Map<string, PortSet>();
     for (const e of endpoints) {
+      metadataEgress.set(e.namespace, (metadataEgress.get(e.namespace) ?? PortSet.NONE).union(toMetadata[e.id]));
       internetEgress.set(e.namespace, (internetEgress.get(e.namespace) ?? PortSet.NONE).union(toInternet[e.id]));
       internetIngress.set(e.namespace, (internetIngress.get(e.namespace) ?? PortSet.NONE).union(ingressFromInternet[e.id]));
     }
     const problems = [...this.compileProblems];
     if (truncated) problems.push(`more than ${maxPaths} allowed paths between pods: evaluation stopped early, the matrix is incomplete (pods that reach each other this widely are not isolated)`);
-    return { paths, matrix, internetEgress, internetIngress, isolation, problems, truncated };
+    return { paths, matrix, internetEgress, metadataEgress, internetIngress, isolation, problems, truncated };
   }
 }
 

@@ -8,6 +8,9 @@
  *   the tenant files, build the constructs, render, serialize, write the tree);
  * - floor: the very same objects (built first, untimed) serialized to YAML and written as the same files,
  *   nothing else.
+ * - the checks, on that very synthesized output (issue 18): `validate`, `check:isolation` and
+ *   `lint:policies`, each its command's `main` (read the tree, check, report) timed inside a child process
+ *   as synth is (module loading excluded for all alike), output discarded, exit code kept (the verdict).
  * Each figure is the median of several runs. Then `kubectl kustomize` times the largest folder a Flux
  * Kustomization builds, at the largest N.
  */
@@ -64,6 +67,35 @@ export interface Sample {
   readonly peakMiB: number;
 }
 
+/** The checks measured on the synthesized output. */
+export const CHECKS = ['validate', 'isolation', 'lint'] as const;
+export type Check = (typeof CHECKS)[number];
+
+/** One check on an output folder: seconds and exit code. */
+export interface CheckSample {
+  readonly seconds: number;
+  readonly code: number;
+}
+
+/** Child side of a check: runs the command's `main` on `outdir`, its output discarded. */
+export function runCheckSample(check: Check, outdir: string): CheckSample {
+  const quiet = { out: () => undefined, err: () => undefined };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const run: () => number =
+    check === 'validate'
+      ? () => (require('../validate/main') as typeof import('../validate/main')).main([outdir], () => undefined)
+      : check === 'isolation'
+        ? () => (require('../analysis/check-isolation') as typeof import('../analysis/check-isolation')).main([outdir], quiet)
+        : () => (require('../analysis/lint-policies') as typeof import('../analysis/lint-policies')).main([outdir], quiet);
+  // Load the modules first (not timed), as synth's are loaded before it is timed.
+  require('../validate/main');
+  require('../analysis/check-isolation');
+  require('../analysis/lint-policies');
+  const start = process.hrtime.bigint();
+  const code = run();
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code };
+}
+
 /** Child side: `--sample synth|floor N TENANTS_DIR OUT_DIR`. */
 export function runSample(mode: 'synth' | 'floor', n: number, tenantsDir: string, outdir: string, base: PlatformProps): Sample {
   const platform = benchPlatform(base, n);
@@ -103,6 +135,14 @@ export interface Row {
   readonly synthSeconds: number;
   readonly floorSeconds: number;
   readonly peakMiB: number;
+  /** Median seconds and exit code of each check on the synthesized output. */
+  readonly checks: Readonly<Record<Check, CheckSample>>;
+}
+
+function checkInChild(entry: string, check: Check, outdir: string): CheckSample {
+  const result = spawnSync(process.execPath, [entry, '--check', check, outdir], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`bench check ${check} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as CheckSample;
 }
 
 function sampleInChild(entry: string, mode: 'synth' | 'floor', n: number, tenantsDir: string, outdir: string): Sample {
@@ -169,12 +209,14 @@ export function runBench(options: BenchOptions, log: (line: string) => void) {
       // Every run writes into a folder of its own, removed afterwards (not timed): the figures are of
       // writing the output, not of deleting a previous one.
       const last = options.runs(n) - 1;
+      const checks = new Map<Check, CheckSample[]>(CHECKS.map((c) => [c, []]));
       for (let i = 0; i <= last; i++) {
         const out = join(work, `out-${n}-${i}`);
         synth.push(sampleInChild(options.entry, 'synth', n, tenantsDir, out));
         const floorOut = join(work, `floor-${n}-${i}`);
         floor.push(sampleInChild(options.entry, 'floor', n, tenantsDir, floorOut));
         rmSync(floorOut, { recursive: true, force: true });
+        for (const c of CHECKS) checks.get(c)!.push(checkInChild(options.entry, c, out));
         if (i < last || n !== Math.max(...options.sizes)) rmSync(out, { recursive: true, force: true });
       }
       if (synth.some((s) => s.objects !== floor[0].objects)) throw new Error(`N=${n}: synth wrote ${synth[0].objects} objects, the floor ${floor[0].objects}`);
@@ -185,9 +227,15 @@ export function runBench(options: BenchOptions, log: (line: string) => void) {
         synthSeconds: median(synth.map((s) => s.seconds)),
         floorSeconds: median(floor.map((s) => s.seconds)),
         peakMiB: Math.max(...synth.map((s) => s.peakMiB)),
+        checks: Object.fromEntries(
+          CHECKS.map((c) => {
+            const samples = checks.get(c)!;
+            return [c, { seconds: median(samples.map((x) => x.seconds)), code: Math.max(...samples.map((x) => x.code)) }];
+          }),
+        ) as Record<Check, CheckSample>,
       };
       rows.push(row);
-      log(`N=${n}: synth ${row.synthSeconds.toFixed(3)} s, floor ${row.floorSeconds.toFixed(3)} s (${synth.length} runs each)`);
+      log(`N=${n}: synth ${row.synthSeconds.toFixed(3)} s, floor ${row.floorSeconds.toFixed(3)} s, ${CHECKS.map((c) => `${c} ${row.checks[c].seconds.toFixed(3)} s (exit ${row.checks[c].code})`).join(', ')} (${synth.length} runs each)`);
       if (n === Math.max(...options.sizes)) kustomize = kustomizeLargest(join(work, `out-${n}-${last}`), 3);
     }
     return { rows, kustomize };
@@ -206,6 +254,12 @@ export function report(result: ReturnType<typeof runBench>): { text: string; met
     '| N tenants | objects | files | synth s | floor s | synth/floor | peak MiB |',
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.n} | ${r.objects} | ${r.files} | ${r.synthSeconds.toFixed(3)} | ${r.floorSeconds.toFixed(3)} | ${(r.synthSeconds / r.floorSeconds).toFixed(2)} | ${r.peakMiB.toFixed(0)} |`),
+    '',
+    'Checks on the synthesized output (seconds; exit code; ratio to the synth of the same tree):',
+    '',
+    '| N tenants | synth s | validate s | check:isolation s | lint:policies s |',
+    '|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.n} | ${r.synthSeconds.toFixed(3)} | ${CHECKS.map((c) => `${r.checks[c].seconds.toFixed(3)} (exit ${r.checks[c].code}; ${(r.checks[c].seconds / r.synthSeconds).toFixed(2)}x)`).join(' | ')} |`),
     '',
   ];
   const checks: Array<[string, boolean]> = [];
@@ -226,6 +280,16 @@ export function report(result: ReturnType<typeof runBench>): { text: string; met
     if (r) checks.push([`synth/floor <= 2.0 at ${r.n}`, r.synthSeconds / r.floorSeconds <= 2.0]);
   }
   if (r3000) checks.push(['peak memory < 512 MiB at 3000', r3000.peakMiB < 512]);
+  const names: Record<Check, string> = { validate: 'validate', isolation: 'check:isolation', lint: 'lint:policies' };
+  for (const c of CHECKS) {
+    for (const r of rows) checks.push([`${names[c]} reaches its verdict (exit 0) at ${r.n}`, r.checks[c].code === 0]);
+    for (const r of [r1000, r3000]) if (r) checks.push([`${names[c]} <= synth at ${r.n} (${(r.checks[c].seconds / r.synthSeconds).toFixed(2)}x)`, r.checks[c].seconds <= r.synthSeconds]);
+    if (r1000 && r3000) {
+      const g = r3000.checks[c].seconds / r1000.checks[c].seconds;
+      lines.push(`${names[c]} growth time(3000)/time(1000): ${g.toFixed(2)} (target < 3.5)`);
+      checks.push([`${names[c]} grows linearly 1000 -> 3000 (${g.toFixed(2)} < 3.5)`, g < 3.5]);
+    }
+  }
   if (kustomize) {
     lines.push(
       kustomize.seconds !== undefined
@@ -240,6 +304,10 @@ export function report(result: ReturnType<typeof runBench>): { text: string; met
 
 /** `node build/lib/bench/benchmark.js [--ci] [--sizes 10,100] [--runs K] [--json FILE] [--scratch DIR]` */
 export function main(argv: readonly string[], base: PlatformProps): number {
+  if (argv[0] === '--check') {
+    process.stdout.write(`${JSON.stringify(runCheckSample(argv[1] as Check, argv[2]))}\n`);
+    return 0;
+  }
   if (argv[0] === '--sample') {
     const [, mode, n, tenantsDir, outdir] = argv;
     process.stdout.write(`${JSON.stringify(runSample(mode as 'synth' | 'floor', Number(n), tenantsDir, outdir, base))}\n`);

@@ -83,7 +83,7 @@ export class MigNodeSetup extends Construct {
         egress: [
           // The Kubernetes API: its address is outside any namespace, so by address range and port.
           {
-            to: props.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            to: props.kubernetesApiCidrs.map((cidr) => ({ ipBlock: cidr === '0.0.0.0/0' ? { cidr, except: ['169.254.0.0/16'] } : { cidr } })), // never the metadata service (issue 12 item 4)
             ports: props.kubernetesApiPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
           },
           {

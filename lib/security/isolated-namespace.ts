@@ -107,8 +107,12 @@ export class IsolatedNamespace extends Construct {
       },
       ...(egress.toNamespaces ?? []).map((t) => ({ to: [{ namespaceSelector: namespaceByName(t.namespace) }], ...(t.ports ? { ports: tcp(t.ports) } : {}) })),
     ];
-    if (egress.kubernetesApi) rules.push({ to: network.kubernetesApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(network.kubernetesApiPorts) });
-    if (egress.internet) rules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...network.clusterCidrs] } }] });
+    // Link-local (169.254.0.0/16: the cloud metadata service's 169.254.169.254) is never an allowed egress
+    // (issue 12 item 4). An `except` must lie inside its `cidr`, so only the IPv4 blocks get it; these rules
+    // have no IPv6 block, so fd00:ec2::254 is not reachable through them.
+    const LINK_LOCAL_V4 = '169.254.0.0/16';
+    if (egress.kubernetesApi) rules.push({ to: network.kubernetesApiCidrs.map((cidr) => ({ ipBlock: cidr === '0.0.0.0/0' ? { cidr, except: [LINK_LOCAL_V4] } : { cidr } })), ports: tcp(network.kubernetesApiPorts) });
+    if (egress.internet) rules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...network.clusterCidrs, LINK_LOCAL_V4] } }] });
     new k8s.KubeNetworkPolicy(this, 'DefaultDenyEgress', {
       metadata: { name: 'default-deny-egress', namespace: props.name },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: rules },

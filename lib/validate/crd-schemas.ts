@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { fastParseAll } from '../analysis/manifests';
 import { Schema } from './structural';
 
 export interface CrdKind {
@@ -36,10 +37,9 @@ export function loadCrdDir(dir: string): Record<string, any>[] {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.ya?ml$/.test(name)) {
-        for (const doc of YAML.parseAllDocuments(readFileSync(path, 'utf8'))) {
-          const o = doc.toJS();
-          if (o?.kind === 'CustomResourceDefinition') crds.push(o);
-        }
+        const text = readFileSync(path, 'utf8');
+        const docs = fastParseAll(text) ?? YAML.parseAllDocuments(text).map((doc) => doc.toJS());
+        for (const o of docs as any[]) if (o?.kind === 'CustomResourceDefinition') crds.push(o);
       }
     }
   };

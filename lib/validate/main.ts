@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
+import { fastParseAll } from '../analysis/manifests';
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } from './validate-output';
@@ -27,12 +28,19 @@ export function loadTree(dir: string): OutputTree {
     const yamls = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => e.name);
     const rel = relative(root, d).split(sep).join('/');
     if (yamls.includes('kustomization.yaml')) {
-      const k = YAML.parse(readFileSync(join(d, 'kustomization.yaml'), 'utf8')) ?? {};
+      const kText = readFileSync(join(d, 'kustomization.yaml'), 'utf8');
+      const k = ((fastParseAll(kText) ?? [YAML.parse(kText)])[0] ?? {}) as { resources?: string[] };
       const files = yamls.filter((n) => n !== 'kustomization.yaml');
       folders.set(rel, { resources: k.resources ?? [], files });
       for (const name of files) {
         const file = rel ? `${rel}/${name}` : name;
-        for (const doc of YAML.parseAllDocuments(readFileSync(join(d, name), 'utf8'))) {
+        const text = readFileSync(join(d, name), 'utf8');
+        const fast = fastParseAll(text);
+        if (fast) {
+          for (const object of fast) if (object !== null && object !== undefined) objects.push({ file, object: object as Record<string, any> });
+          continue;
+        }
+        for (const doc of YAML.parseAllDocuments(text)) {
           if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
           const object = doc.toJS();
           if (object !== null && object !== undefined) objects.push({ file, object });

@@ -13,9 +13,19 @@ function run(argv: string[]) {
   return { code, out, err };
 }
 
+/** Egress to every pod and the internet, but not to the cloud metadata addresses (link-local excepted). */
+export function egressWithoutMetadata(ns: string): Obj {
+  return policy(ns, 'egress-without-metadata', {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{ to: [{ podSelector: {} }, { namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }] }],
+  });
+}
+
 function tenant(name: string): Obj[] {
   return [
     tenantNamespace(name),
+    egressWithoutMetadata(name),
     helmRelease(name, 'clearml-agent'),
     { ...deployment(name, 'bootstrap', { app: 'bootstrap' }), kind: 'Job' },
     policy(name, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] }),
@@ -28,12 +38,14 @@ function isolated(): Record<string, Obj[]> {
     'server/clearml.yaml': [
       namespace('clearml'),
       helmRelease('clearml', 'clearml-enterprise'),
+      egressWithoutMetadata('clearml'),
       policy('clearml', 'default-deny-ingress', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
       policy('clearml', 'allow-tenants', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } }], ports: [{ port: 8008 }] }] }),
     ],
     'server/billing.yaml': [
       namespace('clearml-billing'),
       helmRelease('clearml-billing', 'clearml-billing'),
+      egressWithoutMetadata('clearml-billing'),
       policy('clearml-billing', 'allow-clearml-only', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }] }),
     ],
     'tenants/acme/tenant.yaml': tenant('acme'),
@@ -106,6 +118,69 @@ describe('check-isolation', () => {
     expect(out).toMatch(/^acme -> clearml: TCP 8008: /m);
   });
 
+  test('fails when a tenant may reach the cloud metadata address (IPv4)', () => {
+    // GIVEN acme may reach all of IPv4, link-local included
+    const dir = writeFolder(withFile(isolated(), 'tenants/acme/open.yaml', [policy('acme', 'open-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 80 }] }] })]));
+    const { code, out, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toContain('violation: acme -> metadata: a namespace of the output reaches the cloud metadata addresses (169.254.169.254, fd00:ec2::254) on TCP 80\n');
+    expect(err).not.toMatch(/globex -> metadata/);
+    expect(out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from acme.');
+  });
+
+  test('fails when a tenant may reach the cloud metadata address (IPv6), passes when it is excepted', () => {
+    const v6 = (except: string[]) => withFile(isolated(), 'tenants/acme/open.yaml', [policy('acme', 'open-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '::/0', except } }] }] })]);
+    const open = run([writeFolder(v6(['fc00::/7'].slice(1)))]);
+    expect(open.code).toBe(1);
+    expect(open.err).toContain('violation: acme -> metadata:');
+    const closed = run([writeFolder(v6(['fd00::/8']))]);
+    expect(closed.err).toBe('');
+    expect(closed.code).toBe(0);
+    expect(closed.out).toContain('Cloud metadata (169.254.169.254, fd00:ec2::254): reachable from no namespace of the output.');
+  });
+
+  test('fails when a tenant reaches the billing layer moved to another namespace (named by the facts file)', () => {
+    // GIVEN billing in "ledger" instead of clearml-billing, the facts file saying so, and an allow-all planted in it
+    const files = isolated();
+    const moved = JSON.parse(JSON.stringify(files['server/billing.yaml']).replace(/clearml-billing/g, 'ledger')) as Obj[];
+    const dir = writeFolder({ ...files, 'server/billing.yaml': [...moved, policy('ledger', 'allow-all', { podSelector: {}, ingress: [{}] })] });
+    // WHEN the check runs without the facts file, the moved namespace is not known as billing
+    expect(run([dir]).code).toBe(0);
+    // WHEN the facts file names it
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: 'clearml-tenancy/tenant', layers: { billing: ['ledger'] } }));
+    const { code, err, out } = run([dir]);
+    // THEN the violation into it is reported
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> ledger: tenant namespace reaches the billing namespace on all/m);
+    expect(err).toMatch(/^violation: globex -> ledger:/m);
+    void out;
+  });
+
+  test('reads the tenant label from the facts file', () => {
+    // GIVEN tenants labelled team.example.com/name, acme without its deny, and a facts file naming the label
+    const relabel = (objs: Obj[]) => JSON.parse(JSON.stringify(objs).replace(/clearml-tenancy\/tenant/g, 'team.example.com/name')) as Obj[];
+    const files = isolated();
+    const dir = writeFolder({
+      ...files,
+      'server/clearml.yaml': relabel(files['server/clearml.yaml']),
+      'tenants/acme/tenant.yaml': relabel(tenant('acme').filter((o) => o.kind !== 'NetworkPolicy')),
+      'tenants/globex/tenant.yaml': relabel(tenant('globex')),
+    });
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: 'team.example.com/name', layers: { billing: ['clearml-billing'] } }));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: globex -> acme: tenant namespace reaches another tenant namespace/m);
+  });
+
+  test('fails when the facts file is not valid', () => {
+    const dir = writeFolder(isolated());
+    writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: '', layers: { billing: 'clearml-billing' } }));
+    const { code, err } = run([dir]);
+    expect(code).toBe(1);
+    expect(err).toContain('cannot read: platform-facts.json: tenantLabel "" must be a non-empty label key');
+    expect(err).toContain('cannot read: platform-facts.json: layers.billing "clearml-billing" must be a list of namespace names');
+  });
+
   test('fails when the arguments are wrong', () => {
     expect(run(['--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option "--bogus"') });
     expect(run(['a', 'b'])).toMatchObject({ code: 2, err: expect.stringContaining('only one folder can be checked') });
@@ -125,5 +200,14 @@ describe('renderMatrix', () => {
     expect(text).toContain('| tenant class 1 (each of 2) | TCP 8008 | - | itself: all; other tenants: - | - | all |');
     expect(text).toContain('- class 1: acme, globex');
     expect(text).toContain('Each tenant namespace reaches only itself: there is no path from one tenant namespace to another (3 tenant namespaces).');
+  });
+});
+
+describe('platform-facts.json', () => {
+  test('the committed dist/ has the facts file the checks read, naming the billing namespace and the tenant label', () => {
+    const { readPlatformFacts } = jest.requireActual('../../lib/analysis/platform-facts') as typeof import('../../lib/analysis/platform-facts');
+    const { facts, problems } = readPlatformFacts(join(__dirname, '..', '..', 'dist'));
+    expect(problems).toEqual([]);
+    expect(facts).toEqual({ tenantLabel: 'clearml-tenancy/tenant', billingNamespaces: ['clearml-billing'] });
   });
 });
