@@ -11,6 +11,9 @@ import { runSynth } from './lib/cli';
 
 export const platform: PlatformProps = {
   baseDomain: 'clearml.example.com',
+  // Every operator-owned Secret of the inventory is written by the External Secrets Operator from the
+  // platform team's ClusterSecretStore `platform-vault` (remote keys: README, "Secrets").
+  secrets: { provider: 'external-secrets', store: { kind: 'ClusterSecretStore', name: 'platform-vault' } },
   sources: {
     // The billing chart tarball from ClearML, pushed to the platform team's OCI registry
     // (`helm push clearml-billing-1.1.0.tgz oci://registry.example.com/clearml-charts`).

@@ -16,7 +16,8 @@ import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
 import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
-import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
+import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
+import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
@@ -88,14 +89,14 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   // Each folder is built, rendered to objects and let go before the next is built: only objects stay in
   // memory, never thousands of construct trees.
   const rendered: RenderedFolder[] = [];
-  const secrets: SecretRequirement[] = [];
+  const secrets: SecretDeclaration[] = [];
   const seen = new Set<string>();
   const render = (folders: readonly OutputFolder[]) => {
     for (const folder of folders) {
       if (seen.has(folder.path)) throw new Error(`two output folders have the path "${folder.path}"`);
       seen.add(folder.path);
       rendered.push(...renderFolderObjects([folder]));
-      secrets.push(...secretRequirementsOf(folder.app));
+      secrets.push(...secretRequirementsOf(folder.app).map((requirement) => ({ folder: folder.path, requirement })));
     }
   };
   render(platformFolders(platform));
@@ -105,12 +106,15 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
     for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
   }
   render(options.extraFolders?.(platform) ?? []);
-  const gitops = gitopsOutput(rendered, platform);
+  const externalSecrets = planExternalSecrets(platform.secrets, secrets, seen);
+  addExternalSecrets(rendered, platform.secrets, externalSecrets);
+  const gitops = gitopsOutput(rendered, platform, externalStores(externalSecrets));
   const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
-  const merged = mergeSecretRequirements(secrets);
-  texts.set('SECRETS.md', secretInventoryMarkdown(merged));
-  texts.set('secrets-inventory.json', secretInventoryJson(merged));
+  const merged = mergeSecretRequirements(secrets.map((s) => s.requirement));
+  const remote = new Map(externalSecrets.map((e) => [`${e.requirement.namespace}/${e.requirement.name}`, e.source]));
+  texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
+  texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
   texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.namespace, server: platform.server.namespace, redis: platform.redis.namespace }));
   return { folders: gitops.folders, texts };

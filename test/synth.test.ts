@@ -39,7 +39,8 @@ describe('renderOutput with tenants', () => {
     const files = renderOutput({ platform, tenants: specs });
     // THEN every tenant has its two folders
     const tenantFiles = [...files.keys()].filter((f) => f.startsWith('tenants/'));
-    expect(tenantFiles).toHaveLength(200 * 6); // bootstrap: namespace, bootstrap Job, kustomization; workloads: agent, router, kustomization
+    // bootstrap: namespace, bootstrap Job, ExternalSecrets (main.ts turns ESO on), kustomization; workloads: agent, router, kustomization
+    expect(tenantFiles).toHaveLength(200 * 7);
     const namespaces = new Map<string, string>();
     const hosts = new Set<string>();
     const ranges: Array<[number, number]> = [];

@@ -6,6 +6,7 @@
  */
 import { ChartProps, ChartSourceProps } from '../gitops/chart-source';
 import { GitOpsFlavor } from '../gitops/release-definition';
+import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
 import { ClearmlFeature } from './features';
 import { GpuModel } from './gpu-models';
@@ -416,6 +417,12 @@ export interface TenancyProps {
 
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
+  /**
+   * How the Secrets of the inventory get into the cluster: by hand (`SECRETS.md`), or written by the
+   * External Secrets Operator from a store the operator provides (lib/secrets/external-secrets.ts).
+   * @default { provider: 'manual' }
+   */
+  readonly secrets?: SecretsProps;
   /** Base domain: the server's hosts default to `api.`, `file.` and `app.` + this (see `server.hosts`). */
   readonly baseDomain: string;
   /**

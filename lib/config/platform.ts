@@ -35,6 +35,7 @@ import {
   TenantReleaseDefaultsProps,
 } from './platform-props';
 import { Problems } from './problems';
+import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 
 /**
  * The runbook's chart repositories, except Bitnami: `charts.bitnami.com` no longer lists old versions
@@ -163,6 +164,8 @@ export interface ResolvedPlatform {
   /** The flavor (same as `gitopsSettings.flavor`). */
   readonly gitops: GitOpsFlavor;
   readonly gitopsSettings: ResolvedGitOps;
+  /** How the Secrets of the inventory are provisioned. */
+  readonly secrets: ResolvedSecrets;
   readonly sourceNamespace: string;
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
   readonly registryPasswordSecret: SecretKeyReference;
@@ -208,6 +211,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   checkDnsName(problems, 'baseDomain', baseDomain);
   const gitopsSettings = resolveGitOps(problems, p.gitops, p.fluxLockdown);
   const gitops = gitopsSettings.flavor;
+  const secrets = resolveSecrets(problems, p.secrets, gitops);
   const sourceNamespace = p.sourceNamespace ?? 'flux-system';
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
@@ -429,6 +433,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     baseDomain,
     gitops,
     gitopsSettings,
+    secrets,
     sourceNamespace,
     sources,
     registryPasswordSecret,

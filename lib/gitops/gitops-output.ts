@@ -34,7 +34,7 @@ export interface GitOpsOutput {
 }
 
 /** Adds the flavor's folders; changes tenant folders in place under the Flux lockdown. */
-export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatform): GitOpsOutput {
+export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatform, extraExternal: readonly ExternalObject[] = []): GitOpsOutput {
   const settings = platform.gitopsSettings;
   const nodes = planLayout(rendered);
   const folders = [...rendered];
@@ -61,6 +61,7 @@ export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatf
     folders.push(...argoCdFolders(nodes, settings));
     external.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', namespace: settings.argocdNamespace, name: settings.argocdProject, providedBy: 'Argo CD' });
   }
+  external.push(...extraExternal);
   const files = new Map<string, string>([
     ['apply-order.txt', applyOrder(nodes)],
     ['external-objects.json', `${JSON.stringify({ objects: external }, null, 2)}\n`],

@@ -7,7 +7,8 @@
  *
  * | folder | waits for |
  * |---|---|
- * | `sources` | - |
+ * | `secrets` (ExternalSecrets, with `secrets.provider: 'external-secrets'`) | - |
+ * | `sources` | `secrets` |
  * | `gpu` | `sources` |
  * | `mig-setup` | `gpu` |
  * | `server` | `gpu` (or `sources` without a GPU layer) |
@@ -32,6 +33,8 @@ export interface FolderNode {
   readonly tenant?: string;
   /** Holds Jobs (they are recreated when their template changes). */
   readonly hasJobs: boolean;
+  /** Holds ExternalSecrets (the folder is Ready only when they are). */
+  readonly hasExternalSecrets: boolean;
   /** Holds release objects (Helm installs take minutes). */
   readonly hasReleases: boolean;
   /** Distance from a folder without dependencies (0 for those); the Argo CD sync wave. */
@@ -41,6 +44,9 @@ export interface FolderNode {
 }
 
 const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
+
+/** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
+export const SECRETS_FOLDER = 'secrets';
 const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
 
 /** The default dependencies of a folder, by its name (see the table above). */
@@ -48,8 +54,10 @@ export function defaultDependencies(path: string): string[] {
   const tenant = TENANT_FOLDER.exec(path);
   if (tenant) return tenant[2] === 'bootstrap' ? ['server'] : [`tenants/${tenant[1]}/bootstrap`];
   switch (path) {
-    case 'sources':
+    case SECRETS_FOLDER:
       return [];
+    case 'sources':
+      return [SECRETS_FOLDER];
     case 'gpu':
       return ['sources'];
     case 'mig-setup':
@@ -118,6 +126,7 @@ export function planLayout(folders: readonly RenderedFolder[]): FolderNode[] {
       dependsOn: resolved.get(f.path)!,
       tenant: tenantOf(f.path),
       hasJobs: kinds.has('Job'),
+      hasExternalSecrets: kinds.has('ExternalSecret'),
       hasReleases: [...kinds].some((k) => RELEASE_KINDS.has(k)),
       depth: depthOf(f.path),
       unitName: boundedDnsLabel(f.path.replace(/\//g, '-')),

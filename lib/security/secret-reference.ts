@@ -97,14 +97,37 @@ export function mergeSecretRequirements(requirements: readonly SecretRequirement
     .sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
 }
 
-/** The machine-readable inventory (`secrets-inventory.json`). */
-export function secretInventoryJson(requirements: readonly SecretRequirement[]): string {
-  return `${JSON.stringify({ secrets: requirements }, null, 2)}\n`;
+/** Where the External Secrets Operator reads a Secret from (see lib/secrets/external-secrets.ts). */
+export interface RemoteSecretSource {
+  readonly store: { readonly kind: string; readonly name: string };
+  readonly remoteKey: string;
+  /** Secret key to property of the remote value. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** Who provides a Secret, for the inventory: the bootstrap Job, the operator by hand, or ESO from a remote key. */
+export type SecretProvision =
+  | { readonly by: 'bootstrap' }
+  | { readonly by: 'operator' }
+  | ({ readonly by: 'external-secrets' } & RemoteSecretSource);
+
+/** Secrets the External Secrets Operator writes, by `namespace/name`. */
+export type RemoteSources = ReadonlyMap<string, RemoteSecretSource>;
+
+function provisionOf(r: SecretRequirement, remote: RemoteSources): SecretProvision {
+  const source = r.providedBy === 'operator' ? remote.get(`${r.namespace}/${r.name}`) : undefined;
+  return source ? { by: 'external-secrets', ...source } : { by: r.providedBy ?? 'operator' };
+}
+
+/** The machine-readable inventory (`secrets-inventory.json`); each Secret says who provides it (`provision`). */
+export function secretInventoryJson(requirements: readonly SecretRequirement[], remote: RemoteSources = new Map()): string {
+  return `${JSON.stringify({ secrets: requirements.map((r) => ({ ...r, provision: provisionOf(r, remote) })) }, null, 2)}\n`;
 }
 
 /** The human-readable inventory (`SECRETS.md`), with a `kubectl create secret` line for each. */
-export function secretInventoryMarkdown(requirements: readonly SecretRequirement[]): string {
-  const operator = requirements.filter((r) => r.providedBy === 'operator');
+export function secretInventoryMarkdown(requirements: readonly SecretRequirement[], remote: RemoteSources = new Map()): string {
+  const eso = requirements.filter((r) => provisionOf(r, remote).by === 'external-secrets');
+  const operator = requirements.filter((r) => provisionOf(r, remote).by === 'operator');
   const bootstrap = requirements.filter((r) => r.providedBy === 'bootstrap');
   const lines = [
     '# Secrets this output refers to',
@@ -113,7 +136,7 @@ export function secretInventoryMarkdown(requirements: readonly SecretRequirement
     '',
     `## Created by the operator (${operator.length})`,
     '',
-    'Create each before the layer that reads it is applied (for example with External Secrets, Sealed Secrets or SOPS).',
+    'Create each before the layer that reads it is applied (for example with Sealed Secrets or SOPS, or set `secrets.provider` to `external-secrets`).',
     '',
     'The shared Redis password is one value for every tenant: any tenant holding it can read and write every other tenant\'s Redis data, so the shared Redis is a shared trust domain, an accepted risk of the runbook\'s design. It reaches only the agent container (env `secretKeyRef`), never task pods, which run under a ServiceAccount without API rights or token.',
     '',
@@ -121,6 +144,21 @@ export function secretInventoryMarkdown(requirements: readonly SecretRequirement
     '|---|---|---|---|---|',
     ...operator.map((r) => `| ${r.namespace} | ${r.name} | ${r.type} | ${r.keys.map((k) => `\`${k}\``).join(', ')} | ${r.purpose} |`),
     '',
+    ...(eso.length > 0
+      ? [
+          `## Written by the External Secrets Operator (${eso.length})`,
+          '',
+          'Each has an ExternalSecret in the output; the operator keeps the remote values in the store (Secrets of one name share one remote key).',
+          '',
+          '| namespace | name | type | store | remote key | key ← property |',
+          '|---|---|---|---|---|---|',
+          ...eso.map((r) => {
+            const s = remote.get(`${r.namespace}/${r.name}`)!;
+            return `| ${r.namespace} | ${r.name} | ${r.type} | ${s.store.kind} ${s.store.name} | \`${s.remoteKey}\` | ${r.keys.map((k) => `\`${k}\` ← \`${s.properties[k]}\``).join(', ')} |`;
+          }),
+          '',
+        ]
+      : []),
     `## Created by the tenant bootstrap Jobs (${bootstrap.length})`,
     '',
     '| namespace | name | keys | what for |',

@@ -108,6 +108,12 @@ export function validateTree(tree: OutputTree, schemas: Schemas): string[] {
     else seen.set(id, file);
     index.set(key(o.kind, ns, o.metadata?.name), o);
     if (o.kind === 'Secret') secretKeys.set(key('Secret', ns, o.metadata?.name), new Set(Object.keys({ ...o.data, ...o.stringData })));
+    // An ExternalSecret's Secret (spec.target.name, else its own name) is present with the keys of spec.data.
+    if (o.kind === 'ExternalSecret' && groupOf(o.apiVersion) === 'external-secrets.io') {
+      const keys = (o.spec?.data ?? []).map((d: any) => d?.secretKey);
+      const k = key('Secret', ns, o.spec?.target?.name ?? o.metadata?.name);
+      secretKeys.set(k, new Set([...(secretKeys.get(k) ?? []), ...keys]));
+    }
   }
 
   // Pass 2: references.
@@ -211,6 +217,12 @@ function collectReferences(o: Record<string, any>, ns: string | undefined, refs:
       if (spec.sourceRef) refs.push({ path: 'spec.sourceRef', kind: spec.sourceRef.kind, namespace: spec.sourceRef.namespace ?? ns, name: spec.sourceRef.name });
       if (spec.serviceAccountName) refs.push({ path: 'spec.serviceAccountName', kind: 'ServiceAccount', namespace: ns, name: spec.serviceAccountName });
       checkFolderPath(spec.path, 'spec.path', refs, tree);
+      break;
+    }
+    case 'ExternalSecret': {
+      const store = spec.secretStoreRef ?? {};
+      const kind = store.kind ?? 'SecretStore';
+      refs.push({ path: 'spec.secretStoreRef', kind, namespace: kind === 'ClusterSecretStore' ? undefined : ns, name: store.name });
       break;
     }
     case 'HelmRepository':

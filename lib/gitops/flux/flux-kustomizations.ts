@@ -40,6 +40,17 @@ export interface FluxKustomizationsProps {
   readonly tenants?: ReadonlyMap<string, TenantPlacement>;
 }
 
+/**
+ * ExternalSecrets do not follow kstatus (no `Reconciling`/`Stalled` conditions), so `wait` alone would
+ * count them healthy at once: Ready only when ESO has written the Secret, failed when it reports an error.
+ */
+const EXTERNAL_SECRET_HEALTH = {
+  apiVersion: 'external-secrets.io/v1',
+  kind: 'ExternalSecret',
+  current: "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True')",
+  failed: "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'False' && c.reason == 'SecretSyncedError')",
+};
+
 /** The Kustomization of one folder. */
 function folderKustomization(node: FolderNode, byPath: ReadonlyMap<string, FolderNode>, namespaceOf: (path: string) => string, gitops: ResolvedGitOps, serviceAccountName?: string): Record<string, any> {
   return Kustomization.manifest({
@@ -52,6 +63,7 @@ function folderKustomization(node: FolderNode, byPath: ReadonlyMap<string, Folde
       prune: true,
       wait: true,
       force: node.hasJobs ? true : undefined,
+      healthCheckExprs: node.hasExternalSecrets ? [EXTERNAL_SECRET_HEALTH] : undefined,
       serviceAccountName,
       sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: gitops.repository.name, namespace: gitops.repository.namespace },
       dependsOn: node.dependsOn.length > 0 ? node.dependsOn.map((d) => ({ name: byPath.get(d)!.unitName, namespace: namespaceOf(d) })) : undefined,
