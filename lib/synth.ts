@@ -2,8 +2,8 @@
  * From platform props (and tenant files) to the files of the output folder.
  *
  * `renderOutput` checks every input first and throws one `ConfigError` listing all problems before
- * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
- * input never touches it.
+ * anything is rendered; `synthesize` then writes into the output folder (only a folder it owns, see
+ * write-tree.ts and marker.ts), so bad input never touches it.
  */
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
@@ -12,7 +12,8 @@ import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
-import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
+import { MARKER_FILE, markerText, outputMarker } from './output/marker';
+import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantFolders } from './tenant/tenant-folders';
@@ -71,6 +72,8 @@ export interface OutputObjects {
   readonly folders: readonly RenderedFolder[];
   /** Relative path to content (inventory, diagram, apply order...). */
   readonly texts: ReadonlyMap<string, string>;
+  /** The tenants, for the output's marker. @default - none */
+  readonly tenants?: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
 }
 
 /** Checks the input, then builds every object of the output (see {@link renderOutput}). */
@@ -98,13 +101,14 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const merged = mergeSecretRequirements(secrets);
   texts.set('SECRETS.md', secretInventoryMarkdown(merged));
   texts.set('secrets-inventory.json', secretInventoryJson(merged));
-  return { folders: gitops.folders, texts };
+  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })) };
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */
 export function serializeOutput(output: OutputObjects): Map<string, string> {
   const files = serializeFolders(output.folders);
   for (const [name, content] of output.texts) files.set(name, content);
+  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [])));
   return sortedByPath(files);
 }
 
@@ -113,9 +117,17 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
   return serializeOutput(renderOutputObjects(options));
 }
 
-/** Renders the output and writes it as the whole content of `outdir`. */
-export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
+/**
+ * Renders the output and writes it into `outdir`, which must be missing, empty or synth's own output
+ * (see `writeTree`); returns the files and what the write did.
+ */
+export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult } {
   const files = renderOutput(options);
-  writeTree(files, outdir);
-  return files;
+  const result = writeTree(files, outdir);
+  return { files, result };
+}
+
+/** Renders the output and writes it into `outdir` (see {@link synthesizeWithResult}). */
+export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
+  return synthesizeWithResult(options, outdir).files;
 }

@@ -4,7 +4,6 @@
  * secrets turned into references. The runbook's facts (each release, chart, version, value and
  * `CLEARML__*` setting) are data in test/fixtures/runbook-facts.json, written for this test.
  */
-import { join } from 'node:path';
 import YAML from 'yaml';
 import { renderOutput } from '../lib/synth';
 import { platform } from './fixtures/platform';
