@@ -6,8 +6,9 @@ import YAML from 'yaml';
 import { tenantShard } from '../../lib/gitops/layout';
 import { renderOutput, synthesize } from '../../lib/synth';
 import { basePlatform, fakeTenants } from '../support/fake-tenants';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 
-const TENANTS = join(__dirname, '..', '..', 'tenants');
+const TENANTS = FIXTURE_TENANTS_DIR;
 
 function objects(files: Map<string, string>, path: string): Record<string, any>[] {
   return YAML.parseAllDocuments(files.get(path) ?? '').map((d) => d.toJS());
@@ -93,7 +94,7 @@ describe('Flux layout', () => {
 });
 
 describe('Flux lockdown', () => {
-  // GIVEN fluxLockdown on and the example tenants of tenants/
+  // GIVEN fluxLockdown on and the fixture tenants
   const files = renderOutput({ platform: basePlatform({ fluxLockdown: true }), tenantsDir: TENANTS });
   const shardFile = objects(files, `flux/tenants/${tenantShard('acme')}/acme.yaml`);
   const kustomization = (name: string) => shardFile.find((o) => o.kind === 'Kustomization' && o.metadata.name === name)!;
