@@ -12,6 +12,7 @@ import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
+import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
 import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
@@ -108,6 +109,7 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
 export function serializeOutput(output: OutputObjects): Map<string, string> {
   const files = serializeFolders(output.folders);
   for (const [name, content] of output.texts) files.set(name, content);
+  files.set(ISOLATION_FILE, isolationMarkdown(output.folders, output.texts));
   files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [])));
   return sortedByPath(files);
 }
