@@ -8,7 +8,10 @@ import { CliCommand } from './cli-args';
 export const SYNTH_COMMAND: CliCommand = {
   name: 'synth',
   summary: 'Checks main.ts and tenants/*.yaml, then writes the GitOps output folder.',
-  options: [{ name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' }],
+  options: [
+    { name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' },
+    { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output or move its namespace (repeatable)" },
+  ],
   notes: [
     'The folder must be missing, empty, or an output synth wrote before (it holds the marker .clearml-tenancy);',
     'any other folder is refused and left as it is. Inside its own output synth removes only files it wrote.',

@@ -1,6 +1,6 @@
 /**
- * The `npm run synth` command line: `node build/main.js [--out DIR]` (also `-o DIR`; default
- * `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing; refuses a
+ * The `npm run synth` command line: `node build/main.js [--out DIR] [--allow-removal TENANT]...` (also
+ * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing; refuses a
  * folder it did not write (see lib/output/write-tree.ts); ends with a one-line summary of what changed.
  */
 import { optionValue, parseArgs, runCli } from './cli-args';
@@ -40,11 +40,12 @@ export function synthSummary(result: WriteResult, outdir: string): string {
 
 /** Synthesizes; returns the exit code. */
 export function runSynth(options: SynthOptions, argv: readonly string[]): number {
-  return runCli(SYNTH_COMMAND, argv, () => {
+  return runCli(SYNTH_COMMAND, argv, (args) => {
     const outdir = outputDir(argv);
+    const allowRemoval = [...(options.allowRemoval ?? []), ...(args.options.get('--allow-removal') ?? [])];
     try {
-      const { result } = synthesizeWithResult(options, outdir);
-      process.stdout.write(`${synthSummary(result, outdir)}\n`);
+      const { result, lifecycle } = synthesizeWithResult({ ...options, allowRemoval }, outdir);
+      process.stdout.write(`${lifecycle.map((l) => `${l}\n`).join('')}${synthSummary(result, outdir)}\n`);
       return 0;
     } catch (e) {
       if (e instanceof ConfigError) {

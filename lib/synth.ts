@@ -17,6 +17,8 @@ import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { SecretRequirement, mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
+import { tenantTextFiles } from './tenant/decommission-procedure';
+import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 
 export interface SynthOptions {
@@ -34,6 +36,11 @@ export interface SynthOptions {
    * @default []
    */
   readonly tenants?: readonly TenantSpec[];
+  /**
+   * Tenants that may leave the output without being decommissioned, or change namespace (`--allow-removal`);
+   * see lib/tenant/lifecycle-guard.ts. @default []
+   */
+  readonly allowRemoval?: readonly string[];
   /** More folders after the platform's and the tenants' (tests). @default - none */
   readonly extraFolders?: (platform: ResolvedPlatform) => OutputFolder[];
 }
@@ -94,10 +101,14 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
     }
   };
   render(platformFolders(platform));
-  for (const tenant of tenants) render(tenantFolders(tenant, platform));
+  const tenantTexts = new Map<string, string>();
+  for (const tenant of tenants) {
+    render(tenantFolders(tenant, platform));
+    for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
+  }
   render(options.extraFolders?.(platform) ?? []);
   const gitops = gitopsOutput(rendered, platform);
-  const texts = new Map(gitops.files);
+  const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets);
   texts.set('SECRETS.md', secretInventoryMarkdown(merged));
@@ -121,15 +132,26 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
 
 /**
  * Renders the output and writes it into `outdir`, which must be missing, empty or synth's own output
- * (see `writeTree`); returns the files and what the write did.
+ * (see `writeTree`), unless the lifecycle guard refuses what it would remove (a `ConfigError`, nothing
+ * written). Returns the files, what the write did, and the guard's lines for the summary.
  */
-export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult } {
-  const files = renderOutput(options);
+export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult; lifecycle: readonly string[] } {
+  const output = renderOutputObjects(options);
+  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfFolders(output.folders), {
+    allowRemoval: options.allowRemoval,
+    tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
+  });
+  const files = serializeOutput(output);
   const result = writeTree(files, outdir);
-  return { files, result };
+  return { files, result, lifecycle: lifecycle.lines };
 }
 
-/** Renders the output and writes it into `outdir` (see {@link synthesizeWithResult}). */
-export function synthesize(options: SynthOptions, outdir: string): Map<string, string> {
-  return synthesizeWithResult(options, outdir).files;
+/**
+ * Renders the output and writes it into `outdir` (see {@link synthesizeWithResult}). Lines for the
+ * summary go to `summary`.
+ */
+export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
+  const { files, lifecycle } = synthesizeWithResult(options, outdir);
+  summary.push(...lifecycle);
+  return files;
 }

@@ -137,7 +137,7 @@ describe('runSynth and its output folder', () => {
     expect(existsSync(join(target, 'tenants', 'alpha'))).toBe(true);
     writeFileSync(join(target, 'NOTES.md'), 'mine');
     out.length = 0;
-    expect(runSynth({ platform: MINIMAL_PLATFORM, tenants: [tenant('beta', 31020)] }, ['--out', target])).toBe(0);
+    expect(runSynth({ platform: MINIMAL_PLATFORM, tenants: [tenant('beta', 31020)] }, ['--out', target, '--allow-removal', 'alpha'])).toBe(0);
     // THEN the output is updated, alpha's files are gone, the user's file stays
     expect(out.join('')).toMatch(/tenants: 1 added \(beta\), 0 changed, 1 removed \(alpha\) \(1 in all\); \d+ files written, [1-9]\d* files? removed\n$/);
     expect(existsSync(join(target, 'tenants', 'alpha'))).toBe(false);

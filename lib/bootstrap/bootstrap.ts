@@ -1,7 +1,8 @@
 /**
  * The tenant bootstrap program: the runbook's "Tenant Configuration" and "Create a queue" `curl` calls, made
- * idempotent and safe to re-run. It follows `BOOTSTRAP-API.md` (the contract) and runs inside a Kubernetes
- * Job as `node bootstrap.js`, next to the tenant's plan (JSON).
+ * idempotent and safe to re-run, plus the tenant's lifecycle (rotation, suspension, decommissioning). It
+ * follows version 2 of the bootstrap contract (docs/bootstrap-contract.md says what it implements) and runs
+ * inside a Kubernetes Job as `node bootstrap.js`, next to the tenant's plan (JSON).
  *
  * Self-contained on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain
  * `node` image, so it may import Node built-ins only (the `import type` below is erased).
@@ -17,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { BootstrapPlan } from './plan';
+import type { BootstrapPlan, BootstrapState, BootstrapWhitelistEntry } from './plan';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -41,17 +42,38 @@ export const DEFAULTS = {
   retryBaseMs: 500,
   /** `BOOTSTRAP_RETRY_MAX_MS`: back-off cap. */
   retryMaxMs: 30_000,
+  /** `BOOTSTRAP_PAGE_SIZE`: page size of `users.get_all`. */
+  pageSize: 100,
 } as const;
 
-/** Names and keys of the Secrets of the contract, section 3 (kept equal to `BOOTSTRAP_SECRETS` in plan.ts). */
+/** An answer body larger than this is an error; reading stops there (contract, section 1). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Stop paging `users.get_all` after this many pages (a server that ignores `page` would loop forever). */
+const MAX_PAGES = 10_000;
+
+/**
+ * Names and keys of the Secrets of the contract, section 3 (kept equal to `BOOTSTRAP_SECRETS`,
+ * `bootstrapLedgerName` and `GENERATION_ANNOTATION` in plan.ts). `ledger` is the version-2 ledger in the
+ * plan's `ledgerNamespace`; `v1Ledger` is the version-1 ledger in the tenant namespace, read only, untrusted.
+ */
 export const SECRETS = {
-  ledger: { name: 'clearml-tenant-bootstrap', companyKey: 'company_id', adminKey: 'admin_user_id' },
+  ledger: { prefix: 'clearml-tenant-ledger-', companyKey: 'company_id', adminKey: 'admin_user_id', stateKey: 'state' },
+  v1Ledger: { name: 'clearml-tenant-bootstrap', companyKey: 'company_id', adminKey: 'admin_user_id' },
   admin: { name: 'clearml-admin-credentials', accessKey: 'access_key', secretKey: 'secret_key', label: 'clearml-tenancy:admin' },
   agent: { name: 'clearml-agent-credentials', accessKey: 'agentk8sglue_key', secretKey: 'agentk8sglue_secret', label: 'clearml-tenancy:agent' },
   router: { name: 'clearml-router-credentials', accessKey: 'access_key', secretKey: 'secret_key', label: 'clearml-tenancy:router' },
 } as const;
 
-/** Labels of the credentials the bootstrap makes; it revokes no other key. */
+/** Annotation of a credential Secret: the credentials generation it holds; absent means generation 1. */
+export const GENERATION_ANNOTATION = 'clearml-tenancy/generation';
+
+/** The version-2 ledger's name. */
+export function ledgerName(tenant: string): string {
+  return `${SECRETS.ledger.prefix}${tenant}`;
+}
+
+/** Labels of the credentials the bootstrap makes; outside decommissioning it revokes no other key. */
 export const OWN_LABELS: readonly string[] = [SECRETS.admin.label, SECRETS.agent.label, SECRETS.router.label];
 
 export interface Settings {
@@ -68,6 +90,7 @@ export interface Settings {
   readonly retryMaxMs: number;
   readonly deadlineMs: number;
   readonly graceMs: number;
+  readonly pageSize: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -132,10 +155,13 @@ export function settingsFromEnv(env: Env): Settings {
     retryMaxMs: positive('BOOTSTRAP_RETRY_MAX_MS', DEFAULTS.retryMaxMs),
     deadlineMs: positive('BOOTSTRAP_DEADLINE_SECONDS', DEFAULTS.deadlineSeconds) * 1000,
     graceMs: positive('BOOTSTRAP_GRACE_SECONDS', DEFAULTS.graceSeconds) * 1000,
+    pageSize: Math.floor(positive('BOOTSTRAP_PAGE_SIZE', DEFAULTS.pageSize)),
   };
   if (problems.length > 0 || plan === undefined) throw new FatalError(`invalid settings: ${problems.join('; ')}`);
   return { ...settings, plan };
 }
+
+const STATES: readonly BootstrapState[] = ['active', 'suspended', 'decommissioned'];
 
 /** Checks the plan's shape (synth wrote it, so a problem here is a bug or a hand-edited ConfigMap). */
 export function checkPlan(x: unknown, file: string, problems: string[]): BootstrapPlan | undefined {
@@ -150,7 +176,33 @@ export function checkPlan(x: unknown, file: string, problems: string[]): Bootstr
   }
   if (!isString(x.tenant)) at('tenant', 'a non-empty string', x.tenant);
   if (!isString(x.namespace)) at('namespace', 'a non-empty string', x.namespace);
+  // Required: without it the ledger would be where the tenant can write it (the hole version 2 closes).
+  if (!isString(x.ledgerNamespace)) at('ledgerNamespace', "a non-empty string (the Job's own namespace, where the ledger is kept)", x.ledgerNamespace);
+  else if (x.ledgerNamespace === x.namespace) at('ledgerNamespace', 'another namespace than the tenant namespace', x.ledgerNamespace);
   if (!isObject(x.admin) || !isString(x.admin.name) || !isString(x.admin.email)) at('admin', 'an object with a name and an email', x.admin);
+  else if (x.admin.internal !== undefined && typeof x.admin.internal !== 'boolean') at('admin.internal', 'true or false', x.admin.internal);
+  // Section 7 of the contract (several clusters) is not implemented: refuse rather than skip the targets.
+  if (x.targets !== undefined) at('targets', 'absent (this program does not write credentials into other clusters: contract section 7 is not implemented)', x.targets);
+  if (x.state !== undefined && !STATES.includes(x.state as BootstrapState)) at('state', `one of ${STATES.join(', ')}`, x.state);
+  const generation = x.credentialsGeneration;
+  if (generation !== undefined && !(Number.isSafeInteger(generation) && (generation as number) >= 1)) at('credentialsGeneration', 'an integer >= 1', generation);
+  if (x.whitelist !== undefined) {
+    if (!Array.isArray(x.whitelist)) at('whitelist', 'a list of {emails, isAdmin}', x.whitelist);
+    else {
+      x.whitelist.forEach((entry: unknown, i: number) => {
+        if (!isObject(entry) || !isStrings(entry.emails) || typeof entry.isAdmin !== 'boolean') at(`whitelist[${i}]`, 'an object with emails (a list of e-mails) and isAdmin (true or false)', entry);
+      });
+      const seen = new Map<string, boolean>();
+      for (const entry of x.whitelist as BootstrapWhitelistEntry[]) {
+        if (!isObject(entry) || !isStrings(entry.emails)) continue;
+        for (const email of entry.emails) {
+          const key = email.toLowerCase();
+          if (seen.has(key) && seen.get(key) !== entry.isAdmin) at('whitelist', 'free of an e-mail listed both as admin and as user', email);
+          seen.set(key, entry.isAdmin);
+        }
+      }
+    }
+  }
   for (const field of ['companyDefaults', 'companySettings']) {
     const v = x[field];
     if (!isObject(v)) {
@@ -255,7 +307,17 @@ function send(ctx: RunContext, url: string, method: string, headers: Record<stri
     }
     const req = requestFn(target, { method, headers: allHeaders, agent: false, ca }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+          // Stop reading: an answer this large is not one the contract knows, and buffering it is unbounded.
+          settle(new FatalError(`${method} ${url}: the answer is larger than ${MAX_ANSWER_BYTES} bytes (1 MiB); stopped reading it`));
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       res.on('error', (e) => settle(new TransientError(`${method} ${url}: answer broken off (${errorText(e)})`)));
       res.on('close', () => {
         if (!res.complete) settle(new TransientError(`${method} ${url}: answer broken off`));
@@ -437,8 +499,18 @@ function isUniqueViolation(e: unknown): boolean {
 
 type SecretData = Readonly<Record<string, string>>;
 
+/** A Secret as read: decoded data, annotations and the version to update it against. */
+interface StoredSecret {
+  readonly data: SecretData;
+  readonly annotations: SecretData;
+  readonly resourceVersion: string;
+}
+
 /** What happened when creating a Secret: made by this run, or found (made by another run) with that data. */
 type SecretOutcome = { readonly created: true } | { readonly created: false; readonly existing: SecretData };
+
+/** What happened when replacing a Secret: done, or someone else changed it first (as it is now; undefined: deleted). */
+type ReplaceOutcome = { readonly replaced: true } | { readonly replaced: false; readonly now: StoredSecret | undefined };
 
 class KubernetesSecrets {
   constructor(
@@ -474,8 +546,29 @@ class KubernetesSecrets {
     return new FatalError(`Kubernetes refused to ${verb} Secret ${this.namespace}/${name}: HTTP ${answer.status} ${message}${hint}`);
   }
 
+  private body(name: string, data: SecretData, annotations: SecretData, resourceVersion?: string): string {
+    return JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'clearml-tenancy-bootstrap' },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      },
+      type: 'Opaque',
+      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
+    });
+  }
+
   /** The Secret's decoded data, or undefined when it does not exist. Retried. */
-  get(name: string, deadline?: number): Promise<SecretData | undefined> {
+  async get(name: string, deadline?: number): Promise<SecretData | undefined> {
+    return (await this.read(name, deadline))?.data;
+  }
+
+  /** The Secret with its metadata, or undefined when it does not exist. Retried. */
+  read(name: string, deadline?: number): Promise<StoredSecret | undefined> {
     return withRetry(
       this.ctx,
       `get Secret ${this.namespace}/${name}`,
@@ -496,15 +589,9 @@ class KubernetesSecrets {
    * already: when its data equals ours, an earlier attempt of this run made it (its answer was lost);
    * otherwise another run was first, and its data is returned.
    */
-  async create(name: string, data: SecretData, deadline?: number): Promise<SecretOutcome> {
+  async create(name: string, data: SecretData, deadline?: number, annotations: SecretData = {}): Promise<SecretOutcome> {
     const what = `create Secret ${this.namespace}/${name}`;
-    const body = JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'clearml-tenancy-bootstrap' } },
-      type: 'Opaque',
-      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
-    });
+    const body = this.body(name, data, annotations);
     const found = (existing: SecretData): SecretOutcome => (sameData(existing, data) ? { created: true } : { created: false, existing });
     const backoff = new Backoff(this.ctx, what, deadline);
     for (;;) {
@@ -528,10 +615,45 @@ class KubernetesSecrets {
       if (existing !== undefined) return found(existing);
     }
   }
+
+  /**
+   * Replaces the data and annotations of the Secret read as `current` (PUT with its `resourceVersion`). A 409,
+   * or a failed attempt after which the Secret changed, means someone else changed it: unless it now holds our
+   * data (an earlier attempt of this run was applied, its answer lost), the caller gets it as it is now.
+   */
+  async replace(name: string, current: StoredSecret, data: SecretData, annotations: SecretData, deadline?: number): Promise<ReplaceOutcome> {
+    const what = `update Secret ${this.namespace}/${name}`;
+    const body = this.body(name, data, annotations, current.resourceVersion);
+    const backoff = new Backoff(this.ctx, what, deadline);
+    const settled = (now: StoredSecret | undefined): ReplaceOutcome | undefined => {
+      if (now !== undefined && sameData(now.data, data) && sameData(now.annotations, { ...now.annotations, ...annotations })) return { replaced: true };
+      if (now === undefined || now.resourceVersion !== current.resourceVersion) return { replaced: false, now };
+      return undefined; // unchanged: our attempt was not applied
+    };
+    for (;;) {
+      let error: TransientError;
+      try {
+        const answer = await send(this.ctx, this.url(name), 'PUT', this.headers(), body, this.ctx.settings.kubernetesCa);
+        const transient = transientStatus(what, answer);
+        if (transient) throw transient;
+        if (answer.status === 200 || answer.status === 201) return { replaced: true };
+        if (answer.status !== 409 && answer.status !== 404) throw this.refusal('update', name, answer);
+        const now = await this.read(name, deadline);
+        return settled(now) ?? { replaced: false, now };
+      } catch (e) {
+        if (!(e instanceof TransientError)) throw e;
+        error = e;
+      }
+      await backoff.wait(error, retryAfterMs(error));
+      // The failed attempt may have been applied: look before sending it again.
+      const outcome = settled(await this.read(name, deadline));
+      if (outcome !== undefined) return outcome;
+    }
+  }
 }
 
-function decodeSecret(namespace: string, name: string, body: string): SecretData {
-  let secret: { data?: Record<string, unknown> };
+function decodeSecret(namespace: string, name: string, body: string): StoredSecret {
+  let secret: { data?: Record<string, unknown>; metadata?: { annotations?: Record<string, unknown>; resourceVersion?: unknown } };
   try {
     secret = JSON.parse(body);
   } catch {
@@ -541,7 +663,10 @@ function decodeSecret(namespace: string, name: string, body: string): SecretData
   for (const [key, value] of Object.entries(secret.data ?? {})) {
     if (typeof value === 'string') data[key] = Buffer.from(value, 'base64').toString('utf8');
   }
-  return data;
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(secret.metadata?.annotations ?? {})) if (typeof value === 'string') annotations[key] = value;
+  const version = secret.metadata?.resourceVersion;
+  return { data, annotations, resourceVersion: typeof version === 'string' ? version : '' };
 }
 
 function sameData(a: SecretData, b: SecretData): boolean {
@@ -608,6 +733,11 @@ interface CredentialInfo {
   readonly label?: string;
 }
 
+interface WhitelistEntry {
+  readonly email: string;
+  readonly is_admin: boolean;
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -618,152 +748,322 @@ function pick<T extends object>(source: T, keys: readonly (keyof T)[]): Partial<
   return result;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A value of an answer that must be a non-empty string (an id, a key); anything else stops the run. */
+function answered(action: string, field: string, value: unknown): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new FatalError(`${action} answered without a valid ${field} (got ${oneLine(JSON.stringify(value) ?? 'nothing', 80)}); the apiserver's answer is not what the contract says`);
+}
+
+/** A list in an answer (absent means empty); anything else stops the run. */
+function answeredList(action: string, field: string, value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value;
+  throw new FatalError(`${action} answered ${field} that is not a list (got ${oneLine(JSON.stringify(value), 80)})`);
+}
+
+/** The generation a credential Secret records (absent: 1). */
+function generationOf(namespace: string, name: string, secret: StoredSecret): number {
+  const raw = secret.annotations[GENERATION_ANNOTATION];
+  if (raw === undefined) return 1;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new FatalError(`Secret ${namespace}/${name} has annotation ${GENERATION_ANNOTATION}="${oneLine(raw, 40)}", which is not an integer >= 1; fix or remove the annotation`);
+  }
+  return value;
+}
+
 /** Runs every step; throws on failure. */
 export async function bootstrap(settings: Settings, output: Output, signal?: AbortSignal): Promise<void> {
   const ctx = new RunContext(settings, signal);
   const { plan } = settings;
   const ns = plan.namespace;
+  const ledgerNs = plan.ledgerNamespace as string; // checkPlan requires it
+  const state: BootstrapState = plan.state ?? 'active';
+  const generation = plan.credentialsGeneration ?? 1;
   const clearml = new ClearmlClient(ctx);
   const secrets = new KubernetesSecrets(ctx, ns);
+  const ledgerSecrets = new KubernetesSecrets(ctx, ledgerNs);
+  const ledgerSecret = ledgerName(plan.tenant);
+  const ledgerWhere = `ledger Secret ${ledgerNs}/${ledgerSecret}`;
+  const v1Where = `version-1 ledger Secret ${ns}/${SECRETS.v1Ledger.name}`;
   const say = output.out;
+  const recordCommand = (companyId: string, adminId: string) =>
+    `kubectl -n ${ledgerNs} create secret generic ${ledgerSecret} --from-literal=${SECRETS.ledger.companyKey}=${companyId} --from-literal=${SECRETS.ledger.adminKey}=${adminId}`;
 
-  // The ledger: ids recorded by the run that created the company and the admin.
-  const ledger = await secrets.get(SECRETS.ledger.name);
-  if (ledger) requireKeys(ns, SECRETS.ledger.name, ledger, [SECRETS.ledger.companyKey, SECRETS.ledger.adminKey]);
+  // The ledger: ids recorded by the run that created the company and the admin, out of the tenant's reach.
+  let ledger = await ledgerSecrets.read(ledgerSecret);
+  if (ledger) requireKeys(ledgerNs, ledgerSecret, ledger.data, [SECRETS.ledger.companyKey, SECRETS.ledger.adminKey]);
+  const ledgerState = ledger?.data[SECRETS.ledger.stateKey];
+  if (ledgerState !== undefined && ledgerState !== 'decommissioned') {
+    throw new FatalError(`the ${ledgerWhere} has ${SECRETS.ledger.stateKey}="${oneLine(ledgerState, 40)}"; the bootstrap writes only "decommissioned" there`);
+  }
+  if (ledgerState === 'decommissioned' && state !== 'decommissioned') {
+    throw new FatalError(
+      `tenant "${plan.tenant}" was decommissioned (the ${ledgerWhere} says so, company ${ledger!.data[SECRETS.ledger.companyKey]}); decommissioning is final, ` +
+        `so the bootstrap does not make it ${state} again. Give the tenant another name, or delete its company (see the deletion procedure) and the ledger Secret first`,
+    );
+  }
+
+  // A version-1 ledger (tenant namespace, where tenant workloads can write) is only a candidate, never trusted.
+  let candidate: { readonly companyId: string; readonly adminId: string } | undefined;
+  if (!ledger) {
+    const v1 = await secrets.get(SECRETS.v1Ledger.name);
+    if (v1) {
+      const companyId = v1[SECRETS.v1Ledger.companyKey];
+      const adminId = v1[SECRETS.v1Ledger.adminKey];
+      if (companyId && adminId) candidate = { companyId, adminId };
+      else say(`${v1Where}: exists (ignored: it lacks ${SECRETS.v1Ledger.companyKey} or ${SECRETS.v1Ledger.adminKey})`);
+    }
+  }
 
   // 1. The company, with its defaults.
   const findCompany = async (): Promise<Company | undefined> => {
-    const { companies = [] } = await clearml.call<{ companies?: Company[] }>('system.get_companies', {});
-    const named = companies.filter((c) => c.name === plan.tenant);
+    const data = await clearml.call<{ companies?: unknown }>('system.get_companies', {});
+    const companies = answeredList('system.get_companies', 'companies', data.companies).filter(isRecord);
+    const named = companies.filter((c) => c.name === plan.tenant).map((c) => ({ id: answered('system.get_companies', 'company id', c.id), name: plan.tenant }));
     if (named.length > 1) {
       throw new FatalError(`ClearML has ${named.length} companies named "${plan.tenant}" (${named.map((c) => c.id).join(', ')}); keep one and re-run the Job`);
     }
     return named[0];
   };
   let company: Company;
-  if (ledger) {
+  const recorded = ledger?.data[SECRETS.ledger.companyKey] ?? candidate?.companyId;
+  if (recorded !== undefined) {
     const found = await findCompany();
-    const recorded = ledger[SECRETS.ledger.companyKey];
     if (found?.id !== recorded) {
+      const where = ledger ? ledgerWhere : v1Where;
       throw new FatalError(
-        `the ledger Secret ${ns}/${SECRETS.ledger.name} records company ${recorded}, but ${found ? `the company named "${plan.tenant}" is ${found.id}` : `no company is named "${plan.tenant}"`}; ` +
-          'resolve it in ClearML or delete the ledger Secret if it is stale',
+        `the ${where} records company ${oneLine(recorded, 80)}, but ${found ? `the company named "${plan.tenant}" is ${found.id}` : `no company is named "${plan.tenant}"`}; ` +
+          `resolve it in ClearML or delete the ${where} if it is stale`,
       );
     }
     company = found;
     say(`company "${plan.tenant}": exists (id ${company.id})`);
+  } else if (state === 'decommissioned') {
+    const found = await findCompany();
+    if (!found) {
+      say(`tenant "${plan.tenant}": decommissioned (no ledger and no company named "${plan.tenant}": nothing to decommission)`);
+      return;
+    }
+    throw new FatalError(
+      `cannot decommission tenant "${plan.tenant}": company ${found.id} exists, but no ${ledgerWhere} names its admin, so the bootstrap cannot act in it; ` +
+        `record the admin's id first: ${recordCommand(found.id, "<the admin's user id>")}`,
+    );
   } else {
     const defaults = pick(plan.companyDefaults, ['allowed_users', 'features', 'exclude_features']);
     const result = await findOrCreate(ctx, `company "${plan.tenant}"`, findCompany, async () => {
-      const { id } = await clearml.once<{ id: string }>('system.create_company', Object.keys(defaults).length > 0 ? { name: plan.tenant, defaults } : { name: plan.tenant });
-      return { id, name: plan.tenant };
+      const data = await clearml.once<{ id?: unknown }>('system.create_company', Object.keys(defaults).length > 0 ? { name: plan.tenant, defaults } : { name: plan.tenant });
+      return { id: answered('system.create_company', 'id', data.id), name: plan.tenant };
     });
     company = result.value;
     say(`company "${plan.tenant}": ${result.created ? 'created' : 'exists'} (id ${company.id})`);
   }
 
-  // 2. Company settings (setting a value again changes nothing).
+  // 2. Company settings (setting a value again changes nothing); left alone once decommissioned.
   const companySettings = pick(plan.companySettings, ['features', 'exclude_features', 'allowed_users']);
-  if (Object.keys(companySettings).length > 0) {
+  if (state === 'decommissioned') {
+    // nothing to apply to a company that is going away
+  } else if (Object.keys(companySettings).length > 0) {
     await clearml.call('system.update_company_settings', { company: company.id, ...companySettings });
     say(`company settings: updated (${Object.keys(companySettings).sort().join(', ')})`);
   } else {
     say('company settings: exists (none in the plan)');
   }
 
-  // 3. The admin user, created once, then the ledger.
-  let adminId: string;
-  if (ledger) {
-    adminId = ledger[SECRETS.ledger.adminKey];
-    say(`admin user ${plan.admin.email}: exists (id ${adminId}, from the ledger)`);
-  } else {
+  // 3. The admin user: from the ledger, from a version-1 ledger once its identity is confirmed, or created once.
+  // Before any call as the admin, ClearML must confirm that the user is an admin of this very company.
+  const confirmIdentity = async (userId: string, source: string): Promise<void> => {
+    let user: unknown;
     try {
-      ({ id: adminId } = await clearml.call<{ id: string }>('auth.create_user', { name: plan.admin.name, company: company.id, email: plan.admin.email, role: 'admin' }));
+      ({ user } = await clearml.call<{ user?: unknown }>('users.get_by_id', { user: userId }));
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+      if (!(e instanceof ClearmlError)) throw e;
+      throw new FatalError(`identity check failed for user ${oneLine(userId, 80)} (from the ${source}): ClearML does not confirm it as an admin of company ${company.id} ("${plan.tenant}"): ${e.message}; no call was made as that user`);
+    }
+    const got = isRecord(user) ? user : {};
+    const userCompany = isRecord(got.company) ? got.company.id : got.company;
+    if (got.id !== userId || userCompany !== company.id || got.role !== 'admin') {
       throw new FatalError(
-        `the admin e-mail ${plan.admin.email} is already a ClearML user, but the ledger Secret ${ns}/${SECRETS.ledger.name} does not exist, so the bootstrap cannot tell ` +
-          'whether that user is this tenant\'s admin and will not create a second one. If it is (an earlier run created it and stopped before writing the ledger), ' +
-          `record it: kubectl -n ${ns} create secret generic ${SECRETS.ledger.name} --from-literal=${SECRETS.ledger.companyKey}=${company.id} ` +
-          `--from-literal=${SECRETS.ledger.adminKey}=<that user's id>; otherwise give tenant "${plan.tenant}" another admin e-mail`,
+        `identity check failed for user ${oneLine(userId, 80)} (from the ${source}): ClearML has it in company ${oneLine(String(userCompany), 80)} with role ${oneLine(String(got.role), 40)}, ` +
+          `not as an admin of company ${company.id} ("${plan.tenant}"); no call was made as that user. If the ledger was tampered with, restore it; a version-1 ledger is only a hint`,
       );
     }
-    say(`admin user ${plan.admin.email}: created (id ${adminId})`);
+    say(`admin user ${userId}: exists (identity confirmed: admin of company ${company.id})`);
+  };
+  const writeLedger = async (adminId: string, how: string): Promise<void> => {
     const record = { [SECRETS.ledger.companyKey]: company.id, [SECRETS.ledger.adminKey]: adminId };
     let outcome: SecretOutcome;
     try {
-      outcome = await secrets.create(SECRETS.ledger.name, record, ctx.graceDeadline);
+      outcome = await ledgerSecrets.create(ledgerSecret, record, ctx.graceDeadline);
     } catch (e) {
-      throw rethrowWithContext(
-        e,
-        `could not write the ledger Secret ${ns}/${SECRETS.ledger.name} after creating the admin user: ${errorText(e)}. ` +
-          `Record it before re-running: kubectl -n ${ns} create secret generic ${SECRETS.ledger.name} --from-literal=${SECRETS.ledger.companyKey}=${company.id} --from-literal=${SECRETS.ledger.adminKey}=${adminId}`,
-      );
+      throw rethrowWithContext(e, `could not write the ${ledgerWhere} ${how}: ${errorText(e)}. Record it before re-running: ${recordCommand(company.id, adminId)}`);
     }
     if (!outcome.created) {
-      throw new FatalError(`another run wrote the ledger Secret ${ns}/${SECRETS.ledger.name} with other ids (${JSON.stringify(outcome.existing)}) than this run's company ${company.id} and admin ${adminId}`);
+      throw new FatalError(`another run wrote the ${ledgerWhere} with other ids (${oneLine(JSON.stringify(outcome.existing), 200)}) than this run's company ${company.id} and admin ${adminId}`);
     }
-    say(`ledger Secret ${ns}/${SECRETS.ledger.name}: created`);
+    say(`${ledgerWhere}: created`);
+  };
+  let adminId: string;
+  if (ledger) {
+    adminId = ledger.data[SECRETS.ledger.adminKey];
+    say(`admin user ${plan.admin.email}: exists (id ${adminId}, from the ledger)`);
+    await confirmIdentity(adminId, ledgerWhere);
+  } else if (candidate) {
+    adminId = candidate.adminId;
+    await confirmIdentity(adminId, `${v1Where}, untrusted`);
+    await writeLedger(adminId, `from the ${v1Where}`);
+  } else {
+    try {
+      const data = await clearml.call<{ id?: unknown }>('auth.create_user', {
+        name: plan.admin.name,
+        company: company.id,
+        email: plan.admin.email,
+        role: 'admin',
+        ...(plan.admin.internal === true ? { internal: true } : {}),
+      });
+      adminId = answered('auth.create_user', 'id', data.id);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      throw new FatalError(
+        `the admin e-mail ${plan.admin.email} is already a ClearML user, but the ${ledgerWhere} does not exist, so the bootstrap cannot tell ` +
+          'whether that user is this tenant\'s admin and will not create a second one. If it is (an earlier run created it and stopped before writing the ledger), ' +
+          `record it: ${recordCommand(company.id, "<that user's id>")}; otherwise give tenant "${plan.tenant}" another admin e-mail`,
+      );
+    }
+    say(`admin user ${plan.admin.email}: created (id ${adminId}${plan.admin.internal === true ? ', internal' : ''})`);
+    await writeLedger(adminId, 'after creating the admin user');
+    await confirmIdentity(adminId, ledgerWhere);
+  }
+  const asAdmin: As = { impersonate: adminId };
+  const actAsAdmin: As = { actAs: adminId };
+
+  // 4. Login routing: the planned domains and whitelist when active, none otherwise.
+  await convergeRouting(clearml, plan, state, actAsAdmin, say);
+
+  if (state === 'decommissioned') {
+    await decommission(ctx, clearml, company, adminId, ledgerSecrets, ledgerSecret, ledgerWhere, say);
+    return;
   }
 
-  // 4. Credentials of the admin (admin, agent, router), each created and stored once; orphans revoked.
-  const asAdmin: As = { impersonate: adminId };
-  const listKeys = async (): Promise<CredentialInfo[]> => (await clearml.call<{ credentials?: CredentialInfo[] }>('auth.get_credentials', {}, asAdmin)).credentials ?? [];
+  // 5. Credentials of the admin (admin, agent, router), each created and stored once, rotated by generation;
+  // orphans revoked.
+  const listKeys = async (): Promise<CredentialInfo[]> => {
+    const data = await clearml.call<{ credentials?: unknown }>('auth.get_credentials', {}, asAdmin);
+    return answeredList('auth.get_credentials', 'credentials', data.credentials).map((k) => {
+      const key = isRecord(k) ? k : {};
+      return { access_key: answered('auth.get_credentials', 'access_key', key.access_key), label: typeof key.label === 'string' ? key.label : undefined };
+    });
+  };
   const revoke = (accessKey: string, deadline?: number) => clearml.call('auth.revoke_credentials', { access_key: accessKey }, asAdmin, deadline);
+  const createKey = async (label: string): Promise<Credentials> => {
+    const { credentials } = await clearml.call<{ credentials?: unknown }>('auth.create_credentials', { label }, asAdmin);
+    const made = isRecord(credentials) ? credentials : {};
+    return { access_key: answered('auth.create_credentials', 'access_key', made.access_key), secret_key: answered('auth.create_credentials', 'secret_key', made.secret_key) };
+  };
+  /** After a failed store: revoke the new key only when the Secret is known not to hold it (else the next run decides). */
+  const undo = async (name: string, accessKeyField: string, accessKey: string): Promise<string> => {
+    try {
+      const now = await secrets.get(name, ctx.graceDeadline);
+      if (now?.[accessKeyField] === accessKey) return 'stored after all';
+      await revoke(accessKey, ctx.graceDeadline);
+      return 'revoked';
+    } catch (e) {
+      if (e instanceof AbortedError) throw e;
+      return 'not revoked yet: the next run revokes it';
+    }
+  };
   const alive = new Set((await listKeys()).map((k) => k.access_key));
   const stored = new Set<string>();
+  const annotations = { [GENERATION_ANNOTATION]: String(generation) };
   for (const kind of ['admin', 'agent', 'router'] as const) {
     const spec = SECRETS[kind];
     const where = `${kind} credentials Secret ${ns}/${spec.name}`;
-    const existing = await secrets.get(spec.name);
+    let existing = await secrets.read(spec.name);
     if (existing) {
-      requireKeys(ns, spec.name, existing, [spec.accessKey, spec.secretKey]);
-      const key = existing[spec.accessKey];
-      if (!alive.has(key)) {
-        throw new FatalError(`${where} holds access key ${key}, which is not a live key of the tenant admin ${adminId}; delete the Secret and re-run the Job to make new credentials`);
+      requireKeys(ns, spec.name, existing.data, [spec.accessKey, spec.secretKey]);
+      const key = existing.data[spec.accessKey];
+      const held = generationOf(ns, spec.name, existing);
+      if (held >= generation) {
+        if (!alive.has(key)) {
+          throw new FatalError(`${where} holds access key ${key}, which is not a live key of the tenant admin ${adminId}; delete the Secret and re-run the Job to make new credentials`);
+        }
+        stored.add(key);
+        say(`${where}: exists (access key ${key}, generation ${held})`);
+        continue;
       }
-      stored.add(key);
-      say(`${where}: exists (access key ${key})`);
+      // Rotation: a new key with the same label, stored in the Secret (against the version read), then the old one revoked.
+      const made = await createKey(spec.label);
+      const data = { [spec.accessKey]: made.access_key, [spec.secretKey]: made.secret_key };
+      let kept: string | undefined; // another run's key, when it rotated first
+      for (let attempt = 0; ; attempt += 1) {
+        let outcome: ReplaceOutcome;
+        try {
+          outcome = await secrets.replace(spec.name, existing, data, { ...existing.annotations, ...annotations }, ctx.graceDeadline);
+        } catch (e) {
+          if (e instanceof AbortedError) throw e;
+          const undone = await undo(spec.name, spec.accessKey, made.access_key);
+          throw rethrowWithContext(e, `could not store the rotated ${kind} credentials (access key ${made.access_key}, ${undone}) in ${where}: ${errorText(e)}`);
+        }
+        if (outcome.replaced) break;
+        const now: StoredSecret | undefined = outcome.now;
+        if (now === undefined) {
+          await revoke(made.access_key, ctx.graceDeadline);
+          throw new FatalError(`${where} was deleted while rotating it (revoked the key just made: ${made.access_key}); re-run the Job`);
+        }
+        requireKeys(ns, spec.name, now.data, [spec.accessKey, spec.secretKey]);
+        if (generationOf(ns, spec.name, now) >= generation) {
+          kept = now.data[spec.accessKey];
+          break;
+        }
+        if (attempt >= 4) {
+          await revoke(made.access_key, ctx.graceDeadline);
+          throw new TransientError(`${where} kept changing while rotating it (revoked the key just made: ${made.access_key})`);
+        }
+        existing = now; // changed by someone else, not rotated: try again against the new version
+      }
+      if (kept !== undefined) {
+        await revoke(made.access_key, ctx.graceDeadline);
+        stored.add(kept);
+        say(`${where}: exists (access key ${kept}; another run rotated it first, revoked the key just made: ${made.access_key})`);
+        continue;
+      }
+      stored.add(made.access_key);
+      const old = existing.data[spec.accessKey];
+      if (old !== made.access_key && alive.has(old)) await revoke(old);
+      say(`${where}: rotated (access key ${made.access_key}, generation ${generation}; revoked the old key ${old})`);
       continue;
     }
-    const { credentials } = await clearml.call<{ credentials: Credentials }>('auth.create_credentials', { label: spec.label }, asAdmin);
+    const made = await createKey(spec.label);
     let outcome: SecretOutcome;
     try {
-      outcome = await secrets.create(spec.name, { [spec.accessKey]: credentials.access_key, [spec.secretKey]: credentials.secret_key }, ctx.graceDeadline);
+      outcome = await secrets.create(spec.name, { [spec.accessKey]: made.access_key, [spec.secretKey]: made.secret_key }, ctx.graceDeadline, annotations);
     } catch (e) {
-      // Not stored: undo now if possible (the next run revokes it otherwise, by its label).
+      // Not stored, as far as this run knows: undo now if that is sure (the next run revokes it otherwise, by its label).
       if (e instanceof AbortedError) throw e;
-      const undone = await revoke(credentials.access_key, ctx.graceDeadline).then(
-        () => 'revoked',
-        () => 'not revoked yet: the next run revokes it',
-      );
-      throw rethrowWithContext(e, `could not store the new ${kind} credentials (access key ${credentials.access_key}, ${undone}) in ${where}: ${errorText(e)}`);
+      const undone = await undo(spec.name, spec.accessKey, made.access_key);
+      throw rethrowWithContext(e, `could not store the new ${kind} credentials (access key ${made.access_key}, ${undone}) in ${where}: ${errorText(e)}`);
     }
     if (outcome.created) {
-      stored.add(credentials.access_key);
-      say(`${where}: created (access key ${credentials.access_key})`);
+      stored.add(made.access_key);
+      say(`${where}: created (access key ${made.access_key}, generation ${generation})`);
     } else {
-      await revoke(credentials.access_key, ctx.graceDeadline);
+      await revoke(made.access_key, ctx.graceDeadline);
       requireKeys(ns, spec.name, outcome.existing, [spec.accessKey, spec.secretKey]);
       stored.add(outcome.existing[spec.accessKey]);
-      say(`${where}: exists (access key ${outcome.existing[spec.accessKey]}; another run stored it first, revoked the key just made: ${credentials.access_key})`);
+      say(`${where}: exists (access key ${outcome.existing[spec.accessKey]}; another run stored it first, revoked the key just made: ${made.access_key})`);
     }
   }
   const keys = await listKeys();
   const orphans = keys.filter((k) => k.label !== undefined && OWN_LABELS.includes(k.label) && !stored.has(k.access_key)).map((k) => k.access_key);
   for (const key of orphans) await revoke(key);
-  if (orphans.length > 0) say(`orphaned credentials: updated (revoked ${orphans.join(', ')})`);
+  if (orphans.length > 0) say(`orphaned credentials: revoked (${orphans.join(', ')})`);
   const live = new Set(keys.map((k) => k.access_key));
   const dead = [...stored].filter((k) => !live.has(k));
   if (dead.length > 0) throw new FatalError(`stored access keys ${dead.join(', ')} are no longer live in ClearML; delete their Secrets and re-run the Job`);
-
-  // 5. SSO domains (setting them again changes nothing).
-  if (plan.domains.length > 0) {
-    await clearml.call('login.set_domains', { domains: plan.domains }, { actAs: adminId });
-    say(`sso domains: updated (${plan.domains.join(', ')})`);
-  } else {
-    say('sso domains: exists (none in the plan)');
-  }
 
   // 6. Queues.
   for (const name of plan.queues) {
@@ -771,14 +1071,130 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
       ctx,
       `queue "${name}"`,
       async () => {
-        const { queues = [] } = await clearml.call<{ queues?: Queue[] }>('queues.get_all', { name: `^${escapeRegex(name)}$` }, asAdmin);
-        return queues.find((q) => q.name === name);
+        const data = await clearml.call<{ queues?: unknown }>('queues.get_all', { name: `^${escapeRegex(name)}$` }, asAdmin);
+        const queue = answeredList('queues.get_all', 'queues', data.queues).filter(isRecord).find((q) => q.name === name);
+        return queue === undefined ? undefined : ({ id: answered('queues.get_all', 'queue id', queue.id), name } as Queue);
       },
-      async () => ({ id: (await clearml.once<{ id: string }>('queues.create', { name }, asAdmin)).id, name }),
+      async () => ({ id: answered('queues.create', 'id', (await clearml.once<{ id?: unknown }>('queues.create', { name }, asAdmin)).id), name }),
     );
     say(`queue "${name}": ${result.created ? 'created' : 'exists'} (id ${result.value.id})`);
   }
-  say(`tenant "${plan.tenant}": bootstrapped`);
+  say(`tenant "${plan.tenant}": ${state === 'suspended' ? 'suspended (keys and data kept, no login routed to it)' : 'bootstrapped'}`);
+}
+
+/**
+ * Login routing (domains and whitelist). A version-1 plan (no `state`, no `whitelist`) keeps version 1's
+ * behaviour: the domains are set when the plan has some, the whitelist is not touched. Otherwise the current
+ * settings are read (`login.get_settings`) and converged: the planned ones when active, none otherwise.
+ */
+async function convergeRouting(clearml: ClearmlClient, plan: BootstrapPlan, state: BootstrapState, actAs: As, say: (line: string) => void): Promise<void> {
+  const active = state === 'active';
+  if (plan.state === undefined && plan.whitelist === undefined) {
+    if (plan.domains.length > 0) {
+      await clearml.call('login.set_domains', { domains: plan.domains }, actAs);
+      say(`sso domains: updated (${plan.domains.join(', ')})`);
+    } else {
+      say('sso domains: exists (none in the plan)');
+    }
+    return;
+  }
+  const settings = await clearml.call<{ domains?: unknown; whitelist?: unknown }>('login.get_settings', {}, actAs);
+  const domainsNow = answeredList('login.get_settings', 'domains', settings.domains).map((d) => answered('login.get_settings', 'domain', d));
+  const whitelistNow: WhitelistEntry[] = answeredList('login.get_settings', 'whitelist', settings.whitelist).map((w) => {
+    const entry = isRecord(w) ? w : {};
+    return { email: answered('login.get_settings', 'whitelist e-mail', entry.email), is_admin: entry.is_admin === true };
+  });
+
+  const domains = active ? [...plan.domains] : [];
+  const sorted = (list: readonly string[]) => [...new Set(list.map((d) => d.toLowerCase()))].sort().join(',');
+  if (sorted(domains) === sorted(domainsNow)) {
+    say(`sso domains: exists (${domains.length > 0 ? domains.join(', ') : 'none'})`);
+  } else {
+    await clearml.call('login.set_domains', { domains }, actAs);
+    say(`sso domains: updated (${domains.length > 0 ? domains.join(', ') : 'none'})`);
+  }
+
+  if (active && plan.whitelist === undefined) {
+    say('login whitelist: exists (not in the plan; left as it is)');
+    return;
+  }
+  const wanted = new Map<string, { email: string; isAdmin: boolean }>();
+  if (active) for (const entry of plan.whitelist ?? []) for (const email of entry.emails) wanted.set(email.toLowerCase(), { email, isAdmin: entry.isAdmin });
+  const have = new Map(whitelistNow.map((w) => [w.email.toLowerCase(), w]));
+  // An entry whose admin flag changed is removed and added again.
+  const remove = whitelistNow.filter((w) => wanted.get(w.email.toLowerCase())?.isAdmin !== w.is_admin).map((w) => w.email);
+  const add = [...wanted.values()].filter((w) => have.get(w.email.toLowerCase())?.is_admin !== w.isAdmin);
+  if (remove.length > 0) await clearml.call('login.remove_whitelist_entries', { emails: remove }, actAs);
+  for (const isAdmin of [true, false]) {
+    const emails = add.filter((w) => w.isAdmin === isAdmin).map((w) => w.email);
+    if (emails.length > 0) await clearml.call('login.add_whitelist_entries', { emails, is_admin: isAdmin }, actAs);
+  }
+  if (remove.length === 0 && add.length === 0) say(`login whitelist: exists (${wanted.size} entries)`);
+  else say(`login whitelist: updated (${wanted.size} entries; added ${add.map((w) => w.email).join(', ') || 'none'}; removed ${remove.join(', ') || 'none'})`);
+}
+
+/**
+ * Decommissioning (routing already emptied): every access key of every user of the company revoked, labelled
+ * or not; then the ledger marked, so that a later active plan stops; then ClearML's deletion procedure printed.
+ */
+async function decommission(
+  ctx: RunContext,
+  clearml: ClearmlClient,
+  company: Company,
+  adminId: string,
+  ledgerSecrets: KubernetesSecrets,
+  ledgerSecret: string,
+  ledgerWhere: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const pageSize = ctx.settings.pageSize;
+  const users: string[] = [];
+  for (let page = 0; ; page += 1) {
+    if (page >= MAX_PAGES) throw new FatalError(`users.get_all: still answering after ${MAX_PAGES} pages; does it honour "page"?`);
+    const data = await clearml.call<{ users?: unknown }>('users.get_all', { page, page_size: pageSize, only_fields: ['id', 'company'] }, { actAs: adminId });
+    const list = answeredList('users.get_all', 'users', data.users);
+    let fresh = 0;
+    for (const u of list) {
+      const user = isRecord(u) ? u : {};
+      const id = answered('users.get_all', 'user id', user.id);
+      const userCompany = isRecord(user.company) ? user.company.id : user.company;
+      // Never impersonate anyone outside the company (the supervisor above all).
+      if (userCompany !== undefined && userCompany !== company.id) {
+        throw new FatalError(`users.get_all acting as admin ${adminId} listed user ${id} of company ${oneLine(String(userCompany), 80)}, not ${company.id}; stopped before acting as that user`);
+      }
+      if (!users.includes(id)) {
+        users.push(id);
+        fresh += 1;
+      }
+    }
+    if (list.length < pageSize || fresh === 0) break;
+  }
+  if (!users.includes(adminId)) users.push(adminId);
+  const revoked: string[] = [];
+  for (const user of users) {
+    const data = await clearml.call<{ credentials?: unknown }>('auth.get_credentials', {}, { impersonate: user });
+    for (const k of answeredList('auth.get_credentials', 'credentials', data.credentials)) {
+      const accessKey = answered('auth.get_credentials', 'access_key', isRecord(k) ? k.access_key : undefined);
+      await clearml.call('auth.revoke_credentials', { access_key: accessKey }, { impersonate: user });
+      revoked.push(accessKey);
+    }
+  }
+  say(`access keys of the company's ${users.length} users: ${revoked.length > 0 ? `revoked (${revoked.join(', ')})` : 'exists (none alive)'}`);
+
+  const ledger = await ledgerSecrets.read(ledgerSecret);
+  if (!ledger) throw new FatalError(`the ${ledgerWhere} disappeared while decommissioning; re-create it with the company and admin ids and re-run the Job`);
+  if (ledger.data[SECRETS.ledger.stateKey] === 'decommissioned') {
+    say(`${ledgerWhere}: exists (state decommissioned)`);
+  } else {
+    const outcome = await ledgerSecrets.replace(ledgerSecret, ledger, { ...ledger.data, [SECRETS.ledger.stateKey]: 'decommissioned' }, ledger.annotations, ctx.graceDeadline);
+    if (!outcome.replaced) throw new TransientError(`the ${ledgerWhere} changed while marking it decommissioned; re-run the Job`);
+    say(`${ledgerWhere}: updated (state decommissioned)`);
+  }
+  say(`tenant "${company.name}": decommissioned (company ${company.id}: no login routed to it, no live key; its data is kept)`);
+  say(`to delete company ${company.id} ("${company.name}") and its data, ClearML's manual procedure is:`);
+  say(`  1. in the apiserver container: python3 -m jobs.management.delete_company_data_from_mongo --id ${company.id} --name ${company.name} [--delete-user]`);
+  say(`  2. then in the apiserver container: python3 -m jobs.management.cleanup_deleted_companies --ids ${company.id} --delete-company`);
+  say(`  3. then delete the company's folder on the fileserver`);
 }
 
 /** The same kind of error (fatal, gave up, aborted) with a message that says more. */

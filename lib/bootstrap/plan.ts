@@ -1,6 +1,6 @@
 /**
  * The plan of one tenant's bootstrap: what synth writes as JSON next to the bootstrap program
- * (`BOOTSTRAP-API.md`, section 5). Type-only, so the program stays self-contained.
+ * (contract version 2, section 5; docs/bootstrap-contract.md). Type-only, so the program stays self-contained.
  */
 
 /** Company defaults sent with `system.create_company`. */
@@ -17,12 +17,36 @@ export interface BootstrapCompanySettings {
   readonly allowed_users?: number;
 }
 
+/** The lifecycle states a plan may ask for (contract version 2, section 6). */
+export const BOOTSTRAP_STATES = ['active', 'suspended', 'decommissioned'] as const;
+export type BootstrapState = (typeof BOOTSTRAP_STATES)[number];
+
+/** One group of login whitelist entries (`login.add_whitelist_entries`). */
+export interface BootstrapWhitelistEntry {
+  readonly emails: readonly string[];
+  /** Whether these e-mails log in as company admins. */
+  readonly isAdmin: boolean;
+}
+
 export interface BootstrapPlan {
   /** The company name (the tenant's name). */
   readonly tenant: string;
-  /** Namespace the Secrets of the contract are written to. */
+  /** Namespace the credential Secrets of the contract are written to. */
   readonly namespace: string;
-  readonly admin: { readonly name: string; readonly email: string };
+  /**
+   * Namespace of the ledger Secret `clearml-tenant-ledger-<tenant>`: the Job's own (the server namespace).
+   * Optional in the type only so that a version-1 plan still type-checks: the program refuses a plan without
+   * it, since the version-1 fallback (the ledger in the tenant namespace) is what a tenant could forge.
+   */
+  readonly ledgerNamespace?: string;
+  /** The state the run must reach. @default 'active' */
+  readonly state?: BootstrapState;
+  /** Generation of the credentials; a higher one than a credential Secret records rotates its key. @default 1 */
+  readonly credentialsGeneration?: number;
+  /** `internal`: the admin is created as an internal user (`auth.create_user` `internal: true`). @default false */
+  readonly admin: { readonly name: string; readonly email: string; readonly internal?: boolean };
+  /** Login whitelist entries converged like the domains. @default - the whitelist is not touched (version 1) */
+  readonly whitelist?: readonly BootstrapWhitelistEntry[];
   readonly companyDefaults: BootstrapCompanyDefaults;
   readonly companySettings: BootstrapCompanySettings;
   /** SSO e-mail domains (`login.set_domains`). */
@@ -31,13 +55,27 @@ export interface BootstrapPlan {
   readonly queues: readonly string[];
 }
 
-/** The Secrets the bootstrap leaves in the tenant namespace (contract, section 3). */
+/**
+ * The Secrets of the tenant namespace (contract, section 3). `ledger` is the version-1 ledger: the program
+ * only reads it, as untrusted input for migrating to the version-2 ledger ({@link bootstrapLedgerName}).
+ */
 export const BOOTSTRAP_SECRETS = {
   ledger: { name: 'clearml-tenant-bootstrap', keys: ['company_id', 'admin_user_id'] },
   admin: { name: 'clearml-admin-credentials', keys: ['access_key', 'secret_key'] },
   agent: { name: 'clearml-agent-credentials', keys: ['agentk8sglue_key', 'agentk8sglue_secret'] },
   router: { name: 'clearml-router-credentials', keys: ['access_key', 'secret_key'] },
 } as const;
+
+/** Name of the version-2 ledger of `tenant`, in the plan's `ledgerNamespace` (contract, section 3). */
+export function bootstrapLedgerName(tenant: string): string {
+  return `clearml-tenant-ledger-${tenant}`;
+}
+
+/** Keys of the version-2 ledger; `state` is written only on decommissioning. */
+export const BOOTSTRAP_LEDGER_KEYS = ['company_id', 'admin_user_id', 'state'] as const;
+
+/** Annotation on each credential Secret with the credentials generation it holds (absent: generation 1). */
+export const GENERATION_ANNOTATION = 'clearml-tenancy/generation';
 
 /** What each Secret of the contract is for (the Secret inventory's words, shared by writer and readers). */
 export function bootstrapSecretPurpose(kind: keyof typeof BOOTSTRAP_SECRETS, tenant: string): string {

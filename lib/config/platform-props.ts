@@ -246,6 +246,12 @@ export interface BootstrapJobProps {
   readonly backoffLimit?: number;
   /** Deadline of a Job (at least `deadlineSeconds` + 60). @default 1800 */
   readonly activeDeadlineSeconds?: number;
+  /**
+   * Create each tenant admin as an `internal` user (`auth.create_user` with `internal: true`, the plan's
+   * `admin.internal`), as ClearML's current multi-tenant docs do; the runbook creates ordinary admins.
+   * @default false
+   */
+  readonly adminInternal?: boolean;
 }
 
 /** How the cluster's network looks, for the NetworkPolicies. */

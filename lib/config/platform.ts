@@ -317,8 +317,10 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     deadlineSeconds: 300,
     backoffLimit: 4,
     activeDeadlineSeconds: 1800,
+    adminInternal: false,
     ...definedOnly(p.bootstrap),
   };
+  if (typeof bootstrap.adminInternal !== 'boolean') problems.add('bootstrap.adminInternal', bootstrap.adminInternal, 'must be true or false');
   if (!/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
   if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');

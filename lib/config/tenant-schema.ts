@@ -40,6 +40,18 @@ const MIG_QUOTA_PROPERTIES: Readonly<Record<string, { readonly type: 'integer'; 
 /** Built-in container defaults: the LimitRange of a tenant whose quota limits CPU or memory and that sets no `limitRange`. */
 export const DEFAULT_LIMIT_RANGE = { defaultRequestCpu: '100m', defaultRequestMemory: '256Mi', defaultCpu: '1', defaultMemory: '1Gi' } as const;
 
+/** The lifecycle states of a tenant (BOOTSTRAP-API.md section 6; README "Tenant lifecycle"). */
+export const TENANT_STATES = ['active', 'suspended', 'decommissioned'] as const;
+/** A tenant's lifecycle state. */
+export type TenantState = (typeof TENANT_STATES)[number];
+
+/** Defaults of the lifecycle fields, written once: the schema shows them, `applyTenantDefaults` applies them. */
+export const LIFECYCLE_DEFAULTS = { state: 'active', credentialsGeneration: 1 } as const;
+/** The highest credentialsGeneration accepted (a rotation a day for more than 2700 years). */
+export const MAX_CREDENTIALS_GENERATION = 1_000_000;
+
+const emailList = (description: string) => ({ type: 'array', description, items: { type: 'string', minLength: 1 }, uniqueItems: true }) as const;
+
 export const TENANT_SCHEMA = {
   type: 'object',
   title: 'ClearML tenant',
@@ -70,6 +82,31 @@ export const TENANT_SCHEMA = {
       properties: {
         name: { type: 'string', description: 'Display name of the admin user.', minLength: 1 },
         email: { type: 'string', description: 'E-mail of the admin user.', minLength: 1 },
+      },
+    },
+    state: {
+      type: 'string',
+      description:
+        'Lifecycle state. active: everything deployed. suspended: the agent and app gateway are removed and no logins are routed to the company; namespace, data, quota and keys stay. ' +
+        'decommissioned: every key of the company is revoked and its login routing emptied; the workloads are removed, the namespace and data stay, and synth writes the deletion procedure to dist/tenants/<name>/DECOMMISSIONED.md. ' +
+        'A decommissioned tenant cannot become active again under the same name.',
+      enum: TENANT_STATES,
+      default: LIFECYCLE_DEFAULTS.state,
+    },
+    credentialsGeneration: {
+      type: 'integer',
+      description: "Generation of the admin, agent and app gateway keys. Raise it by one to rotate them: the bootstrap creates new keys, replaces the Secrets, then revokes the old keys, and the agent's pods restart on the new Secret.",
+      minimum: 1,
+      maximum: MAX_CREDENTIALS_GENERATION,
+      default: LIFECYCLE_DEFAULTS.credentialsGeneration,
+    },
+    login: {
+      type: 'object',
+      description: "Login whitelist: e-mails routed to this tenant's company on login (login.add_whitelist_entries), besides the ssoDomains. An e-mail may be listed by one tenant only. Default: none.",
+      additionalProperties: false,
+      properties: {
+        admins: emailList('E-mails that log in to the company as admins.'),
+        users: emailList('E-mails that log in to the company as ordinary users.'),
       },
     },
     ssoDomains: {

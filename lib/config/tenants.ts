@@ -15,7 +15,7 @@ import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } fr
 import { ResolvedPlatform } from './platform';
 import { ConfigError, Problems } from './problems';
 import { compareQuantities } from './quantity';
-import { DEFAULT_LIMIT_RANGE, TENANT_SCHEMA, TenantSpec } from './tenant-schema';
+import { DEFAULT_LIMIT_RANGE, LIFECYCLE_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
@@ -29,6 +29,12 @@ export interface ResolvedTenant {
   readonly name: string;
   readonly namespace: string;
   readonly admin: { readonly name: string; readonly email: string };
+  /** Lifecycle state (README "Tenant lifecycle"). */
+  readonly state: TenantState;
+  /** Generation of the tenant's keys; raising it rotates them. */
+  readonly credentialsGeneration: number;
+  /** Login whitelist: e-mails routed to the company as admins, and as users. */
+  readonly login: { readonly admins: readonly string[]; readonly users: readonly string[] };
   readonly ssoDomains: readonly string[];
   /** Absent: the server's company defaults apply. */
   readonly features?: readonly ClearmlFeature[];
@@ -148,6 +154,9 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
     name: t.name,
     namespace: t.namespace ?? t.name,
     admin: { name: obj(t.admin).name, email: obj(t.admin).email },
+    state: t.state ?? LIFECYCLE_DEFAULTS.state,
+    credentialsGeneration: t.credentialsGeneration ?? LIFECYCLE_DEFAULTS.credentialsGeneration,
+    login: { admins: obj(t.login).admins ?? [], users: obj(t.login).users ?? [] },
     ssoDomains: t.ssoDomains ?? [],
     ...(t.features !== undefined ? { features: t.features } : {}),
     ...(t.excludeFeatures !== undefined ? { excludeFeatures: t.excludeFeatures } : {}),
@@ -189,6 +198,7 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
       if (typeof d === 'string') checkDnsName(problems, `ssoDomains[${i}]`, d);
     });
   }
+  checkLogin(problems, data);
   checkFeaturesNotExcluded(problems, 'features', data.features, { path: 'excludeFeatures', value: data.excludeFeatures });
 
   if (fileName !== undefined && fileName.endsWith('.yml')) {
@@ -238,6 +248,41 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
     }
     const platformHosts = Object.values(platform.hosts);
     if (platformHosts.includes(host)) problems.add(hostPath, host, `is a host of the ClearML server (${platformHosts.join(', ')}); choose another`);
+  }
+}
+
+/** The login whitelist: e-mail syntax, and no e-mail both an admin and a user. */
+function checkLogin(problems: Problems, data: Record<string, any>): void {
+  const login = obj(data.login);
+  const admins = new Set<string>();
+  for (const role of ['admins', 'users'] as const) {
+    if (!Array.isArray(login[role])) continue;
+    login[role].forEach((e: unknown, i: number) => {
+      if (typeof e !== 'string' || e === '' || !checkEmail(problems, `login.${role}[${i}]`, e)) return;
+      if (role === 'admins') admins.add(e.toLowerCase());
+      else if (admins.has(e.toLowerCase())) problems.add(`login.${role}[${i}]`, e, 'is also in login.admins; list each e-mail once, under admins or under users');
+    });
+  }
+}
+
+/** The whitelisted e-mails of a tenant, lower-cased, with their field paths. */
+function loginEmails(c: Checked): Array<{ path: string; email: string }> {
+  const login = obj(c.data.login);
+  return (['admins', 'users'] as const).flatMap((role) =>
+    Array.isArray(login[role]) ? login[role].flatMap((e: unknown, i: number) => (typeof e === 'string' ? [{ path: `login.${role}[${i}]`, email: e.toLowerCase() }] : [])) : [],
+  );
+}
+
+/** An e-mail whitelisted by two tenants: ClearML routes a login to one company only. Reported on the later file, naming both. */
+function checkLoginUnique(items: readonly Checked[]): void {
+  const first = new Map<string, { c: Checked; path: string }>();
+  for (const c of items) {
+    for (const { path, email } of loginEmails(c)) {
+      const prev = first.get(email);
+      if (prev && prev.c !== c) {
+        c.problems.add(path, email, `is also whitelisted by ${prev.c.file} (${prev.path}); a login goes to one company only, so list the e-mail in one tenant file (${prev.c.file} or ${c.file})`);
+      } else if (!prev) first.set(email, { c, path });
+    }
   }
 }
 
@@ -375,6 +420,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
   checkUnique(checked, (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
   checkUnique(checked, (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
   checkPortRanges(checked);
+  checkLoginUnique(checked);
   if (all.count > 0) {
     const order = new Map(sources.map((source, i) => [source.file, i]));
     throw new ConfigError([...all.all].sort((a, b) => (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0)));

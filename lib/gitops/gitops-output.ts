@@ -6,10 +6,11 @@
  */
 import { ResolvedPlatform } from '../config/platform';
 import { RenderedFolder } from '../output/write-tree';
-import { argoCdFolders, markJobsForReplace } from './argocd/argocd-folders';
+import { argoCdFolders, cascadeTenantReleases, markJobsForReplace } from './argocd/argocd-folders';
 import { fluxKustomizationFolders } from './flux/flux-kustomizations';
 import { applyFluxLockdown } from './flux/flux-lockdown';
 import { FolderNode, applyOrder, planLayout } from './layout';
+import { applyPruneGuard } from './prune-guard';
 
 /** An object the output refers to but does not contain. */
 export interface ExternalObject {
@@ -36,6 +37,7 @@ export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatf
   const nodes = planLayout(rendered);
   const folders = [...rendered];
   const external: ExternalObject[] = [];
+  applyPruneGuard(rendered, settings.flavor);
   if (settings.flavor === 'flux') {
     const tenants = settings.fluxLockdown ? applyFluxLockdown({ folders: rendered, nodes }) : undefined;
     folders.push(...fluxKustomizationFolders(nodes, { gitops: settings, tenants }));
@@ -48,6 +50,7 @@ export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatf
     });
   } else if (settings.flavor === 'argocd') {
     markJobsForReplace(rendered);
+    cascadeTenantReleases(rendered);
     folders.push(...argoCdFolders(nodes, settings));
     external.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', namespace: settings.argocdNamespace, name: settings.argocdProject, providedBy: 'Argo CD' });
   }

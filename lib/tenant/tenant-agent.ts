@@ -19,6 +19,12 @@ import { tenantQueues } from './queues';
 /** Release name of the agent, as in the runbook. */
 export const AGENT_RELEASE_NAME = 'clearml-agent';
 
+/**
+ * Pod annotation of the agent carrying the tenant's credentialsGeneration: raising the generation changes
+ * the agent's pod template, so its pods restart and read the rotated Secret (`agentk8sglue.annotations`).
+ */
+export const CREDENTIALS_GENERATION_ANNOTATION = 'clearml-tenancy/credentials-generation';
+
 /** The label the agent counts resources by (`monitoredResources`) and billing reads. */
 const REQUIRED_RESOURCES_FIELD = 'metadata|labels|required-resources';
 
@@ -65,6 +71,7 @@ export class TenantAgent extends Construct {
           { name: 'CLEARML_AGENT_REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: redis.passwordSecret.name, key: redis.passwordSecret.key } } },
         ],
         image: { tag: tenant.agent.imageTag },
+        annotations: { [CREDENTIALS_GENERATION_ANNOTATION]: String(tenant.credentialsGeneration) },
         monitoredResources: {
           maxResources: tenant.agent.maxResources,
           minResourcesFieldName: REQUIRED_RESOURCES_FIELD,

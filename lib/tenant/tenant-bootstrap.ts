@@ -1,8 +1,10 @@
 /**
  * The tenant bootstrap Job ("Tenant Configuration", "Create a queue"): runs the bootstrap program
- * (lib/bootstrap/bootstrap.ts, contract in BOOTSTRAP-API.md) with the tenant's plan, in the server namespace
- * where the supervisor credentials are, and lets it read and create the contract's Secrets in the tenant
- * namespace.
+ * (lib/bootstrap/bootstrap.ts, contract in BOOTSTRAP-API.md version 2) with the tenant's plan, in the server
+ * namespace where the supervisor credentials are. Its RBAC is exactly the contract's section 2: in the tenant
+ * namespace `get` and `update` on the three credential Secrets by name, `get` on the version-1 ledger by name
+ * (read only, for migration) and `create` on Secrets; in the server namespace `get` and `update` on the
+ * tenant's ledger by name and `create` on Secrets. No `list`, no `watch`.
  *
  * The program itself is one shared ConfigMap in the server namespace (BootstrapProgram); the tenant's
  * own ConfigMap holds its plan. The Job and plan ConfigMap names carry a hash of the program, the plan and
@@ -16,6 +18,7 @@ import { BOOTSTRAP_SECRETS, BootstrapPlan, SUPERVISOR_SECRET_PURPOSE, bootstrapS
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
+import { LEDGER_KEYS, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose } from './bootstrap-plan';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
 import { requireSecret } from '../security/secret-reference';
 
@@ -26,9 +29,13 @@ export interface BootstrapResources {
 }
 
 export interface TenantBootstrapProps {
-  /** What to bootstrap: the tenant's company, admin, domains and queues; `namespace` receives the Secrets. */
-  readonly plan: BootstrapPlan;
-  /** Namespace of the Job: the server namespace, which holds the supervisor credentials Secret. */
+  /**
+   * What to bootstrap: the tenant's company, admin, domains and queues; `namespace` receives the credential
+   * Secrets, `ledgerNamespace` (which must be `jobNamespace`) the ledger. Synth passes a version-2 plan
+   * ({@link TenantBootstrapPlan}, from `bootstrapPlan`); the type is the program's own plan type.
+   */
+  readonly plan: BootstrapPlan | TenantBootstrapPlan;
+  /** Namespace of the Job: the server namespace, which holds the supervisor credentials Secret and the ledger. */
   readonly jobNamespace: string;
   /** In-cluster URL of the apiserver (`CLEARML_API_URL`), e.g. `http://clearml-apiserver.clearml.svc:8008`. */
   readonly apiUrl: string;
@@ -52,6 +59,26 @@ const DEFAULTS = {
   deadlineSeconds: 300,
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
 } as const;
+
+/** The credential Secrets of the tenant namespace (section 3). */
+const CREDENTIAL_SECRETS = ['admin', 'agent', 'router'] as const;
+
+/** The Role rules of the bootstrap Job (contract section 2), per namespace. */
+export function bootstrapRoleRules(plan: Pick<TenantBootstrapPlan, 'tenant'>): { readonly tenantNamespace: k8s.PolicyRule[]; readonly jobNamespace: k8s.PolicyRule[] } {
+  return {
+    tenantNamespace: [
+      { apiGroups: [''], resources: ['secrets'], resourceNames: CREDENTIAL_SECRETS.map((k) => BOOTSTRAP_SECRETS[k].name), verbs: ['get', 'update'] },
+      // The version-1 ledger: read once, for migration; never written.
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [BOOTSTRAP_SECRETS.ledger.name], verbs: ['get'] },
+      // Kubernetes cannot restrict `create` by name.
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ],
+    jobNamespace: [
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [ledgerSecretName(plan.tenant)], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ],
+  };
+}
 
 /** Where the program and the plan are mounted in the container. */
 const PROGRAM_MOUNT = '/opt/clearml-bootstrap/program';
@@ -91,7 +118,8 @@ export class TenantBootstrap extends Construct {
       keys: [supervisorSecret.accessKeyKey, supervisorSecret.secretKeyKey],
       purpose: SUPERVISOR_SECRET_PURPOSE,
     });
-    for (const kind of ['ledger', 'admin', 'agent', 'router'] as const) {
+    requireSecret(this, { namespace: jobNamespace, name: ledgerSecretName(plan.tenant), keys: LEDGER_KEYS, purpose: ledgerSecretPurpose(plan.tenant), providedBy: 'bootstrap' });
+    for (const kind of CREDENTIAL_SECRETS) {
       const secret = BOOTSTRAP_SECRETS[kind];
       requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: bootstrapSecretPurpose(kind, plan.tenant), providedBy: 'bootstrap' });
     }
@@ -106,19 +134,15 @@ export class TenantBootstrap extends Construct {
       metadata: { name: account, namespace: jobNamespace, labels },
       automountServiceAccountToken: false,
     });
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name: account, namespace: plan.namespace, labels },
-      rules: [
-        { apiGroups: [''], resources: ['secrets'], resourceNames: Object.values(BOOTSTRAP_SECRETS).map((s) => s.name), verbs: ['get'] },
-        // Kubernetes cannot restrict `create` by name.
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      ],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: account, namespace: plan.namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
-      subjects: [{ kind: 'ServiceAccount', name: account, namespace: jobNamespace }],
-    });
+    const rules = bootstrapRoleRules(plan);
+    for (const [id, namespace, nsRules] of [['', plan.namespace, rules.tenantNamespace], ['Ledger', jobNamespace, rules.jobNamespace]] as const) {
+      new k8s.KubeRole(this, `${id}Role`, { metadata: { name: account, namespace, labels }, rules: nsRules });
+      new k8s.KubeRoleBinding(this, `${id}RoleBinding`, {
+        metadata: { name: account, namespace, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
+        subjects: [{ kind: 'ServiceAccount', name: account, namespace: jobNamespace }],
+      });
+    }
 
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name, namespace: jobNamespace, labels },
@@ -176,6 +200,8 @@ function checkProps(props: TenantBootstrapProps, resolved: { backoffLimit: numbe
   if (!Number.isInteger(activeDeadlineSeconds) || activeDeadlineSeconds < deadlineSeconds + 60) {
     problems.push(`activeDeadlineSeconds must be an integer >= deadlineSeconds + 60 (${deadlineSeconds + 60}), got ${activeDeadlineSeconds}`);
   }
+  const ledgerNamespace = (props.plan as Partial<TenantBootstrapPlan>).ledgerNamespace;
+  if (ledgerNamespace !== undefined && ledgerNamespace !== props.jobNamespace) problems.push(`plan.ledgerNamespace must be the Job's own namespace "${props.jobNamespace}" (contract section 3), got "${ledgerNamespace}"`);
   if (!/^https?:\/\/[^\s/]+/.test(props.apiUrl)) problems.push(`apiUrl must be an http:// or https:// URL, got "${props.apiUrl}"`);
   if (problems.length > 0) throw new Error(`TenantBootstrap for tenant "${props.plan.tenant}": ${problems.join('; ')}`);
 }

@@ -4,7 +4,9 @@
  * - `tenants/<name>/bootstrap/`: the namespace, its isolation, its quota and LimitRange (when the tenant
  *   file sets them) and the bootstrap Job, applied first;
  * - `tenants/<name>/workloads/`: the agent and app gateway releases, which read the Secrets the
- *   bootstrap writes and wait for the ClearML server release.
+ *   bootstrap writes and wait for the ClearML server release. Only for an `active` tenant: a `suspended` or
+ *   `decommissioned` tenant has no workloads folder, so every GitOps flavor removes its releases (README
+ *   "Tenant lifecycle"), while the namespace, quota, policies and bootstrap Job stay.
  */
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../config/platform';
@@ -48,13 +50,18 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
     activeDeadlineSeconds: platform.bootstrap.activeDeadlineSeconds,
   });
 
+  const folders: OutputFolder[] = [{ path: paths.bootstrap, app: bootstrap }];
+  if (!hasWorkloads(tenant)) return folders;
+
   const workloads = new App({ outdir: 'unused' });
   const after = [serverReleaseRef(platform)];
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
   if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  folders.push({ path: paths.workloads, app: workloads });
+  return folders;
+}
 
-  return [
-    { path: paths.bootstrap, app: bootstrap },
-    { path: paths.workloads, app: workloads },
-  ];
+/** Whether the tenant's agent and app gateway are deployed: only while it is `active`. */
+export function hasWorkloads(tenant: Pick<ResolvedTenant, 'state'>): boolean {
+  return tenant.state === 'active';
 }

@@ -2,7 +2,10 @@
  * Seeded randomized fault schedules. Each schedule starts from a random ClearML state (company, queues, unique
  * company names or not), injects random faults of every kind into random calls of both APIs, and re-runs the
  * Job until it succeeds (bounded); then the contract's invariants must hold and one more run must change
- * nothing.
+ * nothing. Most schedules then take the tenant through a random lifecycle step (rotation to a higher
+ * generation, suspension, suspension and back, decommissioning) under new random faults, with the same
+ * checks, and the lifecycle's own invariants: no key is ever revoked while a Secret holds it (outside
+ * decommissioning), no orphan once a run succeeded, and nothing alive in a decommissioned company.
  *
  * The runs here are in-process, for speed: the very file that synth put into the ConfigMap is written to a
  * temp dir and required, and its exported `run(env, output, signal)` is called; a "crash" aborts that run as a
@@ -12,9 +15,8 @@
  * bootstrap.test.ts): a lost answer to `auth.create_user`, and a crash between the admin user's creation and
  * the ledger's (at the ledger Secret's calls).
  */
-import { BOOTSTRAP_SECRETS } from '../../lib/bootstrap/plan';
 import { FaultKind, FaultRule } from './fakes/faults';
-import { CLEARML_CALLS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, RunResult, synthesize, Synthesized, World } from './harness';
+import { CLEARML_CALLS, expectBootstrapped, expectDecommissioned, expectNoSecretPrinted, KUBE_CALLS, KUBE_UPDATES, LEDGER, LIFECYCLE_CALLS, RunResult, synthesize, Synthesized, World } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -24,6 +26,12 @@ const MAX_RUNS = 12;
 
 // The fresh run's calls plus the revocation that follows a failure, in the order the seeded schedules pick from.
 const CALLS = CLEARML_CALLS.flatMap((c) => (c === 'auth.get_credentials' ? [c, 'auth.revoke_credentials'] : [c]));
+/** The calls a lifecycle step may fail at. */
+const STEP_CALLS = [...CLEARML_CALLS, ...LIFECYCLE_CALLS];
+const STEP_KUBE_CALLS = [...KUBE_CALLS, ...KUBE_UPDATES];
+/** The lifecycle step after the first convergence (none: the schedule stops there). */
+type Step = 'none' | 'rotate' | 'suspend' | 'suspend-and-resume' | 'decommission';
+const STEPS: readonly Step[] = ['none', 'rotate', 'rotate', 'suspend', 'suspend-and-resume', 'decommission', 'decommission'];
 const KINDS: readonly [FaultKind, number][] = [
   ['http500', 3],
   ['http502-text', 2],
@@ -50,7 +58,7 @@ function random(seed: number): () => number {
 
 function excluded(call: string, kind: FaultKind): boolean {
   if (call === 'auth.create_user') return kind === 'lost' || kind === 'crash-after';
-  return call.endsWith(` ${BOOTSTRAP_SECRETS.ledger.name}`) && kind.startsWith('crash');
+  return call === `POST ${LEDGER}` && kind.startsWith('crash');
 }
 
 interface Schedule {
@@ -61,6 +69,10 @@ interface Schedule {
   readonly otherCompanyQueues: readonly string[];
   readonly clearml: readonly FaultRule[];
   readonly kube: readonly FaultRule[];
+  readonly step: Step;
+  /** Faults of the lifecycle step. */
+  readonly stepClearml: readonly FaultRule[];
+  readonly stepKube: readonly FaultRule[];
 }
 
 function makeSchedule(seed: number, queues: readonly string[]): Schedule {
@@ -72,17 +84,26 @@ function makeSchedule(seed: number, queues: readonly string[]): Schedule {
     for (const [k, w] of KINDS) if ((r -= w) < 0) return k;
     return KINDS[0][0];
   };
-  const clearml: FaultRule[] = [];
-  const kube: FaultRule[] = [];
-  const faults = Math.floor(rand() * 9); // 0..8
-  while (clearml.length + kube.length < faults) {
-    const call = pick([...CALLS, ...KUBE_CALLS]);
-    const rule: FaultRule = { call, kind: kind(), skip: Math.floor(rand() * 3), times: rand() < 0.2 ? 2 : 1 };
-    if (excluded(rule.call, rule.kind)) continue;
-    (CALLS.includes(call) ? clearml : kube).push(rule);
-  }
+  const rules = (clearmlCalls: readonly string[], kubeCalls: readonly string[]) => {
+    const clearml: FaultRule[] = [];
+    const kube: FaultRule[] = [];
+    const faults = Math.floor(rand() * 9); // 0..8
+    while (clearml.length + kube.length < faults) {
+      const call = pick([...clearmlCalls, ...kubeCalls]);
+      const rule: FaultRule = { call, kind: kind(), skip: Math.floor(rand() * 3), times: rand() < 0.2 ? 2 : 1 };
+      if (excluded(rule.call, rule.kind)) continue;
+      (clearmlCalls.includes(call) ? clearml : kube).push(rule);
+    }
+    return { clearml, kube };
+  };
+  const { clearml, kube } = rules(CALLS, KUBE_CALLS);
   const existingCompany = rand() < 0.3;
+  const step = pick(STEPS);
+  const later = rules(STEP_CALLS, STEP_KUBE_CALLS);
   return {
+    step,
+    stepClearml: later.clearml,
+    stepKube: later.kube,
     seed,
     uniqueCompanyNames: rand() < 0.3,
     existingCompany,
@@ -109,31 +130,69 @@ async function play(synth: Synthesized, schedule: Schedule): Promise<{ runs: Run
     world.kube.faults.add(...schedule.kube);
 
     // WHEN the Job is re-run until it succeeds
-    const env = { BOOTSTRAP_REQUEST_TIMEOUT_MS: '60', BOOTSTRAP_RETRY_BASE_MS: '1', BOOTSTRAP_RETRY_MAX_MS: '8' };
-    const runs: RunResult[] = [];
-    do runs.push(await world.runInProcess(env));
-    while (runs[runs.length - 1].code !== 0 && runs.length < MAX_RUNS);
-
-    // THEN it ended well, with the contract's end state, having printed no secret
-    const lastRun = runs[runs.length - 1];
-    expect({ code: lastRun.code, reason: lastRun.stderr }).toEqual({ code: 0, reason: [] });
-    for (const r of runs) expect(r.code === 0 || r.code === null).toBe(true); // only crashes, never a give-up or a stop
+    const runs = await converge(world);
     expectBootstrapped(world);
-    expectNoSecretPrinted(world, ...runs);
+    await expectSettled(world);
 
-    // AND one more run, without the faults not yet used, changes nothing
-    world.clearml.faults.clear();
-    world.kube.faults.clear();
-    const clearmlChanges = world.clearml.changes.length;
-    const secrets = JSON.stringify([...world.kube.secrets.values()]);
-    const again = await world.runInProcess(env);
-    expect(again.code).toBe(0);
-    expect(world.clearml.changes.slice(clearmlChanges).filter((c) => !World.repeatable(c))).toEqual([]);
-    expect(JSON.stringify([...world.kube.secrets.values()])).toBe(secrets);
+    // AND WHEN the tenant takes its lifecycle step under new faults, re-run until it succeeds
+    if (schedule.step !== 'none') {
+      const keys = world.clearml.keys.filter((k) => !k.revoked && k.label?.startsWith('clearml-tenancy:')).map((k) => k.access_key);
+      world.clearml.faults.add(...schedule.stepClearml);
+      world.kube.faults.add(...schedule.stepKube);
+      const plan = world.plan;
+      if (schedule.step === 'rotate') world.setPlan({ credentialsGeneration: 2 });
+      if (schedule.step === 'suspend' || schedule.step === 'suspend-and-resume') world.setPlan({ state: 'suspended' });
+      if (schedule.step === 'decommission') world.setPlan({ state: 'decommissioned' });
+      runs.push(...(await converge(world)));
+      if (schedule.step === 'suspend-and-resume') {
+        world.setPlan({ state: 'active' });
+        runs.push(...(await converge(world)));
+      }
+
+      // THEN the step's end state holds
+      const live = (k: string) => world.clearml.keys.some((x) => x.access_key === k && !x.revoked);
+      if (schedule.step === 'decommission') {
+        expectDecommissioned(world);
+      } else {
+        expectBootstrapped(world);
+        // rotation revoked every old key; suspension (and resuming) kept them all
+        if (schedule.step === 'rotate') expect(keys.filter(live)).toEqual([]);
+        else expect(keys.filter(live)).toEqual(keys);
+      }
+      await expectSettled(world);
+      expect(plan.tenant).toBe(world.plan.tenant);
+    }
+    expectNoSecretPrinted(world, ...runs);
     return { runs, fired: world.clearml.faults.fired.length + world.kube.faults.fired.length };
   } finally {
     await world.stop();
   }
+}
+
+const ENV = { BOOTSTRAP_REQUEST_TIMEOUT_MS: '60', BOOTSTRAP_RETRY_BASE_MS: '1', BOOTSTRAP_RETRY_MAX_MS: '8' };
+
+/** Runs the Job until it succeeds (bounded): it must end well, stopped only by crashes on the way. */
+async function converge(world: World): Promise<RunResult[]> {
+  const runs: RunResult[] = [];
+  do runs.push(await world.runInProcess(ENV));
+  while (runs[runs.length - 1].code !== 0 && runs.length < MAX_RUNS);
+  const lastRun = runs[runs.length - 1];
+  expect({ code: lastRun.code, reason: lastRun.stderr }).toEqual({ code: 0, reason: [] });
+  for (const r of runs) expect(r.code === 0 || r.code === null).toBe(true); // only crashes, never a give-up or a stop
+  expect(world.revokedWhileStored).toEqual([]);
+  return runs;
+}
+
+/** One more run, without the faults not yet used, changes nothing. */
+async function expectSettled(world: World): Promise<void> {
+  world.clearml.faults.clear();
+  world.kube.faults.clear();
+  const clearmlChanges = world.clearml.changes.length;
+  const secrets = JSON.stringify([...world.kube.secrets.values()]);
+  const again = await world.runInProcess(ENV);
+  expect(again.code).toBe(0);
+  expect(world.clearml.changes.slice(clearmlChanges).filter((c) => !World.repeatable(c))).toEqual([]);
+  expect(JSON.stringify([...world.kube.secrets.values()])).toBe(secrets);
 }
 
 test(`${SCHEDULES} seeded fault schedules all converge to the contract's end state`, async () => {
@@ -142,6 +201,7 @@ test(`${SCHEDULES} seeded fault schedules all converge to the contract's end sta
   let fired = 0;
   let crashes = 0;
   let rerun = 0;
+  const steps = new Map<Step, number>();
   for (let i = 0; i < SCHEDULES; i += 1) {
     const schedule = makeSchedule(SEED + i, JSON.parse(synth.planJson).queues);
     try {
@@ -149,6 +209,7 @@ test(`${SCHEDULES} seeded fault schedules all converge to the contract's end sta
       fired += result.fired;
       crashes += result.runs.filter((r) => r.code === null).length;
       if (result.runs.length > 1) rerun += 1;
+      steps.set(schedule.step, (steps.get(schedule.step) ?? 0) + 1);
     } catch (e) {
       failures.push(`seed ${schedule.seed} ${JSON.stringify(schedule)}: ${(e as Error).message}`);
     }
@@ -158,4 +219,6 @@ test(`${SCHEDULES} seeded fault schedules all converge to the contract's end sta
   expect(fired).toBeGreaterThan(SCHEDULES);
   expect(crashes).toBeGreaterThan(SCHEDULES / 10);
   expect(rerun).toBeGreaterThan(SCHEDULES / 10);
+  // and every lifecycle step was taken by a fair share of them
+  for (const step of STEPS) expect(steps.get(step) ?? 0).toBeGreaterThan(SCHEDULES / 20);
 });

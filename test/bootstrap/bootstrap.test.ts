@@ -6,11 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRETS } from '../../lib/bootstrap/bootstrap';
-import { BOOTSTRAP_SECRETS } from '../../lib/bootstrap/plan';
+import { GENERATION_ANNOTATION, ledgerName, SECRETS } from '../../lib/bootstrap/bootstrap';
+import { BOOTSTRAP_LEDGER_KEYS, BOOTSTRAP_SECRETS, bootstrapLedgerName, GENERATION_ANNOTATION as PLAN_GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
 import { SUPERVISOR } from './fakes/fake-clearml';
 import { FaultKind } from './fakes/faults';
-import { CLEARML_CALLS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, PLAN, RunResult, synthesize, Synthesized, World } from './harness';
+import { CLEARML_CALLS, CREDENTIAL_SECRETS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, LEDGER, PLAN, RunResult, synthesize, Synthesized, World } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -32,8 +32,12 @@ function last(result: RunResult): string {
 
 describe('the program in the ConfigMap', () => {
   test('has the contract\'s Secret names', () => {
-    expect(SECRETS.ledger.name).toBe(BOOTSTRAP_SECRETS.ledger.name);
-    expect([SECRETS.ledger.companyKey, SECRETS.ledger.adminKey]).toEqual(BOOTSTRAP_SECRETS.ledger.keys);
+    expect(ledgerName('acme')).toBe(bootstrapLedgerName('acme'));
+    expect(ledgerName('acme')).toBe('clearml-tenant-ledger-acme');
+    expect([SECRETS.ledger.companyKey, SECRETS.ledger.adminKey, SECRETS.ledger.stateKey]).toEqual(BOOTSTRAP_LEDGER_KEYS);
+    expect(SECRETS.v1Ledger.name).toBe(BOOTSTRAP_SECRETS.ledger.name);
+    expect([SECRETS.v1Ledger.companyKey, SECRETS.v1Ledger.adminKey]).toEqual(BOOTSTRAP_SECRETS.ledger.keys);
+    expect(GENERATION_ANNOTATION).toBe(PLAN_GENERATION_ANNOTATION);
     for (const kind of ['admin', 'agent', 'router'] as const) {
       expect(SECRETS[kind].name).toBe(BOOTSTRAP_SECRETS[kind].name);
       expect([SECRETS[kind].accessKey, SECRETS[kind].secretKey]).toEqual(BOOTSTRAP_SECRETS[kind].keys);
@@ -64,27 +68,33 @@ describe('a fresh run', () => {
       'create_company',
       'update_company_settings',
       'create_user',
-      'create_credentials',
-      'create_credentials',
-      'create_credentials',
       'set_domains',
+      'add_whitelist_entries',
+      'add_whitelist_entries',
+      'create_credentials',
+      'create_credentials',
+      'create_credentials',
       'create_queue',
       'create_queue',
       'create_queue',
     ]);
     expect(company.defaults).toEqual(PLAN.companyDefaults);
-    expect(world.kube.changes).toEqual(['ledger', 'admin', 'agent', 'router'].map((k) => `create secret acme/${BOOTSTRAP_SECRETS[k as keyof typeof BOOTSTRAP_SECRETS].name}`));
+    expect(world.kube.changes).toEqual([`create secret clearml/${LEDGER}`, ...CREDENTIAL_SECRETS.map((n) => `create secret acme/${n}`)]);
+    expect(admin.internal).toBe(true);
+    expect(world.clearml.changes).toContain(`create_user admin@acme.com ${admin.id} internal`);
     expectBootstrapped(world);
     expect(world.secret('agent')?.data).toHaveProperty('agentk8sglue_key');
     expect(result.stdout).toEqual([
       `company "acme": created (id ${company.id})`,
       'company settings: updated (features)',
-      `admin user admin@acme.com: created (id ${admin.id})`,
-      'ledger Secret acme/clearml-tenant-bootstrap: created',
-      expect.stringMatching(/^admin credentials Secret acme\/clearml-admin-credentials: created \(access key AK\d+\)$/),
-      expect.stringMatching(/^agent credentials Secret acme\/clearml-agent-credentials: created \(access key AK\d+\)$/),
-      expect.stringMatching(/^router credentials Secret acme\/clearml-router-credentials: created \(access key AK\d+\)$/),
+      `admin user admin@acme.com: created (id ${admin.id}, internal)`,
+      'ledger Secret clearml/clearml-tenant-ledger-acme: created',
+      `admin user ${admin.id}: exists (identity confirmed: admin of company ${company.id})`,
       'sso domains: updated (acme.com)',
+      'login whitelist: updated (3 entries; added lead@partner.org, dev@partner.org, ops@partner.org; removed none)',
+      expect.stringMatching(/^admin credentials Secret acme\/clearml-admin-credentials: created \(access key AK\d+, generation 1\)$/),
+      expect.stringMatching(/^agent credentials Secret acme\/clearml-agent-credentials: created \(access key AK\d+, generation 1\)$/),
+      expect.stringMatching(/^router credentials Secret acme\/clearml-router-credentials: created \(access key AK\d+, generation 1\)$/),
       expect.stringMatching(/^queue "default": created/),
       expect.stringMatching(/^queue "gpu-fraction-1_00": created/),
       expect.stringMatching(/^queue "gpu-fraction-0_50": created/),
@@ -108,6 +118,7 @@ describe('a fresh run', () => {
     expect(again.code).toBe(0);
     expect(world.clearml.changes.slice(clearmlChanges).filter((c) => !World.repeatable(c))).toEqual([]);
     expect(world.kube.changes).toHaveLength(4);
+    expect(world.clearml.changes.slice(clearmlChanges)).toEqual([`update_company_settings ${world.company()!.id}`]);
     expect(JSON.stringify([...world.kube.secrets.values()])).toBe(secretsBefore);
     expect(again.stdout.filter((l) => /: created/.test(l))).toEqual([]);
     expect(again.stdout).toContain(`company "acme": exists (id ${world.company()!.id})`);
@@ -176,7 +187,7 @@ describe('wrong supervisor credentials', () => {
     const result = await world.runChild({ KUBERNETES_TOKEN_FILE: badToken });
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/Kubernetes refused to get Secret acme\/clearml-tenant-bootstrap: HTTP 401 .*ServiceAccount/);
+    expect(last(result)).toMatch(/Kubernetes refused to get Secret clearml\/clearml-tenant-ledger-acme: HTTP 401 .*ServiceAccount/);
     expect(world.clearml.changes).toEqual([]);
   });
 });
@@ -217,7 +228,7 @@ describe('transient faults', () => {
     // admin user and its ledger, see below)
     world = await World.start(synth);
     for (const call of CLEARML_CALLS) if (!(kind === 'crash-after' && call === 'auth.create_user')) world.clearml.faults.add({ call, kind });
-    for (const call of KUBE_CALLS) if (!call.endsWith(SECRETS.ledger.name)) world.kube.faults.add({ call, kind });
+    for (const call of KUBE_CALLS) if (!call.endsWith(LEDGER)) world.kube.faults.add({ call, kind });
 
     // WHEN the Job is re-run until it succeeds
     const results: RunResult[] = [];
@@ -319,7 +330,7 @@ describe('credentials', () => {
     expect(orphan.revoked).toBe(true);
     expect(byHand.revoked).toBe(false);
     expect(unlabelled.revoked).toBe(false);
-    expect(result.stdout).toContain(`orphaned credentials: updated (revoked ${orphan.access_key})`);
+    expect(result.stdout).toContain(`orphaned credentials: revoked (${orphan.access_key})`);
     expectBootstrapped(world);
   });
 
@@ -347,8 +358,8 @@ describe('the ledger', () => {
 
     // THEN it stops without a second admin or any credentials
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/^bootstrap failed: the admin e-mail admin@acme\.com is already a ClearML user, but the ledger Secret acme\/clearml-tenant-bootstrap does not exist/);
-    expect(last(result)).toMatch(/kubectl -n acme create secret generic clearml-tenant-bootstrap --from-literal=company_id=company-\d+ --from-literal=admin_user_id=<that user's id>; otherwise give tenant "acme" another admin e-mail$/);
+    expect(last(result)).toMatch(/^bootstrap failed: the admin e-mail admin@acme\.com is already a ClearML user, but the ledger Secret clearml\/clearml-tenant-ledger-acme does not exist/);
+    expect(last(result)).toMatch(/kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=company-\d+ --from-literal=admin_user_id=<that user's id>; otherwise give tenant "acme" another admin e-mail$/);
     expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
     expect(world.clearml.changes.filter((c) => c.startsWith('create_credentials') || c.startsWith('create_user'))).toEqual([]);
     expect(world.kube.changes).toEqual([]);
@@ -371,7 +382,7 @@ describe('the ledger', () => {
   test('when the ledger cannot be written, says which ids to record, and following that completes the bootstrap', async () => {
     // GIVEN Kubernetes refuses every create of the ledger in the first run
     world = await World.start(synth);
-    world.kube.faults.add({ call: `POST ${BOOTSTRAP_SECRETS.ledger.name}`, kind: 'http503-html', times: 1_000_000 });
+    world.kube.faults.add({ call: `POST ${LEDGER}`, kind: 'http503-html', times: 1_000_000 });
 
     // WHEN the Job runs out of time after creating the admin user
     const first = await world.runChild({ BOOTSTRAP_DEADLINE_SECONDS: '0.3', BOOTSTRAP_GRACE_SECONDS: '0.3' });
@@ -380,8 +391,8 @@ describe('the ledger', () => {
     const company = world.company()!;
     const admin = world.admin()!;
     expect(first.code).toBe(1);
-    expect(last(first)).toMatch(/could not write the ledger Secret acme\/clearml-tenant-bootstrap after creating the admin user: .*gave up/);
-    expect(last(first)).toContain(`kubectl -n acme create secret generic clearml-tenant-bootstrap --from-literal=company_id=${company.id} --from-literal=admin_user_id=${admin.id}`);
+    expect(last(first)).toMatch(/could not write the ledger Secret clearml\/clearml-tenant-ledger-acme after creating the admin user: .*gave up/);
+    expect(last(first)).toContain(`kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=${company.id} --from-literal=admin_user_id=${admin.id}`);
 
     // AND a re-run without the ledger stops rather than making a second admin
     world.kube.faults.clear();
@@ -390,7 +401,7 @@ describe('the ledger', () => {
     expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
 
     // AND once the operator records the ledger as told, the next run completes
-    world.kube.put('acme', BOOTSTRAP_SECRETS.ledger.name, { company_id: company.id, admin_user_id: admin.id });
+    world.kube.put('clearml', LEDGER, { company_id: company.id, admin_user_id: admin.id });
     const third = await world.runChild();
     expect(third.code).toBe(0);
     expectBootstrapped(world);
@@ -399,12 +410,12 @@ describe('the ledger', () => {
   test('fails when the ledger names another company than the one found', async () => {
     world = await World.start(synth);
     world.clearml.addCompany('acme');
-    world.kube.put('acme', BOOTSTRAP_SECRETS.ledger.name, { company_id: 'company-999', admin_user_id: 'user-999' });
+    world.kube.put('clearml', LEDGER, { company_id: 'company-999', admin_user_id: 'user-999' });
 
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/the ledger Secret acme\/clearml-tenant-bootstrap records company company-999, but the company named "acme" is company-\d+/);
+    expect(last(result)).toMatch(/the ledger Secret clearml\/clearml-tenant-ledger-acme records company company-999, but the company named "acme" is company-\d+/);
     expect(world.clearml.changes).toEqual([]);
   });
 });

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/bootstrap/plan';
+import { BOOTSTRAP_SECRETS, BootstrapPlan, bootstrapLedgerName, GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
 import { BootstrapProgram } from '../../lib/tenant/bootstrap-program';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';
 import { Lifeline } from './fakes/faults';
-import { FakeKubernetes, PolicyRule } from './fakes/fake-kubernetes';
+import { FakeKubernetes, FakeRole } from './fakes/fake-kubernetes';
 
 /** The ClearML calls a fresh run makes (`auth.revoke_credentials` only follows a failure). */
 export const CLEARML_CALLS = [
@@ -21,14 +21,50 @@ export const CLEARML_CALLS = [
   'system.create_company',
   'system.update_company_settings',
   'auth.create_user',
+  'users.get_by_id',
+  'login.get_settings',
+  'login.set_domains',
+  'login.add_whitelist_entries',
   'auth.create_credentials',
   'auth.get_credentials',
-  'login.set_domains',
   'queues.get_all',
   'queues.create',
 ];
-/** The Kubernetes calls, one GET and one POST per Secret of the contract. */
-export const KUBE_CALLS = Object.values(BOOTSTRAP_SECRETS).flatMap((s) => [`GET ${s.name}`, `POST ${s.name}`]);
+/** Calls of the lifecycle runs (rotation, suspension, decommissioning) on top of a fresh run's. */
+export const LIFECYCLE_CALLS = ['auth.revoke_credentials', 'login.remove_whitelist_entries', 'users.get_all'];
+
+/** The Job's own (server) namespace, where the ledger is. */
+export const LEDGER_NAMESPACE = 'clearml';
+export const LEDGER = bootstrapLedgerName('acme');
+/** The credential Secrets of the tenant namespace. */
+export const CREDENTIAL_SECRETS: readonly string[] = (['admin', 'agent', 'router'] as const).map((k) => BOOTSTRAP_SECRETS[k].name);
+/** The Kubernetes calls of a fresh run: the ledger and each credential Secret read and created, the version-1 ledger read. */
+export const KUBE_CALLS = [`GET ${LEDGER}`, `POST ${LEDGER}`, `GET ${BOOTSTRAP_SECRETS.ledger.name}`, ...CREDENTIAL_SECRETS.flatMap((n) => [`GET ${n}`, `POST ${n}`])];
+/** The Kubernetes updates of the lifecycle runs. */
+export const KUBE_UPDATES = [`PUT ${LEDGER}`, ...CREDENTIAL_SECRETS.map((n) => `PUT ${n}`)];
+
+/**
+ * The Job's RBAC as the contract's section 2 has it. The fake Kubernetes grants synth's Roles once synth writes
+ * one for the ledger's namespace, and these until then (version 1's synth has a Role in the tenant namespace
+ * only, without `update`).
+ */
+export const CONTRACT_ROLES: readonly FakeRole[] = [
+  {
+    namespace: 'acme',
+    rules: [
+      { apiGroups: [''], resources: ['secrets'], resourceNames: CREDENTIAL_SECRETS, verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [BOOTSTRAP_SECRETS.ledger.name], verbs: ['get'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ],
+  },
+  {
+    namespace: LEDGER_NAMESPACE,
+    rules: [
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [LEDGER], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    ],
+  },
+];
 
 export const PLAN: BootstrapPlan = {
   tenant: 'acme',
@@ -40,15 +76,31 @@ export const PLAN: BootstrapPlan = {
   queues: ['default', 'gpu-fraction-1_00', 'gpu-fraction-0_50'],
 };
 
+/** The version-2 fields spread over the synthesized plan (the synth side writes them on its own branch). */
+export const PLAN_V2 = {
+  ledgerNamespace: LEDGER_NAMESPACE,
+  state: 'active',
+  credentialsGeneration: 1,
+  whitelist: [
+    { emails: ['lead@partner.org'], isAdmin: true },
+    { emails: ['dev@partner.org', 'ops@partner.org'], isAdmin: false },
+  ],
+} as const;
+
+/** The synthesized plan with the version-2 fields (and `changes`) over it; `admin.internal` true. */
+export function planV2(synthesized: BootstrapPlan, changes: Partial<BootstrapPlan> = {}): BootstrapPlan {
+  return { ...synthesized, ...PLAN_V2, admin: { ...synthesized.admin, internal: true }, ...changes };
+}
+
 const TOKEN = 'service-account-token-do-not-print';
 
 /** What synth wrote for one tenant: the ConfigMap's two files and the objects the Job relies on. */
 export interface Synthesized {
   readonly script: string;
   readonly planJson: string;
-  readonly roleNamespace: string;
-  readonly rules: readonly PolicyRule[];
   readonly manifests: readonly any[];
+  /** The Roles the fake Kubernetes grants (see CONTRACT_ROLES). */
+  readonly roles: readonly FakeRole[];
 }
 
 export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
@@ -65,8 +117,9 @@ export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
   const job = manifests.find((m) => m.kind === 'Job');
   // The two ConfigMaps the Job mounts: the shared program and the tenant's plan.
   const mounted = (volume: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === job.spec.template.spec.volumes.find((v: any) => v.name === volume).configMap.name);
-  const role = manifests.find((m) => m.kind === 'Role');
-  return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], roleNamespace: role.metadata.namespace, rules: role.rules, manifests };
+  const synthRoles: FakeRole[] = manifests.filter((m) => m.kind === 'Role').map((r) => ({ namespace: r.metadata.namespace, rules: r.rules }));
+  const roles = synthRoles.some((r) => r.namespace === LEDGER_NAMESPACE) ? synthRoles : CONTRACT_ROLES;
+  return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], manifests, roles };
 }
 
 export interface RunResult {
@@ -82,7 +135,10 @@ export class World implements Lifeline {
   readonly clearml: FakeClearml;
   readonly kube: FakeKubernetes;
   readonly dir: string;
-  readonly plan: BootstrapPlan;
+  /** The plan the next run gets (the synthesized one with the version-2 fields over it). */
+  plan: BootstrapPlan;
+  /** Keys revoked while a Secret held them (the contract: never, outside decommissioning). */
+  readonly revokedWhileStored: string[] = [];
   private onCrash?: () => void;
   private program?: Program;
 
@@ -97,13 +153,24 @@ export class World implements Lifeline {
     readonly synth: Synthesized,
     options: FakeClearmlOptions,
   ) {
-    this.plan = JSON.parse(synth.planJson);
+    this.plan = planV2(JSON.parse(synth.planJson));
     this.clearml = new FakeClearml(this, options);
-    this.kube = new FakeKubernetes(this, { token: TOKEN, roleNamespace: synth.roleNamespace, rules: synth.rules });
+    this.kube = new FakeKubernetes(this, { token: TOKEN, roles: synth.roles });
     this.dir = mkdtempSync(join(tmpdir(), 'clearml-bootstrap-'));
     writeFileSync(join(this.dir, 'bootstrap.js'), synth.script);
-    writeFileSync(join(this.dir, 'plan.json'), synth.planJson);
+    this.setPlan({});
     writeFileSync(join(this.dir, 'token'), `${TOKEN}\n`);
+    this.clearml.onRevoke = (key) => {
+      if (this.plan.state === 'decommissioned') return;
+      const held = [...this.kube.secrets.values()].some((s) => Object.values(s.data).includes(key.access_key));
+      if (held) this.revokedWhileStored.push(key.access_key);
+    };
+  }
+
+  /** Changes the plan of the next runs (over the current one). */
+  setPlan(changes: Partial<BootstrapPlan>): void {
+    this.plan = { ...this.plan, ...changes };
+    writeFileSync(join(this.dir, 'plan.json'), `${JSON.stringify(this.plan, null, 2)}\n`);
   }
 
   crash(): void {
@@ -178,13 +245,21 @@ export class World implements Lifeline {
     return this.clearml.users.find((u) => u.email === this.plan.admin.email);
   }
 
-  secret(kind: keyof typeof BOOTSTRAP_SECRETS) {
+  /** A Secret of the contract: the version-2 ledger (`ledger`), the version-1 one (`v1Ledger`), or a credential Secret. */
+  secret(kind: keyof typeof BOOTSTRAP_SECRETS | 'v1Ledger') {
+    if (kind === 'ledger') return this.kube.get(LEDGER_NAMESPACE, LEDGER);
+    if (kind === 'v1Ledger') return this.kube.get(this.plan.namespace, BOOTSTRAP_SECRETS.ledger.name);
     return this.kube.get(this.plan.namespace, BOOTSTRAP_SECRETS[kind].name);
+  }
+
+  /** Every ClearML request made as (impersonating or acting as) `user`. */
+  requestsAs(user: string) {
+    return this.clearml.requests.filter((r) => r.impersonate === user || r.actAs === user);
   }
 
   /** Changes that a repeated run may make again: calls that set a value. */
   static repeatable(change: string): boolean {
-    return change.startsWith('set_domains ') || change.startsWith('update_company_settings ');
+    return change.startsWith('update_company_settings ');
   }
 }
 
@@ -212,7 +287,7 @@ const CREDENTIALS = [
   { kind: 'router', label: 'clearml-tenancy:router', accessKey: 'access_key', secretKey: 'secret_key' },
 ] as const;
 
-/** The contract's end state (section 4), checked on the fakes. */
+/** The contract's end state (section 4) for an active or suspended plan, checked on the fakes. */
 export function expectBootstrapped(world: World): void {
   const { plan, clearml, kube } = world;
   const companies = clearml.companies.filter((c) => c.name === plan.tenant);
@@ -222,16 +297,24 @@ export function expectBootstrapped(world: World): void {
   expect(admins).toHaveLength(1);
   const admin = admins[0];
   expect(admin).toMatchObject({ company: company.id, role: 'admin', name: plan.admin.name });
+  if (plan.admin.internal) expect(admin.internal).toBe(true);
   for (const name of plan.queues) expect(clearml.queues.filter((q) => q.company === company.id && q.name === name)).toHaveLength(1);
-  expect(company.domains).toEqual(plan.domains);
+  const active = (plan.state ?? 'active') === 'active';
+  expect(company.domains).toEqual(active ? plan.domains : []);
+  const whitelist = active ? (plan.whitelist ?? []).flatMap((w) => w.emails.map((email) => ({ email, is_admin: w.isAdmin }))) : [];
+  expect([...company.whitelist].sort((a, b) => a.email.localeCompare(b.email))).toEqual(whitelist.sort((a, b) => a.email.localeCompare(b.email)));
   expect(company.settings).toMatchObject(plan.companySettings);
 
   expect(world.secret('ledger')?.data).toEqual({ company_id: company.id, admin_user_id: admin.id });
+  // nothing the bootstrap writes goes into the tenant namespace but the credential Secrets
+  expect([...kube.secrets.values()].filter((s) => s.namespace === plan.namespace && !CREDENTIAL_SECRETS.includes(s.name) && s.name !== BOOTSTRAP_SECRETS.ledger.name)).toEqual([]);
+  expect(world.revokedWhileStored).toEqual([]);
   const stored = new Set<string>();
   for (const c of CREDENTIALS) {
     const secret = world.secret(c.kind);
     expect(secret).toBeDefined();
     expect(Object.keys(secret!.data).sort()).toEqual([c.accessKey, c.secretKey].sort());
+    expect(Number(secret!.annotations[GENERATION_ANNOTATION] ?? '1')).toBeGreaterThanOrEqual(plan.credentialsGeneration ?? 1);
     const key = clearml.keys.find((k) => k.access_key === secret!.data[c.accessKey]);
     // alive, the admin's, made by the bootstrap for this purpose, and the Secret holds its secret
     expect(key).toMatchObject({ revoked: false, user: admin.id, label: c.label, secret_key: secret!.data[c.secretKey] });
@@ -244,9 +327,26 @@ export function expectBootstrapped(world: World): void {
   // the supervisor got no keys of its own
   expect(clearml.liveKeys(SUPERVISOR.user).map((k) => k.access_key)).toEqual([SUPERVISOR.accessKey]);
   // each Secret was created at most once (a Map holds one per name; the log shows no second create)
-  for (const s of Object.values(BOOTSTRAP_SECRETS)) {
-    expect(kube.changes.filter((c) => c === `create secret ${plan.namespace}/${s.name}`).length).toBeLessThanOrEqual(1);
-  }
+  // (since it was last deleted by hand, if it was)
+  const creates = (where: string) => kube.changes.slice(kube.changes.lastIndexOf(`delete secret ${where}`) + 1).filter((c) => c === `create secret ${where}`).length;
+  for (const name of CREDENTIAL_SECRETS) expect(creates(`${plan.namespace}/${name}`)).toBeLessThanOrEqual(1);
+  expect(creates(`${LEDGER_NAMESPACE}/${LEDGER}`)).toBeLessThanOrEqual(1);
+}
+
+/** The decommissioned end state: no routing, no live key of any user of the company, the ledger marked. */
+export function expectDecommissioned(world: World): void {
+  const { plan, clearml } = world;
+  const company = world.company()!;
+  expect(company).toBeDefined();
+  expect(company.domains).toEqual([]);
+  expect(company.whitelist).toEqual([]);
+  const users = clearml.users.filter((u) => u.company === company.id).map((u) => u.id);
+  expect(users.length).toBeGreaterThan(0);
+  expect(clearml.keys.filter((k) => users.includes(k.user) && !k.revoked)).toEqual([]);
+  expect(world.secret('ledger')?.data).toMatchObject({ company_id: company.id, state: 'decommissioned' });
+  // the supervisor keeps its key, and nobody outside the company lost one
+  expect(clearml.liveKeys(SUPERVISOR.user).map((k) => k.access_key)).toEqual([SUPERVISOR.accessKey]);
+  expect(plan.state).toBe('decommissioned');
 }
 
 /** No secret value of the fakes appears in what the program printed. */

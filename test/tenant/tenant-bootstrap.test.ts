@@ -1,14 +1,22 @@
 import { Testing } from 'cdk8s';
 import { bootstrapProgramText } from '../../lib/bootstrap/bootstrap-script';
-import { BootstrapPlan } from '../../lib/bootstrap/plan';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/tenant/bootstrap-program';
 import { PLAN as BOOTSTRAP_TEST_PLAN } from '../bootstrap/harness';
-import { TenantBootstrap, TenantBootstrapProps } from '../../lib/tenant/tenant-bootstrap';
+import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
+import { TenantBootstrap, TenantBootstrapProps, bootstrapRoleRules } from '../../lib/tenant/tenant-bootstrap';
 
-// The bootstrap tests' plan, with one GPU queue fewer.
-const PLAN: BootstrapPlan = { ...BOOTSTRAP_TEST_PLAN, queues: ['default', 'gpu-fraction-1_00'] };
+// The bootstrap tests' plan as version 2, with one GPU queue fewer.
+const PLAN: TenantBootstrapPlan = {
+  ...BOOTSTRAP_TEST_PLAN,
+  ledgerNamespace: 'clearml',
+  state: 'active',
+  credentialsGeneration: 1,
+  admin: { ...BOOTSTRAP_TEST_PLAN.admin, internal: false },
+  whitelist: [{ emails: ['lead@partner.org'], isAdmin: true }],
+  queues: ['default', 'gpu-fraction-1_00'],
+};
 
 const PROPS: TenantBootstrapProps = {
   plan: PLAN,
@@ -24,7 +32,19 @@ function synth(props: TenantBootstrapProps = PROPS) {
   const bootstrap = new TenantBootstrap(chart, 'Bootstrap', props);
   const manifests = Testing.synth(chart);
   const of = (kind: string) => manifests.find((m) => m.kind === kind);
-  return { chart, bootstrap, manifests, job: of('Job'), configMap: of('ConfigMap'), role: of('Role'), binding: of('RoleBinding'), account: of('ServiceAccount') };
+  const inNs = (kind: string, namespace: string) => manifests.find((m) => m.kind === kind && m.metadata.namespace === namespace);
+  return {
+    chart,
+    bootstrap,
+    manifests,
+    job: of('Job'),
+    configMap: of('ConfigMap'),
+    role: inNs('Role', props.plan.namespace),
+    binding: inNs('RoleBinding', props.plan.namespace),
+    ledgerRole: inNs('Role', props.jobNamespace),
+    ledgerBinding: inNs('RoleBinding', props.jobNamespace),
+    account: of('ServiceAccount'),
+  };
 }
 
 test('snapshot (program text and hash replaced, so that a program change alone does not churn it)', () => {
@@ -33,9 +53,17 @@ test('snapshot (program text and hash replaced, so that a program change alone d
   expect(JSON.parse(text)).toMatchSnapshot();
 });
 
-test('writes a ConfigMap, a ServiceAccount, a Role, a RoleBinding and a Job, and no cluster-wide RBAC', () => {
+test('writes a ConfigMap, a ServiceAccount, a Role and RoleBinding per namespace, and a Job, and no cluster-wide RBAC', () => {
   const { manifests } = synth();
-  expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+  expect(manifests.map((m) => `${m.kind} ${m.metadata.namespace}`).sort()).toEqual([
+    'ConfigMap clearml',
+    'Job clearml',
+    'Role acme',
+    'Role clearml',
+    'RoleBinding acme',
+    'RoleBinding clearml',
+    'ServiceAccount clearml',
+  ]);
 });
 
 test('the ConfigMap holds the plan under the hashed name, immutable; the program is the shared ConfigMap', () => {
@@ -106,29 +134,47 @@ test('the pod meets the restricted Pod Security standard and has requests and li
   expect(pod.hostNetwork).toBeUndefined();
 });
 
-test('the Role lets the Job get the contract\'s Secrets by name and create Secrets in the tenant namespace, nothing else', () => {
-  const { role, binding, account } = synth();
+test('RBAC is exactly the contract\'s section 2: credential Secrets and the v1 ledger by name in the tenant namespace, the ledger by name in its own', () => {
+  const { role, binding, ledgerRole, ledgerBinding, account } = synth();
   expect(account).toHaveProperty('metadata', expect.objectContaining({ name: 'clearml-bootstrap-acme', namespace: 'clearml' }));
+  // tenant namespace: get and update on the three credential Secrets, get (only) on the v1 ledger, create on Secrets
   expect(role).toHaveProperty('metadata.namespace', 'acme');
   expect(role.rules).toEqual([
-    { apiGroups: [''], resources: ['secrets'], resourceNames: ['clearml-tenant-bootstrap', 'clearml-admin-credentials', 'clearml-agent-credentials', 'clearml-router-credentials'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: ['clearml-admin-credentials', 'clearml-agent-credentials', 'clearml-router-credentials'], verbs: ['get', 'update'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: ['clearml-tenant-bootstrap'], verbs: ['get'] },
     { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
   ]);
-  expect(binding).toHaveProperty('metadata.namespace', 'acme');
-  expect(binding).toHaveProperty('roleRef', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
-  expect(binding).toHaveProperty('subjects', [{ kind: 'ServiceAccount', name: 'clearml-bootstrap-acme', namespace: 'clearml' }]);
+  // the Job's own namespace: get and update on the tenant's ledger, create on Secrets
+  expect(ledgerRole).toHaveProperty('metadata', expect.objectContaining({ name: 'clearml-bootstrap-acme', namespace: 'clearml' }));
+  expect(ledgerRole.rules).toEqual([
+    { apiGroups: [''], resources: ['secrets'], resourceNames: ['clearml-tenant-ledger-acme'], verbs: ['get', 'update'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  ]);
+  for (const [b, r, ns] of [[binding, role, 'acme'], [ledgerBinding, ledgerRole, 'clearml']]) {
+    expect(b).toHaveProperty('metadata.namespace', ns);
+    expect(b).toHaveProperty('roleRef', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: r.metadata.name });
+    expect(b).toHaveProperty('subjects', [{ kind: 'ServiceAccount', name: 'clearml-bootstrap-acme', namespace: 'clearml' }]);
+  }
+  // no list, no watch, nothing but secrets anywhere
+  const verbs = [...role.rules, ...ledgerRole.rules].flatMap((r: any) => r.verbs);
+  expect([...new Set(verbs)].sort()).toEqual(['create', 'get', 'update']);
+  expect(bootstrapRoleRules(PLAN)).toEqual({ tenantNamespace: role.rules, jobNamespace: ledgerRole.rules });
 });
 
-test('declares the supervisor Secret (operator) and the four Secrets the bootstrap creates', () => {
+test('declares the supervisor Secret (operator), the ledger in the server namespace and the three credential Secrets (bootstrap)', () => {
   const { chart } = synth();
   const required = collectSecretRequirements([chart]).map((r) => ({ namespace: r.namespace, name: r.name, keys: r.keys, providedBy: r.providedBy }));
   expect(required).toEqual([
     { namespace: 'acme', name: 'clearml-admin-credentials', keys: ['access_key', 'secret_key'], providedBy: 'bootstrap' },
     { namespace: 'acme', name: 'clearml-agent-credentials', keys: ['agentk8sglue_key', 'agentk8sglue_secret'], providedBy: 'bootstrap' },
     { namespace: 'acme', name: 'clearml-router-credentials', keys: ['access_key', 'secret_key'], providedBy: 'bootstrap' },
-    { namespace: 'acme', name: 'clearml-tenant-bootstrap', keys: ['admin_user_id', 'company_id'], providedBy: 'bootstrap' },
     { namespace: 'clearml', name: 'clearml-supervisor-credentials', keys: ['access_key', 'secret_key'], providedBy: 'operator' },
+    { namespace: 'clearml', name: 'clearml-tenant-ledger-acme', keys: ['admin_user_id', 'company_id', 'state'], providedBy: 'bootstrap' },
   ]);
+});
+
+test('fails when the plan puts the ledger outside the Job\'s namespace', () => {
+  expect(() => synth({ ...PROPS, plan: { ...PLAN, ledgerNamespace: 'acme' } })).toThrow(/plan\.ledgerNamespace must be the Job's own namespace "clearml" \(contract section 3\), got "acme"/);
 });
 
 describe('the hash in the names', () => {
@@ -139,6 +185,9 @@ describe('the hash in the names', () => {
   test.each<[string, Partial<TenantBootstrapProps>]>([
     ['a queue is added', { plan: { ...PLAN, queues: [...PLAN.queues, 'gpu-fraction-0_50'] } }],
     ['the domains change', { plan: { ...PLAN, domains: ['acme.org'] } }],
+    ['the state changes', { plan: { ...PLAN, state: 'suspended' } }],
+    ['the credentials generation is raised', { plan: { ...PLAN, credentialsGeneration: 2 } }],
+    ['the whitelist changes', { plan: { ...PLAN, whitelist: [] } }],
     ['the image changes', { image: 'node:20-alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000' }],
     ['the apiserver URL changes', { apiUrl: 'http://apiserver.other.svc:8008' }],
     ['the deadline changes', { deadlineSeconds: 120 }],

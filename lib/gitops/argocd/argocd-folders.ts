@@ -8,19 +8,27 @@
  * health check (Argo CD 1.8+ dropped the built-in one: add the `argoproj.io/Application` health
  * customization to `argocd-cm`). Jobs get `Force=true,Replace=true` so a changed Job is recreated,
  * as Flux's `force: true` does.
+ *
+ * A tenant folder that holds releases (`workloads`), its Application and the release Applications in it
+ * carry Argo CD's `resources-finalizer.argocd.argoproj.io`: when the folder leaves the output (a suspended or
+ * decommissioned tenant), deleting its Application deletes the releases and what they installed, as Flux's
+ * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (prune-guard.ts).
  */
 import { Application } from '../../../imports/argoproj.io';
 import { ResolvedGitOps } from '../../config/platform';
 import { RenderedFile, RenderedFolder } from '../../output/write-tree';
-import { FolderNode, tenantShard } from '../layout';
+import { FolderNode, tenantOf, tenantShard } from '../layout';
 import { SYNC_WAVE_ANNOTATION } from './argocd-application';
 
 /** Folder of the Argo CD folder Applications. */
 export const ARGOCD_FOLDER = 'argocd';
 
-function folderApplication(name: string, path: string, wave: number, gitops: ResolvedGitOps): Record<string, any> {
+/** Argo CD's finalizer that deletes an Application's resources with it. */
+export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+function folderApplication(name: string, path: string, wave: number, gitops: ResolvedGitOps, cascade = false): Record<string, any> {
   return Application.manifest({
-    metadata: { name, namespace: gitops.argocdNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) } },
+    metadata: { name, namespace: gitops.argocdNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) }, ...(cascade ? { finalizers: [CASCADE_FINALIZER] } : {}) },
     spec: {
       project: gitops.argocdProject,
       destination: { server: 'https://kubernetes.default.svc' },
@@ -46,13 +54,26 @@ export function markJobsForReplace(folders: readonly RenderedFolder[]): void {
   }
 }
 
+/** Gives the release Applications of tenant folders the cascade finalizer (see the module comment). */
+export function cascadeTenantReleases(folders: readonly RenderedFolder[]): void {
+  for (const folder of folders) {
+    if (tenantOf(folder.path) === undefined) continue;
+    for (const file of folder.files) {
+      for (const o of file.objects) {
+        if (o.kind !== 'Application') continue;
+        o.metadata = { ...o.metadata, finalizers: [...new Set([...(o.metadata?.finalizers ?? []), CASCADE_FINALIZER])] };
+      }
+    }
+  }
+}
+
 /** The `argocd/` folder and one `argocd/tenants/<shard>/` folder per shard that has tenants. */
 export function argoCdFolders(nodes: readonly FolderNode[], gitops: ResolvedGitOps): RenderedFolder[] {
   const platform: Record<string, any>[] = [];
   const shards = new Map<string, Map<string, Record<string, any>[]>>();
   const shardWave = new Map<string, number>();
   for (const node of nodes) {
-    const app = folderApplication(node.unitName, node.path, node.depth, gitops);
+    const app = folderApplication(node.unitName, node.path, node.depth, gitops, node.tenant !== undefined && node.hasReleases);
     if (!node.tenant) {
       platform.push(app);
       continue;

@@ -1,5 +1,5 @@
 /**
- * An in-process fake of the ClearML apiserver, as the contract (BOOTSTRAP-API.md, section 1) describes it:
+ * An in-process fake of the ClearML apiserver, as the contract (version 2, section 1) describes it:
  * the calls the bootstrap makes, the envelope, Basic auth, `X-Clearml-Impersonate-As` / `X-Clearml-Act-As`,
  * the error codes that matter, and fault injection per call.
  */
@@ -14,6 +14,7 @@ export interface FakeCompany {
   readonly defaults: Record<string, unknown>;
   settings: Record<string, unknown>;
   domains: string[];
+  whitelist: { email: string; is_admin: boolean }[];
 }
 
 export interface FakeUser {
@@ -22,6 +23,14 @@ export interface FakeUser {
   readonly company: string;
   readonly email: string;
   readonly role: string;
+  readonly internal?: boolean;
+}
+
+/** One request as received: the action and the identity headers it carried. */
+export interface FakeRequest {
+  readonly action: string;
+  readonly impersonate?: string;
+  readonly actAs?: string;
 }
 
 export interface FakeKey {
@@ -70,7 +79,13 @@ export class FakeClearml extends LocalFake {
   readonly changes: string[] = [];
   /** Every request received: `action`. */
   readonly calls: string[] = [];
+  /** Every request received, with its identity headers. */
+  readonly requests: FakeRequest[] = [];
   readonly faults = new Faults();
+  /** Rewrites the data of a successful answer of that action (to test how the program checks answers). */
+  readonly tamper = new Map<string, (data: any) => unknown>();
+  /** Runs when a key is revoked (the harness checks that no Secret holds it). */
+  onRevoke?: (key: FakeKey) => void;
   private counter = 0;
 
   constructor(
@@ -85,7 +100,7 @@ export class FakeClearml extends LocalFake {
   // ----- direct state helpers for tests -----
 
   addCompany(name: string): FakeCompany {
-    const company: FakeCompany = { id: this.id('company'), name, defaults: {}, settings: {}, domains: [] };
+    const company: FakeCompany = { id: this.id('company'), name, defaults: {}, settings: {}, domains: [], whitelist: [] };
     this.companies.push(company);
     return company;
   }
@@ -128,6 +143,8 @@ export class FakeClearml extends LocalFake {
     const text = await readBody(req);
     const action = (req.url ?? '/').replace(/^\/+/, '').replace(/\?.*$/, '');
     this.calls.push(action);
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    this.requests.push({ action, impersonate: header('x-clearml-impersonate-as'), actAs: header('x-clearml-act-as') });
     const fault = this.faults.take(action);
     answerWithFault(req, res, fault, this.lifeline, () => this.apply(action, req, text), (status) => envelope(action, status, 0, status === 429 ? 'Too many requests' : 'Internal server error', null).body);
   }
@@ -144,7 +161,8 @@ export class FakeClearml extends LocalFake {
       }
       if (req.headers['content-type'] !== 'application/json') throw new ApiFailure(400, 5, 'invalid headers: Content-Type must be application/json');
       const data = this.dispatch(action, identity, body);
-      return envelope(action, 200, 0, 'OK', data);
+      const tamper = this.tamper.get(action);
+      return envelope(action, 200, 0, 'OK', tamper ? tamper(data) : data);
     } catch (e) {
       if (e instanceof ApiFailure) return envelope(action, e.status, e.subcode, e.message, null);
       throw e;
@@ -212,7 +230,7 @@ export class FakeClearml extends LocalFake {
         const defaults = (body.defaults ?? {}) as Record<string, unknown>;
         checkSettings(defaults);
         if (this.options.uniqueCompanyNames && this.companies.some((c) => c.name === name)) throw new ApiFailure(400, 801, 'value combination already exists: company name');
-        const company: FakeCompany = { id: this.id('company'), name, defaults, settings: { ...defaults }, domains: [] };
+        const company: FakeCompany = { id: this.id('company'), name, defaults, settings: { ...defaults }, domains: [], whitelist: [] };
         this.companies.push(company);
         this.changes.push(`create_company ${name} ${company.id}`);
         return { id: company.id };
@@ -234,10 +252,25 @@ export class FakeClearml extends LocalFake {
         if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ApiFailure(400, 22, 'malformed email address');
         const role = (body.role as string | undefined) ?? 'user';
         if (this.users.some((u) => u.email.toLowerCase() === email.toLowerCase())) throw new ApiFailure(400, 801, 'value combination already exists: email');
-        const user: FakeUser = { id: this.id('user'), name, company, email, role };
+        if (body.internal !== undefined && typeof body.internal !== 'boolean') throw new ApiFailure(400, 12, 'validation error: internal must be a boolean');
+        const user: FakeUser = { id: this.id('user'), name, company, email, role, ...(body.internal === true ? { internal: true } : {}) };
         this.users.push(user);
-        this.changes.push(`create_user ${email} ${user.id}`);
+        this.changes.push(`create_user ${email} ${user.id}${user.internal ? ' internal' : ''}`);
         return { id: user.id };
+      }
+      case 'users.get_by_id': {
+        const id = requireString('user');
+        const user = this.users.find((u) => u.id === id);
+        if (!user) throw new ApiFailure(400, 10, `invalid user id: ${id}`);
+        if (who.role !== 'system' && who.role !== 'root' && user.company !== who.company) throw new ApiFailure(400, 10, `invalid user id: ${id}`);
+        return { user: { id: user.id, name: user.name, company: user.company, role: user.role, email: user.email } };
+      }
+      case 'users.get_all': {
+        const page = body.page === undefined ? 0 : Number(body.page);
+        const size = body.page_size === undefined ? 500 : Number(body.page_size);
+        if (!Number.isInteger(page) || page < 0 || !Number.isInteger(size) || size < 1) throw new ApiFailure(400, 12, 'validation error: page, page_size');
+        const all = this.users.filter((u) => u.company === who.company);
+        return { users: all.slice(page * size, page * size + size).map((u) => ({ id: u.id, company: u.company, name: u.name })) };
       }
       case 'auth.create_credentials': {
         const label = body.label === undefined ? undefined : String(body.label);
@@ -253,6 +286,7 @@ export class FakeClearml extends LocalFake {
         if (!key) return { revoked: 0 };
         key.revoked = true;
         this.changes.push(`revoke_credentials ${accessKey}`);
+        this.onRevoke?.(key);
         return { revoked: 1 };
       }
       case 'login.set_domains': {
@@ -262,6 +296,34 @@ export class FakeClearml extends LocalFake {
         const company = companyById(who.company);
         company.domains = [...domains];
         this.changes.push(`set_domains ${company.id}`);
+        return {};
+      }
+      case 'login.get_settings': {
+        requireRole('system', 'root', 'admin');
+        const company = companyById(who.company);
+        return { domains: [...company.domains], whitelist: company.whitelist.map((w) => ({ ...w })) };
+      }
+      case 'login.add_whitelist_entries': {
+        requireRole('system', 'root', 'admin');
+        const company = companyById(who.company);
+        const emails = body.emails;
+        if (!Array.isArray(emails) || !emails.every((e) => typeof e === 'string' && /^[^@\s]+@[^@\s]+$/.test(e))) throw new ApiFailure(400, 22, 'malformed email address');
+        if (typeof body.is_admin !== 'boolean') throw new ApiFailure(400, 12, 'validation error: is_admin must be a boolean');
+        for (const email of emails as string[]) {
+          company.whitelist = company.whitelist.filter((w) => w.email.toLowerCase() !== email.toLowerCase());
+          company.whitelist.push({ email, is_admin: body.is_admin });
+        }
+        this.changes.push(`add_whitelist_entries ${company.id} ${(emails as string[]).join(',')} admin=${body.is_admin}`);
+        return {};
+      }
+      case 'login.remove_whitelist_entries': {
+        requireRole('system', 'root', 'admin');
+        const company = companyById(who.company);
+        const emails = body.emails;
+        if (!Array.isArray(emails) || !emails.every((e) => typeof e === 'string')) throw new ApiFailure(400, 12, 'validation error: emails');
+        const gone = new Set((emails as string[]).map((e) => e.toLowerCase()));
+        company.whitelist = company.whitelist.filter((w) => !gone.has(w.email.toLowerCase()));
+        this.changes.push(`remove_whitelist_entries ${company.id} ${(emails as string[]).join(',')}`);
         return {};
       }
       case 'queues.get_all': {

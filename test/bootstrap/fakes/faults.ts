@@ -22,7 +22,9 @@ export type FaultKind =
   /** The Job's process dies as the call arrives; nothing applied. */
   | 'crash-before'
   /** The call is applied, then the Job's process dies. */
-  | 'crash-after';
+  | 'crash-after'
+  /** HTTP 200 whose body never ends (a broken or hostile server); nothing applied. */
+  | 'endless-body';
 
 export const FAULT_KINDS: readonly FaultKind[] = ['http500', 'http502-text', 'http503-html', 'http429', 'reset', 'hang', 'lost', 'crash-before', 'crash-after'];
 
@@ -127,6 +129,21 @@ export function answerWithFault(req: IncomingMessage, res: ServerResponse, fault
       apply();
       lifeline.crash();
       return cut();
+    case 'endless-body': {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      res.write('{"meta": {"result_code": 200}, "data": {"padding": "');
+      let written = 0;
+      const pump = (): void => {
+        // Stops when the client hangs up, or at 64 MiB (a client that buffers it all would still see an end).
+        while (!res.destroyed && written < 1024 && res.write(chunk)) written += 1;
+        if (res.destroyed || written >= 1024) return void res.end('"}}');
+        written += 1;
+        res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      return pump();
+    }
   }
 }
 

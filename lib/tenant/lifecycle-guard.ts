@@ -1,0 +1,190 @@
+/**
+ * Removal never by accident: before synth replaces its output folder, the tenants of the output it is
+ * about to write are compared with those of the output it replaces (read from its files: each tenant's plan
+ * ConfigMap in `tenants/<name>/bootstrap/`, which names the tenant, its namespace and its state).
+ *
+ * Refused, with the way to do it right:
+ * - a tenant that leaves the output without having been `decommissioned` in the replaced output (Flux or
+ *   Argo CD would remove its workloads and bootstrap, and ClearML would keep its company and working keys);
+ * - a tenant whose namespace changes (a new, empty namespace; the old one orphaned with the data);
+ * - a tenant that was `decommissioned` and is now `active` or `suspended` (its keys are revoked and the
+ *   ledger is final; the bootstrap would refuse it too).
+ *
+ * `--allow-removal <name>` (repeatable) lets the first two happen on purpose; synth's summary lists them.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { ConfigError, Problem } from '../config/problems';
+import { RenderedFolder } from '../output/write-tree';
+
+/** What the output says about one tenant. */
+export interface OutputTenant {
+  readonly name: string;
+  /** The tenant namespace (the plan's `namespace`). */
+  readonly namespace: string;
+  /** The plan's `state`; a plan without one (contract version 1) is `active`. */
+  readonly state: string;
+}
+
+const PLAN_FILE = /^tenants\/([^/]+)\/bootstrap\/[^/]+\.yaml$/;
+const BOOTSTRAP_FOLDER = /^tenants\/([^/]+)\/bootstrap$/;
+
+/** The tenant a plan ConfigMap describes, if `o` is one. */
+function fromPlanConfigMap(o: Record<string, any> | null | undefined, folderTenant: string): OutputTenant | undefined {
+  const text = o?.kind === 'ConfigMap' ? o.data?.['plan.json'] : undefined;
+  if (typeof text !== 'string') return undefined;
+  let plan: Record<string, unknown>;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const name = typeof plan.tenant === 'string' ? plan.tenant : folderTenant;
+  const namespace = typeof plan.namespace === 'string' ? plan.namespace : name;
+  return { name, namespace, state: typeof plan.state === 'string' ? plan.state : 'active' };
+}
+
+/** The tenants of an output given as files (relative path to content); only plan documents are parsed. */
+export function tenantsOfOutput(files: Iterable<readonly [string, string]>): Map<string, OutputTenant> {
+  const tenants = new Map<string, OutputTenant>();
+  for (const [path, content] of files) {
+    const folder = PLAN_FILE.exec(path)?.[1];
+    if (folder === undefined || !content.includes('plan.json')) continue;
+    for (const doc of content.split(/^---$/m)) {
+      if (!doc.includes('plan.json')) continue;
+      const tenant = fromPlanConfigMap(YAML.parse(doc), folder);
+      if (tenant) tenants.set(tenant.name, tenant);
+    }
+  }
+  return tenants;
+}
+
+/** The tenants of an output given as rendered folders (before serialization). */
+export function tenantsOfFolders(folders: readonly RenderedFolder[]): Map<string, OutputTenant> {
+  const tenants = new Map<string, OutputTenant>();
+  for (const folder of folders) {
+    const name = BOOTSTRAP_FOLDER.exec(folder.path)?.[1];
+    if (name === undefined) continue;
+    for (const o of folder.files.flatMap((f) => f.objects)) {
+      const tenant = fromPlanConfigMap(o, name);
+      if (tenant) tenants.set(tenant.name, tenant);
+    }
+  }
+  return tenants;
+}
+
+/** The tenants of the output folder on disk (none when it does not exist). */
+export function tenantsOfOutputDir(outdir: string): Map<string, OutputTenant> {
+  const root = join(outdir, 'tenants');
+  if (!existsSync(root)) return new Map();
+  const files: Array<[string, string]> = [];
+  for (const tenant of readdirSync(root, { withFileTypes: true })) {
+    if (!tenant.isDirectory()) continue;
+    const folder = join(root, tenant.name, 'bootstrap');
+    if (!existsSync(folder)) continue;
+    for (const file of readdirSync(folder)) {
+      if (file.endsWith('.yaml')) files.push([`tenants/${tenant.name}/bootstrap/${file}`, readFileSync(join(folder, file), 'utf8')]);
+    }
+  }
+  return tenantsOfOutput(files);
+}
+
+export interface LifecycleGuardOptions {
+  /** Tenants whose removal or namespace change is on purpose (`--allow-removal`). @default [] */
+  readonly allowRemoval?: readonly string[];
+  /** The tenant file of a name, for the messages. @default - `tenants/<name>.yaml` */
+  readonly tenantFile?: (name: string) => string;
+}
+
+/** What the guard let through, for synth's summary. */
+export interface LifecycleSummary {
+  /** One line per tenant removed or moved, and why it was allowed. */
+  readonly lines: readonly string[];
+}
+
+/**
+ * Compares the replaced output's tenants with the new output's; throws one `ConfigError` with every
+ * refused change, else returns the summary of what leaves.
+ */
+export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next: ReadonlyMap<string, OutputTenant>, options: LifecycleGuardOptions = {}): LifecycleSummary {
+  const allowed = new Set(options.allowRemoval ?? []);
+  const fileOf = options.tenantFile ?? ((name: string) => `tenants/${name}.yaml`);
+  const problems: Problem[] = [];
+  const lines: string[] = [];
+  const used = new Set<string>();
+  for (const before of [...previous.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const after = next.get(before.name);
+    const file = fileOf(before.name);
+    if (after === undefined) {
+      if (before.state === 'decommissioned') {
+        used.add(before.name);
+        lines.push(`removed tenant ${before.name} (decommissioned before); its namespace ${before.namespace} stays in the cluster (prune guard)`);
+      } else if (allowed.has(before.name)) {
+        used.add(before.name);
+        lines.push(`removed tenant ${before.name} on purpose (--allow-removal; it was ${before.state}, not decommissioned); its namespace ${before.namespace} stays in the cluster (prune guard)`);
+      } else {
+        problems.push({
+          file,
+          path: '(file)',
+          value: undefined,
+          message:
+            `tenant ${before.name} (namespace ${before.namespace}, ${before.state}) is in the output being replaced but has no tenant file now; removing a tenant that is not decommissioned ` +
+            "would leave its ClearML company and working keys alive. Put the file back with state: decommissioned, synth and let its bootstrap Job run, then remove the file; " +
+            `or, to remove it as it is on purpose, run synth with --allow-removal ${before.name}`,
+        });
+      }
+      continue;
+    }
+    if (before.state === 'decommissioned' && after.state !== 'decommissioned') {
+      problems.push({
+        file,
+        path: 'state',
+        value: after.state,
+        message:
+          `tenant ${before.name} is decommissioned in the output being replaced; every key of its company is revoked and its ledger is final, so it cannot become ${after.state} again ` +
+          `(the bootstrap refuses it too); keep state: decommissioned, and give a new tenant a new name`,
+      });
+    }
+    if (before.namespace !== after.namespace) {
+      if (allowed.has(before.name)) {
+        used.add(before.name);
+        lines.push(`moved tenant ${before.name} from namespace ${before.namespace} to ${after.namespace} on purpose (--allow-removal); namespace ${before.namespace} stays in the cluster with its data (prune guard)`);
+      } else {
+        problems.push({
+          file,
+          path: 'namespace',
+          value: after.namespace,
+          message:
+            `changes tenant ${before.name}'s namespace from "${before.namespace}" (in the output being replaced): the tenant would start over in an empty namespace and its Secrets and data would stay behind in "${before.namespace}". ` +
+            `Keep namespace: ${before.namespace}; or, to move it on purpose, run synth with --allow-removal ${before.name}`,
+        });
+      }
+    }
+  }
+  for (const name of [...allowed].sort()) {
+    if (used.has(name)) continue;
+    problems.push({
+      file: '(command line)',
+      path: '--allow-removal',
+      value: name,
+      message: previous.has(name)
+        ? `tenant ${name} is neither removed nor moved to another namespace by this synth; nothing to allow, drop the option`
+        : `names no tenant of the output being replaced (${previous.size === 0 ? 'it has none' : [...previous.keys()].sort().join(', ')}); nothing to allow`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { lines };
+}
+
+/** The names given with `--allow-removal <name>` (repeatable). */
+export function allowRemovalArgs(argv: readonly string[]): string[] {
+  const names: string[] = [];
+  argv.forEach((a, i) => {
+    if (a !== '--allow-removal') return;
+    const name = argv[i + 1];
+    if (!name || name.startsWith('-')) throw new Error('--allow-removal needs a tenant name');
+    names.push(name);
+  });
+  return names;
+}
