@@ -5,7 +5,9 @@
  */
 import { optionValue, parseArgs, runCli } from './cli-args';
 import { SYNTH_COMMAND } from './cli-commands';
+import { resolvePlatform } from './config/platform';
 import { ConfigError } from './config/problems';
+import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';
 import { SynthOptions, synthesizeWithResult } from './synth';
@@ -45,7 +47,8 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     const allowRemoval = [...(options.allowRemoval ?? []), ...(args.options.get('--allow-removal') ?? [])];
     try {
       const { result, lifecycle } = synthesizeWithResult({ ...options, allowRemoval }, outdir);
-      process.stdout.write(`${lifecycle.map((l) => `${l}\n`).join('')}${synthSummary(result, outdir)}\n`);
+      const warnings = floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions);
+      process.stdout.write(`${[...lifecycle, ...warnings].map((l) => `${l}\n`).join('')}${synthSummary(result, outdir)}\n`);
       return 0;
     } catch (e) {
       if (e instanceof ConfigError) {

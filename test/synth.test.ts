@@ -17,7 +17,7 @@ const FRACTIONS = [[1, 0.5, 0.25], [1], [0.5, 0.125], [], [1, 0.5, 0.25, 0.125]]
 function generatedTenants(n: number): TenantSpec[] {
   return Array.from({ length: n }, (_, i) => ({
     name: `tenant-${String(i).padStart(3, '0')}`,
-    ...(i % 3 === 0 ? { namespace: `ns-${i}` } : {}),
+    ...(i % 3 === 0 ? { namespace: `tenant-${String(i).padStart(3, '0')}-ns` } : {}), // the name and "-<suffix>" (item 3's allowlist)
     admin: { name: `Admin ${i}`, email: `admin@t${i}.example` },
     ...(i % 2 === 0 ? { ssoDomains: [`t${i}.example`] } : {}),
     ...(i % 4 === 0 ? { features: ['experiments' as const], excludeFeatures: ['app_management' as const] } : {}),
@@ -133,7 +133,7 @@ describe('runSynth with bad tenant files', () => {
       expect(code).toBe(1);
       const printed = stderr.mock.calls.map((c) => String(c[0])).join('');
       expect(printed).toContain(`${join(tenants, 'acme.yaml')}: queues.maxPods: 0: must be at least 1`);
-      expect(printed).toContain(`${join(tenants, 'beta.yaml')}: sessions.startingPort: 31015: makes the ports 31015-31024`);
+      expect(printed).toContain(`${join(tenants, 'beta.yaml')}: sessions.startingPort: 31015: makes the session ports 31016-31025`);
       expect(readdirSync(out)).toEqual(['previous.yaml']);
       expect(readFileSync(join(out, 'previous.yaml'), 'utf8')).toBe('kept: true\n');
     } finally {

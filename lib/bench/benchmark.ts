@@ -25,7 +25,8 @@ const PORTS_PER_TENANT = 10;
 /** The platform of `main.ts`, with a NodePort range wide enough for the largest N. */
 export function benchPlatform(base: PlatformProps, tenants: number): PlatformProps {
   const min = 20000;
-  return { ...base, network: { ...base.network, nodePortRange: { min, max: Math.max(32767, min + tenants * PORTS_PER_TENANT - 1) } } };
+  // the last tenant's session ports end at startingPort + maxServices = min + tenants * PORTS_PER_TENANT
+  return { ...base, network: { ...base.network, nodePortRange: { min, max: Math.max(32767, min + tenants * PORTS_PER_TENANT) } } };
 }
 
 /** A realistic tenant file: every field of the format that a team would set. */

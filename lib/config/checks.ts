@@ -13,6 +13,51 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * An image tag (Docker's grammar): a word character, then up to 127 word characters, "." or "-". No
+ * spaces, quotes, newlines or template braces can pass.
+ */
+export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+
+/**
+ * An image reference (the grammar of github.com/distribution/reference): `[registry[:port]/]path[:tag][@digest]`,
+ * e.g. `python:3.9`, `registry.example.com:5000/ml/python:3.12@sha256:<64 hex>`.
+ */
+export const IMAGE_REFERENCE_PATTERN =
+  '^(?:(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(?::[0-9]+)?/)?' +
+  '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*' +
+  '(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$';
+
+/** The longest image reference accepted. */
+export const IMAGE_REFERENCE_MAX_LENGTH = 512;
+
+export const IMAGE_TAG_MESSAGE = 'must be an image tag: a letter, digit or "_", then up to 127 letters, digits, "_", "." or "-" (no spaces, quotes or braces)';
+export const IMAGE_REFERENCE_MESSAGE =
+  'must be an image reference such as "python:3.9" or "registry.example.com/ml/python:3.12@sha256:<64 hex>": [registry[:port]/]path[:tag][@digest], lower-case path, no spaces, quotes or braces';
+
+const IMAGE_TAG = new RegExp(IMAGE_TAG_PATTERN);
+const IMAGE_REFERENCE = new RegExp(IMAGE_REFERENCE_PATTERN);
+
+export function isImageTag(value: unknown): value is string {
+  return typeof value === 'string' && IMAGE_TAG.test(value);
+}
+
+export function isImageReference(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= IMAGE_REFERENCE_MAX_LENGTH && IMAGE_REFERENCE.test(value);
+}
+
+export function checkImageTag(problems: Problems, path: string, value: unknown): value is string {
+  if (isImageTag(value)) return true;
+  problems.add(path, value, IMAGE_TAG_MESSAGE);
+  return false;
+}
+
+export function checkImageReference(problems: Problems, path: string, value: unknown): value is string {
+  if (isImageReference(value)) return true;
+  problems.add(path, value, `${IMAGE_REFERENCE_MESSAGE}; at most ${IMAGE_REFERENCE_MAX_LENGTH} characters`);
+  return false;
+}
+
 /** A Kubernetes DNS-1123 label: lower-case alphanumerics and '-', 1 to 63 characters. */
 export function isDnsLabel(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);

@@ -5,7 +5,7 @@
  *
  * Supported keywords: `type` (object, array, string, number, integer, boolean), `properties`,
  * `required`, `additionalProperties: false`, `enum`, `pattern`, `minLength`, `maxLength`, `minimum`,
- * `maximum`, `exclusiveMinimum`, `items`, `uniqueItems`, `minItems`; plus the annotations `title`,
+ * `maximum`, `exclusiveMinimum`, `items`, `uniqueItems`, `minItems`, `maxItems`, `maxProperties`; plus the annotations `title`,
  * `description`, `default`, `examples` and `patternErrorMessage` (the message editors based on
  * vscode-json-languageservice show for a pattern mismatch; here it is the "what is allowed" text).
  * Anything else is not interpreted, so schemas written with this type stay inside the subset.
@@ -45,6 +45,7 @@ export interface ArraySchema extends Annotations {
   readonly items: JsonSchema;
   readonly uniqueItems?: boolean;
   readonly minItems?: number;
+  readonly maxItems?: number;
 }
 
 export interface ObjectSchema extends Annotations {
@@ -52,6 +53,7 @@ export interface ObjectSchema extends Annotations {
   readonly properties: Readonly<Record<string, JsonSchema>>;
   readonly required?: readonly string[];
   readonly additionalProperties?: false;
+  readonly maxProperties?: number;
 }
 
 /** A schema of the subset. */
@@ -166,6 +168,10 @@ export function validateSchema(schema: JsonSchema, value: unknown, problems: Pro
       if (schema.minItems !== undefined && list.length < schema.minItems) {
         problems.add(where, list, `must have at least ${schema.minItems} ${schema.minItems === 1 ? 'entry' : 'entries'}`);
       }
+      if (schema.maxItems !== undefined && list.length > schema.maxItems) {
+        problems.add(where, list, `must have at most ${schema.maxItems} ${schema.maxItems === 1 ? 'entry' : 'entries'} (it has ${list.length})`);
+        return; // the entries of a list this long are not looked at one by one
+      }
       const seen: string[] = [];
       list.forEach((item, i) => {
         validateSchema(schema.items, item, problems, childPath(path, i));
@@ -180,6 +186,11 @@ export function validateSchema(schema: JsonSchema, value: unknown, problems: Pro
     }
     case 'object': {
       const object = value as Record<string, unknown>;
+      const keys = Object.keys(object).length;
+      if (schema.maxProperties !== undefined && keys > schema.maxProperties) {
+        problems.add(where, `(${keys} fields)`, `must have at most ${schema.maxProperties} ${schema.maxProperties === 1 ? 'field' : 'fields'} (it has ${keys})`);
+        return;
+      }
       for (const key of schema.required ?? []) {
         if (object[key] === undefined || object[key] === null) problems.add(childPath(path, key), undefined, 'is required');
       }

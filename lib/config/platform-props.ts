@@ -44,7 +44,11 @@ export interface DynamicMigOperatorProps {
   readonly namespace?: string;
   /** @default 'cdmo' */
   readonly releaseName?: string;
-  /** @default { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: '*' } */
+  /**
+   * Chart and pinned version. The version is not in any release notes ClearML publishes (see the README's
+   * "Chart versions" table): confirm it with `helm search repo allegroai-enterprise/clearml-dynamic-mig-operator --versions`.
+   * @default { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: DEFAULT_CHART_VERSIONS.dynamicMigOperator }
+   */
   readonly chart?: ChartProps;
   /** Extra chart values. @default {} */
   readonly values?: Record<string, unknown>;
@@ -114,13 +118,23 @@ export interface SupervisorProps {
   readonly groups?: readonly string[];
 }
 
+/** Public host names of the server (each a DNS name; `file` may be `files.<baseDomain>` as the current docs have it). */
+export interface ServerHostsProps {
+  /** @default 'api.<baseDomain>' */
+  readonly api?: string;
+  /** @default 'app.<baseDomain>' */
+  readonly app?: string;
+  /** @default 'file.<baseDomain>' */
+  readonly file?: string;
+}
+
 /** The ClearML server ("Install ClearML Chart"). */
 export interface ClearmlServerProps {
   /** @default 'clearml' */
   readonly namespace?: string;
   /** @default 'clearml' */
   readonly releaseName?: string;
-  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: '*' } */
+  /** Chart and pinned version. @default { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: DEFAULT_CHART_VERSIONS.server } (11.0.2) */
   readonly chart?: ChartProps;
   /** @default '3.21.6-1443' */
   readonly apiserverImageTag?: string;
@@ -128,6 +142,12 @@ export interface ClearmlServerProps {
   readonly webserverImageTag?: string;
   /** @default - the base domain */
   readonly cookieDomain?: string;
+  /**
+   * Public host names of the apiserver, webserver and file server: their ingresses, the public URLs the
+   * agents and the apiserver are given, and the names tenant router hosts must not take.
+   * @default { api: 'api.<baseDomain>', app: 'app.<baseDomain>', file: 'file.<baseDomain>' }
+   */
+  readonly hosts?: ServerHostsProps;
   /** `clearmlApplications.enabled`. @default true */
   readonly applicationsEnabled?: boolean;
   /** Ingress class of the three ingresses. @default - the cluster's default class */
@@ -160,14 +180,31 @@ export interface ClearmlServerProps {
   readonly values?: Record<string, unknown>;
 }
 
+/** The shared Redis image location. */
+export interface RedisImageProps {
+  /** Registry host, e.g. `registry.example.com`. */
+  readonly registry: string;
+  /** Repository inside the registry, e.g. `mirror/bitnami/redis`. */
+  readonly repository: string;
+  /** Image tag. @default - the tag the default chart version ships (7.0.9-debian-11-r1 for 17.8.3); for another chart version, the chart's own */
+  readonly tag?: string;
+}
+
 /** Shared Redis ("Shared Redis installation"). */
 export interface SharedRedisProps {
   /** @default 'redis-shared' */
   readonly namespace?: string;
   /** @default 'redis' */
   readonly releaseName?: string;
-  /** @default { source: 'bitnami', chart: 'redis', version: '17.8.3' } */
+  /** Chart and pinned version (the `bitnami` source is Bitnami's OCI registry). @default { source: 'bitnami', chart: 'redis', version: '17.8.3' } */
   readonly chart?: ChartProps;
+  /**
+   * Where the Redis image comes from (the chart's `image.registry`, `image.repository`, `image.tag`).
+   * Bitnami removed `docker.io/bitnami/redis` in 2025; the default is its frozen copy in
+   * `docker.io/bitnamilegacy` (no updates, no security fixes). Point it at a mirror to use another copy.
+   * @default { registry: 'docker.io', repository: 'bitnamilegacy/redis', tag: - the tag the chart version ships (7.0.9-debian-11-r1 for 17.8.3) }
+   */
+  readonly image?: RedisImageProps;
   /**
    * The password (the runbook's literal `sdkWoq23`). The Redis release reads it in `redis-shared`; each
    * tenant agent reads a Secret of the same name and key in its own namespace.
@@ -216,9 +253,9 @@ export interface AppsUploadProps {
 
 /** Settings every tenant's releases share. */
 export interface TenantReleaseDefaultsProps {
-  /** @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' } */
+  /** Chart and pinned version. @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent } (6.14.6) */
   readonly agentChart?: ChartProps;
-  /** The runbook's `clearml-task-traffic-router` (ClearML now also publishes it as `clearml-enterprise-app-gateway`). @default { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: '*' } */
+  /** The runbook's `clearml-task-traffic-router` (ClearML now also publishes it as `clearml-enterprise-app-gateway`). The version is not in any release notes ClearML publishes (see the README's "Chart versions" table). @default { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router } */
   readonly routerChart?: ChartProps;
   /**
    * Install each tenant's task traffic router (app gateway). Its credentials come from the bootstrap's
@@ -351,9 +388,25 @@ export interface GitOpsProps {
   readonly argocdProject?: string;
 }
 
+/** Which namespaces tenants may have (the allowlist the platform owns; see README "Tenants"). */
+export interface TenancyProps {
+  /**
+   * Every tenant namespace is `<prefix><name>` or `<prefix><name>-<suffix>` (`<name>`: the tenant's
+   * name), and a tenant file without `namespace` gets `<prefix><name>`. A prefix such as `tenant-`
+   * keeps tenant namespaces apart from every other namespace of the cluster, whatever its add-ons.
+   * Lower-case letters, digits and "-", at most 30 characters. Whatever the prefix, the reserved
+   * namespaces (the platform's own, `kube-*`, `default`, the GitOps controller's and common add-ons')
+   * are always refused.
+   * @default '' (the namespace is the tenant's name, or the name and "-<suffix>")
+   */
+  readonly namespacePrefix?: string;
+  /** More namespaces no tenant may have, on top of the built-in reserved ones. @default [] */
+  readonly reservedNamespaces?: readonly string[];
+}
+
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
-  /** Base domain: hosts are `api.`, `file.` and `app.` + this. */
+  /** Base domain: the server's hosts default to `api.`, `file.` and `app.` + this (see `server.hosts`). */
   readonly baseDomain: string;
   /**
    * The GitOps controller to write for, or the full GitOps settings.
@@ -392,4 +445,6 @@ export interface PlatformProps {
   readonly bootstrap?: BootstrapJobProps;
   /** MIG node setup. @default - none (disabled) */
   readonly migSetup?: MigSetupProps;
+  /** Which namespaces tenants may have. @default - see TenancyProps */
+  readonly tenancy?: TenancyProps;
 }

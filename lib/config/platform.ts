@@ -3,11 +3,11 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
-import { ChartCatalog } from '../gitops/chart-catalog';
-import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
+import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
+import { ChartProps, ChartSourceProps, GitSourceProps, isExactVersion } from '../gitops/chart-source';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
-import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
+import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
 import { ClearmlFeature } from './features';
 import { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
 import { DEFAULT_GPU_MODEL } from './mig-profiles';
@@ -22,17 +22,23 @@ import {
   GpuOperatorProps,
   NetworkProps,
   MigSetupProps,
+  RedisImageProps,
+  ServerHostsProps,
   MigTolerationProps,
   PlatformProps,
   ServerBillingProps,
   SharedRedisProps,
   SsoProps,
   SupervisorProps,
+  TenancyProps,
   TenantReleaseDefaultsProps,
 } from './platform-props';
 import { Problems } from './problems';
 
-/** The runbook's chart repositories. */
+/**
+ * The runbook's chart repositories, except Bitnami: `charts.bitnami.com` no longer lists old versions
+ * such as redis 17.8.3, so `bitnami` is Bitnami's OCI registry.
+ */
 export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
   'clearml-enterprise': {
     type: 'helm',
@@ -40,8 +46,40 @@ export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
     secretName: 'clearml-enterprise-helm-repo',
   },
   'nvidia': { type: 'helm', url: 'https://nvidia.github.io/gpu-operator' },
-  'bitnami': { type: 'helm', url: 'https://charts.bitnami.com/bitnami' },
+  'bitnami': { type: 'oci', url: 'oci://registry-1.docker.io/bitnamicharts' },
 };
+
+/**
+ * Pinned default chart versions, each with where it comes from (the README's "Chart versions" table
+ * says the same). A later profile sets other defaults by replacing this record.
+ */
+export const DEFAULT_CHART_VERSIONS = {
+  /** clearml-enterprise: newest release notes, `docs/release_notes/helm/clearml-enterprise/11.0.md` (clearml-docs, 2026-07). */
+  server: '11.0.2',
+  /** clearml-enterprise-agent: newest release notes, `docs/release_notes/helm/clearml-enterprise-agent/6.14.md`. */
+  agent: '6.14.6',
+  /**
+   * clearml-task-traffic-router: no release notes under this name; 3.2.0 is the newest release notes of
+   * its successor `clearml-enterprise-app-gateway` (`.../clearml-enterprise-app-gateway/`). Unverified
+   * that the old name carries it.
+   */
+  router: '3.2.0',
+  /** clearml-dynamic-mig-operator: ClearML publishes no version (`cdmo.md` installs without one); an assumption to confirm. */
+  dynamicMigOperator: '1.0.0',
+  /** gpu-operator: not pinned by the runbook; NVIDIA's release v25.3.0 (this project's default since its start). */
+  gpuOperator: 'v25.3.0',
+  /** redis: the runbook's `--version=17.8.3`. */
+  redis: '17.8.3',
+} as const;
+
+/** The Redis image tag each Bitnami redis chart version ships (its `image.tag`), for the legacy repository. */
+export const REDIS_CHART_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  // Chart 17.8.3's default image docker.io/bitnami/redis:7.0.9-debian-11-r1.
+  '17.8.3': '7.0.9-debian-11-r1',
+};
+
+/** Where the shared Redis image comes from by default: Bitnami's frozen legacy repository. */
+export const DEFAULT_REDIS_IMAGE = { registry: 'docker.io', repository: 'bitnamilegacy/redis' } as const;
 
 /** The runbook's features of the built-in `admins` group. */
 export const RUNBOOK_ADMIN_FEATURES: readonly ClearmlFeature[] = [
@@ -82,12 +120,19 @@ type Req<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 
 export type ResolvedCredentialsSecret = Req<CredentialsSecretProps>;
 export type ResolvedSupervisor = Req<Omit<SupervisorProps, 'credentialsSecret'>> & { readonly credentialsSecret: ResolvedCredentialsSecret };
-export type ResolvedServer = Req<Omit<ClearmlServerProps, 'sso' | 'ingressClassName' | 'billing' | 'supervisor'>> & {
+export type ResolvedServer = Req<Omit<ClearmlServerProps, 'sso' | 'ingressClassName' | 'billing' | 'supervisor' | 'hosts'>> & {
   readonly sso?: SsoProps;
   readonly ingressClassName?: string;
   readonly billing: Req<ServerBillingProps>;
   readonly supervisor: ResolvedSupervisor;
 };
+
+/** The shared Redis image; `tag` absent means the chart's own. */
+export interface ResolvedRedisImage {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag?: string;
+}
 
 /** One MIG node with its defaults applied. */
 export interface ResolvedMigNode {
@@ -125,12 +170,14 @@ export interface ResolvedPlatform {
   readonly gpuOperator: Req<GpuOperatorProps>;
   readonly dynamicMigOperator: Req<DynamicMigOperatorProps>;
   readonly server: ResolvedServer;
-  readonly redis: Req<SharedRedisProps>;
+  readonly redis: Req<Omit<SharedRedisProps, 'image'>> & { readonly image: ResolvedRedisImage };
   readonly billing: Req<Omit<BillingProps, 'chart'>> & { readonly chart?: ChartProps };
   readonly apps: Req<AppsUploadProps>;
   readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
   readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
+  /** Which namespaces tenants may have. */
+  readonly tenancy: Req<TenancyProps>;
   /** Public URLs. */
   readonly urls: { readonly api: string; readonly file: string; readonly web: string };
   /** Ingress host names. */
@@ -141,6 +188,8 @@ export interface ResolvedPlatform {
   readonly catalog: ChartCatalog;
   /** Every chart installed, in a stable order (for the source objects). */
   readonly charts: readonly ChartProps[];
+  /** Charts whose version floats by opt-in (`allowFloatingVersion`), for the synth summary. */
+  readonly floatingVersions: readonly FloatingVersion[];
 }
 
 const FLAVORS: readonly GitOpsFlavor[] = GITOPS_FLAVORS;
@@ -192,7 +241,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     enabled: true,
     namespace: 'gpu-operator',
     releaseName: 'gpu-operator',
-    chart: { source: 'nvidia', chart: 'gpu-operator', version: 'v25.3.0' },
+    chart: { source: 'nvidia', chart: 'gpu-operator', version: DEFAULT_CHART_VERSIONS.gpuOperator },
     migStrategy: 'mixed',
     values: {},
     ...definedOnly(p.gpuOperator),
@@ -202,7 +251,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     enabled: true,
     namespace: 'cdmo-operator',
     releaseName: 'cdmo',
-    chart: { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: '*' },
+    chart: { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: DEFAULT_CHART_VERSIONS.dynamicMigOperator },
     values: {},
     ...definedOnly(p.dynamicMigOperator),
   };
@@ -237,7 +286,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   const resolvedServer: ResolvedServer = {
     namespace: 'clearml',
     releaseName: 'clearml',
-    chart: { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: '*' },
+    chart: { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: DEFAULT_CHART_VERSIONS.server },
     apiserverImageTag: '3.21.6-1443',
     webserverImageTag: '3.21.3-1657',
     cookieDomain: baseDomain,
@@ -257,17 +306,20 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     supervisor,
   };
   checkDnsLabel(problems, 'server.namespace', resolvedServer.namespace);
+  checkImageTag(problems, 'server.apiserverImageTag', resolvedServer.apiserverImageTag);
+  checkImageTag(problems, 'server.webserverImageTag', resolvedServer.webserverImageTag);
   checkServer(problems, resolvedServer);
 
-  const redis: Req<SharedRedisProps> = {
+  const redis: Omit<Req<SharedRedisProps>, 'image'> & { image?: RedisImageProps } = {
     namespace: 'redis-shared',
     releaseName: 'redis',
-    chart: { source: 'bitnami', chart: 'redis', version: '17.8.3' },
+    chart: { source: 'bitnami', chart: 'redis', version: DEFAULT_CHART_VERSIONS.redis },
     passwordSecret: { name: 'redis-shared-auth', key: 'redis-password' },
     port: 6379,
     values: {},
     ...definedOnly(p.redis),
   };
+  const redisImage = resolveRedisImage(problems, p.redis?.image, redis.chart);
   checkSecretRef(problems, 'redis.passwordSecret', redis.passwordSecret);
 
   const billing = {
@@ -295,11 +347,11 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.apps),
   };
   checkSecretRef(problems, 'apps.archiveUrlSecret', apps.archiveUrlSecret);
-  if (apps.enabled && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (apps.enabled && checkImageReference(problems, 'apps.image', apps.image) && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
 
   const tenantReleases: Req<TenantReleaseDefaultsProps> = {
-    agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '*' },
-    routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: '*' },
+    agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent },
+    routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router },
     routerEnabled: true,
     agentImageTag: '1.24-1.8.1rc99-159',
     defaultGpuModel: DEFAULT_GPU_MODEL,
@@ -308,8 +360,8 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.tenantReleases),
   };
   if (!isGpuModel(tenantReleases.defaultGpuModel)) problems.add('tenantReleases.defaultGpuModel', tenantReleases.defaultGpuModel, `must be one of: ${GPU_MODELS.join(', ')}`);
-  checkNonEmptyString(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
-  checkNonEmptyString(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
+  checkImageTag(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
+  checkImageReference(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
   if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
   const bootstrap: Req<BootstrapJobProps> = {
@@ -321,7 +373,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.bootstrap),
   };
   if (typeof bootstrap.adminInternal !== 'boolean') problems.add('bootstrap.adminInternal', bootstrap.adminInternal, 'must be true or false');
-  if (!/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (checkImageReference(problems, 'bootstrap.image', bootstrap.image) && !/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
   if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');
   if (!Number.isInteger(bootstrap.activeDeadlineSeconds) || bootstrap.activeDeadlineSeconds < bootstrap.deadlineSeconds + 60) {
@@ -338,11 +390,12 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ['tenantReleases.routerChart', tenantReleases.routerEnabled ? tenantReleases.routerChart : undefined],
   ];
   const versions = new Map<string, string>();
+  const floatingVersions: FloatingVersion[] = [];
   for (const [path, chart] of charts) {
     if (!chart) continue;
     if (!sources[chart.source]) problems.add(`${path}.source`, chart.source, `is not a chart source; known: ${Object.keys(sources).sort().join(', ')}`);
     checkNonEmptyString(problems, `${path}.chart`, chart.chart);
-    checkNonEmptyString(problems, `${path}.version`, chart.version);
+    if (checkNonEmptyString(problems, `${path}.version`, chart.version)) checkChartVersion(problems, path, chart, floatingVersions);
     const id = `${chart.source}/${chart.chart}`;
     if (versions.has(id) && versions.get(id) !== chart.version) problems.add(`${path}.version`, chart.version, `differs from the version ${versions.get(id)} of the same chart elsewhere; use one version per chart`);
     versions.set(id, chart.version);
@@ -352,8 +405,17 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     sourceNamespace, ingressNamespace, gpuOperator.namespace, dynamicMigOperator.namespace, resolvedServer.namespace, redis.namespace, billing.namespace,
   ]);
 
+  const tenancy: Req<TenancyProps> = { namespacePrefix: '', reservedNamespaces: [], ...definedOnly(p.tenancy) };
+  if (typeof tenancy.namespacePrefix !== 'string' || !/^([a-z0-9][-a-z0-9]{0,29})?$/.test(tenancy.namespacePrefix)) {
+    problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must be empty or lower-case letters, digits and "-", starting with a letter or digit, at most 30 characters, such as "tenant-"');
+  } else if (tenancy.namespacePrefix.startsWith('kube-')) {
+    problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must not start with "kube-" (reserved for Kubernetes)');
+  }
+  if (!Array.isArray(tenancy.reservedNamespaces)) problems.add('tenancy.reservedNamespaces', tenancy.reservedNamespaces, 'must be a list of namespace names');
+  else tenancy.reservedNamespaces.forEach((ns, i) => checkDnsLabel(problems, `tenancy.reservedNamespaces[${i}]`, ns));
+
+  const hosts = resolveHosts(problems, server.hosts, baseDomain);
   problems.throwIfAny();
-  const hosts = { api: `api.${baseDomain}`, file: `file.${baseDomain}`, app: `app.${baseDomain}` };
   return {
     baseDomain,
     gitops,
@@ -366,18 +428,81 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     gpuOperator,
     dynamicMigOperator,
     server: resolvedServer,
-    redis,
+    redis: { ...redis, image: redisImage },
     billing,
     apps,
     tenantReleases,
     bootstrap,
     migSetup,
+    tenancy,
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: `http://clearml-enterprise-apiserver.${resolvedServer.namespace}:8008`,
     catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, argocd: { namespace: gitopsSettings.argocdNamespace, project: gitopsSettings.argocdProject }, installEgress: network }),
     charts: charts.flatMap(([, c]) => (c ? [c] : [])),
+    floatingVersions,
   };
+}
+
+/**
+ * A chart's version must be one exact version, unless its prop says `allowFloatingVersion: true`;
+ * opted-in ranges are collected for the synth summary.
+ */
+function checkChartVersion(problems: Problems, path: string, chart: ChartProps, floating: FloatingVersion[]): void {
+  const allow = chart.allowFloatingVersion ?? false;
+  if (typeof allow !== 'boolean') {
+    problems.add(`${path}.allowFloatingVersion`, allow, 'must be true or false');
+    return;
+  }
+  if (isExactVersion(chart.version)) return;
+  if (allow) floating.push({ path, chart: `${chart.source}/${chart.chart}`, version: chart.version });
+  else {
+    problems.add(
+      `${path}.version`,
+      chart.version,
+      'must be one exact chart version such as "1.2.3" (a "*" or a range such as "^1.2", "~1.2.3", ">=1.0.0", "1.x" or "1.2" lets the GitOps controller upgrade on its own into breaking releases); to mean it, set allowFloatingVersion: true beside the version',
+    );
+  }
+}
+
+/** The server's public host names: defaults from the base domain, each a DNS name, all different. */
+function resolveHosts(problems: Problems, input: ServerHostsProps | undefined, baseDomain: string): { api: string; file: string; app: string } {
+  const given = definedOnly(input);
+  const hosts = { api: `api.${baseDomain}`, file: `file.${baseDomain}`, app: `app.${baseDomain}`, ...given };
+  const seen = new Map<string, string>();
+  for (const key of ['api', 'app', 'file'] as const) {
+    const path = `server.hosts.${key}`;
+    // A default host is only as good as baseDomain, which is checked on its own.
+    if (key in given ? !checkDnsName(problems, path, hosts[key]) : false) continue;
+    const other = seen.get(hosts[key]);
+    if (other) problems.add(path, hosts[key], `is also server.hosts.${other}; the apiserver, webserver and file server need a host each`);
+    seen.set(hosts[key], key);
+  }
+  return hosts;
+}
+
+/** The Redis image: the legacy repository at the chart's tag by default, or the one given (registry and repository together). */
+function resolveRedisImage(problems: Problems, input: RedisImageProps | undefined, chart: ChartProps): ResolvedRedisImage {
+  const defaultTag = REDIS_CHART_IMAGE_TAGS[chart.version];
+  if (input === undefined) return { ...DEFAULT_REDIS_IMAGE, ...(defaultTag ? { tag: defaultTag } : {}) };
+  if (typeof input !== 'object' || input === null) {
+    problems.add('redis.image', input, 'must be { registry: "<registry host>", repository: "<path>", tag?: "<tag>" }');
+    return DEFAULT_REDIS_IMAGE;
+  }
+  const image = input as Partial<RedisImageProps>;
+  if (typeof image.registry !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/.test(image.registry)) {
+    problems.add('redis.image.registry', image.registry, 'must be a registry host such as "docker.io" or "registry.example.com:5000" (set registry and repository together)');
+  }
+  if (typeof image.repository !== 'string' || !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(image.repository)) {
+    problems.add('redis.image.repository', image.repository, 'must be a repository path such as "bitnamilegacy/redis" (set registry and repository together)');
+  } else if (image.registry === 'docker.io' && image.repository.startsWith('bitnami/')) {
+    problems.add('redis.image.repository', image.repository, 'is gone: Bitnami removed its free images from docker.io/bitnami in 2025; use "bitnamilegacy/redis" or a mirror');
+  }
+  if (image.tag !== undefined && (typeof image.tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(image.tag))) {
+    problems.add('redis.image.tag', image.tag, 'must be an image tag: letters, digits, "_", "." and "-", at most 128 characters');
+  }
+  const tag = image.tag ?? defaultTag;
+  return { registry: image.registry as string, repository: image.repository as string, ...(tag ? { tag } : {}) };
 }
 
 function resolveGitOps(problems: Problems, input: GitOpsFlavor | GitOpsProps | undefined, fluxLockdown: boolean | undefined): ResolvedGitOps {
@@ -516,7 +641,7 @@ function resolveMigSetup(problems: Problems, props: MigSetupProps | undefined, o
   if (typeof resolved.runtimeClassName !== 'string' || !DNS_SUBDOMAIN.test(resolved.runtimeClassName)) {
     problems.add('migSetup.runtimeClassName', resolved.runtimeClassName, 'must be a RuntimeClass name (lower-case DNS subdomain), such as "nvidia"');
   }
-  if (typeof resolved.image !== 'string' || !/@sha256:[0-9a-f]{64}$/.test(resolved.image)) problems.add('migSetup.image', resolved.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  if (checkImageReference(problems, 'migSetup.image', resolved.image) && !/@sha256:[0-9a-f]{64}$/.test(resolved.image)) problems.add('migSetup.image', resolved.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   if (!Number.isInteger(resolved.backoffLimit) || resolved.backoffLimit < 0) problems.add('migSetup.backoffLimit', resolved.backoffLimit, 'must be a whole number, 0 or more');
   checkPositiveInteger(problems, 'migSetup.activeDeadlineSeconds', resolved.activeDeadlineSeconds);
   if (!Array.isArray(resolved.tolerations)) problems.add('migSetup.tolerations', resolved.tolerations, 'must be a list of tolerations');

@@ -18,21 +18,34 @@ export interface Problem {
   readonly message: string;
 }
 
-/** Renders a value for a message: strings quoted, objects as compact JSON, missing as `(missing)`. */
+/** The most characters of a value (or of a field path) a message shows. */
+export const MAX_SHOWN = 120;
+
+/**
+ * `text` cut to at most `max` characters for a message: a longer text keeps its start and says how long
+ * it was, so a huge value (a file's whole content, a 5 MB name) is never echoed whole.
+ */
+export function shorten(text: string, max = MAX_SHOWN): string {
+  if (text.length <= max) return text;
+  const note = `... (${text.length} characters)`;
+  return `${text.slice(0, Math.max(0, max - note.length))}${note}`;
+}
+
+/** Renders a value for a message: strings quoted, objects as compact JSON, missing as `(missing)`; all shortened. */
 export function showValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(shorten(value));
   try {
     const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+    return json === undefined ? String(value) : shorten(json);
   } catch {
-    return String(value);
+    return shorten(String(value));
   }
 }
 
-/** One line per problem: `<file>: <path>: <value>: <message>`. */
+/** One line per problem: `<file>: <path>: <value>: <message>` (a long path or value is shortened). */
 export function formatProblem(problem: Problem): string {
-  const where = problem.file ? `${problem.file}: ${problem.path}` : problem.path;
+  const where = problem.file ? `${shorten(problem.file)}: ${shorten(problem.path)}` : shorten(problem.path);
   return `${where}: ${showValue(problem.value)}: ${problem.message}`;
 }
 

@@ -7,7 +7,7 @@
  * What a JSON Schema cannot say (e-mail and domain syntax, MIG profiles per GPU model, anything across
  * tenant files) is checked in code, in tenants.ts.
  */
-import { DNS_LABEL_PATTERN } from './checks';
+import { DNS_LABEL_PATTERN, IMAGE_REFERENCE_MAX_LENGTH, IMAGE_REFERENCE_MESSAGE, IMAGE_REFERENCE_PATTERN, IMAGE_TAG_MESSAGE, IMAGE_TAG_PATTERN } from './checks';
 import { CLEARML_FEATURES } from './features';
 import { GPU_MODELS } from './gpu-models';
 import { FromSchema, JsonSchema } from './json-schema';
@@ -16,6 +16,32 @@ import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from './quantity';
 
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$';
+
+/**
+ * The bounds of the tenant file's values: every string, list and number of {@link TENANT_SCHEMA} has
+ * one (a test walks the schema), so that no value can grow the output or a chart value without limit.
+ */
+export const TENANT_BOUNDS = {
+  /** Display names. */
+  displayName: 128,
+  /** RFC 5321: an address is at most 254 characters. */
+  email: 254,
+  /** A DNS name. */
+  dnsName: 253,
+  ssoDomains: 50,
+  /** E-mails in each list of the login whitelist. */
+  loginEmails: 1_000,
+  allowedUsers: 100_000,
+  maxPods: 1_000,
+  requiredResources: 1_000,
+  maxResources: 1_000,
+  maxServices: 1_000,
+  /** A Kubernetes quantity as text. */
+  quantity: 32,
+  quotaPods: 1_000_000,
+  quotaGpus: 10_000,
+  quotaMig: 10_000,
+} as const;
 
 /** Kubernetes' default NodePort range (the platform's `network.nodePortRange` may widen it). */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
@@ -26,15 +52,16 @@ const featureList = (description: string) =>
     description,
     items: { type: 'string', enum: CLEARML_FEATURES },
     uniqueItems: true,
+    maxItems: CLEARML_FEATURES.length,
   }) as const;
 
 /** A Kubernetes quantity written as a string ("500m", "64", "256Gi"). */
 const quantity = (description: string, examples: readonly string[]) =>
-  ({ type: 'string', description, pattern: QUANTITY_PATTERN, patternErrorMessage: QUANTITY_MESSAGE, examples }) as const;
+  ({ type: 'string', description, pattern: QUANTITY_PATTERN, patternErrorMessage: QUANTITY_MESSAGE, maxLength: TENANT_BOUNDS.quantity, examples }) as const;
 
 /** One count per MIG profile; which profiles a tenant may name depends on its GPU model (checked in tenants.ts). */
-const MIG_QUOTA_PROPERTIES: Readonly<Record<string, { readonly type: 'integer'; readonly minimum: 0; readonly description: string }>> = Object.fromEntries(
-  ALL_MIG_PROFILES.map((profile) => [profile, { type: 'integer', minimum: 0, description: `requests.nvidia.com/mig-${profile}: MIG devices of profile ${profile} the pods may request at once.` }]),
+const MIG_QUOTA_PROPERTIES: Readonly<Record<string, { readonly type: 'integer'; readonly minimum: 0; readonly maximum: number; readonly description: string }>> = Object.fromEntries(
+  ALL_MIG_PROFILES.map((profile) => [profile, { type: 'integer', minimum: 0, maximum: TENANT_BOUNDS.quotaMig, description: `requests.nvidia.com/mig-${profile}: MIG devices of profile ${profile} the pods may request at once.` }]),
 );
 
 /** Built-in container defaults: the LimitRange of a tenant whose quota limits CPU or memory and that sets no `limitRange`. */
@@ -50,7 +77,8 @@ export const LIFECYCLE_DEFAULTS = { state: 'active', credentialsGeneration: 1 } 
 /** The highest credentialsGeneration accepted (a rotation a day for more than 2700 years). */
 export const MAX_CREDENTIALS_GENERATION = 1_000_000;
 
-const emailList = (description: string) => ({ type: 'array', description, items: { type: 'string', minLength: 1 }, uniqueItems: true }) as const;
+const emailList = (description: string) =>
+  ({ type: 'array', description, items: { type: 'string', minLength: 1, maxLength: TENANT_BOUNDS.email }, uniqueItems: true, maxItems: TENANT_BOUNDS.loginEmails }) as const;
 
 export const TENANT_SCHEMA = {
   type: 'object',
@@ -80,8 +108,15 @@ export const TENANT_SCHEMA = {
       additionalProperties: false,
       required: ['name', 'email'],
       properties: {
-        name: { type: 'string', description: 'Display name of the admin user.', minLength: 1 },
-        email: { type: 'string', description: 'E-mail of the admin user.', minLength: 1 },
+        name: {
+          type: 'string',
+          description: 'Display name of the admin user: one line of text.',
+          minLength: 1,
+          maxLength: TENANT_BOUNDS.displayName,
+          pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+          patternErrorMessage: 'must be one line of text, without control characters',
+        },
+        email: { type: 'string', description: "E-mail of the admin user; unique across tenants and not the supervisor's.", minLength: 1, maxLength: TENANT_BOUNDS.email },
       },
     },
     state: {
@@ -111,13 +146,15 @@ export const TENANT_SCHEMA = {
     },
     ssoDomains: {
       type: 'array',
-      description: 'E-mail domains whose users may log in through SSO (login.set_domains). Default: none.',
-      items: { type: 'string' },
+      description:
+        "E-mail domains whose users may log in through SSO (login.set_domains). Each domain belongs to one tenant only; public webmail domains, the platform's base domain (and its subdomains) and the supervisor's e-mail domain are refused. Default: none.",
+      items: { type: 'string', maxLength: TENANT_BOUNDS.dnsName },
       uniqueItems: true,
+      maxItems: TENANT_BOUNDS.ssoDomains,
     },
     features: featureList('Features added to the company (company defaults). Default: the server defaults.'),
     excludeFeatures: featureList('Features removed from the company (company defaults). Default: none.'),
-    allowedUsers: { type: 'integer', description: 'Maximum number of users of the company. Default: 10.', minimum: 1, default: 10 },
+    allowedUsers: { type: 'integer', description: 'Maximum number of users of the company. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.allowedUsers, default: 10 },
     queues: {
       type: 'object',
       description: 'The agent queues: a default queue and one queue per GPU fraction (gpu-fraction-1_00, gpu-fraction-0_50, ...).',
@@ -128,11 +165,12 @@ export const TENANT_SCHEMA = {
           description: 'The queue named "default".',
           additionalProperties: false,
           properties: {
-            maxPods: { type: 'integer', description: 'Pods the default queue may run at once. Default: queues.maxPods.', minimum: 1 },
+            maxPods: { type: 'integer', description: 'Pods the default queue may run at once. Default: queues.maxPods.', minimum: 1, maximum: TENANT_BOUNDS.maxPods },
             requiredResources: {
               type: 'number',
               description: 'Value of the required-resources label of its pods (counted by the agent and billing). Default: 0.5, as in the runbook.',
               exclusiveMinimum: 0,
+              maximum: TENANT_BOUNDS.requiredResources,
               default: 0.5,
             },
           },
@@ -142,6 +180,7 @@ export const TENANT_SCHEMA = {
           description: 'One queue per fraction of a GPU, each asking for the MIG device of that size. Fractions: 1, 0.5, 0.25, 0.125. Default: [1, 0.5, 0.25].',
           items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
           uniqueItems: true,
+          maxItems: 4,
           default: [1, 0.5, 0.25],
         },
         gpuModel: {
@@ -149,24 +188,24 @@ export const TENANT_SCHEMA = {
           description: "The GPU model of the tenant's nodes; it decides the MIG profile of each fraction. Default: the platform's tenantReleases.defaultGpuModel (A100-40GB).",
           enum: GPU_MODELS,
         },
-        maxPods: { type: 'integer', description: 'Pods each GPU-fraction queue may run at once. Default: 10.', minimum: 1, default: 10 },
+        maxPods: { type: 'integer', description: 'Pods each GPU-fraction queue may run at once. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.maxPods, default: 10 },
       },
     },
     sessions: {
       type: 'object',
-      description: 'Interactive sessions: the NodePort range [startingPort, startingPort + maxServices) must not overlap another tenant\'s.',
+      description: "Interactive sessions: the agent chart gives them the NodePorts startingPort+1 ... startingPort+maxServices, which must lie inside the platform's network.nodePortRange and not overlap another tenant's.",
       additionalProperties: false,
       required: ['startingPort'],
       properties: {
         portMode: { type: 'boolean', description: 'Sessions over TCP ports (sessions.portModeEnabled). Default: false.', default: false },
-        externalIP: { type: 'string', description: 'IP of a worker node that session clients connect to. Default: 0.0.0.0.', pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', default: '0.0.0.0' },
+        externalIP: { type: 'string', description: 'IP of a worker node that session clients connect to. Default: 0.0.0.0.', pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', maxLength: 15, default: '0.0.0.0' },
         startingPort: {
           type: 'integer',
           description: `First NodePort of the tenant (npm run tenant:new picks the next free range); inside the platform's network.nodePortRange (default ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}).`,
           minimum: 1,
           maximum: 65535,
         },
-        maxServices: { type: 'integer', description: 'Number of NodePorts. Default: 10.', minimum: 1, maximum: 65535, default: 10 },
+        maxServices: { type: 'integer', description: 'Number of NodePorts. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.maxServices, default: 10 },
       },
     },
     router: {
@@ -174,7 +213,7 @@ export const TENANT_SCHEMA = {
       description: 'The app gateway (task traffic router).',
       additionalProperties: false,
       properties: {
-        hostName: { type: 'string', description: 'Ingress host of the app gateway, inside the platform\'s base domain. Default: <name>-apps.<baseDomain>.' },
+        hostName: { type: 'string', description: 'Ingress host of the app gateway, inside the platform\'s base domain. Default: <name>-apps.<baseDomain>.', maxLength: TENANT_BOUNDS.dnsName },
       },
     },
     agent: {
@@ -182,10 +221,22 @@ export const TENANT_SCHEMA = {
       description: 'Settings of the agent release.',
       additionalProperties: false,
       properties: {
-        imageTag: { type: 'string', description: "agentk8sglue.image.tag. Default: the platform's tenantReleases.agentImageTag.", minLength: 1 },
-        defaultContainerImage: { type: 'string', description: "Image of tasks that name none. Default: the platform's tenantReleases.defaultContainerImage (python:3.9).", minLength: 1 },
+        imageTag: {
+          type: 'string',
+          description: "agentk8sglue.image.tag (an image tag). Default: the platform's tenantReleases.agentImageTag.",
+          pattern: IMAGE_TAG_PATTERN,
+          patternErrorMessage: IMAGE_TAG_MESSAGE,
+          maxLength: 128,
+        },
+        defaultContainerImage: {
+          type: 'string',
+          description: "Image of tasks that name none (an image reference). Default: the platform's tenantReleases.defaultContainerImage (python:3.9).",
+          pattern: IMAGE_REFERENCE_PATTERN,
+          patternErrorMessage: IMAGE_REFERENCE_MESSAGE,
+          maxLength: IMAGE_REFERENCE_MAX_LENGTH,
+        },
         debugMode: { type: 'boolean', description: 'agentk8sglue.debugMode. Default: true, as in the runbook.', default: true },
-        maxResources: { type: 'integer', description: 'monitoredResources.maxResources: the most required-resources the tenant may use at once. Default: 3, as in the runbook.', minimum: 1, default: 3 },
+        maxResources: { type: 'integer', description: 'monitoredResources.maxResources: the most required-resources the tenant may use at once. Default: 3, as in the runbook.', minimum: 1, maximum: TENANT_BOUNDS.maxResources, default: 3 },
       },
     },
     quota: {
@@ -200,13 +251,14 @@ export const TENANT_SCHEMA = {
         memory: quantity('requests.memory: memory the pods may request in all, e.g. "256Gi".', ['256Gi']),
         limitsCpu: quantity('limits.cpu: the sum of the CPU limits of the pods; at least cpu.', ['128']),
         limitsMemory: quantity('limits.memory: the sum of the memory limits of the pods; at least memory.', ['256Gi']),
-        pods: { type: 'integer', description: 'pods: pods that may exist at once (not finished).', minimum: 0, examples: [200] },
-        gpus: { type: 'integer', description: 'requests.nvidia.com/gpu: whole GPUs (of nodes without MIG) the pods may request at once.', minimum: 0, examples: [8] },
+        pods: { type: 'integer', description: 'pods: pods that may exist at once (not finished).', minimum: 0, maximum: TENANT_BOUNDS.quotaPods, examples: [200] },
+        gpus: { type: 'integer', description: 'requests.nvidia.com/gpu: whole GPUs (of nodes without MIG) the pods may request at once.', minimum: 0, maximum: TENANT_BOUNDS.quotaGpus, examples: [8] },
         mig: {
           type: 'object',
           description:
             "requests.nvidia.com/mig-<profile>: MIG devices per profile the pods may request at once, e.g. { 3g.20gb: 4, 2g.10gb: 8 }. Profiles must exist on the tenant's GPU model (queues.gpuModel; checked by synth, which names the model's profiles); profiles not listed are not limited.",
           properties: MIG_QUOTA_PROPERTIES,
+          maxProperties: ALL_MIG_PROFILES.length,
         },
       },
     },

@@ -5,7 +5,7 @@
  * {@link resolveTenants} reports every problem of every file in one `ConfigError` (file, field path,
  * value, what is allowed) and returns nothing unless all files are good.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
@@ -13,7 +13,7 @@ import { ClearmlFeature } from './features';
 import { DOCUMENT_PATH, validateSchema } from './json-schema';
 import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from './mig-profiles';
 import { ResolvedPlatform } from './platform';
-import { ConfigError, Problems } from './problems';
+import { ConfigError, Problems, shorten } from './problems';
 import { compareQuantities } from './quantity';
 import { DEFAULT_LIMIT_RANGE, LIFECYCLE_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
 
@@ -68,38 +68,112 @@ export interface TenantSource {
   readonly spec?: TenantSpec;
   /** Require the file name to be `<name>.yaml`. @default - true when `text` is given */
   readonly checkFileName?: boolean;
+  /** Why the file cannot be a tenant file (it was not read); reported on `(file)`. @default - it was read */
+  readonly unreadable?: string;
 }
+
+/** Path of the problems of a file as a whole (not a tenant file, unreadable). */
+export const FILE_PATH = '(file)';
+
+/** The largest tenant file read (a tenant file is a few hundred bytes). */
+export const MAX_TENANT_FILE_BYTES = 256 * 1024;
+
+/** Most alias expansions in a tenant file (`YAML` `maxAliasCount`): a tenant file needs none. */
+export const MAX_YAML_ALIASES = 100;
+
+/**
+ * Public webmail domains: never a tenant's SSO domain (anyone can get an address there, so the tenant
+ * would admit strangers and the server would route all of them to it).
+ */
+export const PUBLIC_EMAIL_DOMAINS: readonly string[] = [
+  '126.com', '163.com', 'aol.com', 'fastmail.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hey.com',
+  'hotmail.com', 'icloud.com', 'live.com', 'mac.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'pm.me',
+  'proton.me', 'protonmail.com', 'qq.com', 'tuta.io', 'tutanota.com', 'web.de', 'yahoo.com', 'yandex.com', 'yandex.ru',
+  'ymail.com', 'zoho.com',
+];
+
+/**
+ * Namespaces of common cluster add-ons: never a tenant namespace, whatever `tenancy.namespacePrefix`
+ * says (a tenant namespace gets deny-all policies and Pod Security `baseline`, and is pruned with the
+ * tenant).
+ */
+export const ADDON_NAMESPACES: readonly string[] = [
+  'argocd', 'calico-apiserver', 'calico-system', 'cattle-system', 'cert-manager', 'cilium', 'cilium-system', 'external-dns', 'external-secrets',
+  'flux-system', 'gatekeeper-system', 'ingress-nginx', 'istio-system', 'keda', 'kubernetes-dashboard', 'kyverno', 'linkerd', 'local-path-storage',
+  'longhorn-system', 'metallb-system', 'monitoring', 'nvidia-gpu-operator', 'olm', 'operators', 'prometheus', 'rook-ceph', 'tigera-operator',
+  'traefik', 'vault', 'velero',
+];
 
 /** Path of the YAML syntax problems of a file. */
 export const YAML_PATH = '(yaml)';
+
+/**
+ * The NodePorts of a tenant's sessions: the agent chart gives them `startingPort+1` ...
+ * `startingPort+maxServices` (both ends included).
+ */
+export function sessionPorts(sessions: { readonly startingPort: number; readonly maxServices: number }): { readonly first: number; readonly last: number } {
+  return { first: sessions.startingPort + 1, last: sessions.startingPort + sessions.maxServices };
+}
 
 /** The default router host of a tenant: `<name>-apps.<baseDomain>`. */
 export function defaultRouterHost(name: string, baseDomain: string): string {
   return `${name}-apps.${baseDomain}`;
 }
 
-/** Namespaces no tenant may take: the platform's own and Kubernetes' reserved ones. */
-export function platformNamespaces(platform: ResolvedPlatform): Set<string> {
-  return new Set([
-    'default',
-    'kube-system',
-    'kube-public',
-    'kube-node-lease',
-    platform.sourceNamespace,
-    platform.ingressNamespace,
-    platform.gpuOperator.namespace,
-    platform.dynamicMigOperator.namespace,
-    platform.server.namespace,
-    platform.redis.namespace,
-    platform.billing.namespace,
-    platform.migSetup.namespace,
-    platform.network.dnsNamespace,
-  ]);
+/**
+ * The namespaces no tenant may take, each with the rule that reserves it: every namespace of the
+ * resolved platform, Kubernetes' own, the GitOps controller's, common add-ons' and the platform's
+ * `tenancy.reservedNamespaces`. (Names starting with `kube-` are refused too; see {@link namespaceRefusal}.)
+ */
+export function reservedNamespaces(platform: ResolvedPlatform): Map<string, string> {
+  const reserved = new Map<string, string>();
+  const add = (ns: string, why: string) => {
+    if (!reserved.has(ns)) reserved.set(ns, why);
+  };
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) add(ns, 'a namespace of Kubernetes');
+  const gitops = platform.gitopsSettings;
+  const controller = gitops.flavor === 'argocd' ? [gitops.argocdNamespace] : gitops.flavor === 'k3s' ? ['kube-system'] : [platform.sourceNamespace, gitops.repository.namespace];
+  for (const ns of controller) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
+  const own: Array<[string, string]> = [
+    [platform.sourceNamespace, 'sourceNamespace'],
+    [platform.ingressNamespace, 'ingressNamespace'],
+    [platform.gpuOperator.namespace, 'gpuOperator.namespace'],
+    [platform.dynamicMigOperator.namespace, 'dynamicMigOperator.namespace'],
+    [platform.server.namespace, 'server.namespace'],
+    [platform.redis.namespace, 'redis.namespace'],
+    [platform.billing.namespace, 'billing.namespace'],
+    [platform.migSetup.namespace, 'migSetup.namespace'],
+    [platform.network.dnsNamespace, 'network.dnsNamespace'],
+  ];
+  for (const [ns, field] of own) add(ns, `a namespace of the platform (${field})`);
+  for (const ns of platform.tenancy.reservedNamespaces) add(ns, "reserved by the platform (tenancy.reservedNamespaces)");
+  for (const ns of ADDON_NAMESPACES) add(ns, 'reserved for a common cluster add-on');
+  return reserved;
 }
 
 /**
- * The tenant files of `dir` (`*.yaml`, sorted), with file names as `<dir>/<file>`. A `.yml` file is
- * returned too, so that it is reported rather than silently skipped. A missing folder has no tenants.
+ * Why `namespace` cannot be the namespace of tenant `name`, or undefined when it may be: the reserved
+ * namespaces first, then the platform's allowlist (`<prefix><name>` or `<prefix><name>-<suffix>`).
+ */
+export function namespaceRefusal(namespace: string, name: string, platform: ResolvedPlatform, reserved = reservedNamespaces(platform)): string | undefined {
+  const why = reserved.get(namespace);
+  if (why !== undefined) return `is ${why}; no tenant may use it`;
+  if (namespace.startsWith('kube-')) return 'is reserved for Kubernetes (names starting with "kube-"); no tenant may use it';
+  const own = `${platform.tenancy.namespacePrefix}${name}`;
+  if (namespace !== own && !namespace.startsWith(`${own}-`)) {
+    const rule = platform.tenancy.namespacePrefix === '' ? 'the tenant\'s name, or the name followed by "-<suffix>"' : `"${platform.tenancy.namespacePrefix}" + the tenant's name, or that followed by "-<suffix>" (the platform's tenancy.namespacePrefix)`;
+    return `is not allowed for tenant "${shorten(name, 63)}": a tenant namespace must be ${rule}, here "${shorten(own, 80)}" or "${shorten(own, 80)}-..."`;
+  }
+  return undefined;
+}
+
+/**
+ * The tenant files of `dir` (sorted), with file names as `<dir>/<file>`. Every entry whose name does not
+ * start with "." is returned, so that nothing is silently skipped: a regular `*.yaml` file of at most
+ * {@link MAX_TENANT_FILE_BYTES} bytes of UTF-8 with its text, anything else (another name such as
+ * `acme.yml`, `ACME.YAML` or `acme.yaml~`, a folder, a symbolic link, a FIFO, a too large or non-UTF-8
+ * file) with the reason in `unreadable`. Symbolic links are never followed and FIFOs never opened.
+ * Dotfiles (`.gitkeep`, editor swap files) are skipped. A missing folder has no tenants.
  */
 export function readTenantFiles(dir: string): TenantSource[] {
   let names: string[];
@@ -107,12 +181,60 @@ export function readTenantFiles(dir: string): TenantSource[] {
     names = readdirSync(dir);
   } catch (e: any) {
     if (e.code === 'ENOENT') return [];
-    throw e;
+    return [{ file: dir, unreadable: e.code === 'ENOTDIR' ? 'is not a folder: the tenants folder must be a folder of <name>.yaml files' : `cannot be listed (${e.code ?? e.message})` }];
   }
   return names
-    .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+    .filter((n) => !n.startsWith('.'))
     .sort()
-    .map((n) => ({ file: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
+    .map((n) => readTenantFile(join(dir, n), n));
+}
+
+function readTenantFile(file: string, name: string): TenantSource {
+  const unreadable = (why: string): TenantSource => ({ file, unreadable: why });
+  let stat;
+  try {
+    stat = lstatSync(file);
+  } catch (e: any) {
+    return unreadable(`cannot be read (${e.code ?? e.message})`);
+  }
+  if (stat.isSymbolicLink()) return unreadable('is a symbolic link; tenant files must be regular files inside the tenants folder (links are refused, not followed)');
+  if (stat.isDirectory()) return unreadable('is a folder, not a tenant file; the tenants folder holds only <name>.yaml files');
+  if (!stat.isFile()) return unreadable('is not a regular file (a FIFO, socket or device); tenant files must be regular <name>.yaml files');
+  if (!name.endsWith('.yaml')) return unreadable(`is not a tenant file name: tenant files are named <name>.yaml (lower case)${renameHint(name)}`);
+  if (stat.size > MAX_TENANT_FILE_BYTES) return unreadable(`has ${stat.size} bytes; a tenant file may have at most ${MAX_TENANT_FILE_BYTES} bytes`);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (e: any) {
+    return unreadable(e.code === 'ELOOP' ? 'is a symbolic link; tenant files must be regular files inside the tenants folder' : `cannot be read (${e.code ?? e.message})`);
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return unreadable('is not a regular file; tenant files must be regular <name>.yaml files');
+    // One byte more than the file had at lstat, so that a file that grew since is seen as too large.
+    const buffer = Buffer.alloc(Math.min(MAX_TENANT_FILE_BYTES, Math.max(opened.size, stat.size)) + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length === buffer.length) return unreadable(`changed while it was read, or has more than ${MAX_TENANT_FILE_BYTES} bytes; a tenant file may have at most ${MAX_TENANT_FILE_BYTES} bytes`);
+    try {
+      return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length)) };
+    } catch {
+      return unreadable('is not UTF-8 text; save it as UTF-8');
+    }
+  } catch (e: any) {
+    return unreadable(`cannot be read (${e.code ?? e.message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What to rename a misnamed tenant file to, when that is plain. */
+function renameHint(name: string): string {
+  const base = name.replace(/\.(ya?ml|json)~?$/i, '').replace(/~$/, '');
+  if (name.endsWith('~')) return '; this looks like an editor backup: delete it';
+  if (/\.(ya?ml)$/i.test(name) && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(base.toLowerCase())) return `; rename it to ${base.toLowerCase()}.yaml`;
+  if (/\.json$/i.test(name)) return '; write it as YAML in <name>.yaml (JSON is not read)';
+  return '; move it out of the tenants folder';
 }
 
 /** Tenants given in code, named `(code) tenants[<i>]` in problems. */
@@ -122,15 +244,36 @@ export function codeTenants(specs: readonly TenantSpec[]): TenantSource[] {
 
 /** Parses a tenant file's YAML; reports syntax problems and returns undefined when there are any. */
 export function parseTenantYaml(text: string, problems: Problems): unknown {
-  const doc = YAML.parseDocument(text);
-  if (doc.errors.length === 0) return doc.toJS();
+  let doc: YAML.Document.Parsed;
+  try {
+    doc = YAML.parseDocument(text);
+  } catch (e: any) {
+    problems.add(YAML_PATH, undefined, `is not valid YAML: ${shorten(String(e?.message ?? e).split('\n')[0])}`);
+    return undefined;
+  }
+  if (doc.errors.length === 0) {
+    try {
+      return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (e: any) {
+      const aliases = /alias/i.test(String(e?.message));
+      problems.add(YAML_PATH, undefined, aliases
+        ? `expands its aliases (*name) too often: at most ${MAX_YAML_ALIASES} alias expansions are allowed (an "alias bomb" would otherwise grow without bound); write the values out`
+        : `cannot be read: ${shorten(String(e?.message ?? e).split('\n')[0])}`);
+      return undefined;
+    }
+  }
   const lines = text.split('\n');
   for (const error of doc.errors) {
     const line = error.linePos?.[0]?.line;
     const source = line !== undefined ? lines[line - 1]?.trim() : undefined;
-    problems.add(YAML_PATH, source, `is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}`);
+    problems.add(YAML_PATH, source, `is not valid YAML: ${shorten(error.message.split('\n')[0].replace(/:$/, ''))}`);
   }
   return undefined;
+}
+
+/** The domain of an e-mail address, lower case. */
+function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 
 function isObject(v: unknown): v is Record<string, any> {
@@ -152,7 +295,7 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
   return {
     file,
     name: t.name,
-    namespace: t.namespace ?? t.name,
+    namespace: t.namespace ?? `${platform.tenancy.namespacePrefix}${t.name}`,
     admin: { name: obj(t.admin).name, email: obj(t.admin).email },
     state: t.state ?? LIFECYCLE_DEFAULTS.state,
     credentialsGeneration: t.credentialsGeneration ?? LIFECYCLE_DEFAULTS.credentialsGeneration,
@@ -191,27 +334,44 @@ export function limitsCompute(quota: TenantQuotaSpec): boolean {
 }
 
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
-function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined): void {
-  if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '') checkEmail(problems, 'admin.email', tenant.admin.email);
+function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>): void {
+  const supervisor = platform.server.supervisor.email;
+  if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '' && checkEmail(problems, 'admin.email', tenant.admin.email)) {
+    if (tenant.admin.email.toLowerCase() === supervisor.toLowerCase()) problems.add('admin.email', tenant.admin.email, "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own");
+  }
   if (Array.isArray(data.ssoDomains)) {
+    const supervisorDomain = emailDomain(supervisor);
     data.ssoDomains.forEach((d: unknown, i: number) => {
-      if (typeof d === 'string') checkDnsName(problems, `ssoDomains[${i}]`, d);
+      if (typeof d !== 'string' || !checkDnsName(problems, `ssoDomains[${i}]`, d)) return;
+      const path = `ssoDomains[${i}]`;
+      const webmail = PUBLIC_EMAIL_DOMAINS.find((w) => d === w || d.endsWith(`.${w}`));
+      if (webmail !== undefined) problems.add(path, d, `is a public webmail domain (${webmail}): anyone can have an address there; an SSO domain must be the tenant's own`);
+      else if (d === platform.baseDomain || d.endsWith(`.${platform.baseDomain}`)) problems.add(path, d, `is the platform's base domain ${platform.baseDomain} or inside it; an SSO domain must be the tenant's own`);
+      else if (d === supervisorDomain) problems.add(path, d, `is the domain of the supervisor's e-mail (server.supervisor.email); an SSO domain must be the tenant's own`);
     });
   }
   checkLogin(problems, data);
+  for (const role of ['admins', 'users'] as const) {
+    const list = obj(data.login)[role];
+    if (!Array.isArray(list)) continue;
+    list.forEach((e: unknown, i: number) => {
+      if (typeof e === 'string' && e.toLowerCase() === supervisor.toLowerCase()) {
+        problems.add(`login.${role}[${i}]`, e, "is the supervisor's e-mail (server.supervisor.email); the supervisor's login must never be routed to a tenant company");
+      }
+    });
+  }
   checkFeaturesNotExcluded(problems, 'features', data.features, { path: 'excludeFeatures', value: data.excludeFeatures });
 
   if (fileName !== undefined && fileName.endsWith('.yml')) {
-    problems.add(DOCUMENT_PATH, fileName, `is not a tenant file name: tenant files are named <name>.yaml; rename it to ${typeof data.name === 'string' ? data.name : '<name>'}.yaml`);
+    problems.add(DOCUMENT_PATH, fileName, `is not a tenant file name: tenant files are named <name>.yaml; rename it to ${isDnsLabel(data.name) ? data.name : '<name>'}.yaml`);
   } else if (fileName !== undefined && typeof data.name === 'string' && fileName !== `${data.name}.yaml`) {
-    problems.add('name', data.name, `must match the file name: the file is ${fileName}, so the name must be "${fileName.replace(/\.yaml$/, '')}" (or rename the file to ${data.name}.yaml)`);
+    problems.add('name', data.name, `must match the file name: the file is ${shorten(fileName)}, so the name must be "${shorten(fileName.replace(/\.yaml$/, ''))}"${isDnsLabel(data.name) ? ` (or rename the file to ${data.name}.yaml)` : ''}`);
   }
 
   const nsPath = data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace';
-  if (typeof tenant.namespace === 'string' && platformNamespaces(platform).has(tenant.namespace)) {
-    problems.add(nsPath, tenant.namespace, `is a namespace of the platform or of Kubernetes; not allowed: ${[...platformNamespaces(platform)].sort().join(', ')}`);
-  } else if (typeof tenant.namespace === 'string' && tenant.namespace.startsWith('kube-')) {
-    problems.add(nsPath, tenant.namespace, 'must not start with "kube-" (reserved for Kubernetes)');
+  if (isDnsLabel(tenant.namespace) && isDnsLabel(tenant.name)) {
+    const refusal = namespaceRefusal(tenant.namespace, tenant.name, platform, reserved);
+    if (refusal !== undefined) problems.add(nsPath, tenant.namespace, refusal);
   }
 
   const model = tenant.queues.gpuModel;
@@ -228,21 +388,24 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
 
   checkQuota(problems, data, tenant);
 
+  // The agent chart gives the sessions the ports startingPort+1 ... startingPort+maxServices.
   const { startingPort, maxServices } = tenant.sessions;
   const range = platform.network.nodePortRange;
-  if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort > range.max)) {
-    problems.add('sessions.startingPort', startingPort, `must be inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`);
+  if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort >= range.max)) {
+    problems.add('sessions.startingPort', startingPort, `must be from ${range.min} to ${range.max - 1}: the session ports startingPort+1 ... startingPort+maxServices must lie inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`);
   } else if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && maxServices >= 1) {
-    const last = startingPort + maxServices - 1;
+    const { first, last } = sessionPorts(tenant.sessions);
     if (last > range.max) {
-      problems.add('sessions.maxServices', maxServices, `makes the ports ${startingPort}-${last}, which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort + 1} from startingPort ${startingPort}`);
+      problems.add('sessions.maxServices', maxServices, `makes the session ports ${first}-${last} (startingPort+1 ... startingPort+maxServices), which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort} from startingPort ${startingPort}`);
     }
   }
 
   const host = tenant.router.hostName;
   const hostPath = obj(data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName';
   const derivedFromBadName = obj(data.router).hostName === undefined && !isDnsLabel(data.name); // the name's own problem says it
-  if (typeof host === 'string' && !derivedFromBadName && checkDnsName(problems, hostPath, host)) {
+  if (typeof host === 'string' && obj(data.router).hostName === undefined && !derivedFromBadName && host.split('.')[0].length > 63) {
+    problems.add(hostPath, host, `is longer than a DNS label may be (63 characters): the default host is <name>-apps.<baseDomain>, so a name of ${tenant.name.length} characters needs router.hostName set`);
+  } else if (typeof host === 'string' && !derivedFromBadName && checkDnsName(problems, hostPath, host)) {
     if (!host.endsWith(`.${platform.baseDomain}`)) {
       problems.add(hostPath, host, `must be inside the platform's base domain: "<something>.${platform.baseDomain}"`);
     }
@@ -350,15 +513,35 @@ interface Checked {
   readonly tenant: ResolvedTenant;
 }
 
-/** Reports `value` of a later file that equals one of an earlier file, on the later file. */
-function checkUnique(items: readonly Checked[], path: (c: Checked) => string, value: (c: Checked) => unknown, what: string): void {
+/**
+ * Reports `value` of a later file that equals one of an earlier file, on the later file. `shown` is the
+ * value to report when `value` is a normalized key (e.g. lower case).
+ */
+function checkUnique(items: readonly Checked[], path: (c: Checked) => string, value: (c: Checked) => unknown, what: string, shown: (c: Checked) => unknown = value): void {
   const first = new Map<unknown, Checked>();
   for (const c of items) {
     const v = value(c);
     if (typeof v !== 'string') continue;
     const prev = first.get(v);
-    if (prev) c.problems.add(path(c), v, `is also the ${what} of ${prev.file}; each tenant needs its own`);
+    if (prev) c.problems.add(path(c), shown(c), `is also the ${what} of ${prev.file}; each tenant needs its own`);
     else first.set(v, c);
+  }
+}
+
+/**
+ * An SSO domain claimed by two tenants (ClearML then routes its users to either), reported on the later
+ * file naming the earlier one.
+ */
+function checkSsoDomainsUnique(items: readonly Checked[]): void {
+  const first = new Map<string, { c: Checked; index: number }>();
+  for (const c of items) {
+    c.tenant.ssoDomains.forEach((d, i) => {
+      if (typeof d !== 'string') return;
+      const prev = first.get(d);
+      if (prev && prev.c !== c) {
+        c.problems.add(`ssoDomains[${i}]`, d, `is also an SSO domain of ${prev.c.file} (ssoDomains[${prev.index}]); a domain may belong to one tenant only, or ClearML's SSO routing is unstable`);
+      } else if (!prev) first.set(d, { c, index: i });
+    });
   }
 }
 
@@ -367,7 +550,7 @@ function checkPortRanges(items: readonly Checked[]): void {
   const ranges = items
     .map((c, index) => ({ c, index, start: c.tenant.sessions.startingPort, count: c.tenant.sessions.maxServices }))
     .filter((r) => Number.isInteger(r.start) && Number.isInteger(r.count) && r.count >= 1)
-    .map((r) => ({ ...r, end: r.start + r.count })) // exclusive
+    .map((r) => ({ ...r, end: r.start + r.count })) // the ports are (start, end]: start+1 ... start+count
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const open: typeof ranges = [];
   for (const r of ranges) {
@@ -377,7 +560,7 @@ function checkPortRanges(items: readonly Checked[]): void {
       later.c.problems.add(
         'sessions.startingPort',
         later.start,
-        `makes the ports ${later.start}-${later.end - 1} (startingPort + maxServices), which overlap the ports ${earlier.start}-${earlier.end - 1} of ${earlier.c.file}; pick a free range (npm run tenant:new does)`,
+        `makes the session ports ${later.start + 1}-${later.end} (startingPort+1 ... startingPort+maxServices), which overlap the ports ${earlier.start + 1}-${earlier.end} of ${earlier.c.file}; pick a free range (npm run tenant:new does)`,
       );
     }
     open.push(r);
@@ -392,6 +575,10 @@ export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems
   const all = new Problems();
   for (const source of sources) {
     const problems = all.forFile(source.file);
+    if (source.unreadable !== undefined) {
+      problems.add(FILE_PATH, basename(source.file), source.unreadable);
+      continue;
+    }
     const data = source.text !== undefined ? parseTenantYaml(source.text, problems) : source.spec;
     if (source.text === undefined || data !== undefined) validateSchema(TENANT_SCHEMA, data, problems);
   }
@@ -405,21 +592,28 @@ export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems
 export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform): ResolvedTenant[] {
   const all = new Problems();
   const checked: Checked[] = [];
+  const reserved = reservedNamespaces(platform);
   for (const source of sources) {
     const problems = all.forFile(source.file);
+    if (source.unreadable !== undefined) {
+      problems.add(FILE_PATH, basename(source.file), source.unreadable);
+      continue;
+    }
     const data = source.text !== undefined ? parseTenantYaml(source.text, problems) : source.spec;
     if (source.text !== undefined && data === undefined) continue;
     validateSchema(TENANT_SCHEMA, data, problems);
     if (!isObject(data)) continue;
     const tenant = applyTenantDefaults(source.file, data, platform);
     const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
-    checkTenant(problems, data, tenant, platform, fileName);
+    checkTenant(problems, data, tenant, platform, fileName, reserved);
     checked.push({ file: source.file, problems, data, tenant });
   }
   checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');
   checkUnique(checked, (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
   checkUnique(checked, (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
   checkPortRanges(checked);
+  checkSsoDomainsUnique(checked);
+  checkUnique(checked, () => 'admin.email', (c) => (typeof c.tenant.admin.email === 'string' ? c.tenant.admin.email.toLowerCase() : undefined), 'admin e-mail', (c) => c.tenant.admin.email);
   checkLoginUnique(checked);
   if (all.count > 0) {
     const order = new Map(sources.map((source, i) => [source.file, i]));

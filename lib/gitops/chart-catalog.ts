@@ -54,3 +54,23 @@ export class ChartCatalog {
     return [...this.byName.values()];
   }
 }
+
+/** A chart whose version floats because its prop opted in (`allowFloatingVersion: true`). */
+export interface FloatingVersion {
+  /** Prop path of the chart, e.g. `tenantReleases.agentChart`. */
+  readonly path: string;
+  /** `<source>/<chart>`. */
+  readonly chart: string;
+  /** The range as given, e.g. `6.14.x`. */
+  readonly version: string;
+}
+
+/**
+ * One warning line per floating chart version, for the synth summary (the CLI prints them after its
+ * "wrote N files" line). Empty when every chart is pinned.
+ */
+export function floatingVersionWarnings(floating: readonly FloatingVersion[]): string[] {
+  return floating.map(
+    (f) => `warning: ${f.path}.version "${f.version}" of ${f.chart} floats (allowFloatingVersion: true): the GitOps controller upgrades it on its own to any matching release`,
+  );
+}

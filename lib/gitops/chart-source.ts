@@ -57,10 +57,24 @@ export interface ChartProps {
    */
   readonly chart: string;
   /**
-   * The chart version or a semver range. Git sources take the version from the chart itself; set it to
-   * the chart's version for the record.
+   * One exact chart version (`1.2.3`, `v25.3.0`, `1.2.3-rc.1`). A `*` or a range (`^1.2`, `~1.2.3`,
+   * `>=1.0.0`, `1.x`, `1.2`) is refused unless `allowFloatingVersion` is true. Git sources take the
+   * version from the chart itself; set it to the chart's version for the record.
    */
   readonly version: string;
+  /**
+   * Accept a `*` or a range in `version`: the GitOps controller then upgrades the release on its own
+   * whenever a newer matching chart appears. Every synth reports such charts.
+   * @default false
+   */
+  readonly allowFloatingVersion?: boolean;
+}
+
+const EXACT_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/** True when `version` names one exact chart version (semver, optionally with a leading `v`). */
+export function isExactVersion(version: string): boolean {
+  return typeof version === 'string' && EXACT_VERSION.test(version);
 }
 
 /** A source with its name, as the renderers see it. */

@@ -2,6 +2,9 @@
  * The shared Redis ("Shared Redis installation"): bitnami `redis` 17.8.3 in `redis-shared`, its
  * password from an existing Secret instead of the runbook's literal. Tenant agents and the server
  * may connect; nobody else.
+ *
+ * The chart comes from Bitnami's OCI registry and the image from `redis.image` (by default the frozen
+ * `docker.io/bitnamilegacy/redis` at the chart's own tag): the runbook's `docker.io/bitnami/redis` is gone.
  */
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
@@ -53,6 +56,10 @@ export class SharedRedis extends Construct {
       catalog: platform.catalog,
       values: deepMerge(
         {
+          image: { registry: redis.image.registry, repository: redis.image.repository, ...(redis.image.tag ? { tag: redis.image.tag } : {}) },
+          // Bitnami charts of 2025 and later refuse images outside docker.io/bitnami unless this is set;
+          // older ones such as 17.8.3 do not read it (a `global` value is accepted by every chart).
+          global: { security: { allowInsecureImages: true } },
           auth: { enabled: true, existingSecret: redis.passwordSecret.name, existingSecretPasswordKey: redis.passwordSecret.key },
           // The namespace enforces Pod Security "restricted": the chart's containers must say so.
           master: { service: { ports: { redis: redis.port } }, containerSecurityContext: RESTRICTED_CONTAINER },

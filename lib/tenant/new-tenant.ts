@@ -19,7 +19,8 @@ import { readTenantFiles, resolveTenants } from '../config/tenants';
 
 export const TENANT_NEW_USAGE = `usage: npm run tenant:new -- <name> --admin-email <e-mail> --admin-name "<display name>" [options]
 options:
-  --namespace <ns>            namespace (default: the name)
+  --namespace <ns>            namespace: <prefix><name> or <prefix><name>-<suffix> (default: <prefix><name>;
+                              <prefix> is the platform's tenancy.namespacePrefix, empty by default)
   --sso-domain <domain>       an SSO e-mail domain (repeatable)
   --allowed-users <n>         maximum number of users (default: 10)
   --gpu-model <model>         ${GPU_MODELS.join(', ')} (default: the platform's)
@@ -92,18 +93,19 @@ export function parseNewTenantArgs(argv: readonly string[]): NewTenantOptions {
   };
 }
 
-/** A port range: `count` ports from `start`. */
+/** A tenant's session ports: the agent chart uses `start+1` ... `start+count`. */
 export interface PortRange {
   readonly start: number;
   readonly count: number;
 }
 
 /**
- * The start of `count` free ports in the NodePort range: right after the highest taken port if there
- * is room, else the lowest gap that fits; undefined when none does.
+ * A `startingPort` whose `count` session ports (`start+1` ... `start+count`) are free and inside the
+ * NodePort range: right after the highest taken range if there is room, else the lowest gap that fits;
+ * undefined when none does.
  */
 export function nextFreePortRange(taken: readonly PortRange[], count: number, range: { readonly min: number; readonly max: number } = NODE_PORT_RANGE): number | undefined {
-  const fits = (start: number) => start >= range.min && start + count - 1 <= range.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
+  const fits = (start: number) => start >= range.min && start + count <= range.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
   const top = Math.max(range.min, ...taken.map((r) => r.start + r.count));
   if (fits(top)) return top;
   const candidates = [range.min, ...taken.map((r) => r.start + r.count)].sort((a, b) => a - b);

@@ -16,6 +16,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
 import { BOOTSTRAP_SECRETS, BootstrapPlan, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
+import { boundedDnsLabel } from '../gitops/names';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
 import { LEDGER_KEYS, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose } from './bootstrap-plan';
@@ -109,7 +110,8 @@ export class TenantBootstrap extends Construct {
     this.hash = contentHash([program, this.planJson, JSON.stringify(runtime)]);
     this.jobName = hashedName(`clearml-bootstrap-${plan.tenant}`, this.hash);
     const name = this.jobName;
-    const account = `clearml-bootstrap-${plan.tenant}`.slice(0, 63).replace(/-+$/, '');
+    // One account per tenant in the server namespace: a long tenant name is hashed, not cut, so two never share it.
+    const account = boundedDnsLabel(`clearml-bootstrap-${plan.tenant}`);
     const labels = { 'app.kubernetes.io/name': 'clearml-bootstrap', [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: plan.tenant };
 
     requireSecret(this, {

@@ -65,6 +65,22 @@ describe('validateSchema', () => {
     expect(problemsOf({ name: 'a', tags: [] })).toEqual([{ path: 'tags', value: [], message: 'must have at least 1 entry' }]);
   });
 
+  test('item 13: fails when a list has more entries than maxItems or a mapping more fields than maxProperties', () => {
+    const bounded = {
+      type: 'object',
+      properties: {
+        list: { type: 'array', items: { type: 'integer' }, maxItems: 2 },
+        counts: { type: 'object', properties: {}, maxProperties: 1 },
+      },
+    } as const satisfies JsonSchema;
+    const problems = new Problems('f.yaml');
+    validateSchema(bounded, { list: [1, 2, 'x'], counts: { a: 1, b: 2 } }, problems);
+    expect(problems.all.map((p) => ({ path: p.path, value: p.value, message: p.message }))).toEqual([
+      { path: 'list', value: [1, 2, 'x'], message: 'must have at most 2 entries (it has 3)' },
+      { path: 'counts', value: '(2 fields)', message: 'must have at most 1 field (it has 2)' },
+    ]);
+  });
+
   test('fails when the document is not a mapping', () => {
     expect(problemsOf(['a'])).toEqual([{ path: '(document)', value: ['a'], message: 'must be a mapping of fields (key: value)' }]);
     expect(problemsOf(null)).toEqual([{ path: '(document)', value: null, message: 'must be a mapping of fields (key: value)' }]);

@@ -71,8 +71,8 @@ describe('resolvePlatform', () => {
 
   test('fails when billing is enabled without a chart, or from a Helm repository', () => {
     expect(problemsOf({ ...MINIMAL_PLATFORM, billing: {} })).toEqual([expect.stringMatching(/^billing\.chart: undefined: is required while billing is enabled/)]);
-    expect(problemsOf({ ...MINIMAL_PLATFORM, billing: { chart: { source: 'bitnami', chart: 'clearml-billing', version: '1.1.0' } } })).toEqual([
-      expect.stringMatching(/^billing\.chart\.source: "bitnami": must be an "oci" or "git" source/),
+    expect(problemsOf({ ...MINIMAL_PLATFORM, billing: { chart: { source: 'nvidia', chart: 'clearml-billing', version: '1.1.0' } } })).toEqual([
+      expect.stringMatching(/^billing\.chart\.source: "nvidia": must be an "oci" or "git" source/),
     ]);
   });
 

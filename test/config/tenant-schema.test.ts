@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUANTITY_PATTERN } from '../../lib/config/quantity';
+import { JsonSchema } from '../../lib/config/json-schema';
 import { TENANT_SCHEMA, TenantSpec, tenantJsonSchema, tenantJsonSchemaText } from '../../lib/config/tenant-schema';
 
 describe('tenant schema', () => {
@@ -18,6 +19,35 @@ describe('tenant schema', () => {
     expect(schema).toHaveProperty('properties.quota.properties.cpu.pattern', QUANTITY_PATTERN);
     // Editors offer every MIG profile; which ones a tenant may use depends on its GPU model.
     expect(Object.keys((schema as any).properties.quota.properties.mig.properties)).toEqual(expect.arrayContaining(['3g.20gb', '3g.40gb', '1g.18gb']));
+  });
+
+  test('item 13: fails when a string, list or number of the schema has no bound', () => {
+    // GIVEN every field of the schema, walked
+    const unbounded: string[] = [];
+    const walk = (schema: JsonSchema, path: string): void => {
+      switch (schema.type) {
+        case 'string':
+          if (schema.enum === undefined && schema.maxLength === undefined) unbounded.push(`${path}: string without maxLength`);
+          return;
+        case 'number':
+        case 'integer':
+          if (schema.enum === undefined && schema.maximum === undefined) unbounded.push(`${path}: number without maximum`);
+          return;
+        case 'array':
+          if (schema.maxItems === undefined) unbounded.push(`${path}: list without maxItems`);
+          walk(schema.items, `${path}[]`);
+          return;
+        case 'object':
+          if (schema.additionalProperties !== false && schema.maxProperties === undefined) unbounded.push(`${path}: open mapping without maxProperties`);
+          for (const [key, property] of Object.entries(schema.properties)) walk(property, path === '' ? key : `${path}.${key}`);
+          return;
+        case 'boolean':
+          return;
+      }
+    };
+    walk(TENANT_SCHEMA, '');
+    // THEN none is unbounded (a field added later needs its bound too)
+    expect(unbounded).toEqual([]);
   });
 
   test('the tenant files point editors at the schema', () => {

@@ -141,30 +141,30 @@ describe('resolveTenants', () => {
   });
 
   test('fails when a tenant namespace is a platform namespace', () => {
-    const problems = problemsOf({ 'acme.yaml': `${ACME}namespace: clearml\n`, 'redis-shared.yaml': tenant('redis-shared', 31100), 'beta.yaml': tenant('beta', 31200, 'namespace: kube-foo\n') });
-    expectProblem(problems, 'tenants/acme.yaml', 'namespace', 'clearml', /^is a namespace of the platform or of Kubernetes; not allowed: .*clearml-billing.*redis-shared/);
-    expectProblem(problems, 'tenants/redis-shared.yaml', 'namespace (defaults to name)', 'redis-shared', /^is a namespace of the platform/);
-    expectProblem(problems, 'tenants/beta.yaml', 'namespace', 'kube-foo', /^must not start with "kube-"/);
+    const problems = problemsOf({ 'acme.yaml': `${ACME}namespace: clearml\n`, 'redis-shared.yaml': tenant('redis-shared', 31100), 'kube-foo.yaml': tenant('kube-foo', 31200) });
+    expectProblem(problems, 'tenants/acme.yaml', 'namespace', 'clearml', /^is a namespace of the platform \(server\.namespace\); no tenant may use it$/);
+    expectProblem(problems, 'tenants/redis-shared.yaml', 'namespace (defaults to name)', 'redis-shared', /^is a namespace of the platform \(redis\.namespace\)/);
+    expectProblem(problems, 'tenants/kube-foo.yaml', 'namespace (defaults to name)', 'kube-foo', /^is reserved for Kubernetes \(names starting with "kube-"\)/);
   });
 
   test('fails when session port ranges overlap', () => {
-    // GIVEN 31010-31019, then 31015-31024 and 31000-31010 (overlapping both ends)
+    // GIVEN the session ports 31011-31020, then 31016-31025 and 31001-31011 (overlapping both ends)
     const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31015), 'gamma.yaml': tenant('gamma', 31000, '').replace('startingPort: 31000 }', 'startingPort: 31000, maxServices: 11 }') });
-    expectProblem(problems, 'tenants/beta.yaml', 'sessions.startingPort', 31015, /^makes the ports 31015-31024 \(startingPort \+ maxServices\), which overlap the ports 31010-31019 of tenants\/acme\.yaml/);
-    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 31000, /^makes the ports 31000-31010 .* overlap the ports 31010-31019 of tenants\/acme\.yaml/);
+    expectProblem(problems, 'tenants/beta.yaml', 'sessions.startingPort', 31015, /^makes the session ports 31016-31025 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which overlap the ports 31011-31020 of tenants\/acme\.yaml/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 31000, /^makes the session ports 31001-31011 .* overlap the ports 31011-31020 of tenants\/acme\.yaml/);
     expect(problems).toHaveLength(2);
   });
 
   test('fails when a session port range leaves 30000-32767', () => {
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 29999), 'beta.yaml': tenant('beta', 32760), 'gamma.yaml': tenant('gamma', 32768) });
-    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be inside the NodePort range 30000-32767 \(the platform's network\.nodePortRange\)$/);
-    expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the ports 32760-32769, which leave the NodePort range 30000-32767; at most 8 from startingPort 32760$/);
-    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be inside the NodePort range 30000-32767/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be from 30000 to 32766: the session ports startingPort\+1 \.\.\. startingPort\+maxServices must lie inside the NodePort range 30000-32767 \(the platform's network\.nodePortRange\)$/);
+    expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the session ports 32761-32770 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which leave the NodePort range 30000-32767; at most 7 from startingPort 32760$/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be from 30000 to 32766/);
   });
 
   test('a platform with a wider NodePort range admits ranges outside 30000-32767', () => {
     const wide = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 20000, max: 40000 } } });
-    expect(problemsOf({ 'acme.yaml': tenant('acme', 20000), 'beta.yaml': tenant('beta', 39990) }, wide)).toEqual([]);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 20000), 'beta.yaml': tenant('beta', 39990) }, wide)).toEqual([]); // beta: 39991-40000
     expectProblem(problemsOf({ 'acme.yaml': tenant('acme', 19999) }, wide), 'tenants/acme.yaml', 'sessions.startingPort', 19999, /NodePort range 20000-40000/);
   });
 
@@ -277,19 +277,22 @@ describe('resolveTenants', () => {
 });
 
 describe('readTenantFiles', () => {
-  test('reads *.yaml and *.yml sorted and skips other files', () => {
-    // GIVEN a folder with tenant files and a README
+  test('reads *.yaml sorted, reports every other entry and skips dotfiles', () => {
+    // GIVEN a folder with tenant files, a .yml file, a README and a .gitkeep
     const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
     try {
       writeFileSync(join(dir, 'zeta.yaml'), 'name: zeta\n');
       writeFileSync(join(dir, 'alpha.yaml'), 'name: alpha\n');
       writeFileSync(join(dir, 'beta.yml'), 'name: beta\n');
       writeFileSync(join(dir, 'README.md'), '# tenants\n');
+      writeFileSync(join(dir, '.gitkeep'), '');
       // WHEN
       const sources = readTenantFiles(dir);
-      // THEN
-      expect(sources.map((s) => s.file)).toEqual([join(dir, 'alpha.yaml'), join(dir, 'beta.yml'), join(dir, 'zeta.yaml')]);
-      expect(sources[0]).toHaveProperty('text', 'name: alpha\n');
+      // THEN the .yaml files have their text; the others are there, unread, with the reason
+      expect(sources.map((s) => s.file)).toEqual(['README.md', 'alpha.yaml', 'beta.yml', 'zeta.yaml'].map((f) => join(dir, f)));
+      expect(sources[1]).toEqual({ file: join(dir, 'alpha.yaml'), text: 'name: alpha\n' });
+      expect(sources[0]).toEqual({ file: join(dir, 'README.md'), unreadable: expect.stringMatching(/^is not a tenant file name: tenant files are named <name>\.yaml \(lower case\); move it out of the tenants folder$/) });
+      expect(sources[2]).toEqual({ file: join(dir, 'beta.yml'), unreadable: expect.stringMatching(/; rename it to beta\.yaml$/) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

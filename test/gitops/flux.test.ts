@@ -87,7 +87,7 @@ describe('helpers', () => {
 
   test('isVersionRange', () => {
     expect(['1.2.3', 'v25.3.0', '1.0.0-rc.1'].map(isVersionRange)).toEqual([false, false, false]);
-    expect(['*', '~1.1', '>=1.0.0 <2', '1.x', '^2'].map(isVersionRange)).toEqual([true, true, true, true, true]);
+    expect(['*', '~1.1', '>=1.0.0 <2', '1.x', '^2', '1.2'].map(isVersionRange)).toEqual([true, true, true, true, true, true]);
   });
 
   test('deepMerge merges objects and replaces lists, leaving inputs unchanged', () => {

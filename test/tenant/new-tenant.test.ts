@@ -52,7 +52,7 @@ describe('tenant:new', () => {
     const code = runTenantNew(['hooli', '--admin-email', 'nope', '--admin-name', 'H', '--starting-port', '31015', '--dir', dir], platformProps, { log: () => {}, error: (s) => errors.push(s) });
     expect(code).toBe(1);
     expect(errors.join('\n')).toMatch(/hooli\.yaml: admin\.email: "nope": must be an e-mail address/);
-    expect(errors.join('\n')).toMatch(/hooli\.yaml: sessions\.startingPort: 31015: .* overlap the ports 31010-31019 of .*acme\.yaml/);
+    expect(errors.join('\n')).toMatch(/hooli\.yaml: sessions\.startingPort: 31015: .* overlap the ports 31011-31020 of .*acme\.yaml/);
     expect(existsSync(join(dir, 'hooli.yaml'))).toBe(false);
   });
 
