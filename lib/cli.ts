@@ -48,7 +48,7 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     try {
       const { result, lifecycle } = synthesizeWithResult({ ...options, allowRemoval }, outdir);
       const warnings = floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions);
-      process.stdout.write(`${[...lifecycle, ...warnings].map((l) => `${l}\n`).join('')}${synthSummary(result, outdir)}\n`);
+      process.stdout.write([synthSummary(result, outdir), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
       return 0;
     } catch (e) {
       if (e instanceof ConfigError) {

@@ -139,7 +139,7 @@ describe('runSynth and its output folder', () => {
     out.length = 0;
     expect(runSynth({ platform: MINIMAL_PLATFORM, tenants: [tenant('beta', 31020)] }, ['--out', target, '--allow-removal', 'alpha'])).toBe(0);
     // THEN the output is updated, alpha's files are gone, the user's file stays
-    expect(out.join('')).toMatch(/tenants: 1 added \(beta\), 0 changed, 1 removed \(alpha\) \(1 in all\); \d+ files written, [1-9]\d* files? removed\n$/);
+    expect(out.join('')).toMatch(/tenants: 1 added \(beta\), 0 changed, 1 removed \(alpha\) \(1 in all\); \d+ files written, [1-9]\d* files? removed\n/);
     expect(existsSync(join(target, 'tenants', 'alpha'))).toBe(false);
     expect(existsSync(join(target, 'tenants', 'beta', 'workloads', 'agent.yaml'))).toBe(true);
     expect(readFileSync(join(target, 'NOTES.md'), 'utf8')).toBe('mine');
