@@ -1,38 +1,65 @@
 /**
  * The `npm run synth` command line: `node build/main.js [--out DIR] [--allow-removal TENANT]...` (also
- * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing.
+ * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing; refuses a
+ * folder it did not write (see lib/output/write-tree.ts); ends with a one-line summary of what changed.
  */
+import { optionValue, parseArgs, runCli } from './cli-args';
+import { SYNTH_COMMAND } from './cli-commands';
 import { resolvePlatform } from './config/platform';
 import { ConfigError } from './config/problems';
 import { floatingVersionWarnings } from './gitops/chart-catalog';
-import { allowRemovalArgs } from './tenant/lifecycle-guard';
-import { SynthOptions, synthesize } from './synth';
+import { OutputMarker } from './output/marker';
+import { OutputRefusedError, WriteResult } from './output/write-tree';
+import { SynthOptions, synthesizeWithResult } from './synth';
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */
 export function outputDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
-  const i = argv.findIndex((a) => a === '--out' || a === '-o' || a === '--output');
-  if (i >= 0) {
-    const dir = argv[i + 1];
-    if (!dir) throw new Error(`${argv[i]} needs a folder`);
-    return dir;
-  }
-  return env.CDK8S_OUTDIR || 'dist';
+  return optionValue(parseArgs(SYNTH_COMMAND, argv), '--out') ?? (env.CDK8S_OUTDIR || 'dist');
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+function names(list: readonly string[]): string {
+  if (list.length === 0) return '';
+  return ` (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, ... ${list.length - 5} more` : ''})`;
+}
+
+/** What changed between the previous output's marker and the new one, in one line. */
+export function synthSummary(result: WriteResult, outdir: string): string {
+  const before = new Map((result.previous?.tenants ?? []).map((t) => [t.name, t.digest]));
+  const now: OutputMarker = result.marker;
+  const added = now.tenants.filter((t) => !before.has(t.name)).map((t) => t.name);
+  const changed = now.tenants.filter((t) => before.has(t.name) && before.get(t.name) !== t.digest).map((t) => t.name);
+  const names_ = new Set(now.tenants.map((t) => t.name));
+  const removed = [...before.keys()].filter((n) => !names_.has(n));
+  return (
+    `synth: ${outdir}: tenants: ${added.length} added${names(added)}, ${changed.length} changed${names(changed)}, ${removed.length} removed${names(removed)}` +
+    ` (${now.tenants.length} in all); ${count(result.written.length, 'file')} written, ${count(result.removed.length, 'file')} removed`
+  );
 }
 
 /** Synthesizes; returns the exit code. */
 export function runSynth(options: SynthOptions, argv: readonly string[]): number {
-  try {
+  return runCli(SYNTH_COMMAND, argv, (args) => {
     const outdir = outputDir(argv);
-    const summary: string[] = [];
-    const files = synthesize({ ...options, allowRemoval: [...(options.allowRemoval ?? []), ...allowRemovalArgs(argv)] }, outdir, summary);
-    summary.push(...floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions));
-    process.stdout.write(`wrote ${files.size} files to ${outdir}\n${summary.map((l) => `${l}\n`).join('')}`);
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`synth failed; nothing was written.\n${e.message}\n`);
-      return 1;
+    const allowRemoval = [...(options.allowRemoval ?? []), ...(args.options.get('--allow-removal') ?? [])];
+    try {
+      const { result, lifecycle } = synthesizeWithResult({ ...options, allowRemoval }, outdir);
+      const warnings = floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions);
+      process.stdout.write([synthSummary(result, outdir), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
+      return 0;
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        process.stderr.write(`synth failed; nothing was written.\n${e.message}\n`);
+        return 1;
+      }
+      if (e instanceof OutputRefusedError) {
+        process.stderr.write(`synth: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
     }
-    throw e;
-  }
+  });
 }

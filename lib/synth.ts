@@ -2,8 +2,8 @@
  * From platform props (and tenant files) to the files of the output folder.
  *
  * `renderOutput` checks every input first and throws one `ConfigError` listing all problems before
- * anything is rendered; `synthesize` then replaces the output folder whole (see write-tree.ts), so bad
- * input never touches it.
+ * anything is rendered; `synthesize` then writes into the output folder (only a folder it owns, see
+ * write-tree.ts and marker.ts), so bad input never touches it.
  */
 import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './security/labels';
@@ -14,7 +14,9 @@ import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
-import { OutputFolder, RenderedFolder, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
+import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
+import { MARKER_FILE, markerText, outputMarker } from './output/marker';
+import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { platformFolders } from './platform/platform-layers';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
@@ -81,6 +83,8 @@ export interface OutputObjects {
   readonly folders: readonly RenderedFolder[];
   /** Relative path to content (inventory, diagram, apply order...). */
   readonly texts: ReadonlyMap<string, string>;
+  /** The tenants, for the output's marker. @default - none */
+  readonly tenants?: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
 }
 
 /** Checks the input, then builds every object of the output (see {@link renderOutput}). */
@@ -117,13 +121,15 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
   texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.namespace, server: platform.server.namespace, redis: platform.redis.namespace }));
-  return { folders: gitops.folders, texts };
+  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })) };
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */
 export function serializeOutput(output: OutputObjects): Map<string, string> {
   const files = serializeFolders(output.folders);
   for (const [name, content] of output.texts) files.set(name, content);
+  files.set(ISOLATION_FILE, isolationMarkdown(output.folders, output.texts));
+  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [])));
   return sortedByPath(files);
 }
 
@@ -133,17 +139,27 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
 }
 
 /**
- * Renders the output and writes it as the whole content of `outdir`, unless the lifecycle guard refuses
- * what it would remove (a `ConfigError`, nothing written). Lines for the summary go to `summary`.
+ * Renders the output and writes it into `outdir`, which must be missing, empty or synth's own output
+ * (see `writeTree`), unless the lifecycle guard refuses what it would remove (a `ConfigError`, nothing
+ * written). Returns the files, what the write did, and the guard's lines for the summary.
  */
-export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
+export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult; lifecycle: readonly string[] } {
   const output = renderOutputObjects(options);
   const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfFolders(output.folders), {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
   });
-  summary.push(...lifecycle.lines);
   const files = serializeOutput(output);
-  writeTree(files, outdir);
+  const result = writeTree(files, outdir);
+  return { files, result, lifecycle: lifecycle.lines };
+}
+
+/**
+ * Renders the output and writes it into `outdir` (see {@link synthesizeWithResult}). Lines for the
+ * summary go to `summary`.
+ */
+export function synthesize(options: SynthOptions, outdir: string, summary: string[] = []): Map<string, string> {
+  const { files, lifecycle } = synthesizeWithResult(options, outdir);
+  summary.push(...lifecycle);
   return files;
 }

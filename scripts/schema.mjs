@@ -7,22 +7,27 @@ import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { tenantJsonSchemaText } = require(join(root, 'build', 'lib', 'config', 'tenant-schema.js'));
-const target = join(root, 'schema', 'tenant.schema.json');
-const text = tenantJsonSchemaText();
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    // missing: out of date
+const { runCli, hasOption } = require(join(root, 'build', 'lib', 'cli-args.js'));
+const { SCHEMA_COMMAND } = require(join(root, 'build', 'lib', 'cli-commands.js'));
+process.exitCode = runCli(SCHEMA_COMMAND, process.argv.slice(2), (args) => {
+  const { tenantJsonSchemaText } = require(join(root, 'build', 'lib', 'config', 'tenant-schema.js'));
+  const target = join(root, 'schema', 'tenant.schema.json');
+  const text = tenantJsonSchemaText();
+  if (hasOption(args, '--check')) {
+    let current = '';
+    try {
+      current = readFileSync(target, 'utf8');
+    } catch {
+      // missing: out of date
+    }
+    if (current !== text) {
+      process.stderr.write('schema/tenant.schema.json is out of date; run `npm run schema`\n');
+      return 1;
+    }
+  } else {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    process.stdout.write('wrote schema/tenant.schema.json\n');
   }
-  if (current !== text) {
-    process.stderr.write('schema/tenant.schema.json is out of date; run `npm run schema`\n');
-    process.exit(1);
-  }
-} else {
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, text);
-  process.stdout.write('wrote schema/tenant.schema.json\n');
-}
+  return 0;
+});

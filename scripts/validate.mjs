@@ -3,5 +3,7 @@
 // `node scripts/build.mjs && node scripts/validate.mjs [DIR] [--crds DIR]` (the logic is lib/validate/).
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-const { main } = require('../build/lib/validate/main.js');
-process.exitCode = main(process.argv.slice(2));
+const { runCli } = require('../build/lib/cli-args.js');
+const { VALIDATE_COMMAND } = require('../build/lib/cli-commands.js');
+const argv = process.argv.slice(2);
+process.exitCode = runCli(VALIDATE_COMMAND, argv, () => require('../build/lib/validate/main.js').main(argv));

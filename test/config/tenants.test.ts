@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/config/platform';
 import { ConfigError, Problem } from '../../lib/config/problems';
 import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/config/tenants';

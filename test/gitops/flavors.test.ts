@@ -1,10 +1,10 @@
 import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
-import { join } from 'node:path';
 import { basePlatform } from '../support/fake-tenants';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 
 /** The example tenants of tenants/, so each flavor meets the real tenant folders. */
-const TENANTS = join(__dirname, '..', '..', 'tenants');
+const TENANTS = FIXTURE_TENANTS_DIR;
 
 const ARGO = { flavor: 'argocd' as const, repoURL: 'https://git.example.com/platform.git' };
 

@@ -6,8 +6,9 @@ import YAML from 'yaml';
 import { tenantShard } from '../../lib/gitops/layout';
 import { renderOutput, synthesize } from '../../lib/synth';
 import { basePlatform, fakeTenants } from '../support/fake-tenants';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 
-const TENANTS = join(__dirname, '..', '..', 'tenants');
+const TENANTS = FIXTURE_TENANTS_DIR;
 
 function objects(files: Map<string, string>, path: string): Record<string, any>[] {
   return YAML.parseAllDocuments(files.get(path) ?? '').map((d) => d.toJS());
@@ -81,19 +82,28 @@ describe('Flux layout', () => {
     }
   });
 
-  test('ARCHITECTURE.md collapses tenants beyond three and draws network paths', () => {
+  test('ARCHITECTURE.md draws the tenants once, as tenants/<tenant>/, with their count, and draws network paths', () => {
     const many = renderOutput({ platform: basePlatform(), extraFolders: fakeTenants(['a1', 'a2', 'a3', 'a4', 'a5']) });
     const page = many.get('ARCHITECTURE.md')!;
-    expect(page).toContain('... 2 more tenants');
-    expect(page).toContain('tenants/a1/bootstrap/');
-    expect(page).not.toContain('tenants/a5/bootstrap/');
+    expect(page).toContain('5 tenants, each with the folders of tenants/<tenant>/');
+    expect(page).toContain('tenants/<tenant>/bootstrap/');
+    expect(page).not.toMatch(/tenants\/a\d\//);
     expect(page).toContain('ns_ingress_nginx --> ns_clearml');
-    expect(page).toContain('ns_clearml --> ns_tenant_a1');
+    expect(page).toContain('ns_clearml --> tenant_namespaces');
+  });
+
+  test('adding a tenant changes only the counts of ARCHITECTURE.md, whichever name it has (nothing rotates)', () => {
+    const page = (names: string[]) => renderOutput({ platform: basePlatform(), extraFolders: fakeTenants(names) }).get('ARCHITECTURE.md')!;
+    const before = page(['m1', 'm2', 'm3']);
+    for (const added of ['a0', 'zz']) {
+      const after = page(['m1', 'm2', 'm3', added].sort());
+      expect(after.replace(/\b4 tenants\b/, '3 tenants').replace('each tenant namespace (4)', 'each tenant namespace (3)')).toBe(before);
+    }
   });
 });
 
 describe('Flux lockdown', () => {
-  // GIVEN fluxLockdown on and the example tenants of tenants/
+  // GIVEN fluxLockdown on and the fixture tenants
   const files = renderOutput({ platform: basePlatform({ fluxLockdown: true }), tenantsDir: TENANTS });
   const shardFile = objects(files, `flux/tenants/${tenantShard('acme')}/acme.yaml`);
   const kustomization = (name: string) => shardFile.find((o) => o.kind === 'Kustomization' && o.metadata.name === name)!;

@@ -1,6 +1,6 @@
 import { resolvePlatform } from '../../lib/config/platform';
 import { bootstrapPlan } from '../../lib/tenant/bootstrap-plan';
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
 import { FULL, MINIMAL, platform, tenantFrom } from './helpers';
 
 describe('bootstrapPlan', () => {

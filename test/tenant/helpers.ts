@@ -1,6 +1,6 @@
 /** Shared setup of the tenant tests: the repository's platform and tenants resolved from YAML text. */
 import { Chart, Testing } from 'cdk8s';
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/config/platform';
 import { ResolvedTenant, resolveTenants } from '../../lib/config/tenants';
 

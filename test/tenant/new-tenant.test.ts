@@ -1,12 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 import { resolvePlatform } from '../../lib/config/platform';
 import { readTenantFiles, resolveTenants } from '../../lib/config/tenants';
 import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tenant/new-tenant';
 
-const EXAMPLES = join(__dirname, '..', '..', 'tenants');
+const EXAMPLES = FIXTURE_TENANTS_DIR;
 
 describe('tenant:new', () => {
   let dir: string;

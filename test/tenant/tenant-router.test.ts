@@ -1,7 +1,7 @@
 import { resolvePlatform } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { TenantRouter } from '../../lib/tenant/tenant-router';
-import { platform as platformProps } from '../../main';
+import { platform as platformProps } from '../fixtures/platform';
 import { FULL, MINIMAL, inChart, platform, tenantFrom } from './helpers';
 
 describe('TenantRouter', () => {

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { PlatformProps } from '../../lib/config/platform-props';
 import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
 import { loadSchemas } from '../../lib/validate/main';
 import { OutputTree, validateTree } from '../../lib/validate/validate-output';
 import { basePlatform, CRDS_DIR, fakeTenants } from '../support/fake-tenants';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 
 const schemas = loadSchemas(CRDS_DIR);
 
@@ -44,7 +44,7 @@ describe('validateTree', () => {
     ['k3s (platform only: it refuses tenants)', { gitops: 'k3s' }, false],
     ['argocd (router off: it cannot carry the bootstrap Secret)', { gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/platform.git' }, billing: { enabled: false }, tenantReleases: { routerEnabled: false } }, true],
   ])('the %s output with the example tenants of tenants/ validates', (_, extra, withTenants) => {
-    const tree = treeOf(renderOutput({ platform: basePlatform(extra as Partial<PlatformProps>), tenantsDir: withTenants ? join(__dirname, '..', '..', 'tenants') : undefined }));
+    const tree = treeOf(renderOutput({ platform: basePlatform(extra as Partial<PlatformProps>), tenantsDir: withTenants ? FIXTURE_TENANTS_DIR : undefined }));
     expect(tree.objects.length).toBeGreaterThan(20);
     expect(validateTree(tree, schemas)).toEqual([]);
   });

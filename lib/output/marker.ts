@@ -1,0 +1,96 @@
+/**
+ * The marker synth leaves in its output folder, `.clearml-tenancy`: it says the folder is synth's own,
+ * lists every file synth wrote there (so a later synth removes only those, never a file a user added),
+ * and records each tenant with its namespace and a digest of its files (so a later synth can say which
+ * tenants were added, changed and removed, and a removal guard can compare tenant files with the
+ * previous output). The content is JSON, deterministic (sorted, no time stamps): it is committed in
+ * `dist/` like every other file of the output.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** File name of the marker, at the top of the output folder. */
+export const MARKER_FILE = '.clearml-tenancy';
+
+/** The product that writes the marker. */
+export const MARKER_PRODUCT = 'clearml-tenancy';
+
+/** Version of the marker's format. */
+export const MARKER_FORMAT = 1;
+
+/** One tenant of an output. */
+export interface MarkerTenant {
+  /** The tenant's name (its file `tenants/<name>.yaml`, its folders `tenants/<name>/`). */
+  readonly name: string;
+  /** The tenant's namespace. */
+  readonly namespace: string;
+  /** `sha256:` of the tenant's files (paths and contents below `tenants/<name>/`). */
+  readonly digest: string;
+}
+
+/** The marker's content. */
+export interface OutputMarker {
+  readonly product: typeof MARKER_PRODUCT;
+  readonly format: typeof MARKER_FORMAT;
+  /** Every tenant, sorted by name. */
+  readonly tenants: readonly MarkerTenant[];
+  /** Every file synth wrote, relative `/`-separated paths, sorted; the marker itself is not listed. */
+  readonly files: readonly string[];
+}
+
+/** The digest of one tenant's files in `files` (relative path to content). */
+export function tenantDigest(files: ReadonlyMap<string, string>, name: string): string {
+  const hash = createHash('sha256');
+  const prefix = `tenants/${name}/`;
+  for (const path of [...files.keys()].filter((p) => p.startsWith(prefix)).sort()) {
+    hash.update(path).update('\0').update(files.get(path)!).update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The marker for an output of `files` (the marker excluded) and its tenants. */
+export function outputMarker(files: ReadonlyMap<string, string>, tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string }>): OutputMarker {
+  return {
+    product: MARKER_PRODUCT,
+    format: MARKER_FORMAT,
+    tenants: [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((t) => ({ name: t.name, namespace: t.namespace, digest: tenantDigest(files, t.name) })),
+    files: [...files.keys()].filter((p) => p !== MARKER_FILE).sort(),
+  };
+}
+
+/** The marker as the text of its file. */
+export function markerText(marker: OutputMarker): string {
+  return `${JSON.stringify(marker, null, 2)}\n`;
+}
+
+/** Parses a marker's text; throws naming `file` when it is not a marker this product wrote. */
+export function parseOutputMarker(text: string, file: string): OutputMarker {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not a ${MARKER_PRODUCT} marker (not JSON: ${(e as Error).message})`);
+  }
+  const problems: string[] = [];
+  if (data?.product !== MARKER_PRODUCT) problems.push(`product is ${JSON.stringify(data?.product)}, expected "${MARKER_PRODUCT}"`);
+  if (data?.format !== MARKER_FORMAT) problems.push(`format is ${JSON.stringify(data?.format)}, expected ${MARKER_FORMAT}`);
+  if (!Array.isArray(data?.files) || data.files.some((f: unknown) => typeof f !== 'string' || f.startsWith('/') || f.split('/').includes('..'))) {
+    problems.push('files must be a list of relative paths inside the folder');
+  }
+  if (!Array.isArray(data?.tenants) || data.tenants.some((t: any) => typeof t?.name !== 'string' || typeof t?.namespace !== 'string' || typeof t?.digest !== 'string')) {
+    problems.push('tenants must be a list of { name, namespace, digest }');
+  }
+  if (problems.length > 0) throw new Error(`${file}: not a ${MARKER_PRODUCT} marker: ${problems.join('; ')}`);
+  return data as OutputMarker;
+}
+
+/**
+ * The marker of the output folder `dir`, or `undefined` when it has none (no folder, or a folder synth
+ * did not write). Throws when the marker is there but unreadable.
+ */
+export function readOutputMarker(dir: string): OutputMarker | undefined {
+  const file = join(dir, MARKER_FILE);
+  if (!existsSync(file)) return undefined;
+  return parseOutputMarker(readFileSync(file, 'utf8'), file);
+}
