@@ -436,6 +436,37 @@ function loginEmails(c: Checked): Array<{ path: string; email: string }> {
   );
 }
 
+/**
+ * A tenant's e-mails (its admin and its login whitelist) must not belong to another tenant: not another
+ * tenant's admin, and not inside another tenant's SSO domains, whose users ClearML routes to that company.
+ * Otherwise one tenant file could route another tenant's people into its own company.
+ */
+function checkEmailsOfOthers(items: readonly Checked[]): void {
+  const admins = new Map<string, Checked>();
+  for (const c of items) if (typeof c.tenant.admin.email === 'string') admins.set(c.tenant.admin.email.toLowerCase(), c);
+  const domainOwner = (email: string, self: Checked): { c: Checked; domain: string } | undefined => {
+    const host = email.slice(email.lastIndexOf('@') + 1);
+    for (const c of items) {
+      if (c === self) continue;
+      const domain = c.tenant.ssoDomains.find((d) => typeof d === 'string' && (host === d.toLowerCase() || host.endsWith(`.${d.toLowerCase()}`)));
+      if (domain) return { c, domain };
+    }
+    return undefined;
+  };
+  for (const c of items) {
+    const own = typeof c.tenant.admin.email === 'string' ? [{ path: 'admin.email', email: c.tenant.admin.email.toLowerCase() }] : [];
+    for (const { path, email } of [...own, ...loginEmails(c)]) {
+      const admin = admins.get(email);
+      if (path !== 'admin.email' && admin && admin !== c) {
+        c.problems.add(path, email, `is the admin e-mail of ${admin.file}; a tenant may not route another tenant's admin to its company`);
+        continue;
+      }
+      const owner = domainOwner(email, c);
+      if (owner) c.problems.add(path, email, `is inside the SSO domain ${owner.domain} of ${owner.c.file}; that tenant's users belong to its company, so use an address outside it`);
+    }
+  }
+}
+
 /** An e-mail whitelisted by two tenants: ClearML routes a login to one company only. Reported on the later file, naming both. */
 function checkLoginUnique(items: readonly Checked[]): void {
   const first = new Map<string, { c: Checked; path: string }>();
@@ -615,6 +646,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
   checkSsoDomainsUnique(checked);
   checkUnique(checked, () => 'admin.email', (c) => (typeof c.tenant.admin.email === 'string' ? c.tenant.admin.email.toLowerCase() : undefined), 'admin e-mail', (c) => c.tenant.admin.email);
   checkLoginUnique(checked);
+  checkEmailsOfOthers(checked);
   if (all.count > 0) {
     const order = new Map(sources.map((source, i) => [source.file, i]));
     throw new ConfigError([...all.all].sort((a, b) => (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0)));

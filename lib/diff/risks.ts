@@ -115,6 +115,12 @@ export interface AssessInput {
   readonly tenantNamespaces: ReadonlySet<string>;
 }
 
+/** Whether an object carries the GitOps tools' prune guard (Flux `prune: disabled`, Argo CD `Prune=false`). */
+function hasPruneGuard(object: any): boolean {
+  const a = object?.metadata?.annotations ?? {};
+  return a['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' || /(^|,)\s*Prune=false/.test(a['argocd.argoproj.io/sync-options'] ?? '');
+}
+
 /** Names every risk of the comparison. */
 export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInventory, tenantNamespaces }: AssessInput): Assessment {
   const risks: Finding[] = [];
@@ -122,7 +128,12 @@ export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInvent
   const add = (kind: Finding['kind'], message: string, objects: string[]) => risks.push({ kind, message, objects });
 
   // Removals.
-  for (const t of tenantsRemoved) add('removed', `tenant ${t} removed (its namespace and data go with prune)`, c.removed.filter((r) => r.tenant === t && r.object.kind === 'Namespace').map(describe));
+  for (const t of tenantsRemoved) {
+    const namespaces = c.removed.filter((r) => r.tenant === t && r.object.kind === 'Namespace');
+    const guarded = namespaces.length > 0 && namespaces.every((r) => hasPruneGuard(r.object));
+    const what = guarded ? 'its workloads are uninstalled; its namespace carries the prune guard and stays, with its data, until deleted on purpose' : 'its namespace and data go with prune';
+    add('removed', `tenant ${t} removed (${what})`, namespaces.map(describe));
+  }
   const removedData = c.removed.filter((r) => (r.object.kind === 'Namespace' && !(r.tenant && tenantsRemoved.has(r.tenant))) || r.object.kind === 'PersistentVolumeClaim');
   if (removedData.length > 0) add('removed', `${removedData.length} Namespace/PersistentVolumeClaim object(s) removed (data loss with prune)`, removedData.map(describe));
 

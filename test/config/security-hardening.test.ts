@@ -161,6 +161,29 @@ describe('item 7: the login whitelist', () => {
   });
 });
 
+describe("item 7: a tenant's e-mails never belong to another tenant", () => {
+  test("item 7: fails when a whitelist names another tenant's admin, or an e-mail inside another tenant's SSO domain", () => {
+    // GIVEN acme owning acme.example, and beta trying to route acme's admin and acme's people to itself
+    const problems = problemsOfFiles({
+      'acme.yaml': tenant('acme', 31010, 'ssoDomains: [acme.example]\n'),
+      'beta.yaml': tenant('beta', 31100, 'login: { admins: [ADMIN@acme.example], users: [dev@team.acme.example, dev@beta.example] }\n'),
+    });
+    // THEN both are refused on beta's file, naming acme's file; beta's own address passes
+    expect(problems).toEqual([
+      { file: 'tenants/beta.yaml', path: 'login.admins[0]', value: 'admin@acme.example', message: "is the admin e-mail of tenants/acme.yaml; a tenant may not route another tenant's admin to its company" },
+      { file: 'tenants/beta.yaml', path: 'login.users[0]', value: 'dev@team.acme.example', message: expect.stringMatching(/^is inside the SSO domain acme\.example of tenants\/acme\.yaml/) },
+    ]);
+  });
+
+  test("item 7: fails when a tenant's admin e-mail is inside another tenant's SSO domain", () => {
+    const problems = problemsOfFiles({
+      'acme.yaml': tenant('acme', 31010, 'ssoDomains: [acme.example]\n'),
+      'evil.yaml': tenant('evil', 31100).replace('admin@evil.example', 'ceo@acme.example'),
+    });
+    expect(problems).toEqual([{ file: 'tenants/evil.yaml', path: 'admin.email', value: 'ceo@acme.example', message: expect.stringMatching(/^is inside the SSO domain acme\.example of tenants\/acme\.yaml/) }]);
+  });
+});
+
 describe('item 11: loading the tenant folder', () => {
   let dir: string;
   beforeEach(() => {

@@ -125,6 +125,8 @@ describe('npm run diff: each risk is named', () => {
     expect(r.code).toBe(3);
     expect(r.out).toContain('tenants removed (1): globex');
     expect(r.out).toContain('[removed] tenant globex removed');
+    // the committed namespaces carry the prune guard: the report says the namespace stays (issue 15)
+    expect(r.out).toContain('its namespace carries the prune guard and stays');
     expect(r.out).toContain('Namespace globex (tenants/globex/bootstrap/namespace.yaml)');
     expect(risksOf(p).map((x) => x.kind)).toEqual(['removed']);
     expect(r.err).toContain('risk(s) found (--fail-on risk)');
