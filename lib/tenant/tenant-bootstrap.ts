@@ -14,7 +14,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
-import { BOOTSTRAP_SECRETS, BootstrapPlan, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { boundedDnsLabel } from '../gitops/names';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
@@ -32,10 +32,10 @@ export interface BootstrapResources {
 export interface TenantBootstrapProps {
   /**
    * What to bootstrap: the tenant's company, admin, domains and queues; `namespace` receives the credential
-   * Secrets, `ledgerNamespace` (which must be `jobNamespace`) the ledger. Synth passes a version-2 plan
-   * ({@link TenantBootstrapPlan}, from `bootstrapPlan`); the type is the program's own plan type.
+   * Secrets, `ledgerNamespace` (which must be `jobNamespace`) the ledger: a version-2 plan, as
+   * `bootstrapPlan` makes it.
    */
-  readonly plan: BootstrapPlan | TenantBootstrapPlan;
+  readonly plan: TenantBootstrapPlan;
   /** Namespace of the Job: the server namespace, which holds the supervisor credentials Secret and the ledger. */
   readonly jobNamespace: string;
   /** In-cluster URL of the apiserver (`CLEARML_API_URL`), e.g. `http://clearml-apiserver.clearml.svc:8008`. */
@@ -202,8 +202,8 @@ function checkProps(props: TenantBootstrapProps, resolved: { backoffLimit: numbe
   if (!Number.isInteger(activeDeadlineSeconds) || activeDeadlineSeconds < deadlineSeconds + 60) {
     problems.push(`activeDeadlineSeconds must be an integer >= deadlineSeconds + 60 (${deadlineSeconds + 60}), got ${activeDeadlineSeconds}`);
   }
-  const ledgerNamespace = (props.plan as Partial<TenantBootstrapPlan>).ledgerNamespace;
-  if (ledgerNamespace !== undefined && ledgerNamespace !== props.jobNamespace) problems.push(`plan.ledgerNamespace must be the Job's own namespace "${props.jobNamespace}" (contract section 3), got "${ledgerNamespace}"`);
+  const ledgerNamespace = props.plan.ledgerNamespace;
+  if (ledgerNamespace !== props.jobNamespace) problems.push(`plan.ledgerNamespace must be the Job's own namespace "${props.jobNamespace}" (contract section 3), got "${ledgerNamespace}"`);
   if (!/^https?:\/\/[^\s/]+/.test(props.apiUrl)) problems.push(`apiUrl must be an http:// or https:// URL, got "${props.apiUrl}"`);
   if (problems.length > 0) throw new Error(`TenantBootstrap for tenant "${props.plan.tenant}": ${problems.join('; ')}`);
 }

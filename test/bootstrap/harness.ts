@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { BOOTSTRAP_SECRETS, BootstrapPlan, bootstrapLedgerName, GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
 import { BootstrapProgram } from '../../lib/tenant/bootstrap-program';
+import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';
 import { Lifeline } from './fakes/faults';
@@ -43,51 +44,30 @@ export const KUBE_CALLS = [`GET ${LEDGER}`, `POST ${LEDGER}`, `GET ${BOOTSTRAP_S
 /** The Kubernetes updates of the lifecycle runs. */
 export const KUBE_UPDATES = [`PUT ${LEDGER}`, ...CREDENTIAL_SECRETS.map((n) => `PUT ${n}`)];
 
-/**
- * The Job's RBAC as the contract's section 2 has it. The fake Kubernetes grants synth's Roles once synth writes
- * one for the ledger's namespace, and these until then (version 1's synth has a Role in the tenant namespace
- * only, without `update`).
- */
-export const CONTRACT_ROLES: readonly FakeRole[] = [
-  {
-    namespace: 'acme',
-    rules: [
-      { apiGroups: [''], resources: ['secrets'], resourceNames: CREDENTIAL_SECRETS, verbs: ['get', 'update'] },
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [BOOTSTRAP_SECRETS.ledger.name], verbs: ['get'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-    ],
-  },
-  {
-    namespace: LEDGER_NAMESPACE,
-    rules: [
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [LEDGER], verbs: ['get', 'update'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-    ],
-  },
-];
-
-export const PLAN: BootstrapPlan = {
+/** The plan synth would write for acme (contract version 2, section 5). */
+export const PLAN: TenantBootstrapPlan = {
   tenant: 'acme',
   namespace: 'acme',
-  admin: { name: 'Acme Admin', email: 'admin@acme.com' },
+  ledgerNamespace: LEDGER_NAMESPACE,
+  state: 'active',
+  credentialsGeneration: 1,
+  admin: { name: 'Acme Admin', email: 'admin@acme.com', internal: false },
   companyDefaults: { allowed_users: 10, features: ['experiments'], exclude_features: ['app_management'] },
   companySettings: { features: ['experiments'] },
   domains: ['acme.com'],
   queues: ['default', 'gpu-fraction-1_00', 'gpu-fraction-0_50'],
+  whitelist: [],
 };
 
-/** The version-2 fields spread over the synthesized plan (the synth side writes them on its own branch). */
+/** The whitelist the version-2 tests route (PLAN has none). */
 export const PLAN_V2 = {
-  ledgerNamespace: LEDGER_NAMESPACE,
-  state: 'active',
-  credentialsGeneration: 1,
   whitelist: [
     { emails: ['lead@partner.org'], isAdmin: true },
     { emails: ['dev@partner.org', 'ops@partner.org'], isAdmin: false },
   ],
 } as const;
 
-/** The synthesized plan with the version-2 fields (and `changes`) over it; `admin.internal` true. */
+/** The synthesized plan with a whitelist (and `changes`) over it; `admin.internal` true. */
 export function planV2(synthesized: BootstrapPlan, changes: Partial<BootstrapPlan> = {}): BootstrapPlan {
   return { ...synthesized, ...PLAN_V2, admin: { ...synthesized.admin, internal: true }, ...changes };
 }
@@ -99,11 +79,11 @@ export interface Synthesized {
   readonly script: string;
   readonly planJson: string;
   readonly manifests: readonly any[];
-  /** The Roles the fake Kubernetes grants (see CONTRACT_ROLES). */
+  /** The Roles synth wrote for the Job: exactly what the fake Kubernetes grants. */
   readonly roles: readonly FakeRole[];
 }
 
-export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
+export function synthesize(plan: TenantBootstrapPlan = PLAN): Synthesized {
   const chart = Testing.chart();
   new TenantBootstrap(chart, 'Bootstrap', {
     plan,
@@ -117,8 +97,7 @@ export function synthesize(plan: BootstrapPlan = PLAN): Synthesized {
   const job = manifests.find((m) => m.kind === 'Job');
   // The two ConfigMaps the Job mounts: the shared program and the tenant's plan.
   const mounted = (volume: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === job.spec.template.spec.volumes.find((v: any) => v.name === volume).configMap.name);
-  const synthRoles: FakeRole[] = manifests.filter((m) => m.kind === 'Role').map((r) => ({ namespace: r.metadata.namespace, rules: r.rules }));
-  const roles = synthRoles.some((r) => r.namespace === LEDGER_NAMESPACE) ? synthRoles : CONTRACT_ROLES;
+  const roles: FakeRole[] = manifests.filter((m) => m.kind === 'Role').map((r) => ({ namespace: r.metadata.namespace, rules: r.rules }));
   return { script: mounted('program').data['bootstrap.js'], planJson: mounted('plan').data['plan.json'], manifests, roles };
 }
 

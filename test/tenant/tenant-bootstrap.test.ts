@@ -7,13 +7,9 @@ import { PLAN as BOOTSTRAP_TEST_PLAN } from '../bootstrap/harness';
 import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { TenantBootstrap, TenantBootstrapProps, bootstrapRoleRules } from '../../lib/tenant/tenant-bootstrap';
 
-// The bootstrap tests' plan as version 2, with one GPU queue fewer.
+// The bootstrap tests' plan, with a whitelist and one GPU queue fewer.
 const PLAN: TenantBootstrapPlan = {
   ...BOOTSTRAP_TEST_PLAN,
-  ledgerNamespace: 'clearml',
-  state: 'active',
-  credentialsGeneration: 1,
-  admin: { ...BOOTSTRAP_TEST_PLAN.admin, internal: false },
   whitelist: [{ emails: ['lead@partner.org'], isAdmin: true }],
   queues: ['default', 'gpu-fraction-1_00'],
 };
