@@ -6,7 +6,7 @@
 import { optionValue, parseArgs, runCli } from './cli-args';
 import { SYNTH_COMMAND } from './cli-commands';
 import { resolvePlatform } from './config/platform';
-import { ConfigError } from './config/problems';
+import { ConfigError } from './core/problems';
 import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';

@@ -6,10 +6,10 @@
  * write-tree.ts and marker.ts), so bad input never touches it.
  */
 import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
-import { TENANT_LABEL } from './security/labels';
+import { TENANT_LABEL } from './core/labels';
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
-import { ConfigError } from './config/problems';
+import { ConfigError } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --ci | --sizes 10,100 | --runs K | --json FILE]`; the logic is lib/bench/benchmark.ts.
+// `npm run bench [-- --ci | --sizes 10,100 | --runs K | --json FILE]`; the logic is lib/tools/bench/benchmark.ts.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,6 @@ const { runCli } = require('../build/lib/cli-args.js');
 const { BENCH_COMMAND } = require('../build/lib/cli-commands.js');
 const argv = process.argv.slice(2);
 process.exitCode = runCli(BENCH_COMMAND, argv, () => {
-  const run = spawnSync(process.execPath, [join(root, 'build', 'lib', 'bench', 'benchmark.js'), ...argv], { stdio: 'inherit', cwd: root });
+  const run = spawnSync(process.execPath, [join(root, 'build', 'lib', 'tools', 'bench', 'benchmark.js'), ...argv], { stdio: 'inherit', cwd: root });
   return run.status ?? 1;
 });

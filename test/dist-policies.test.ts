@@ -13,7 +13,7 @@ import { findViolations, renderMatrix } from '../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';
 import { NetworkPolicyEvaluator } from '../lib/analysis/network-policy-evaluator';
 import { Finding, lintObjects } from '../lib/analysis/policy-lint';
-import { Cidr, parseCidr } from '../lib/analysis/ip-block';
+import { Cidr, parseCidr } from '../lib/core/cidr';
 import { readOutputMarker } from '../lib/output/marker';
 
 const DIST = join(__dirname, '..', 'dist');

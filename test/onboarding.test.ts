@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main as checkIsolation } from '../lib/analysis/check-isolation';
 import { main as lintPolicies } from '../lib/analysis/lint-policies';
-import { main as validate } from '../lib/validate/main';
+import { main as validate } from '../lib/tools/validate/main';
 import { readOutputMarker } from '../lib/output/marker';
 
 const ROOT = join(__dirname, '..');

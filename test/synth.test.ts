@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { runSynth } from '../lib/cli';
 import { GPU_MODELS } from '../lib/config/gpu-models';
-import { ConfigError } from '../lib/config/problems';
+import { ConfigError } from '../lib/core/problems';
 import { TenantSpec } from '../lib/config/tenant-schema';
-import { TENANT_LABEL } from '../lib/security/labels';
+import { TENANT_LABEL } from '../lib/core/labels';
 import { renderOutput } from '../lib/synth';
 import { platform } from '../main';
 

@@ -9,7 +9,7 @@
  * node's cloud credentials.
  */
 import { BILLING_NAMESPACE, ClusterModel, Endpoint } from './cluster-model';
-import { METADATA_ADDRESSES } from './ip-block';
+import { METADATA_ADDRESSES } from '../core/cidr';
 import { Path, Reachability } from './network-policy-evaluator';
 import { PortSet } from './port-set';
 

@@ -39,7 +39,7 @@
  * unisolated endpoints), never as all endpoint pairs, so the time grows with the number of allowed paths.
  */
 import { ClusterModel, Endpoint, NamespaceInfo } from './cluster-model';
-import { parseCidr, reachesInternet, reachesMetadata } from './ip-block';
+import { parseCidr, reachesInternet, reachesMetadata } from '../core/cidr';
 import { LabelSelector, isEmptySelector, selectorKey, selectorMatches, selectorProblems } from './label-selector';
 import { PortSet, PROTOCOLS, Protocol } from './port-set';
 

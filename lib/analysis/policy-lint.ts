@@ -11,7 +11,7 @@
 import { helmReleaseNamespace, podTemplateOf, TENANT_LABEL } from './cluster-model';
 import { selectorMatches, isEmptySelector, LabelSelector } from './label-selector';
 import { describeObject, KubeObject, Manifest } from './manifests';
-import { parseCidr } from './ip-block';
+import { parseCidr } from '../core/cidr';
 import { NEVER_EGRESS_CIDRS } from '../security/never-egress';
 import { RECONCILER } from '../gitops/flux/flux-lockdown';
 

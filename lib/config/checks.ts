@@ -4,7 +4,7 @@
  * every other problem too.
  */
 import { CLEARML_FEATURES, isClearmlFeature } from './features';
-import { Problems } from './problems';
+import { Problems } from '../core/problems';
 
 /** The DNS-1123 label pattern (without the 63-character limit), also used in the tenant file schema. */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';

@@ -10,7 +10,7 @@
  * vscode-json-languageservice show for a pattern mismatch; here it is the "what is allowed" text).
  * Anything else is not interpreted, so schemas written with this type stay inside the subset.
  */
-import { Problems } from './problems';
+import { Problems } from '../core/problems';
 
 interface Annotations {
   readonly title?: string;

@@ -5,7 +5,8 @@
  */
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
-import { ChartProps, ChartSourceProps, GitSourceProps, isExactVersion } from '../gitops/chart-source';
+import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
+import { isExactVersion } from '../core/names';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
 import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
@@ -34,7 +35,7 @@ import {
   TenancyProps,
   TenantReleaseDefaultsProps,
 } from './platform-props';
-import { Problems } from './problems';
+import { Problems } from '../core/problems';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 
 /**

@@ -12,7 +12,7 @@ import { CLEARML_FEATURES } from './features';
 import { GPU_MODELS } from './gpu-models';
 import { FromSchema, JsonSchema } from './json-schema';
 import { ALL_MIG_PROFILES } from './mig-profiles';
-import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from './quantity';
+import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from '../core/quantity';
 
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
 const IPV4 = '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$';

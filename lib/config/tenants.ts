@@ -13,8 +13,8 @@ import { ClearmlFeature } from './features';
 import { DOCUMENT_PATH, validateSchema } from './json-schema';
 import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from './mig-profiles';
 import { ResolvedPlatform } from './platform';
-import { ConfigError, Problems, shorten } from './problems';
-import { compareQuantities } from './quantity';
+import { ConfigError, Problems, shorten } from '../core/problems';
+import { compareQuantities } from '../core/quantity';
 import { DEFAULT_LIMIT_RANGE, LIFECYCLE_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */

@@ -70,12 +70,5 @@ export interface ChartProps {
   readonly allowFloatingVersion?: boolean;
 }
 
-const EXACT_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
-
-/** True when `version` names one exact chart version (semver, optionally with a leading `v`). */
-export function isExactVersion(version: string): boolean {
-  return typeof version === 'string' && EXACT_VERSION.test(version);
-}
-
 /** A source with its name, as the renderers see it. */
 export type NamedChartSource = ChartSourceProps & { readonly name: string };

@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RenderedFolder } from '../output/write-tree';
-import { boundedDnsLabel } from './names';
+import { boundedDnsLabel } from '../core/names';
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {

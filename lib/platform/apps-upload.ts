@@ -22,14 +22,14 @@ export interface AppsUploadProps {
 
 /** The Python program the Job runs (shipped next to this file; build copies nothing, so read from lib/). */
 export function uploadAppsScript(): string {
-  for (const dir of [__dirname, join(__dirname, '..', '..', '..', 'lib', 'platform')]) {
+  for (const dir of [join(__dirname, '..', 'programs', 'apps'), join(__dirname, '..', '..', '..', 'lib', 'programs', 'apps')]) {
     try {
-      return readFileSync(join(dir, 'apps', 'upload-apps.py'), 'utf8');
+      return readFileSync(join(dir, 'upload-apps.py'), 'utf8');
     } catch {
       // try the next location
     }
   }
-  throw new Error('lib/platform/apps/upload-apps.py not found');
+  throw new Error('lib/programs/apps/upload-apps.py not found');
 }
 
 export class AppsUpload extends Construct {

@@ -8,11 +8,11 @@
  */
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../gitops/deep-merge';
+import { deepMerge } from '../core/merge';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, namespaceByName } from '../security/labels';
+import { LAYER_LABEL, namespaceByName } from '../core/labels';
 
 export interface BillingProps {
   readonly platform: ResolvedPlatform;

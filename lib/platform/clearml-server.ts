@@ -6,13 +6,13 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { SUPERVISOR_SECRET_PURPOSE } from '../bootstrap/plan';
+import { SUPERVISOR_SECRET_PURPOSE } from '../programs/bootstrap/plan';
 import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../gitops/deep-merge';
+import { deepMerge } from '../core/merge';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../security/labels';
+import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../core/labels';
 import { requireSecret } from '../security/secret-reference';
 import { apiserverEnv } from './apiserver-env';
 import { registryPasswordValue } from './registry-credentials';

@@ -7,7 +7,7 @@ import { ResolvedPlatform } from '../config/platform';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL } from '../security/labels';
+import { LAYER_LABEL } from '../core/labels';
 import { registryPasswordValue } from './registry-credentials';
 
 export interface DynamicMigOperatorProps {

@@ -9,10 +9,10 @@
  */
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../gitops/deep-merge';
+import { deepMerge } from '../core/merge';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL } from '../security/labels';
+import { LAYER_LABEL } from '../core/labels';
 
 type EnvList = { name: string; value: string }[];
 

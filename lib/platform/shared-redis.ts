@@ -8,10 +8,10 @@
  */
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../gitops/deep-merge';
+import { deepMerge } from '../core/merge';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../security/labels';
+import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../core/labels';
 import { requireSecret } from '../security/secret-reference';
 
 /** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */

@@ -20,9 +20,9 @@
  * they read the same remote value and a new tenant needs nothing new in the store.
  */
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets.io';
-import { Problems } from '../config/problems';
+import { Problems } from '../core/problems';
 import { SECRETS_FOLDER, tenantOf } from '../gitops/layout';
-import { PART_OF_LABEL, PART_OF_VALUE } from '../security/labels';
+import { PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
 import { RenderedFolder } from '../output/write-tree';
 import { RemoteSecretSource, SecretRequirement, mergeSecretRequirements } from '../security/secret-reference';
 import { RemoteKeyOverride, ResolvedSecrets } from './secrets-settings';

@@ -5,7 +5,7 @@
  * it provides. Only the store's name is here; the store and its provider are the operator's.
  */
 import { GitOpsFlavor } from '../gitops/release-definition';
-import { Problems } from '../config/problems';
+import { Problems } from '../core/problems';
 
 /** The store the ExternalSecrets read from. */
 export interface SecretStoreRef {

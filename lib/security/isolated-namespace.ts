@@ -15,7 +15,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../config/platform';
-import { PART_OF_LABEL, PART_OF_VALUE, namespaceByName } from './labels';
+import { PART_OF_LABEL, PART_OF_VALUE, namespaceByName } from '../core/labels';
 import { safeIpBlock } from './never-egress';
 
 /** Pod Security Standards level. */

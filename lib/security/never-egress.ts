@@ -10,7 +10,7 @@
  * (`neverEgressProblem`). The product emits IPv4 blocks only (the settings take IPv4 CIDRs), so the
  * IPv6 ranges are never inside an allowed egress; `lint:policies` checks both families on `dist/`.
  */
-import { Cidr, parseCidr } from '../analysis/ip-block';
+import { Cidr, parseCidr } from '../core/cidr';
 
 /** The ranges never allowed as egress, IPv4 first. */
 export const NEVER_EGRESS_CIDRS: readonly string[] = ['169.254.0.0/16', '127.0.0.0/8', '0.0.0.0/8', 'fe80::/10', '::1/128', '::/128', 'fd00:ec2::254/128'];

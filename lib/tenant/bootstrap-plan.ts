@@ -5,7 +5,7 @@
  * The version-2 fields (`ledgerNamespace`, `state`, `credentialsGeneration`, `whitelist`,
  * `admin.internal`) are typed here on top of the program's {@link BootstrapPlan}.
  */
-import { BootstrapPlan } from '../bootstrap/plan';
+import { BootstrapPlan } from '../programs/bootstrap/plan';
 import { ResolvedPlatform } from '../config/platform';
 import { TenantState } from '../config/tenant-schema';
 import { ResolvedTenant } from '../config/tenants';

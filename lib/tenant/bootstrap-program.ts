@@ -6,8 +6,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
-import { PART_OF_LABEL, PART_OF_VALUE } from '../security/labels';
+import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
+import { PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
 import { contentHash } from '../security/restricted-pod';
 
 /** The file name of the program inside the ConfigMap. */

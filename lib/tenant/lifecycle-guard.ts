@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { ConfigError, Problem } from '../config/problems';
+import { ConfigError, Problem } from '../core/problems';
 import { RenderedFolder } from '../output/write-tree';
 
 /** What the output says about one tenant. */

@@ -8,12 +8,12 @@
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
-import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { registryPasswordValue } from '../platform/registry-credentials';
 import { sharedRedisHost } from '../platform/shared-redis';
-import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT } from '../security/labels';
+import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT } from '../core/labels';
 import { requireSecret } from '../security/secret-reference';
 import { tenantQueues } from './queues';
 

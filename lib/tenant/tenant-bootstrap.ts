@@ -1,6 +1,6 @@
 /**
  * The tenant bootstrap Job ("Tenant Configuration", "Create a queue"): runs the bootstrap program
- * (lib/bootstrap/bootstrap.ts, contract in BOOTSTRAP-API.md version 2) with the tenant's plan, in the server
+ * (lib/programs/bootstrap/bootstrap.ts, contract in BOOTSTRAP-API.md version 2) with the tenant's plan, in the server
  * namespace where the supervisor credentials are. Its RBAC is exactly the contract's section 2: in the tenant
  * namespace `get` and `update` on the three credential Secrets by name, `get` on the version-1 ledger by name
  * (read only, for migration) and `create` on Secrets; in the server namespace `get` and `update` on the
@@ -13,11 +13,11 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../bootstrap/bootstrap-script';
-import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../bootstrap/plan';
+import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
+import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
-import { boundedDnsLabel } from '../gitops/names';
-import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
+import { boundedDnsLabel } from '../core/names';
+import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
 import { LEDGER_KEYS, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose } from './bootstrap-plan';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';

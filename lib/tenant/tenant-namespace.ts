@@ -14,7 +14,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
-import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../security/labels';
+import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
 
 export interface TenantNamespaceProps {

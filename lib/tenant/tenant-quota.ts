@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { TenantLimitRangeSpec, TenantQuotaSpec } from '../config/tenants';
-import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../security/labels';
+import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 
 /** Names of the objects in the tenant namespace. */
 export const TENANT_QUOTA_NAME = 'tenant-quota';

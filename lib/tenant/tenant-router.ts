@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
-import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../bootstrap/plan';
+import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
 import { registryPasswordValue } from '../platform/registry-credentials';

@@ -1,4 +1,4 @@
-import { parseCidr, reachesInternet } from '../../lib/analysis/ip-block';
+import { parseCidr, reachesInternet } from '../../lib/core/cidr';
 import { PortSet } from '../../lib/analysis/port-set';
 
 describe('PortSet', () => {

@@ -3,7 +3,7 @@
  * answers, the login whitelist, rotation, suspension and decommissioning. Every run is `node bootstrap.js` as
  * a child process, on the very file that synth puts into the Job's ConfigMap, against the fakes.
  */
-import { GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
+import { GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
 import { FakeKey, SUPERVISOR } from './fakes/fake-clearml';
 import { FaultRule } from './fakes/faults';
 import { CREDENTIAL_SECRETS, expectBootstrapped, expectDecommissioned, expectNoSecretPrinted, LEDGER, LEDGER_NAMESPACE, RunResult, synthesize, Synthesized, World } from './harness';

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENERATION_ANNOTATION, ledgerName, SECRETS } from '../../lib/bootstrap/bootstrap';
-import { BOOTSTRAP_LEDGER_KEYS, BOOTSTRAP_SECRETS, bootstrapLedgerName, GENERATION_ANNOTATION as PLAN_GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
+import { GENERATION_ANNOTATION, ledgerName, SECRETS } from '../../lib/programs/bootstrap/bootstrap';
+import { BOOTSTRAP_LEDGER_KEYS, BOOTSTRAP_SECRETS, bootstrapLedgerName, GENERATION_ANNOTATION as PLAN_GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
 import { SUPERVISOR } from './fakes/fake-clearml';
 import { FaultKind } from './fakes/faults';
 import { CLEARML_CALLS, CREDENTIAL_SECRETS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, LEDGER, PLAN, RunResult, synthesize, Synthesized, World } from './harness';

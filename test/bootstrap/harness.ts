@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { BOOTSTRAP_SECRETS, BootstrapPlan, bootstrapLedgerName, GENERATION_ANNOTATION } from '../../lib/bootstrap/plan';
+import { BOOTSTRAP_SECRETS, BootstrapPlan, bootstrapLedgerName, GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
 import { BootstrapProgram } from '../../lib/tenant/bootstrap-program';
 import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';

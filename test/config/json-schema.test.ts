@@ -1,5 +1,5 @@
 import { JsonSchema, validateSchema } from '../../lib/config/json-schema';
-import { Problems } from '../../lib/config/problems';
+import { Problems } from '../../lib/core/problems';
 
 const SCHEMA = {
   type: 'object',

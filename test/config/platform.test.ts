@@ -1,6 +1,6 @@
 import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { MINIMAL_PLATFORM, platformWith } from '../helpers';
 
 function problemsOf(props: unknown): string[] {

@@ -1,4 +1,4 @@
-import { compareQuantities, isQuantity, quantityNanos } from '../../lib/config/quantity';
+import { compareQuantities, isQuantity, quantityNanos } from '../../lib/core/quantity';
 
 describe('Kubernetes quantities', () => {
   test.each(['0', '64', '500m', '1.5', '.5', '2.', '256Gi', '1Ki', '4Ei', '1k', '3M', '2E', '1e3', '1E-2', '5e+1'])('accepts %p', (text) => {

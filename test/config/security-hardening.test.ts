@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError, Problem, formatProblem, shorten } from '../../lib/config/problems';
+import { ConfigError, Problem, formatProblem, shorten } from '../../lib/core/problems';
 import { MAX_TENANT_FILE_BYTES, TenantSource, readTenantFiles, reservedNamespaces, resolveTenants } from '../../lib/config/tenants';
 import { runSynth } from '../../lib/cli';
 

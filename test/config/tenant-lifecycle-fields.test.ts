@@ -1,7 +1,7 @@
 /** The lifecycle fields of the tenant files: state, credentialsGeneration and the login whitelist. */
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/config/platform';
-import { ConfigError, Problem } from '../../lib/config/problems';
+import { ConfigError, Problem } from '../../lib/core/problems';
 import { LIFECYCLE_DEFAULTS, MAX_CREDENTIALS_GENERATION, tenantJsonSchema } from '../../lib/config/tenant-schema';
 import { resolveTenants } from '../../lib/config/tenants';
 

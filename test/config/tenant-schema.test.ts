@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QUANTITY_PATTERN } from '../../lib/config/quantity';
+import { QUANTITY_PATTERN } from '../../lib/core/quantity';
 import { JsonSchema } from '../../lib/config/json-schema';
 import { TENANT_SCHEMA, TenantSpec, tenantJsonSchema, tenantJsonSchemaText } from '../../lib/config/tenant-schema';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/config/platform';
-import { ConfigError, Problem } from '../../lib/config/problems';
+import { ConfigError, Problem } from '../../lib/core/problems';
 import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/config/tenants';
 
 const platform = resolvePlatform(platformProps);

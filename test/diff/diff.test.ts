@@ -3,8 +3,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { diffTrees, main } from '../../lib/diff/cli';
-import { readTreeFromDir } from '../../lib/diff/tree';
+import { diffTrees, main } from '../../lib/tools/diff/cli';
+import { readTreeFromDir } from '../../lib/tools/diff/tree';
 import { synthesize } from '../../lib/synth';
 import { platform } from '../../main';
 

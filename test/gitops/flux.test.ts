@@ -1,8 +1,8 @@
 import { ChartCatalog } from '../../lib/gitops/chart-catalog';
 import { FluxSources } from '../../lib/gitops/flux/flux-sources';
 import { HelmChartRelease } from '../../lib/gitops/helm-chart-release';
-import { isVersionRange, toDnsLabel } from '../../lib/gitops/names';
-import { deepMerge } from '../../lib/gitops/deep-merge';
+import { isVersionRange, toDnsLabel } from '../../lib/core/names';
+import { deepMerge } from '../../lib/core/merge';
 import { only, synthOf } from '../helpers';
 
 const catalog = new ChartCatalog({

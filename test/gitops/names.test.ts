@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { TenantSpec } from '../../lib/config/tenant-schema';
-import { boundedDnsLabel, toDnsLabel } from '../../lib/gitops/names';
+import { boundedDnsLabel, toDnsLabel } from '../../lib/core/names';
 import { renderOutput } from '../../lib/synth';
 import { basePlatform } from '../support/fake-tenants';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { runSynth } from '../../lib/cli';
 import { DEFAULT_CHART_VERSIONS, resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { floatingVersionWarnings } from '../../lib/gitops/chart-catalog';
-import { isExactVersion } from '../../lib/gitops/chart-source';
+import { isExactVersion } from '../../lib/core/names';
 import { MINIMAL_PLATFORM, platformWith } from '../helpers';
 
 const DIST = join(__dirname, '..', '..', 'dist');

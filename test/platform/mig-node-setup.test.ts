@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { DEFAULT_MIG_SETUP_IMAGE, ResolvedPlatform, resolvePlatform } from '../../lib/config/platform';
 import { MigSetupProps, PlatformProps } from '../../lib/config/platform-props';
 import { MigNodeSetup } from '../../lib/platform/mig-node-setup';

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { renderOutput } from '../../lib/synth';
 import { platform as repositoryPlatform } from '../../main';
 

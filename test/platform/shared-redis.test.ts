@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { SharedRedis } from '../../lib/platform/shared-redis';
 import { MINIMAL_PLATFORM, only, platformWith, synthOf } from '../helpers';
 

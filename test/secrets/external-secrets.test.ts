@@ -2,12 +2,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { PlatformProps } from '../../lib/config/platform-props';
-import { ConfigError } from '../../lib/config/problems';
+import { ConfigError } from '../../lib/core/problems';
 import { TenantSpec } from '../../lib/config/tenant-schema';
 import { SecretsProps } from '../../lib/secrets/secrets-settings';
 import { renderOutput } from '../../lib/synth';
-import { loadSchemas } from '../../lib/validate/main';
-import { OutputTree, validateTree } from '../../lib/validate/validate-output';
+import { loadSchemas } from '../../lib/tools/validate/main';
+import { OutputTree, validateTree } from '../../lib/tools/validate/validate-output';
 import { MINIMAL_PLATFORM } from '../helpers';
 import { CRDS_DIR } from '../support/fake-tenants';
 

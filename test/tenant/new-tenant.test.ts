@@ -5,7 +5,7 @@ import { platform as platformProps } from '../fixtures/platform';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 import { resolvePlatform } from '../../lib/config/platform';
 import { readTenantFiles, resolveTenants } from '../../lib/config/tenants';
-import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tenant/new-tenant';
+import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tools/new-tenant';
 
 const EXAMPLES = FIXTURE_TENANTS_DIR;
 

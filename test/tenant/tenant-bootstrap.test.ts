@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { bootstrapProgramText } from '../../lib/bootstrap/bootstrap-script';
+import { bootstrapProgramText } from '../../lib/programs/bootstrap/bootstrap-script';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/tenant/bootstrap-program';

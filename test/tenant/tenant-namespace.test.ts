@@ -1,5 +1,5 @@
 import { TenantNamespace } from '../../lib/tenant/tenant-namespace';
-import { TENANT_LABEL } from '../../lib/security/labels';
+import { TENANT_LABEL } from '../../lib/core/labels';
 import { FULL, inChart, platform, tenantFrom } from './helpers';
 
 describe('TenantNamespace', () => {

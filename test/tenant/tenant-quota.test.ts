@@ -1,6 +1,6 @@
 import { TENANT_LIMIT_RANGE_NAME, TENANT_QUOTA_NAME, TenantQuota } from '../../lib/tenant/tenant-quota';
 import { tenantFolders } from '../../lib/tenant/tenant-folders';
-import { TENANT_LABEL } from '../../lib/security/labels';
+import { TENANT_LABEL } from '../../lib/core/labels';
 import { FULL, MINIMAL, inChart, platform, tenantFrom } from './helpers';
 
 const QUOTA = `quota:

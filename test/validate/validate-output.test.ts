@@ -1,8 +1,8 @@
 import { PlatformProps } from '../../lib/config/platform-props';
 import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
-import { loadSchemas } from '../../lib/validate/main';
-import { OutputTree, validateTree } from '../../lib/validate/validate-output';
+import { loadSchemas } from '../../lib/tools/validate/main';
+import { OutputTree, validateTree } from '../../lib/tools/validate/validate-output';
 import { basePlatform, CRDS_DIR, fakeTenants } from '../support/fake-tenants';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 

@@ -11,11 +11,11 @@
  * Argo CD repository Secrets, which the operator creates (they are in the Secret inventory).
  */
 import { Construct } from 'constructs';
-import { ConfigError } from '../../config/problems';
+import { ConfigError } from '../../core/problems';
 import { Application } from '../../../imports/argoproj.io';
 import { requireSecret } from '../../security/secret-reference';
-import { deepMerge } from '../deep-merge';
-import { boundedDnsLabel } from '../names';
+import { deepMerge } from '../../core/merge';
+import { boundedDnsLabel } from '../../core/names';
 import { ReleaseDefinition } from '../release-definition';
 
 /** The annotation Argo CD orders by. */

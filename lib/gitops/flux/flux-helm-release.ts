@@ -10,7 +10,7 @@ import {
   HelmReleaseSpecUpgradeCrds,
   HelmReleaseSpecValuesFromKind,
 } from '../../../imports/helm.toolkit.fluxcd.io';
-import { ociRepositoryName } from '../names';
+import { ociRepositoryName } from '../../core/names';
 import { ReleaseDefinition } from '../release-definition';
 
 /** Renders one release definition as a Flux `HelmRelease`. */

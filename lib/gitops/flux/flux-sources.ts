@@ -11,7 +11,7 @@ import {
 } from '../../../imports/source.toolkit.fluxcd.io';
 import { ChartProps, NamedChartSource } from '../chart-source';
 import { requireSecret } from '../../security/secret-reference';
-import { isVersionRange, ociRepositoryName } from '../names';
+import { isVersionRange, ociRepositoryName } from '../../core/names';
 
 export interface FluxSourcesProps {
   /** Namespace of the source objects. */

@@ -21,7 +21,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ConfigError } from '../../config/problems';
+import { ConfigError } from '../../core/problems';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../../imports/helm.cattle.io';
 import { requireSecret } from '../../security/secret-reference';
 import { InstallEgress } from '../chart-catalog';

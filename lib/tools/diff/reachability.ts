@@ -4,8 +4,8 @@
  * `internet -> A` and `A -> metadata` (the cloud metadata addresses), each with the ports it allows. The
  * evaluation is the one `check:isolation` makes (pods that no policy tells apart evaluated once).
  */
-import { analyse } from '../analysis/check-isolation';
-import { Manifest } from '../analysis/manifests';
+import { analyse } from '../../analysis/check-isolation';
+import { Manifest } from '../../analysis/manifests';
 
 export interface NamespaceReachability {
   /** `from -> to` with the ports, e.g. `acme -> clearml: TCP 8008`. */

@@ -7,16 +7,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
-import { fastParseAll } from '../analysis/manifests';
+import { fastParseAll } from '../../analysis/manifests';
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } from './validate-output';
 
 /**
  * The CRDs vendored in this repository (`crds/`, see its SOURCES.md), found from this module both as
- * source (`lib/validate/`) and as built (`build/lib/validate/`).
+ * source (`lib/tools/validate/`) and as built (`build/lib/tools/validate/`).
  */
-export const REPOSITORY_CRDS = [resolve(__dirname, '..', '..', 'crds'), resolve(__dirname, '..', '..', '..', 'crds')].find((d) => existsSync(d)) ?? resolve('crds');
+export const REPOSITORY_CRDS = [resolve(__dirname, '..', '..', '..', 'crds'), resolve(__dirname, '..', '..', '..', '..', 'crds')].find((d) => existsSync(d)) ?? resolve('crds');
 
 /** Reads an output folder: every YAML file of every folder with a kustomization.yaml, and the inventories. */
 export function loadTree(dir: string): OutputTree {

@@ -1,5 +1,5 @@
 /**
- * The built bootstrap program (`build/lib/bootstrap/bootstrap.js`) as text, for synth to embed in the Job's
+ * The built bootstrap program (`build/lib/programs/bootstrap/bootstrap.js`) as text, for synth to embed in the Job's
  * ConfigMap. The program is embedded as built by `node scripts/build.mjs` (deterministic swc output), so the
  * ConfigMap holds exactly the file that the tests run.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 /** Where the built program can be: next to this module when it runs from build/, else build/ of the repo. */
 export function bootstrapProgramCandidates(): string[] {
-  return [join(__dirname, 'bootstrap.js'), join(__dirname, '..', '..', 'build', 'lib', 'bootstrap', 'bootstrap.js')];
+  return [join(__dirname, 'bootstrap.js'), join(__dirname, '..', '..', '..', 'build', 'lib', 'programs', 'bootstrap', 'bootstrap.js')];
 }
 
 /** The text of the built bootstrap program; throws, saying how to build it, when it is missing. */

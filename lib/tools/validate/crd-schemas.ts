@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { fastParseAll } from '../analysis/manifests';
+import { fastParseAll } from '../../analysis/manifests';
 import { Schema } from './structural';
 
 export interface CrdKind {

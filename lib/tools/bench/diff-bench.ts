@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProps } from '../config/platform-props';
+import { PlatformProps } from '../../config/platform-props';
 import { diffTrees } from '../diff/cli';
 import { readTreeFromDir } from '../diff/tree';
-import { synthesize } from '../synth';
+import { synthesize } from '../../synth';
 import { benchPlatform, generateTenants, tenantFile } from './benchmark';
 
 export interface DiffBenchRow {

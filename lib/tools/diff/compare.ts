@@ -4,7 +4,7 @@
  * name; objects whose name ends in a content hash (`-0123456789`) and that are renamed are matched on the
  * name without it, and reported as changed with `renamed` set (a Job that will run again).
  */
-import { KubeObject, Manifest, parseManifests } from '../analysis/manifests';
+import { KubeObject, Manifest, parseManifests } from '../../analysis/manifests';
 import { Tree } from './tree';
 
 /** A changed field: its path (lists of named items addressed by name) and the old and new values. */

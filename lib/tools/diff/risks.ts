@@ -1,8 +1,8 @@
 /**
  * The risks of a change, each with the objects that cause it (see README "Reviewing changes").
  */
-import { KubeObject } from '../analysis/manifests';
-import { podTemplateOf } from '../analysis/cluster-model';
+import { KubeObject } from '../../analysis/manifests';
+import { podTemplateOf } from '../../analysis/cluster-model';
 import { Comparison, ObjectRef } from './compare';
 import { namespaceReachability } from './reachability';
 

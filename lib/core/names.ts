@@ -1,6 +1,5 @@
 /** Naming helpers shared by the renderers. */
 import { createHash } from 'node:crypto';
-import { isExactVersion } from './chart-source';
 
 /** `text` in DNS-1123 label characters (lower case, "-" between words), not yet cut to a length. */
 function dnsLabelChars(text: string): string {
@@ -18,6 +17,13 @@ function dnsLabelChars(text: string): string {
  */
 export function toDnsLabel(text: string): string {
   return dnsLabelChars(text).slice(0, 63).replace(/-+$/, '') || 'x';
+}
+
+const EXACT_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/** True when `version` names one exact chart version (semver, optionally with a leading `v`). */
+export function isExactVersion(version: string): boolean {
+  return typeof version === 'string' && EXACT_VERSION.test(version);
 }
 
 /** True when `version` is a semver range (`*`, `^1.2`, `1.x`, `1.2`, ...) rather than one exact version. */

@@ -18,9 +18,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProps } from '../config/platform-props';
-import { writeTree } from '../output/write-tree';
-import { renderOutputObjects, serializeOutput, synthesize } from '../synth';
+import { PlatformProps } from '../../config/platform-props';
+import { writeTree } from '../../output/write-tree';
+import { renderOutputObjects, serializeOutput, synthesize } from '../../synth';
 
 /** Session ports per generated tenant; the platform's NodePort range is widened to hold them all. */
 const PORTS_PER_TENANT = 10;
@@ -85,12 +85,12 @@ export function runCheckSample(check: Check, outdir: string): CheckSample {
     check === 'validate'
       ? () => (require('../validate/main') as typeof import('../validate/main')).main([outdir], () => undefined)
       : check === 'isolation'
-        ? () => (require('../analysis/check-isolation') as typeof import('../analysis/check-isolation')).main([outdir], quiet)
-        : () => (require('../analysis/lint-policies') as typeof import('../analysis/lint-policies')).main([outdir], quiet);
+        ? () => (require('../../analysis/check-isolation') as typeof import('../../analysis/check-isolation')).main([outdir], quiet)
+        : () => (require('../../analysis/lint-policies') as typeof import('../../analysis/lint-policies')).main([outdir], quiet);
   // Load the modules first (not timed), as synth's are loaded before it is timed.
   require('../validate/main');
-  require('../analysis/check-isolation');
-  require('../analysis/lint-policies');
+  require('../../analysis/check-isolation');
+  require('../../analysis/lint-policies');
   const start = process.hrtime.bigint();
   const code = run();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code };
@@ -177,7 +177,7 @@ export interface BenchOptions {
   readonly sizes: readonly number[];
   /** Runs per size (the median is reported): a function of N. */
   readonly runs: (n: number) => number;
-  /** Path of the built entry (`build/lib/bench/benchmark.js`), re-run as child processes. */
+  /** Path of the built entry (`build/lib/tools/bench/benchmark.js`), re-run as child processes. */
   readonly entry: string;
   /** Where the generated tenants and the outputs go. */
   readonly scratch: string;
@@ -302,7 +302,7 @@ export function report(result: ReturnType<typeof runBench>): { text: string; met
   return { text: lines.join('\n'), met: checks.every(([, ok]) => ok) };
 }
 
-/** `node build/lib/bench/benchmark.js [--ci] [--sizes 10,100] [--runs K] [--json FILE] [--scratch DIR]` */
+/** `node build/lib/tools/bench/benchmark.js [--ci] [--sizes 10,100] [--runs K] [--json FILE] [--scratch DIR]` */
 export function main(argv: readonly string[], base: PlatformProps): number {
   if (argv[0] === '--check') {
     process.stdout.write(`${JSON.stringify(runCheckSample(argv[1] as Check, argv[2]))}\n`);
@@ -313,7 +313,7 @@ export function main(argv: readonly string[], base: PlatformProps): number {
     process.stdout.write(`${JSON.stringify(runSample(mode as 'synth' | 'floor', Number(n), tenantsDir, outdir, base))}\n`);
     return 0;
   }
-  if (argv.includes('--diff')) return require('./diff-bench').diffBenchMain(argv, base); // the diff's benchmark (lib/bench/diff-bench.ts)
+  if (argv.includes('--diff')) return require('./diff-bench').diffBenchMain(argv, base); // the diff's benchmark (lib/tools/bench/diff-bench.ts)
   const ci = argv.includes('--ci');
   const opt = (name: string) => {
     const i = argv.indexOf(name);
@@ -337,7 +337,7 @@ export function main(argv: readonly string[], base: PlatformProps): number {
 
 if (require.main === module) {
   // The platform of main.ts (its module does not synthesize when required).
-  const { platform } = require('../../main') as { platform: PlatformProps };
+  const { platform } = require('../../../main') as { platform: PlatformProps };
   process.exitCode = main(process.argv.slice(2), platform);
 }
 
