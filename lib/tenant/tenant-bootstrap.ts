@@ -18,7 +18,7 @@ import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } 
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { boundedDnsLabel } from '../core/names';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
-import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from './bootstrap-program';
+import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from '../components/bootstrap-program/bootstrap-program';
 import { LEDGER_KEYS, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose } from './bootstrap-plan';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
 import { requireSecret } from '../security/secret-reference';

@@ -15,14 +15,14 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedMigNode, ResolvedMigSetup } from '../config/platform';
-import { toDnsLabel } from '../core/names';
-import { NAMESPACE_NAME_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
-import { POD_SECURITY_VERSION } from '../security/isolated-namespace';
-import { contentHash, hashedName, resources } from '../security/restricted-pod';
-import { EXIT_REBOOT_REQUIRED } from '../programs/mig/mig-setup';
-import { MIG_SETUP_SCRIPT_FILE, migSetupScript } from '../programs/mig/mig-setup-script';
-import { safeIpBlock } from '../security/never-egress';
+import { ResolvedMigNode, ResolvedMigSetup } from '../../config/platform';
+import { toDnsLabel } from '../../core/names';
+import { NAMESPACE_NAME_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
+import { POD_SECURITY_VERSION } from '../../security/isolated-namespace';
+import { contentHash, hashedName, resources } from '../../security/restricted-pod';
+import { EXIT_REBOOT_REQUIRED } from '../../programs/mig/mig-setup';
+import { MIG_SETUP_SCRIPT_FILE, migSetupScript } from '../../programs/mig/mig-setup-script';
+import { safeIpBlock } from '../../security/never-egress';
 
 /**
  * The resolved `migSetup` settings of the platform (`resolvePlatform(...).migSetup`), and where the

@@ -1,4 +1,4 @@
-import { GpuOperator } from '../../lib/platform/gpu-operator';
+import { GpuOperator } from '../../lib/components/gpu-operator/gpu-operator';
 import { only, platformWith, synthOf } from '../helpers';
 
 describe('GpuOperator', () => {

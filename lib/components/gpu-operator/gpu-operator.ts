@@ -8,11 +8,11 @@
  * (`gpuIsolation`), with the k3s and MicroK8s containerd settings as options (`containerd`).
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../core/merge';
-import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL } from '../core/labels';
+import { ResolvedPlatform } from '../../config/platform';
+import { deepMerge } from '../../core/merge';
+import { HelmChartRelease } from '../../gitops/helm-chart-release';
+import { IsolatedNamespace } from '../../security/isolated-namespace';
+import { LAYER_LABEL } from '../../core/labels';
 
 type EnvList = { name: string; value: string }[];
 

@@ -1,4 +1,4 @@
-import { ClearmlServer } from '../../lib/platform/clearml-server';
+import { ClearmlServer } from '../../lib/components/clearml-server/clearml-server';
 import { envEntry, only, platformWith, synthOf } from '../helpers';
 
 const SERVER = {

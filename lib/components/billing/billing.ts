@@ -7,12 +7,12 @@
  * passes (`overrides.yaml`) differ; here there is one set of values.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../core/merge';
-import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { ReleaseRef } from '../gitops/release-definition';
-import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, namespaceByName } from '../core/labels';
+import { ResolvedPlatform } from '../../config/platform';
+import { deepMerge } from '../../core/merge';
+import { HelmChartRelease } from '../../gitops/helm-chart-release';
+import { ReleaseRef } from '../../gitops/release-definition';
+import { IsolatedNamespace } from '../../security/isolated-namespace';
+import { LAYER_LABEL, namespaceByName } from '../../core/labels';
 
 export interface BillingProps {
   readonly platform: ResolvedPlatform;

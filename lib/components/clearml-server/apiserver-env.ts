@@ -3,7 +3,7 @@
  * generated from typed props. Secrets are `secretKeyRef`s; every other value is written the way the
  * apiserver parses it (booleans `"true"`, lists as JSON, the supervisor e-mail wrapped in quotes).
  */
-import { ResolvedPlatform } from '../config/platform';
+import { ResolvedPlatform } from '../../config/platform';
 
 /** One entry of a container's `env`. */
 export interface EnvVar {

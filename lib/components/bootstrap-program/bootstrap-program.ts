@@ -6,9 +6,9 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
-import { PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
-import { contentHash } from '../security/restricted-pod';
+import { bootstrapProgramText } from '../../programs/bootstrap/bootstrap-script';
+import { PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
+import { contentHash } from '../../security/restricted-pod';
 
 /** The file name of the program inside the ConfigMap. */
 export const BOOTSTRAP_PROGRAM_FILE = 'bootstrap.js';

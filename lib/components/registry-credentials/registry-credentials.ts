@@ -1,6 +1,6 @@
 /** The enterprise registry password every enterprise chart takes as `imageCredentials.password`. */
-import { ResolvedPlatform } from '../config/platform';
-import { SecretValue } from '../gitops/release-definition';
+import { ResolvedPlatform } from '../../config/platform';
+import { SecretValue } from '../../gitops/release-definition';
 
 export function registryPasswordValue(platform: ResolvedPlatform): SecretValue {
   return {

@@ -7,12 +7,12 @@
  * `docker.io/bitnamilegacy/redis` at the chart's own tag): the runbook's `docker.io/bitnami/redis` is gone.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../core/merge';
-import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../core/labels';
-import { requireSecret } from '../security/secret-reference';
+import { ResolvedPlatform } from '../../config/platform';
+import { deepMerge } from '../../core/merge';
+import { HelmChartRelease } from '../../gitops/helm-chart-release';
+import { IsolatedNamespace } from '../../security/isolated-namespace';
+import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
+import { requireSecret } from '../../security/secret-reference';
 
 /** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */
 export function sharedRedisHost(platform: ResolvedPlatform): string {

@@ -1,4 +1,4 @@
-import { DynamicMigOperator } from '../../lib/platform/dynamic-mig-operator';
+import { DynamicMigOperator } from '../../lib/components/dynamic-mig-operator/dynamic-mig-operator';
 import { only, platformWith, synthOf } from '../helpers';
 
 describe('DynamicMigOperator', () => {

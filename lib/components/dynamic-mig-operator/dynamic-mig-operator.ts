@@ -3,12 +3,12 @@
  * allegroai-enterprise/clearml-dynamic-mig-operator -f overrides.yaml`, the registry token read from a Secret.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { ReleaseRef } from '../gitops/release-definition';
-import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL } from '../core/labels';
-import { registryPasswordValue } from './registry-credentials';
+import { ResolvedPlatform } from '../../config/platform';
+import { HelmChartRelease } from '../../gitops/helm-chart-release';
+import { ReleaseRef } from '../../gitops/release-definition';
+import { IsolatedNamespace } from '../../security/isolated-namespace';
+import { LAYER_LABEL } from '../../core/labels';
+import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 
 export interface DynamicMigOperatorProps {
   readonly platform: ResolvedPlatform;

@@ -6,14 +6,14 @@ import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../config/platform';
 import { FluxSources } from '../gitops/flux/flux-sources';
 import { OutputFolder } from '../output/write-tree';
-import { BootstrapProgram } from '../tenant/bootstrap-program';
-import { AppsUpload } from './apps-upload';
-import { Billing } from './billing';
-import { ClearmlServer } from './clearml-server';
-import { DynamicMigOperator } from './dynamic-mig-operator';
-import { GpuOperator } from './gpu-operator';
-import { MigNodeSetup } from './mig-node-setup';
-import { SharedRedis } from './shared-redis';
+import { BootstrapProgram } from './bootstrap-program/bootstrap-program';
+import { AppsUpload } from './apps-upload/apps-upload';
+import { Billing } from './billing/billing';
+import { ClearmlServer } from './clearml-server/clearml-server';
+import { DynamicMigOperator } from './dynamic-mig-operator/dynamic-mig-operator';
+import { GpuOperator } from './gpu-operator/gpu-operator';
+import { MigNodeSetup } from './mig-node-setup/mig-node-setup';
+import { SharedRedis } from './shared-redis/shared-redis';
 
 /** Folder names of the platform layers. */
 export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', migSetup: 'mig-setup', server: 'server', apps: 'server-apps' } as const;

@@ -1,4 +1,4 @@
-import { AppsUpload } from '../../lib/platform/apps-upload';
+import { AppsUpload } from '../../lib/components/apps-upload/apps-upload';
 import { envEntry, only, platformWith, synthOf } from '../helpers';
 
 describe('AppsUpload', () => {

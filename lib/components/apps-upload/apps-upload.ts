@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedPlatform } from '../config/platform';
-import { requireSecret } from '../security/secret-reference';
-import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
+import { ResolvedPlatform } from '../../config/platform';
+import { requireSecret } from '../../security/secret-reference';
+import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../security/restricted-pod';
 
 export interface AppsUploadProps {
   readonly platform: ResolvedPlatform;
@@ -22,7 +22,7 @@ export interface AppsUploadProps {
 
 /** The Python program the Job runs (shipped next to this file; build copies nothing, so read from lib/). */
 export function uploadAppsScript(): string {
-  for (const dir of [join(__dirname, '..', 'programs', 'apps'), join(__dirname, '..', '..', '..', 'lib', 'programs', 'apps')]) {
+  for (const dir of [join(__dirname, '..', '..', 'programs', 'apps'), join(__dirname, '..', '..', '..', '..', 'lib', 'programs', 'apps')]) {
     try {
       return readFileSync(join(dir, 'upload-apps.py'), 'utf8');
     } catch {

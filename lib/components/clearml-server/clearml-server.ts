@@ -6,16 +6,16 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { SUPERVISOR_SECRET_PURPOSE } from '../programs/bootstrap/plan';
-import { ResolvedPlatform } from '../config/platform';
-import { deepMerge } from '../core/merge';
-import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { ReleaseRef } from '../gitops/release-definition';
-import { IsolatedNamespace } from '../security/isolated-namespace';
-import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../core/labels';
-import { requireSecret } from '../security/secret-reference';
+import { SUPERVISOR_SECRET_PURPOSE } from '../../programs/bootstrap/plan';
+import { ResolvedPlatform } from '../../config/platform';
+import { deepMerge } from '../../core/merge';
+import { HelmChartRelease } from '../../gitops/helm-chart-release';
+import { ReleaseRef } from '../../gitops/release-definition';
+import { IsolatedNamespace } from '../../security/isolated-namespace';
+import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
+import { requireSecret } from '../../security/secret-reference';
 import { apiserverEnv } from './apiserver-env';
-import { registryPasswordValue } from './registry-credentials';
+import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 
 export interface ClearmlServerProps {
   readonly platform: ResolvedPlatform;

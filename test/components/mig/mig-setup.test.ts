@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { resolvePlatform } from '../../../lib/config/platform';
-import { MigNodeSetup } from '../../../lib/platform/mig-node-setup';
+import { MigNodeSetup } from '../../../lib/components/mig-node-setup/mig-node-setup';
 
 const TOKEN = 'test-token-123';
 const LABEL = 'cdmo.clear.ml/gpu-partitioning';

@@ -1,4 +1,4 @@
-import { Billing } from '../../lib/platform/billing';
+import { Billing } from '../../lib/components/billing/billing';
 import { only, platformWith, synthOf } from '../helpers';
 
 const OCI = { charts: { type: 'oci' as const, url: 'oci://registry.example.com/charts', secretName: 'charts-registry' } };

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
 import { ConfigError } from '../../lib/core/problems';
-import { SharedRedis } from '../../lib/platform/shared-redis';
+import { SharedRedis } from '../../lib/components/shared-redis/shared-redis';
 import { MINIMAL_PLATFORM, only, platformWith, synthOf } from '../helpers';
 
 const DIST = join(__dirname, '..', '..', 'dist');
