@@ -1,62 +1,44 @@
 /**
- * The platform's output folders, in apply order: chart sources, the GPU layer, the MIG node setup, and
- * the server layer (with the apps upload as its own folder, since it needs a running apiserver).
+ * The platform's output folders, in apply order: the chart sources (Flux only), then each folder of the
+ * component registry (./index.ts) that has an enabled component, each component its own cdk8s Chart.
  */
 import { App, Chart } from 'cdk8s';
-import { ResolvedPlatform } from '../config/platform';
+import type { ResolvedPlatform } from '../config/platform';
 import { FluxSources } from '../gitops/flux/flux-sources';
+import { ReleaseRef } from '../gitops/release-definition';
 import { OutputFolder } from '../output/write-tree';
-import { BootstrapProgram } from './bootstrap-program/bootstrap-program';
-import { AppsUpload } from './apps-upload/apps-upload';
-import { Billing } from './billing/billing';
-import { ClearmlServer } from './clearml-server/clearml-server';
-import { DynamicMigOperator } from './dynamic-mig-operator/dynamic-mig-operator';
-import { GpuOperator } from './gpu-operator/gpu-operator';
-import { MigNodeSetup } from './mig-node-setup/mig-node-setup';
-import { SharedRedis } from './shared-redis/shared-redis';
+import { ComponentDescriptor } from './component';
+import { SOURCES_FOLDER, enabledComponents } from './derived';
+import { COMPONENTS } from './index';
 
-/** Folder names of the platform layers. */
-export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', migSetup: 'mig-setup', server: 'server', apps: 'server-apps' } as const;
+/**
+ * The chart sources' folder, or none. FLAVOR-SPECIFIC: the one place here that knows a flavor; chart
+ * sources are objects of their own only for Flux (k3s and Argo CD name the repository in each release).
+ */
+function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
+  if (platform.gitops !== 'flux') return [];
+  const sources = new App({ outdir: 'unused' });
+  new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+  return [{ path: SOURCES_FOLDER, app: sources }];
+}
 
 /** Builds the platform's folders (each its own App). */
-export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
-  const folders: OutputFolder[] = [];
-
-  // Chart sources are objects of their own only for Flux; k3s and Argo CD name the repository in each release.
-  if (platform.gitops === 'flux') {
-    const sources = new App({ outdir: 'unused' });
-    new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
-    folders.push({ path: PLATFORM_FOLDERS.sources, app: sources });
-  }
-
-  if (platform.gpuOperator.enabled || platform.dynamicMigOperator.enabled) {
-    const gpu = new App({ outdir: 'unused' });
-    const operator = platform.gpuOperator.enabled ? new GpuOperator(new Chart(gpu, 'gpu-operator'), 'GpuOperator', { platform }) : undefined;
-    if (platform.dynamicMigOperator.enabled) {
-      new DynamicMigOperator(new Chart(gpu, 'dynamic-mig-operator'), 'DynamicMigOperator', { platform, after: operator?.release.ref });
+export function platformFolders(platform: ResolvedPlatform, components: readonly ComponentDescriptor[] = COMPONENTS): OutputFolder[] {
+  const folders: OutputFolder[] = [...sourcesFolder(platform)];
+  const apps = new Map<string, App>();
+  const releases = new Map<string, ReleaseRef>();
+  for (const component of enabledComponents(platform, components)) {
+    let app = apps.get(component.folder);
+    if (!app) {
+      app = new App({ outdir: 'unused' });
+      apps.set(component.folder, app);
+      folders.push({ path: component.folder, app });
     }
-    folders.push({ path: PLATFORM_FOLDERS.gpu, app: gpu });
-  }
-
-  if (platform.migSetup.enabled) {
-    // Its own folder: a node waiting for a reboot fails its Job, which must not hold back the server.
-    const mig = new App({ outdir: 'unused' });
-    new MigNodeSetup(new Chart(mig, 'mig-node-setup'), 'MigNodeSetup', { ...platform.migSetup, kubernetesApiCidrs: platform.network.kubernetesApiCidrs, kubernetesApiPorts: platform.network.kubernetesApiPorts });
-    folders.push({ path: PLATFORM_FOLDERS.migSetup, app: mig });
-  }
-
-  const server = new App({ outdir: 'unused' });
-  const redis = new SharedRedis(new Chart(server, 'shared-redis'), 'SharedRedis', { platform });
-  const clearml = new ClearmlServer(new Chart(server, 'clearml-server'), 'ClearmlServer', { platform, after: [redis.release.ref] });
-  if (platform.billing.enabled) new Billing(new Chart(server, 'billing'), 'Billing', { platform, after: clearml.release.ref });
-  // The tenant bootstrap Jobs run in the server namespace and mount this one copy of the program.
-  new BootstrapProgram(new Chart(server, 'bootstrap-program'), 'BootstrapProgram', { namespace: platform.server.namespace });
-  folders.push({ path: PLATFORM_FOLDERS.server, app: server });
-
-  if (platform.apps.enabled) {
-    const apps = new App({ outdir: 'unused' });
-    new AppsUpload(new Chart(apps, 'apps-upload'), 'AppsUpload', { platform });
-    folders.push({ path: PLATFORM_FOLDERS.apps, app: apps });
+    for (const name of component.after ?? []) {
+      if (!components.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
+    }
+    const built = component.build(new Chart(app, component.name), platform, { releases });
+    if (built.release) releases.set(component.name, built.release);
   }
   return folders;
 }

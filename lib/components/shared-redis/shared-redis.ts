@@ -15,7 +15,7 @@ import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/lab
 import { requireSecret } from '../../security/secret-reference';
 
 /** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */
-export function sharedRedisHost(platform: ResolvedPlatform): string {
+export function sharedRedisHost(platform: Pick<ResolvedPlatform, 'redis'>): string {
   return `${platform.redis.releaseName}-master.${platform.redis.namespace}`;
 }
 

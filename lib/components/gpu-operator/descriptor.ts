@@ -1,0 +1,14 @@
+/** The GPU operator as a platform component: the `gpu` folder, after the chart sources. */
+import type { ComponentDescriptor } from '../component';
+import { GpuOperator } from './gpu-operator';
+
+export const gpuOperatorComponent: ComponentDescriptor = {
+  name: 'gpu-operator',
+  folder: 'gpu',
+  waitsFor: ['sources'],
+  enabled: (p) => p.gpuOperator.enabled,
+  namespaces: (p) => [{ namespace: p.gpuOperator.namespace, field: 'gpuOperator.namespace' }],
+  charts: (p) => [{ chart: p.gpuOperator.chart, field: 'gpuOperator.chart' }],
+  endpoints: () => [],
+  build: (chart, platform) => ({ release: new GpuOperator(chart, 'GpuOperator', { platform }).release.ref }),
+};

@@ -1,0 +1,14 @@
+/** The shared Redis as a platform component: the `server` folder, first of its releases. */
+import type { ComponentDescriptor } from '../component';
+import { SharedRedis, sharedRedisHost } from './shared-redis';
+
+export const sharedRedisComponent: ComponentDescriptor = {
+  name: 'shared-redis',
+  folder: 'server',
+  waitsFor: ['gpu'],
+  enabled: () => true,
+  namespaces: (p) => [{ namespace: p.redis.namespace, field: 'redis.namespace' }],
+  charts: (p) => [{ chart: p.redis.chart, field: 'redis.chart' }],
+  endpoints: (p) => [{ name: 'redis', namespace: p.redis.namespace, host: sharedRedisHost(p), port: p.redis.port, clients: ['server', 'tenants'] }],
+  build: (chart, platform) => ({ release: new SharedRedis(chart, 'SharedRedis', { platform }).release.ref }),
+};
