@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
 import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
-import { ResolvedCredentialsSecret } from '../config/platform';
+import type { ResolvedCredentialsSecret } from '../components/clearml-server/settings';
 import { boundedDnsLabel } from '../core/names';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from '../components/bootstrap-program/bootstrap-program';

@@ -60,9 +60,10 @@ describe('chart versions', () => {
       tenantReleases: { agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '^6.14.0' } },
       redis: { chart: { source: 'bitnami', chart: 'redis', version: '17.8' } },
     });
+    // In the order of the component registry (shared Redis before the server), then the tenants' charts.
     expect(problems).toEqual([
-      expect.stringMatching(/^server\.chart\.version: "\*": must be one exact chart version such as "1\.2\.3" .*set allowFloatingVersion: true beside the version$/),
       expect.stringMatching(/^redis\.chart\.version: "17\.8": must be one exact chart version/),
+      expect.stringMatching(/^server\.chart\.version: "\*": must be one exact chart version such as "1\.2\.3" .*set allowFloatingVersion: true beside the version$/),
       expect.stringMatching(/^tenantReleases\.agentChart\.version: "\^6\.14\.0": must be one exact chart version/),
     ]);
   });

@@ -15,7 +15,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedMigNode, ResolvedMigSetup } from '../../config/platform';
+import type { ResolvedMigNode, ResolvedMigSetup } from './settings';
 import { toDnsLabel } from '../../core/names';
 import { NAMESPACE_NAME_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
 import { POD_SECURITY_VERSION } from '../../security/isolated-namespace';
