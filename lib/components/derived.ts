@@ -1,9 +1,12 @@
 /**
  * The lists computed from the component registry (./index.ts): folders and their rules, charts,
- * namespaces, endpoints. Nothing here names a component.
+ * namespaces, endpoints. Nothing here names a component but the server's folder (which tenants wait for).
  */
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
 import { COMPONENTS } from './index';
+
+/** The server component's folder, which the tenants' bootstrap folders (and unknown folders) wait for. */
+export { SERVER_FOLDER } from './clearml-server/settings';
 
 /**
  * The folder of the chart sources: written by the Flux flavor only, first of the platform's folders, and

@@ -20,8 +20,8 @@ import { ComponentChart, ComponentSettings } from '../components/component';
 import { componentCharts, componentNamespaces } from '../components/derived';
 import { ResolvedAppsUpload, resolveAppsUpload } from '../components/apps-upload/settings';
 import { ResolvedBilling, resolveBilling } from '../components/billing/settings';
-import { ResolvedServer, ResolvedServerHosts, resolveServer, resolveServerHosts } from '../components/clearml-server/settings';
-import { internalApiUrl } from '../components/clearml-server/descriptor';
+import { ResolvedServer, ResolvedServerHosts, internalApiUrl, resolveServer, resolveServerHosts } from '../components/clearml-server/settings';
+
 import { ResolvedDynamicMigOperator, resolveDynamicMigOperator } from '../components/dynamic-mig-operator/settings';
 import { ResolvedGpuOperator, resolveGpuOperator } from '../components/gpu-operator/settings';
 import { ResolvedMigSetup, checkMigSetupNamespace, resolveMigSetup } from '../components/mig-node-setup/settings';

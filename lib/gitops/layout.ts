@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { RenderedFolder } from '../output/write-tree';
 import { boundedDnsLabel } from '../core/names';
-import { SOURCES_FOLDER, platformFolderRules } from '../components/derived';
+import { SERVER_FOLDER, SOURCES_FOLDER, platformFolderRules } from '../components/derived';
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {
@@ -46,9 +46,6 @@ const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
 /** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
 export const SECRETS_FOLDER = 'secrets';
 const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
-
-/** The folder the tenants' bootstrap folders and unknown folders wait for: the server component's. */
-const SERVER_FOLDER = 'server';
 
 /** The rules of the platform components' folders, from the component registry. */
 const COMPONENT_FOLDER_RULES = platformFolderRules();

@@ -1,5 +1,6 @@
 /** The billing chart as a platform component: the `server` folder, after the server's release. */
 import type { ComponentDescriptor } from '../component';
+import { SERVER_FOLDER } from '../clearml-server/settings';
 import { Billing } from './billing';
 
 /** Ports of the billing chart's Kafka and Redis, which the apiserver reaches. */
@@ -7,7 +8,7 @@ export const BILLING_PORTS = { kafka: 9092, redis: 6379 } as const;
 
 export const billingComponent: ComponentDescriptor = {
   name: 'billing',
-  folder: 'server',
+  folder: SERVER_FOLDER,
   waitsFor: ['gpu'],
   after: ['clearml-server'],
   enabled: (p) => p.billing.enabled,

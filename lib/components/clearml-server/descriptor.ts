@@ -1,18 +1,11 @@
 /** The ClearML server as a platform component: the `server` folder, after the shared Redis. */
 import type { ComponentDescriptor } from '../component';
 import { ClearmlServer } from './clearml-server';
-
-/** Port of the apiserver service (`internalApiUrl`). */
-export const APISERVER_PORT = 8008;
-
-/** In-cluster URL of the apiserver service in namespace `namespace`. */
-export function internalApiUrl(namespace: string): string {
-  return `http://clearml-enterprise-apiserver.${namespace}:${APISERVER_PORT}`;
-}
+import { APISERVER_PORT, SERVER_FOLDER } from './settings';
 
 export const clearmlServerComponent: ComponentDescriptor = {
   name: 'clearml-server',
-  folder: 'server',
+  folder: SERVER_FOLDER,
   waitsFor: ['gpu'],
   after: ['shared-redis'],
   enabled: () => true,

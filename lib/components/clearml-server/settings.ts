@@ -5,6 +5,20 @@ import type { ClearmlFeature } from '../../config/features';
 import { Problems } from '../../core/problems';
 import { ClearmlServerProps, CredentialsSecretProps, ServerBillingProps, ServerHostsProps, SsoProps, SupervisorProps } from './props';
 
+/**
+ * The server's output folder: the server's own components share it, the apps upload and the tenants'
+ * bootstrap folders wait for it.
+ */
+export const SERVER_FOLDER = 'server';
+
+/** Port of the apiserver service (`internalApiUrl`). */
+export const APISERVER_PORT = 8008;
+
+/** In-cluster URL of the apiserver service in namespace `namespace`. */
+export function internalApiUrl(namespace: string): string {
+  return `http://clearml-enterprise-apiserver.${namespace}:${APISERVER_PORT}`;
+}
+
 /** The runbook's features of the built-in `admins` group. */
 export const RUNBOOK_ADMIN_FEATURES: readonly ClearmlFeature[] = [
   'config_vault',

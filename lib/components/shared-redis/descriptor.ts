@@ -1,10 +1,11 @@
 /** The shared Redis as a platform component: the `server` folder, first of its releases. */
 import type { ComponentDescriptor } from '../component';
+import { SERVER_FOLDER } from '../clearml-server/settings';
 import { SharedRedis, sharedRedisHost } from './shared-redis';
 
 export const sharedRedisComponent: ComponentDescriptor = {
   name: 'shared-redis',
-  folder: 'server',
+  folder: SERVER_FOLDER,
   waitsFor: ['gpu'],
   enabled: () => true,
   namespaces: (p) => [{ namespace: p.redis.namespace, field: 'redis.namespace' }],
