@@ -1,13 +1,14 @@
 import { AppsUpload } from '../../lib/components/apps-upload/apps-upload';
+import { appsUploadProps } from '../../lib/components/apps-upload/descriptor';
 import { envEntry, only, platformWith, synthOf } from '../helpers';
 
 describe('AppsUpload', () => {
   test('snapshot', () => {
-    expect(synthOf((s) => new AppsUpload(s, 'apps', { platform: platformWith() }))).toMatchSnapshot();
+    expect(synthOf((s) => new AppsUpload(s, 'apps', appsUploadProps(platformWith())))).toMatchSnapshot();
   });
 
   test('runs upload_apps.py -ml with credentials and archive URL from Secrets, restricted', () => {
-    const objects = synthOf((s) => new AppsUpload(s, 'apps', { platform: platformWith() }));
+    const objects = synthOf((s) => new AppsUpload(s, 'apps', appsUploadProps(platformWith())));
     const job = only(objects, 'Job');
     const pod = job.spec.template.spec;
     const container = pod.containers[0];
@@ -26,7 +27,7 @@ describe('AppsUpload', () => {
   });
 
   test('the Job name changes with its inputs and only then', () => {
-    const name = (image?: string) => only(synthOf((s) => new AppsUpload(s, 'apps', { platform: platformWith(image ? { apps: { image } } : {}) })), 'Job').metadata.name;
+    const name = (image?: string) => only(synthOf((s) => new AppsUpload(s, 'apps', appsUploadProps(platformWith(image ? { apps: { image } } : {})))), 'Job').metadata.name;
     expect(name()).toBe(name());
     expect(name(`python:3.13-slim@sha256:${'a'.repeat(64)}`)).not.toBe(name());
   });

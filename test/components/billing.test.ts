@@ -1,4 +1,5 @@
 import { Billing } from '../../lib/components/billing/billing';
+import { billingProps } from '../../lib/components/billing/descriptor';
 import { only, platformWith, synthOf } from '../helpers';
 
 const OCI = { charts: { type: 'oci' as const, url: 'oci://registry.example.com/charts', secretName: 'charts-registry' } };
@@ -7,12 +8,12 @@ const GIT = { charts: { type: 'git' as const, url: 'https://git.example.com/char
 describe('Billing', () => {
   test('snapshot (OCI source)', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
-    expect(synthOf((s) => new Billing(s, 'billing', { platform, after: { name: 'clearml', namespace: 'clearml' } }))).toMatchSnapshot();
+    expect(synthOf((s) => new Billing(s, 'billing', billingProps(platform, { name: 'clearml', namespace: 'clearml' })))).toMatchSnapshot();
   });
 
   test('from OCI: chartRef to an OCIRepository, after the server, registry password from a Secret', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
-    const objects = synthOf((s) => new Billing(s, 'billing', { platform, after: { name: 'clearml', namespace: 'clearml' } }));
+    const objects = synthOf((s) => new Billing(s, 'billing', billingProps(platform, { name: 'clearml', namespace: 'clearml' })));
     const release = only(objects, 'HelmRelease');
     expect(release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'charts-clearml-billing', namespace: 'flux-system' });
     expect(release.spec.dependsOn).toEqual([{ name: 'clearml', namespace: 'clearml' }]);
@@ -22,16 +23,16 @@ describe('Billing', () => {
 
   test('from Git: the .tgz path in a GitRepository', () => {
     const platform = platformWith({ sources: GIT, billing: { chart: { source: 'charts', chart: 'charts/clearml-billing-1.1.0.tgz', version: '1.1.0' } } });
-    const release = only(synthOf((s) => new Billing(s, 'billing', { platform })), 'HelmRelease');
+    const release = only(synthOf((s) => new Billing(s, 'billing', billingProps(platform))), 'HelmRelease');
     expect(release.spec.chart.spec).toEqual({ chart: 'charts/clearml-billing-1.1.0.tgz', sourceRef: { kind: 'GitRepository', name: 'charts', namespace: 'flux-system' } });
   });
 
   test('the namespace admits only itself and clearml', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
-    const policy = only(synthOf((s) => new Billing(s, 'billing', { platform })), 'NetworkPolicy', 'default-deny-ingress');
+    const policy = only(synthOf((s) => new Billing(s, 'billing', billingProps(platform))), 'NetworkPolicy', 'default-deny-ingress');
     expect(policy).toHaveProperty('metadata.namespace', 'clearml-billing');
     expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
-    const objects = synthOf((s) => new Billing(s, 'billing', { platform }));
+    const objects = synthOf((s) => new Billing(s, 'billing', billingProps(platform)));
     expect(only(objects, 'NetworkPolicy', 'allow-same-namespace-ingress').spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     expect(only(objects, 'NetworkPolicy', 'allow-ingress-from-namespaces').spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }]);
   });

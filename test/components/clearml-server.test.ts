@@ -1,4 +1,5 @@
 import { ClearmlServer } from '../../lib/components/clearml-server/clearml-server';
+import { clearmlServerProps } from '../../lib/components/clearml-server/descriptor';
 import { envEntry, only, platformWith, synthOf } from '../helpers';
 
 const SERVER = {
@@ -15,12 +16,12 @@ const SERVER = {
 };
 
 function serverObjects(overrides = {}) {
-  return synthOf((s) => new ClearmlServer(s, 'server', { platform: platformWith({ server: { ...SERVER, ...overrides } }), after: [{ name: 'redis', namespace: 'redis-shared' }] }));
+  return synthOf((s) => new ClearmlServer(s, 'server', clearmlServerProps(platformWith({ server: { ...SERVER, ...overrides } }), [{ name: 'redis', namespace: 'redis-shared' }])));
 }
 
 describe('ClearmlServer', () => {
   test('minimal props: snapshot', () => {
-    expect(synthOf((s) => new ClearmlServer(s, 'server', { platform: platformWith() }))).toMatchSnapshot();
+    expect(synthOf((s) => new ClearmlServer(s, 'server', clearmlServerProps(platformWith())))).toMatchSnapshot();
   });
 
   test('all props: snapshot', () => {
@@ -108,14 +109,14 @@ describe('ClearmlServer egress', () => {
       sources: { charts: { type: 'oci', url: 'oci://registry.example.com/charts' } },
       billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } },
     });
-    const egress = synthOf((s) => new ClearmlServer(s, 'server', { platform })).filter((o) => o.kind === 'NetworkPolicy').flatMap((o) => o.spec.egress ?? []);
+    const egress = synthOf((s) => new ClearmlServer(s, 'server', clearmlServerProps(platform))).filter((o) => o.kind === 'NetworkPolicy').flatMap((o) => o.spec.egress ?? []);
     expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis-shared' } } }], ports: [{ protocol: 'TCP', port: 6379 }] });
     expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml-billing' } } }], ports: [{ protocol: 'TCP', port: 9092 }, { protocol: 'TCP', port: 6379 }] });
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8', '0.0.0.0/8'] } }] });
   });
 
   test('no internet when turned off', () => {
-    const objects = synthOf((s) => new ClearmlServer(s, 'server', { platform: platformWith({ network: { serverInternetEgress: false } }) }));
+    const objects = synthOf((s) => new ClearmlServer(s, 'server', clearmlServerProps(platformWith({ network: { serverInternetEgress: false } }))));
     expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('allow-internet-egress');
   });
 });

@@ -1,13 +1,14 @@
 import { GpuOperator } from '../../lib/components/gpu-operator/gpu-operator';
+import { gpuOperatorProps } from '../../lib/components/gpu-operator/descriptor';
 import { only, platformWith, synthOf } from '../helpers';
 
 describe('GpuOperator', () => {
   test('minimal props: snapshot', () => {
-    expect(synthOf((s) => new GpuOperator(s, 'gpu', { platform: platformWith() }))).toMatchSnapshot();
+    expect(synthOf((s) => new GpuOperator(s, 'gpu', gpuOperatorProps(platformWith())))).toMatchSnapshot();
   });
 
   test('installs gpu-operator in gpu-operator with the runbook flags', () => {
-    const objects = synthOf((s) => new GpuOperator(s, 'gpu', { platform: platformWith() }));
+    const objects = synthOf((s) => new GpuOperator(s, 'gpu', gpuOperatorProps(platformWith())));
     const release = only(objects, 'HelmRelease');
     expect(release).toHaveProperty('metadata.namespace', 'gpu-operator');
     expect(release).toHaveProperty('spec.values.migManager.enabled', false);
@@ -18,13 +19,13 @@ describe('GpuOperator', () => {
 
   test('all props: extra values merge over the generated ones', () => {
     const platform = platformWith({ gpuOperator: { namespace: 'nvidia', migStrategy: 'single', gpuIsolation: false, values: { driver: { enabled: false }, mig: { extra: 1 } } } });
-    const release = only(synthOf((s) => new GpuOperator(s, 'gpu', { platform })), 'HelmRelease');
+    const release = only(synthOf((s) => new GpuOperator(s, 'gpu', gpuOperatorProps(platform))), 'HelmRelease');
     expect(release).toHaveProperty('metadata.namespace', 'nvidia');
     expect(release.spec.values).toEqual({ migManager: { enabled: false }, mig: { strategy: 'single', extra: 1 }, driver: { enabled: false } });
   });
 
   test('item 5: ClearML\'s GPU isolation settings are the defaults of the toolkit and the device plugin', () => {
-    const values = only(synthOf((s) => new GpuOperator(s, 'gpu', { platform: platformWith() })), 'HelmRelease').spec.values;
+    const values = only(synthOf((s) => new GpuOperator(s, 'gpu', gpuOperatorProps(platformWith()))), 'HelmRelease').spec.values;
     expect(values.toolkit.env).toEqual([
       { name: 'ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED', value: 'false' },
       { name: 'ACCEPT_NVIDIA_VISIBLE_DEVICES_AS_VOLUME_MOUNTS', value: 'true' },
@@ -49,7 +50,7 @@ describe('GpuOperator', () => {
       { name: 'CONTAINERD_SET_AS_DEFAULT', value: 'true' },
     ]],
   ])('item 5: containerd of %s in toolkit.env, after the isolation settings', (containerd, env) => {
-    const values = only(synthOf((s) => new GpuOperator(s, 'gpu', { platform: platformWith({ gpuOperator: { containerd: containerd as 'k3s' } }) })), 'HelmRelease').spec.values;
+    const values = only(synthOf((s) => new GpuOperator(s, 'gpu', gpuOperatorProps(platformWith({ gpuOperator: { containerd: containerd as 'k3s' } })))), 'HelmRelease').spec.values;
     expect(values.toolkit.env.slice(3)).toEqual(env);
   });
 

@@ -5,6 +5,7 @@ import { resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { SharedRedis } from '../../lib/components/shared-redis/shared-redis';
+import { sharedRedisProps } from '../../lib/components/shared-redis/descriptor';
 import { MINIMAL_PLATFORM, only, platformWith, synthOf } from '../helpers';
 
 const DIST = join(__dirname, '..', '..', 'dist');
@@ -17,16 +18,16 @@ function distFiles(dir: string): string[] {
 }
 
 function redisValues(props: Partial<PlatformProps> = {}): any {
-  return only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith(props) })), 'HelmRelease').spec.values;
+  return only(synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith(props)))), 'HelmRelease').spec.values;
 }
 
 describe('SharedRedis', () => {
   test('snapshot', () => {
-    expect(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() }))).toMatchSnapshot();
+    expect(synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith())))).toMatchSnapshot();
   });
 
   test('bitnami redis 17.8.3 in redis-shared with the password from an existing Secret', () => {
-    const objects = synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() }));
+    const objects = synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith())));
     const release = only(objects, 'HelmRelease');
     expect(release).toHaveProperty('metadata.namespace', 'redis-shared');
     // Bitnami's OCI registry: one OCIRepository per chart, pinned to the chart version.
@@ -37,7 +38,7 @@ describe('SharedRedis', () => {
   });
 
   test('admits the server namespace and tenant namespaces only', () => {
-    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', { platform: platformWith() })), 'NetworkPolicy', 'allow-ingress-from-namespaces');
+    const policy = only(synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith()))), 'NetworkPolicy', 'allow-ingress-from-namespaces');
     expect(policy.spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } },
       { namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } },
@@ -47,7 +48,7 @@ describe('SharedRedis', () => {
   test('exposes the master host the agents use', () => {
     let host = '';
     synthOf((s) => {
-      host = new SharedRedis(s, 'redis', { platform: platformWith() }).host;
+      host = new SharedRedis(s, 'redis', sharedRedisProps(platformWith())).host;
     });
     expect(host).toBe('redis-master.redis-shared');
   });

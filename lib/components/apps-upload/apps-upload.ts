@@ -8,12 +8,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ResolvedCredentialsSecret } from '../clearml-server/settings';
+import type { ResolvedAppsUpload } from './settings';
 import { requireSecret } from '../../security/secret-reference';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../security/restricted-pod';
 
 export interface AppsUploadProps {
-  readonly platform: ResolvedPlatform;
+  /** `apps` of the resolved platform. */
+  readonly apps: ResolvedAppsUpload;
+  /** The server namespace (the Job runs there). */
+  readonly namespace: string;
+  /** In-cluster URL of the apiserver. */
+  readonly apiUrl: string;
+  /** The supervisor's credentials Secret. */
+  readonly supervisor: ResolvedCredentialsSecret;
   /** Retries of the Job. @default 6 */
   readonly backoffLimit?: number;
   /** Deadline of the Job. @default 3600 */
@@ -37,12 +45,12 @@ export class AppsUpload extends Construct {
 
   constructor(scope: Construct, id: string, props: AppsUploadProps) {
     super(scope, id);
-    const { platform } = props;
-    const ns = platform.server.namespace;
-    const apps = platform.apps;
-    const supervisor = platform.server.supervisor.credentialsSecret;
+    const ns = props.namespace;
+    const apps = props.apps;
+    const supervisor = props.supervisor;
+    const apiUrl = props.apiUrl;
     const script = uploadAppsScript();
-    const hash = contentHash([script, apps.image, platform.internalApiUrl, JSON.stringify(apps.archiveUrlSecret), JSON.stringify(supervisor)]);
+    const hash = contentHash([script, apps.image, apiUrl, JSON.stringify(apps.archiveUrlSecret), JSON.stringify(supervisor)]);
     const name = hashedName('clearml-apps-upload', hash);
     this.jobName = name;
     requireSecret(this, { namespace: ns, name: apps.archiveUrlSecret.name, keys: [apps.archiveUrlSecret.key], purpose: 'Download URL of the ClearML enterprise applications archive' });
@@ -75,7 +83,7 @@ export class AppsUpload extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 command: ['python', '/script/upload-apps.py'],
                 env: [
-                  { name: 'APISERVER_ADDRESS', value: platform.internalApiUrl },
+                  { name: 'APISERVER_ADDRESS', value: apiUrl },
                   { name: 'APISERVER_USER', valueFrom: { secretKeyRef: { name: supervisor.name, key: supervisor.accessKeyKey } } },
                   { name: 'APISERVER_PASSWORD', valueFrom: { secretKeyRef: { name: supervisor.name, key: supervisor.secretKeyKey } } },
                   { name: 'APPS_ARCHIVE_URL', valueFrom: { secretKeyRef: { name: apps.archiveUrlSecret.name, key: apps.archiveUrlSecret.key } } },

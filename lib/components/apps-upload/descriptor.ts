@@ -1,7 +1,13 @@
 /** The apps upload as a platform component: a folder of its own, since it needs a running apiserver. */
 import type { ComponentDescriptor } from '../component';
 import { SERVER_FOLDER } from '../clearml-server/settings';
-import { AppsUpload } from './apps-upload';
+import type { ResolvedPlatform } from '../../config/platform';
+import { AppsUpload, AppsUploadProps } from './apps-upload';
+
+/** The construct's props from the resolved platform. */
+export function appsUploadProps(platform: ResolvedPlatform): AppsUploadProps {
+  return { apps: platform.apps, namespace: platform.server.namespace, apiUrl: platform.internalApiUrl, supervisor: platform.server.supervisor.credentialsSecret };
+}
 
 export const appsUploadComponent: ComponentDescriptor = {
   name: 'apps-upload',
@@ -12,7 +18,7 @@ export const appsUploadComponent: ComponentDescriptor = {
   charts: () => [],
   endpoints: () => [],
   build: (chart, platform) => {
-    new AppsUpload(chart, 'AppsUpload', { platform });
+    new AppsUpload(chart, 'AppsUpload', appsUploadProps(platform));
     return {};
   },
 };

@@ -7,7 +7,9 @@
  * passes (`overrides.yaml`) differ; here there is one set of values.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ChartCatalog } from '../../gitops/chart-catalog';
+import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedBilling } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { ReleaseRef } from '../../gitops/release-definition';
@@ -15,7 +17,12 @@ import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, namespaceByName } from '../../core/labels';
 
 export interface BillingProps {
-  readonly platform: ResolvedPlatform;
+  /** `billing` of the resolved platform. */
+  readonly settings: ResolvedBilling;
+  /** The server namespace, the only one admitted. */
+  readonly serverNamespace: string;
+  readonly catalog: ChartCatalog;
+  readonly network: PlatformNetwork;
   /** The server release, installed first. @default - none */
   readonly after?: ReleaseRef;
 }
@@ -25,22 +32,21 @@ export class Billing extends Construct {
 
   constructor(scope: Construct, id: string, props: BillingProps) {
     super(scope, id);
-    const { platform } = props;
-    const billing = platform.billing;
+    const billing = props.settings;
     if (!billing.chart) throw new Error('billing.chart is required while billing is enabled');
     new IsolatedNamespace(this, 'Namespace', {
       name: billing.namespace,
-      platform,
+      platform: networkOnlyPlatform(props.network),
       labels: { [LAYER_LABEL]: 'server' },
       // Kafka and Redis of the billing chart may need root; warn/audit stay restricted.
       podSecurity: 'baseline',
-      allowIngressFrom: [namespaceByName(platform.server.namespace)],
+      allowIngressFrom: [namespaceByName(props.serverNamespace)],
     });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: billing.releaseName,
       namespace: billing.namespace,
       chart: billing.chart,
-      catalog: platform.catalog,
+      catalog: props.catalog,
       values: deepMerge({ imageCredentials: { username: billing.registryUsername } }, billing.values),
       secretValues: [{ secret: billing.registryPasswordSecret, targetPath: 'imageCredentials.password', purpose: 'Billing registry token (imageCredentials.password of the billing chart)' }],
       dependsOn: props.after ? [props.after] : [],

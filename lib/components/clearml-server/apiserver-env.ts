@@ -3,7 +3,7 @@
  * generated from typed props. Secrets are `secretKeyRef`s; every other value is written the way the
  * apiserver parses it (booleans `"true"`, lists as JSON, the supervisor e-mail wrapped in quotes).
  */
-import { ResolvedPlatform } from '../../config/platform';
+import type { ResolvedServer } from './settings';
 
 /** One entry of a container's `env`. */
 export interface EnvVar {
@@ -20,8 +20,7 @@ function fromSecret(name: string, secret: { name: string; key: string }): EnvVar
 }
 
 /** The apiserver's `extraEnvs`, in the runbook's order, then groups and extra variables. */
-export function apiserverEnv(platform: ResolvedPlatform): EnvVar[] {
-  const server = platform.server;
+export function apiserverEnv(server: ResolvedServer): EnvVar[] {
   const env: EnvVar[] = [];
   const billing = server.billing;
   env.push({ name: 'CLEARML__billing__enabled', value: bool(billing.enabled) });

@@ -7,18 +7,36 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { SUPERVISOR_SECRET_PURPOSE } from '../../programs/bootstrap/plan';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ChartCatalog } from '../../gitops/chart-catalog';
+import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedServer, ResolvedServerHosts } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef } from '../../gitops/release-definition';
+import { ReleaseRef, SecretValue } from '../../gitops/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
 import { requireSecret } from '../../security/secret-reference';
 import { apiserverEnv } from './apiserver-env';
-import { registryPasswordValue } from '../registry-credentials/registry-credentials';
+
+/** A namespace the server connects to, and on which ports. */
+export interface ServerUpstream {
+  readonly namespace: string;
+  readonly ports: readonly number[];
+}
 
 export interface ClearmlServerProps {
-  readonly platform: ResolvedPlatform;
+  /** `server` of the resolved platform. */
+  readonly server: ResolvedServer;
+  /** Public host names (`hosts` of the resolved platform). */
+  readonly hosts: ResolvedServerHosts;
+  /** Namespaces the apiserver reaches (the shared Redis, billing's Kafka and Redis). */
+  readonly upstreams: readonly ServerUpstream[];
+  /** The ingress controller's namespace, admitted besides the tenants. */
+  readonly ingressNamespace: string;
+  readonly catalog: ChartCatalog;
+  readonly network: PlatformNetwork;
+  /** The enterprise registry password value (lib/components/registry-credentials). */
+  readonly registryPassword: SecretValue;
   /** Releases installed first (the shared Redis). @default [] */
   readonly after?: readonly ReleaseRef[];
 }
@@ -31,24 +49,21 @@ export class ClearmlServer extends Construct {
 
   constructor(scope: Construct, id: string, props: ClearmlServerProps) {
     super(scope, id);
-    const { platform } = props;
-    const server = platform.server;
+    const server = props.server;
+    const hosts = props.hosts;
     const ns = server.namespace;
     // The chart's bundled MongoDB, Elasticsearch and Redis need root and sysctl init containers.
     new IsolatedNamespace(this, 'Namespace', {
       name: ns,
-      platform,
+      platform: networkOnlyPlatform(props.network),
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'server' },
       egress: {
-        toNamespaces: [
-          { namespace: platform.redis.namespace, ports: [platform.redis.port] },
-          ...(platform.billing.enabled ? [{ namespace: platform.billing.namespace, ports: [9092, 6379] }] : []),
-        ],
+        toNamespaces: props.upstreams.map((u) => ({ namespace: u.namespace, ports: [...u.ports] })),
         // The bootstrap Jobs write the tenants' Secrets.
         kubernetesApi: true,
         // SSO token exchange and the apps archive download.
-        internet: platform.network.serverInternetEgress,
+        internet: props.network.serverInternetEgress,
       },
     });
     new k8s.KubeNetworkPolicy(this, 'AllowClearmlIngress', {
@@ -56,7 +71,7 @@ export class ClearmlServer extends Construct {
       spec: {
         podSelector: { matchLabels: SERVER_POD_SELECTOR },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }, { namespaceSelector: anyTenantNamespace() }] }],
+        ingress: [{ from: [{ namespaceSelector: namespaceByName(props.ingressNamespace) }, { namespaceSelector: anyTenantNamespace() }] }],
       },
     });
 
@@ -65,12 +80,12 @@ export class ClearmlServer extends Construct {
       clearml: { cookieDomain: server.cookieDomain },
       apiserver: {
         image: { tag: server.apiserverImageTag },
-        ingress: ingress(platform.hosts.api),
+        ingress: ingress(hosts.api),
         service: { type: 'ClusterIP' },
-        extraEnvs: apiserverEnv(platform),
+        extraEnvs: apiserverEnv(server),
       },
-      fileserver: { ingress: ingress(platform.hosts.file), service: { type: 'ClusterIP' } },
-      webserver: { image: { tag: server.webserverImageTag }, ingress: ingress(platform.hosts.app), service: { type: 'ClusterIP' } },
+      fileserver: { ingress: ingress(hosts.file), service: { type: 'ClusterIP' } },
+      webserver: { image: { tag: server.webserverImageTag }, ingress: ingress(hosts.app), service: { type: 'ClusterIP' } },
       clearmlApplications: { enabled: server.applicationsEnabled },
     };
     const supervisor = server.supervisor.credentialsSecret;
@@ -85,9 +100,9 @@ export class ClearmlServer extends Construct {
       name: server.releaseName,
       namespace: ns,
       chart: server.chart,
-      catalog: platform.catalog,
+      catalog: props.catalog,
       values: deepMerge(values, server.values),
-      secretValues: [registryPasswordValue(platform)],
+      secretValues: [props.registryPassword],
       dependsOn: props.after ?? [],
     });
   }

@@ -1,6 +1,13 @@
 /** The ClearML Dynamic MIG Operator as a platform component: the `gpu` folder, after the GPU operator's release. */
 import type { ComponentDescriptor } from '../component';
-import { DynamicMigOperator } from './dynamic-mig-operator';
+import type { ResolvedPlatform } from '../../config/platform';
+import { registryPasswordValue } from '../registry-credentials/registry-credentials';
+import { DynamicMigOperator, DynamicMigOperatorProps } from './dynamic-mig-operator';
+
+/** The construct's props from the resolved platform (`after`: the GPU operator's release). */
+export function dynamicMigOperatorProps(platform: ResolvedPlatform, after?: DynamicMigOperatorProps['after']): DynamicMigOperatorProps {
+  return { settings: platform.dynamicMigOperator, catalog: platform.catalog, network: platform.network, registryPassword: registryPasswordValue(platform), after };
+}
 
 export const dynamicMigOperatorComponent: ComponentDescriptor = {
   name: 'dynamic-mig-operator',
@@ -12,6 +19,6 @@ export const dynamicMigOperatorComponent: ComponentDescriptor = {
   charts: (p) => [{ chart: p.dynamicMigOperator.chart, field: 'dynamicMigOperator.chart' }],
   endpoints: () => [],
   build: (chart, platform, { releases }) => ({
-    release: new DynamicMigOperator(chart, 'DynamicMigOperator', { platform, after: releases.get('gpu-operator') }).release.ref,
+    release: new DynamicMigOperator(chart, 'DynamicMigOperator', dynamicMigOperatorProps(platform, releases.get('gpu-operator'))).release.ref,
   }),
 };

@@ -3,15 +3,21 @@
  * allegroai-enterprise/clearml-dynamic-mig-operator -f overrides.yaml`, the registry token read from a Secret.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ChartCatalog } from '../../gitops/chart-catalog';
+import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedDynamicMigOperator } from './settings';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef } from '../../gitops/release-definition';
+import { ReleaseRef, SecretValue } from '../../gitops/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL } from '../../core/labels';
-import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 
 export interface DynamicMigOperatorProps {
-  readonly platform: ResolvedPlatform;
+  /** `dynamicMigOperator` of the resolved platform. */
+  readonly settings: ResolvedDynamicMigOperator;
+  readonly catalog: ChartCatalog;
+  readonly network: PlatformNetwork;
+  /** The enterprise registry password value (lib/components/registry-credentials). */
+  readonly registryPassword: SecretValue;
   /** The GPU operator release, installed first. @default - none */
   readonly after?: ReleaseRef;
 }
@@ -21,11 +27,11 @@ export class DynamicMigOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: DynamicMigOperatorProps) {
     super(scope, id);
-    const settings = props.platform.dynamicMigOperator;
+    const settings = props.settings;
     // The operator partitions GPUs through the NVIDIA driver: privileged by design.
     new IsolatedNamespace(this, 'Namespace', {
       name: settings.namespace,
-      platform: props.platform,
+      platform: networkOnlyPlatform(props.network),
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'gpu' },
       egress: { kubernetesApi: true },
@@ -34,9 +40,9 @@ export class DynamicMigOperator extends Construct {
       name: settings.releaseName,
       namespace: settings.namespace,
       chart: settings.chart,
-      catalog: props.platform.catalog,
+      catalog: props.catalog,
       values: settings.values,
-      secretValues: [registryPasswordValue(props.platform)],
+      secretValues: [props.registryPassword],
       dependsOn: props.after ? [props.after] : [],
     });
   }

@@ -1,6 +1,12 @@
 /** The GPU operator as a platform component: the `gpu` folder, after the chart sources. */
 import type { ComponentDescriptor } from '../component';
-import { GpuOperator } from './gpu-operator';
+import type { ResolvedPlatform } from '../../config/platform';
+import { GpuOperator, GpuOperatorProps } from './gpu-operator';
+
+/** The construct's props from the resolved platform. */
+export function gpuOperatorProps(platform: ResolvedPlatform): GpuOperatorProps {
+  return { settings: platform.gpuOperator, catalog: platform.catalog, network: platform.network };
+}
 
 export const gpuOperatorComponent: ComponentDescriptor = {
   name: 'gpu-operator',
@@ -10,5 +16,5 @@ export const gpuOperatorComponent: ComponentDescriptor = {
   namespaces: (p) => [{ namespace: p.gpuOperator.namespace, field: 'gpuOperator.namespace' }],
   charts: (p) => [{ chart: p.gpuOperator.chart, field: 'gpuOperator.chart' }],
   endpoints: () => [],
-  build: (chart, platform) => ({ release: new GpuOperator(chart, 'GpuOperator', { platform }).release.ref }),
+  build: (chart, platform) => ({ release: new GpuOperator(chart, 'GpuOperator', gpuOperatorProps(platform)).release.ref }),
 };

@@ -8,7 +8,9 @@
  * (`gpuIsolation`), with the k3s and MicroK8s containerd settings as options (`containerd`).
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ChartCatalog } from '../../gitops/chart-catalog';
+import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedGpuOperator } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
@@ -48,7 +50,10 @@ export const CONTAINERD_TOOLKIT_ENV: Readonly<Record<'default' | 'k3s' | 'microk
 const envList = (env: Readonly<Record<string, string>>): EnvList => Object.entries(env).map(([name, value]) => ({ name, value }));
 
 export interface GpuOperatorProps {
-  readonly platform: ResolvedPlatform;
+  /** `gpuOperator` of the resolved platform. */
+  readonly settings: ResolvedGpuOperator;
+  readonly catalog: ChartCatalog;
+  readonly network: PlatformNetwork;
 }
 
 export class GpuOperator extends Construct {
@@ -56,11 +61,11 @@ export class GpuOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
-    const settings = props.platform.gpuOperator;
+    const settings = props.settings;
     // The operator's driver, toolkit and device-plugin DaemonSets run privileged by design.
     new IsolatedNamespace(this, 'Namespace', {
       name: settings.namespace,
-      platform: props.platform,
+      platform: networkOnlyPlatform(props.network),
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'gpu' },
       // The operator watches the API and its driver containers fetch packages.
@@ -70,14 +75,14 @@ export class GpuOperator extends Construct {
       name: settings.releaseName,
       namespace: settings.namespace,
       chart: settings.chart,
-      catalog: props.platform.catalog,
+      catalog: props.catalog,
       values: deepMerge(gpuOperatorValues(settings), settings.values),
     });
   }
 }
 
 /** The chart values before the operator's own `values`. */
-function gpuOperatorValues(settings: ResolvedPlatform['gpuOperator']): Record<string, unknown> {
+function gpuOperatorValues(settings: ResolvedGpuOperator): Record<string, unknown> {
   const toolkit = { ...(settings.gpuIsolation ? GPU_ISOLATION_TOOLKIT_ENV : {}), ...CONTAINERD_TOOLKIT_ENV[settings.containerd] };
   return {
     migManager: { enabled: false },

@@ -2,7 +2,8 @@
 import { ResolvedPlatform } from '../../config/platform';
 import { SecretValue } from '../../gitops/release-definition';
 
-export function registryPasswordValue(platform: ResolvedPlatform): SecretValue {
+/** `platform`: its `registryPasswordSecret`. */
+export function registryPasswordValue(platform: Pick<ResolvedPlatform, 'registryPasswordSecret'>): SecretValue {
   return {
     secret: platform.registryPasswordSecret,
     targetPath: 'imageCredentials.password',

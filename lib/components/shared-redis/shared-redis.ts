@@ -13,6 +13,9 @@ import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
 import { requireSecret } from '../../security/secret-reference';
+import type { ChartCatalog } from '../../gitops/chart-catalog';
+import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedSharedRedis } from './settings';
 
 /** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */
 export function sharedRedisHost(platform: Pick<ResolvedPlatform, 'redis'>): string {
@@ -20,7 +23,12 @@ export function sharedRedisHost(platform: Pick<ResolvedPlatform, 'redis'>): stri
 }
 
 export interface SharedRedisProps {
-  readonly platform: ResolvedPlatform;
+  /** `redis` of the resolved platform. */
+  readonly settings: ResolvedSharedRedis;
+  /** The server namespace, admitted besides the tenants. */
+  readonly serverNamespace: string;
+  readonly catalog: ChartCatalog;
+  readonly network: PlatformNetwork;
 }
 
 /** The bitnami chart's `containerSecurityContext` (it renders every key but `enabled`) for "restricted". */
@@ -40,20 +48,19 @@ export class SharedRedis extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedRedisProps) {
     super(scope, id);
-    const { platform } = props;
-    const redis = platform.redis;
-    this.host = sharedRedisHost(platform);
+    const redis = props.settings;
+    this.host = sharedRedisHost({ redis });
     new IsolatedNamespace(this, 'Namespace', {
       name: redis.namespace,
-      platform,
+      platform: networkOnlyPlatform(props.network),
       labels: { [LAYER_LABEL]: 'server' },
-      allowIngressFrom: [namespaceByName(platform.server.namespace), anyTenantNamespace()],
+      allowIngressFrom: [namespaceByName(props.serverNamespace), anyTenantNamespace()],
     });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: redis.releaseName,
       namespace: redis.namespace,
       chart: redis.chart,
-      catalog: platform.catalog,
+      catalog: props.catalog,
       values: deepMerge(
         {
           image: { registry: redis.image.registry, repository: redis.image.repository, ...(redis.image.tag ? { tag: redis.image.tag } : {}) },
