@@ -1,5 +1,5 @@
 /** The enterprise registry password every enterprise chart takes as `imageCredentials.password`. */
-import { ResolvedPlatform } from '../../config/platform';
+import type { ResolvedPlatform } from '../../config/platform';
 import { SecretValue } from '../../gitops/release-definition';
 
 /** `platform`: its `registryPasswordSecret`. */

@@ -7,7 +7,7 @@
  * `docker.io/bitnamilegacy/redis` at the chart's own tag): the runbook's `docker.io/bitnami/redis` is gone.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../../config/platform';
+import type { ResolvedPlatform } from '../../config/platform';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
