@@ -73,13 +73,14 @@ export function tenantShard(tenant: string): string {
 /**
  * The folders in apply order (dependencies first, then by path) with their dependencies resolved.
  * Throws when a folder names a dependency that is not a folder of the output, or on a cycle.
+ * `componentRules`: what each platform component folder waits for (by default the registry's).
  */
-export function planLayout(folders: readonly RenderedFolder[]): FolderNode[] {
+export function planLayout(folders: readonly RenderedFolder[], componentRules: ReadonlyMap<string, readonly string[]> = COMPONENT_FOLDER_RULES): FolderNode[] {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const resolved = new Map<string, string[]>();
   const resolveRule = (path: string, seen: Set<string>): string[] => {
     const out: string[] = [];
-    for (const dep of defaultDependencies(path)) {
+    for (const dep of defaultDependencies(path, componentRules)) {
       if (byPath.has(dep)) out.push(dep);
       else if (!seen.has(dep)) {
         seen.add(dep);

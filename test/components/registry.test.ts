@@ -110,7 +110,7 @@ describe('component registry', () => {
     const extra: ComponentDescriptor = {
       name: 'extra-thing',
       folder: 'extra',
-      waitsFor: ['server'],
+      waitsFor: ['gpu'],
       after: ['clearml-server'],
       enabled: () => true,
       namespaces: () => [{ namespace: 'extra-ns', field: 'extra.namespace' }],
@@ -126,12 +126,14 @@ describe('component registry', () => {
     const platform = platformWith();
     const folders = platformFolders(platform, registry);
     expect(folders.map((f) => f.path)).toEqual(['sources', 'gpu', 'server', 'server-apps', 'extra']);
-    expect(platformFolderRules(registry).get('extra')).toEqual(['server']);
-    expect(defaultDependencies('extra', platformFolderRules(registry))).toEqual(['server']);
+    expect(platformFolderRules(registry).get('extra')).toEqual(['gpu']);
+    expect(defaultDependencies('extra', platformFolderRules(registry))).toEqual(['gpu']);
+    // Unregistered, the folder would fall to the rule of unknown folders.
+    expect(defaultDependencies('extra')).toEqual(['server']);
     expect(componentCharts(platform, registry).map((c) => c.field)).toContain('extra.chart');
     expect(componentNamespaces(platform, [], registry).map((n) => n.namespace)).toContain('extra-ns');
     expect(componentEndpoints(platform, registry).map((e) => e.host)).toContain('extra.extra-ns');
-    expect(planLayout(renderFolderObjects(folders)).find((n) => n.path === 'extra')?.dependsOn).toEqual(['server']);
+    expect(planLayout(renderFolderObjects(folders), platformFolderRules(registry)).find((n) => n.path === 'extra')?.dependsOn).toEqual(['gpu']);
   });
 
   test('a component installing after an unknown one is refused', () => {
