@@ -52,6 +52,8 @@ export type ComponentSettings = Pick<ResolvedPlatform, 'gpuOperator' | 'dynamicM
 export interface BuildContext {
   /** The release of each component built so far that has one, by component name. */
   readonly releases: ReadonlyMap<string, ReleaseRef>;
+  /** The endpoints of every enabled component (what a component's egress may open). */
+  readonly endpoints: readonly ComponentEndpoint[];
 }
 
 /** What `build` made that later components may wait for. */

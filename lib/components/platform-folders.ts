@@ -8,7 +8,7 @@ import { FluxSources } from '../gitops/flux/flux-sources';
 import { ReleaseRef } from '../gitops/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from './component';
-import { SOURCES_FOLDER, enabledComponents } from './derived';
+import { SOURCES_FOLDER, componentEndpoints, enabledComponents } from './derived';
 import { COMPONENTS } from './index';
 
 /**
@@ -27,6 +27,7 @@ export function platformFolders(platform: ResolvedPlatform, components: readonly
   const folders: OutputFolder[] = [...sourcesFolder(platform)];
   const apps = new Map<string, App>();
   const releases = new Map<string, ReleaseRef>();
+  const endpoints = componentEndpoints(platform, components);
   for (const component of enabledComponents(platform, components)) {
     let app = apps.get(component.folder);
     if (!app) {
@@ -37,7 +38,7 @@ export function platformFolders(platform: ResolvedPlatform, components: readonly
     for (const name of component.after ?? []) {
       if (!components.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
     }
-    const built = component.build(new Chart(app, component.name), platform, { releases });
+    const built = component.build(new Chart(app, component.name), platform, { releases, endpoints });
     if (built.release) releases.set(component.name, built.release);
   }
   return folders;

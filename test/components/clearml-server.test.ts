@@ -1,5 +1,10 @@
 import { ClearmlServer } from '../../lib/components/clearml-server/clearml-server';
-import { clearmlServerProps } from '../../lib/components/clearml-server/descriptor';
+import { clearmlServerProps as propsOf } from '../../lib/components/clearml-server/descriptor';
+import { componentEndpoints } from '../../lib/components/derived';
+import { ResolvedPlatform } from '../../lib/config/platform';
+
+/** The server's props as the registry builds them (with the enabled components' endpoints). */
+const clearmlServerProps = (platform: ResolvedPlatform, after?: Parameters<typeof propsOf>[2]) => propsOf(platform, componentEndpoints(platform), after);
 import { envEntry, only, platformWith, synthOf } from '../helpers';
 
 const SERVER = {

@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { ComponentDescriptor } from '../../lib/components/component';
 import { PLATFORM_FOLDERS, SOURCES_FOLDER, componentCharts, componentEndpoints, componentNamespaces, enabledComponents, platformFolderRules } from '../../lib/components/derived';
 import { COMPONENTS } from '../../lib/components/index';
+import { serverUpstreams } from '../../lib/components/clearml-server/descriptor';
 import { platformFolders } from '../../lib/components/platform-folders';
 import { ResolvedPlatform, resolvePlatform } from '../../lib/config/platform';
 import { PlatformProps } from '../../lib/config/platform-props';
@@ -145,6 +146,22 @@ describe('component registry', () => {
     const platform = platformWith({ redis: { namespace: 'redis-x', port: 6380 } });
     expect(componentEndpoints(platform).map((e) => `${e.name} ${e.host}:${e.port}`)).toEqual(['redis redis-master.redis-x:6380', 'apiserver clearml-enterprise-apiserver.clearml:8008']);
     expect(platform.internalApiUrl).toBe('http://clearml-enterprise-apiserver.clearml:8008');
+  });
+
+  test('the server\'s egress opens exactly the endpoints that admit the server, where they are configured', () => {
+    const platform = resolvePlatform({ ...WITH_BILLING, redis: { namespace: 'redis-x', port: 6380 }, billing: { ...WITH_BILLING.billing, namespace: 'billing-x' } });
+    expect(serverUpstreams(componentEndpoints(platform))).toEqual([
+      { namespace: 'redis-x', ports: [6380] },
+      { namespace: 'billing-x', ports: [9092, 6379] },
+    ]);
+    const server = renderFolderObjects(platformFolders(platform).filter((f) => f.path === 'server'))[0].files.find((f) => f.name === 'clearml-server.yaml')!;
+    const egress = server.objects.filter((o) => o.kind === 'NetworkPolicy').flatMap((o: any) => o.spec.egress ?? []);
+    const toNamespace = (ns: string) => egress.filter((r: any) => (r.to ?? []).some((peer: any) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns));
+    expect(toNamespace('redis-x').flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([6380]);
+    expect(toNamespace('billing-x').flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([9092, 6379]);
+    expect(toNamespace('clearml-billing')).toEqual([]);
+    // Billing off: no egress to its namespace.
+    expect(serverUpstreams(componentEndpoints(platformWith()))).toEqual([{ namespace: 'redis-shared', ports: [6379] }]);
   });
 });
 
