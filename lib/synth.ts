@@ -17,7 +17,7 @@ import { architectureMarkdown } from './output/architecture';
 import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
 import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
-import { platformFolders } from './platform/platform-layers';
+import { platformFolders } from './components/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';

@@ -157,3 +157,31 @@ export function checkFeaturesNotExcluded(problems: Problems, path: string, value
     if (added.has(feature)) problems.add(`${excluded.path}[${i}]`, feature, `is both added (${path}) and excluded; keep it in one list`);
   });
 }
+
+/** Every field of `T` required and defined: the shape of props with their defaults applied. */
+export type Req<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** Drops keys whose value is `undefined`, so `{ ...defaults, ...definedOnly(props) }` keeps defaults. */
+export function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A reference to one key of a Secret: `{ name: "<secret name>", key: "<key>" }`. */
+export function checkSecretRef(problems: Problems, path: string, ref: unknown): void {
+  const r = ref as { name?: unknown; key?: unknown } | undefined;
+  if (!r || typeof r !== 'object') {
+    problems.add(path, ref, 'must name a Secret: { name: "<secret name>", key: "<key>" }');
+    return;
+  }
+  checkDnsLabel(problems, `${path}.name`, r.name);
+  if (typeof r.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(r.key)) problems.add(`${path}.key`, r.key, 'must be a Secret key: letters, digits, "-", "_" or "."');
+}
+
+/** An image pinned by digest (`name:tag@sha256:<64 hex>`); reports a malformed reference first. */
+export function checkPinnedImage(problems: Problems, path: string, image: unknown): boolean {
+  if (!checkImageReference(problems, path, image)) return false;
+  if (/@sha256:[0-9a-f]{64}$/.test(image as string)) return true;
+  problems.add(path, image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
+  return false;
+}

@@ -2,265 +2,30 @@
  * The platform's typed settings (`main.ts` passes them to {@link resolvePlatform}).
  *
  * Every optional field has a default that reproduces the install runbook
- * (`multi-tenant-service-on-kubernetes.md`); the defaults live in `platform-defaults.ts`.
+ * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
 import { ChartProps, ChartSourceProps } from '../gitops/chart-source';
 import { GitOpsFlavor } from '../gitops/release-definition';
 import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
-import { ClearmlFeature } from './features';
 import { GpuModel } from './gpu-models';
+import type { AppsUploadProps } from '../components/apps-upload/props';
+import type { BillingProps } from '../components/billing/props';
+import type { ClearmlServerProps } from '../components/clearml-server/props';
+import type { DynamicMigOperatorProps } from '../components/dynamic-mig-operator/props';
+import type { GpuOperatorProps } from '../components/gpu-operator/props';
+import type { MigSetupProps } from '../components/mig-node-setup/props';
+import type { SharedRedisProps } from '../components/shared-redis/props';
 
-/** A Secret holding an access key and a secret key. */
-export interface CredentialsSecretProps {
-  /** Secret name. */
-  readonly name: string;
-  /** Key of the access key (or user name). @default 'access_key' */
-  readonly accessKeyKey?: string;
-  /** Key of the secret key (or password). @default 'secret_key' */
-  readonly secretKeyKey?: string;
-}
-
-/** NVIDIA GPU operator ("Enabling Dynamic MIG GPUs"). */
-export interface GpuOperatorProps {
-  /** Install it. @default true */
-  readonly enabled?: boolean;
-  /** @default 'gpu-operator' */
-  readonly namespace?: string;
-  /** @default 'gpu-operator' */
-  readonly releaseName?: string;
-  /** @default { source: 'nvidia', chart: 'gpu-operator', version: 'v25.3.0' } */
-  readonly chart?: ChartProps;
-  /** MIG strategy. @default 'mixed' */
-  readonly migStrategy?: 'single' | 'mixed';
-  /**
-   * ClearML's GPU isolation settings (container toolkit and device plugin env), so an unprivileged container
-   * cannot reach GPUs outside its allocation. Turning it off is a deviation from ClearML's guide. @default true
-   */
-  readonly gpuIsolation?: boolean;
-  /**
-   * Where the nodes' containerd is: `default` (the operator's own detection), `k3s` or `microk8s` (their
-   * sockets and config, in `toolkit.env`). @default 'default'
-   */
-  readonly containerd?: 'default' | 'k3s' | 'microk8s';
-  /** Extra chart values, merged over the generated ones. @default {} */
-  readonly values?: Record<string, unknown>;
-}
-
-/** ClearML Dynamic MIG Operator ("Install CDMO Chart"). */
-export interface DynamicMigOperatorProps {
-  /** Install it. @default true */
-  readonly enabled?: boolean;
-  /** @default 'cdmo-operator' */
-  readonly namespace?: string;
-  /** @default 'cdmo' */
-  readonly releaseName?: string;
-  /**
-   * Chart and pinned version. The version is not in any release notes ClearML publishes (see the README's
-   * "Chart versions" table): confirm it with `helm search repo allegroai-enterprise/clearml-dynamic-mig-operator --versions`.
-   * @default { source: 'clearml-enterprise', chart: 'clearml-dynamic-mig-operator', version: DEFAULT_CHART_VERSIONS.dynamicMigOperator }
-   */
-  readonly chart?: ChartProps;
-  /** Extra chart values. @default {} */
-  readonly values?: Record<string, unknown>;
-}
-
-/** The billing settings of the apiserver (its `CLEARML__*BILLING*` variables). */
-export interface ServerBillingProps {
-  /** `CLEARML__billing__enabled`. @default true */
-  readonly enabled?: boolean;
-  /** Kafka bootstrap servers. @default ['clearml-billing-kafka.clearml-billing:9092'] */
-  readonly kafkaHosts?: readonly string[];
-  /** @default 'SASL_PLAINTEXT' */
-  readonly kafkaSecurityProtocol?: 'PLAINTEXT' | 'SASL_PLAINTEXT' | 'SASL_SSL' | 'SSL';
-  /** @default 'SCRAM-SHA-512' */
-  readonly kafkaSaslMechanism?: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
-  /** @default 'billing' */
-  readonly kafkaSaslUsername?: string;
-  /** The Kafka SASL password (the runbook's literal `jdhfKmsd1`). @default { name: 'clearml-billing-kafka', key: 'password' } */
-  readonly kafkaSaslPasswordSecret?: SecretKeyReference;
-  /** @default 'clearml-billing-redis-master.clearml-billing' */
-  readonly redisHost?: string;
-  /** @default 2 */
-  readonly redisDb?: number;
-}
-
-/** SSO through an auth0-style OAuth client. */
-export interface SsoProps {
-  /** OAuth client id (not a secret). */
-  readonly clientId: string;
-  /** The OAuth client secret. */
-  readonly clientSecret: SecretKeyReference;
-  /** `base_url`. */
-  readonly baseUrl: string;
-  /** `authorize_url`. */
-  readonly authorizeUrl: string;
-  /** `access_token_url`. */
-  readonly accessTokenUrl: string;
-  /** `audience`. */
-  readonly audience: string;
-}
-
-/** A cross-tenant group ("Configuring Cross-Tenant Groups"). */
-export interface GroupProps {
-  /** `<GroupName>` in the variable names: letters, digits and `_`. */
-  readonly key: string;
-  /** The group's UUID. */
-  readonly id: string;
-  /** Display name. @default - the key */
-  readonly name?: string;
-  /** Features of the group. */
-  readonly features: readonly ClearmlFeature[];
-  /** Whether admins can add users to it in the UI. @default false */
-  readonly assignable?: boolean;
-}
-
-/** The supervisor user (`CLEARML__secure__credentials__supervisor__*`). */
-export interface SupervisorProps {
-  /** E-mail of the supervisor user; quoted for the apiserver by the construct. */
-  readonly email: string;
-  /** Key and secret of the supervisor. @default { name: 'clearml-supervisor-credentials' } */
-  readonly credentialsSecret?: CredentialsSecretProps;
-  /** @default 'system' */
-  readonly role?: string;
-  /** @default true */
-  readonly allowLogin?: boolean;
-  /** @default ['users', 'admins', 'queue_admins'] */
-  readonly groups?: readonly string[];
-}
-
-/** Public host names of the server (each a DNS name; `file` may be `files.<baseDomain>` as the current docs have it). */
-export interface ServerHostsProps {
-  /** @default 'api.<baseDomain>' */
-  readonly api?: string;
-  /** @default 'app.<baseDomain>' */
-  readonly app?: string;
-  /** @default 'file.<baseDomain>' */
-  readonly file?: string;
-}
-
-/** The ClearML server ("Install ClearML Chart"). */
-export interface ClearmlServerProps {
-  /** @default 'clearml' */
-  readonly namespace?: string;
-  /** @default 'clearml' */
-  readonly releaseName?: string;
-  /** Chart and pinned version. @default { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: DEFAULT_CHART_VERSIONS.server } (11.0.2) */
-  readonly chart?: ChartProps;
-  /** @default '3.21.6-1443' */
-  readonly apiserverImageTag?: string;
-  /** @default '3.21.3-1657' */
-  readonly webserverImageTag?: string;
-  /** @default - the base domain */
-  readonly cookieDomain?: string;
-  /**
-   * Public host names of the apiserver, webserver and file server: their ingresses, the public URLs the
-   * agents and the apiserver are given, and the names tenant router hosts must not take.
-   * @default { api: 'api.<baseDomain>', app: 'app.<baseDomain>', file: 'file.<baseDomain>' }
-   */
-  readonly hosts?: ServerHostsProps;
-  /** `clearmlApplications.enabled`. @default true */
-  readonly applicationsEnabled?: boolean;
-  /** Ingress class of the three ingresses. @default - the cluster's default class */
-  readonly ingressClassName?: string;
-  /** Billing settings of the apiserver. @default - the runbook's values */
-  readonly billing?: ServerBillingProps;
-  /** SSO. @default - no SSO variables */
-  readonly sso?: SsoProps;
-  /** Server-level features (`organization__features__<name>=true`). @default ['user_management_advanced'] */
-  readonly organizationFeatures?: readonly ClearmlFeature[];
-  /** Server-level features turned off (`organization__features__<name>=false`). @default [] */
-  readonly disabledOrganizationFeatures?: readonly ClearmlFeature[];
-  /** UI features per role (`auth__ui_features_per_role__<role>__<feature>`). @default { user: { show_datasets: false, show_orchestration: false } } */
-  readonly uiFeaturesPerRole?: Readonly<Record<string, Readonly<Partial<Record<ClearmlFeature, boolean>>>>>;
-  /** @default 3 */
-  readonly maxRunningAppsPerCompany?: number;
-  /** Features of the built-in groups. @default { users: ['applications'], admins: [the runbook's eleven] } */
-  readonly defaultGroupFeatures?: Readonly<Record<string, readonly ClearmlFeature[]>>;
-  /** Cross-tenant groups. @default [] */
-  readonly groups?: readonly GroupProps[];
-  /** The supervisor user. */
-  readonly supervisor: SupervisorProps;
-  /** `apiserver__company__unique_names`. @default true */
-  readonly uniqueCompanyNames?: boolean;
-  /** `workers__resource_usages__supervisor_company`. @default 'd1bd92a3b039400cbafc60a7a5b1e52b' (the default company) */
-  readonly resourceUsageSupervisorCompany?: string;
-  /** More apiserver variables, name to value (no secrets). @default {} */
-  readonly extraApiserverEnv?: Readonly<Record<string, string>>;
-  /** Extra chart values, merged over the generated ones. @default {} */
-  readonly values?: Record<string, unknown>;
-}
-
-/** The shared Redis image location. */
-export interface RedisImageProps {
-  /** Registry host, e.g. `registry.example.com`. */
-  readonly registry: string;
-  /** Repository inside the registry, e.g. `mirror/bitnami/redis`. */
-  readonly repository: string;
-  /** Image tag. @default - the tag the default chart version ships (7.0.9-debian-11-r1 for 17.8.3); for another chart version, the chart's own */
-  readonly tag?: string;
-}
-
-/** Shared Redis ("Shared Redis installation"). */
-export interface SharedRedisProps {
-  /** @default 'redis-shared' */
-  readonly namespace?: string;
-  /** @default 'redis' */
-  readonly releaseName?: string;
-  /** Chart and pinned version (the `bitnami` source is Bitnami's OCI registry). @default { source: 'bitnami', chart: 'redis', version: '17.8.3' } */
-  readonly chart?: ChartProps;
-  /**
-   * Where the Redis image comes from (the chart's `image.registry`, `image.repository`, `image.tag`).
-   * Bitnami removed `docker.io/bitnami/redis` in 2025; the default is its frozen copy in
-   * `docker.io/bitnamilegacy` (no updates, no security fixes). Point it at a mirror to use another copy.
-   * @default { registry: 'docker.io', repository: 'bitnamilegacy/redis', tag: - the tag the chart version ships (7.0.9-debian-11-r1 for 17.8.3) }
-   */
-  readonly image?: RedisImageProps;
-  /**
-   * The password (the runbook's literal `sdkWoq23`). The Redis release reads it in `redis-shared`; each
-   * tenant agent reads a Secret of the same name and key in its own namespace.
-   * @default { name: 'redis-shared-auth', key: 'redis-password' }
-   */
-  readonly passwordSecret?: SecretKeyReference;
-  /** @default 6379 */
-  readonly port?: number;
-  /** Extra chart values. @default {} */
-  readonly values?: Record<string, unknown>;
-}
-
-/** The billing chart ("Install Billing Chart"). */
-export interface BillingProps {
-  /** Install it. @default true */
-  readonly enabled?: boolean;
-  /** @default 'clearml-billing' */
-  readonly namespace?: string;
-  /** @default 'clearml-billing' */
-  readonly releaseName?: string;
-  /**
-   * Where the chart is: the tarball ClearML hands over pushed to an OCI registry, or kept in a Git
-   * repository (`chart` = path of the `.tgz`). Required when billing is enabled.
-   */
-  readonly chart?: ChartProps;
-  /** Registry user of the billing images. @default 'dockerhubcustpocbillingaccess' */
-  readonly registryUsername?: string;
-  /** Registry password of the billing images. @default { name: 'clearml-billing-registry', key: 'password' } */
-  readonly registryPasswordSecret?: SecretKeyReference;
-  /** Extra chart values. @default {} */
-  readonly values?: Record<string, unknown>;
-}
-
-/** The apps upload step ("Application Installation"). */
-export interface AppsUploadProps {
-  /** Run it. @default true */
-  readonly enabled?: boolean;
-  /** The download URL of the apps archive (it carries a token). @default { name: 'clearml-apps-archive', key: 'url' } */
-  readonly archiveUrlSecret?: SecretKeyReference;
-  /**
-   * Image with Python 3 that runs the archive's `upload_apps.py` (a `requirements.txt` beside it is
-   * installed into the Job's scratch folder first). @default the pinned `python:3.12-slim`
-   */
-  readonly image?: string;
-}
+// Each component's props live in its folder (lib/components/<component>/props.ts); re-exported here so
+// that `PlatformProps` and its parts keep one import path.
+export type { AppsUploadProps } from '../components/apps-upload/props';
+export type { BillingProps } from '../components/billing/props';
+export type { ClearmlServerProps, CredentialsSecretProps, GroupProps, ServerBillingProps, ServerHostsProps, SsoProps, SupervisorProps } from '../components/clearml-server/props';
+export type { DynamicMigOperatorProps } from '../components/dynamic-mig-operator/props';
+export type { GpuOperatorProps } from '../components/gpu-operator/props';
+export type { MigNodeProps, MigSetupProps, MigTolerationProps } from '../components/mig-node-setup/props';
+export type { RedisImageProps, SharedRedisProps } from '../components/shared-redis/props';
 
 /** Settings every tenant's releases share. */
 export interface TenantReleaseDefaultsProps {
@@ -327,54 +92,6 @@ export interface NetworkProps {
    * @default { min: 30000, max: 32767 }
    */
   readonly nodePortRange?: { readonly min: number; readonly max: number };
-}
-
-/** A taint the MIG setup Jobs tolerate (a Kubernetes toleration). */
-export interface MigTolerationProps {
-  /** Taint key; empty with operator Exists tolerates every taint. @default - every key */
-  readonly key?: string;
-  /** @default 'Equal' */
-  readonly operator?: 'Exists' | 'Equal';
-  /** Taint value (operator Equal only). @default - none */
-  readonly value?: string;
-  /** @default - every effect */
-  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
-
-/** One training node whose GPUs are put in MIG mode. */
-export interface MigNodeProps {
-  /** The Kubernetes node name (`kubectl get nodes`). */
-  readonly name: string;
-  /** GPU indexes (`nvidia-smi -L`) to put in MIG mode, or every GPU of the node. @default 'all' */
-  readonly gpus?: readonly number[] | 'all';
-  /** The node's GPU model, for the MIG profiles offered on it. @default - not stated */
-  readonly gpuModel?: GpuModel;
-}
-
-/**
- * MIG node setup ("Enable MIG support"): a Job per node runs `nvidia-smi -i <gpu> -mig 1` on the listed
- * GPUs and labels the node `cdmo.clear.ml/gpu-partitioning=mig` once MIG is active.
- */
-export interface MigSetupProps {
-  /** Write the MIG setup. @default true (when `migSetup` is set) */
-  readonly enabled?: boolean;
-  /** The one namespace with Pod Security level `privileged`; only the MIG setup Jobs run there. @default 'clearml-mig-setup' */
-  readonly namespace?: string;
-  /** The training nodes. Must not be empty while enabled. */
-  readonly nodes: readonly MigNodeProps[];
-  /** RuntimeClass of the NVIDIA container runtime (the GPU operator creates `nvidia`). @default 'nvidia' */
-  readonly runtimeClassName?: string;
-  /**
-   * Image with Node 20 and glibc (the NVIDIA runtime injects the host's glibc-linked `nvidia-smi`), pinned
-   * by digest. @default the pinned `node:20-bookworm-slim`
-   */
-  readonly image?: string;
-  /** Taints tolerated. @default [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] */
-  readonly tolerations?: readonly MigTolerationProps[];
-  /** Retries of a Job after an error (a pending reboot fails the Job at once). @default 4 */
-  readonly backoffLimit?: number;
-  /** Deadline of a Job. @default 1800 */
-  readonly activeDeadlineSeconds?: number;
 }
 
 /** Where the output lives in Git and how the GitOps controller reads it. */

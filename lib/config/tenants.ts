@@ -13,6 +13,7 @@ import { ClearmlFeature } from './features';
 import { DOCUMENT_PATH, validateSchema } from './json-schema';
 import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from './mig-profiles';
 import { ResolvedPlatform } from './platform';
+import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
 import { DEFAULT_LIMIT_RANGE, LIFECYCLE_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
@@ -134,15 +135,11 @@ export function reservedNamespaces(platform: ResolvedPlatform): Map<string, stri
   const gitops = platform.gitopsSettings;
   const controller = gitops.flavor === 'argocd' ? [gitops.argocdNamespace] : gitops.flavor === 'k3s' ? ['kube-system'] : [platform.sourceNamespace, gitops.repository.namespace];
   for (const ns of controller) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
+  // The platform's own: chart sources and ingress, every component's (from the registry, lib/components/), DNS.
   const own: Array<[string, string]> = [
     [platform.sourceNamespace, 'sourceNamespace'],
     [platform.ingressNamespace, 'ingressNamespace'],
-    [platform.gpuOperator.namespace, 'gpuOperator.namespace'],
-    [platform.dynamicMigOperator.namespace, 'dynamicMigOperator.namespace'],
-    [platform.server.namespace, 'server.namespace'],
-    [platform.redis.namespace, 'redis.namespace'],
-    [platform.billing.namespace, 'billing.namespace'],
-    [platform.migSetup.namespace, 'migSetup.namespace'],
+    ...componentNamespaces(platform).map((n): [string, string] => [n.namespace, n.field]),
     [platform.network.dnsNamespace, 'network.dnsNamespace'],
   ];
   for (const [ns, field] of own) add(ns, `a namespace of the platform (${field})`);

@@ -9,10 +9,7 @@
  * |---|---|
  * | `secrets` (ExternalSecrets, with `secrets.provider: 'external-secrets'`) | - |
  * | `sources` | `secrets` |
- * | `gpu` | `sources` |
- * | `mig-setup` | `gpu` |
- * | `server` | `gpu` (or `sources` without a GPU layer) |
- * | `server-apps` | `server` |
+ * | a platform component's folder | what its components wait for (`waitsFor` of their descriptors, lib/components/): `gpu` after `sources`, `mig-setup` after `gpu`, `server` after `gpu` (or `sources` without a GPU layer), `server-apps` after `server` |
  * | `tenants/<t>/bootstrap` | `server` |
  * | `tenants/<t>/<other>` | `tenants/<t>/bootstrap` |
  * | anything else | `server` |
@@ -23,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import { RenderedFolder } from '../output/write-tree';
 import { boundedDnsLabel } from '../core/names';
+import { SERVER_FOLDER, SOURCES_FOLDER, platformFolderRules } from '../components/derived';
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {
@@ -49,26 +47,17 @@ const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
 export const SECRETS_FOLDER = 'secrets';
 const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
 
+/** The rules of the platform components' folders, from the component registry. */
+const COMPONENT_FOLDER_RULES = platformFolderRules();
+
 /** The default dependencies of a folder, by its name (see the table above). */
-export function defaultDependencies(path: string): string[] {
+export function defaultDependencies(path: string, componentRules: ReadonlyMap<string, readonly string[]> = COMPONENT_FOLDER_RULES): string[] {
   const tenant = TENANT_FOLDER.exec(path);
-  if (tenant) return tenant[2] === 'bootstrap' ? ['server'] : [`tenants/${tenant[1]}/bootstrap`];
-  switch (path) {
-    case SECRETS_FOLDER:
-      return [];
-    case 'sources':
-      return [SECRETS_FOLDER];
-    case 'gpu':
-      return ['sources'];
-    case 'mig-setup':
-      return ['gpu'];
-    case 'server':
-      return ['gpu'];
-    case 'server-apps':
-      return ['server'];
-    default:
-      return ['server'];
-  }
+  if (tenant) return tenant[2] === 'bootstrap' ? [SERVER_FOLDER] : [`tenants/${tenant[1]}/bootstrap`];
+  if (path === SECRETS_FOLDER) return [];
+  if (path === SOURCES_FOLDER) return [SECRETS_FOLDER];
+  const rule = componentRules.get(path);
+  return rule ? [...rule] : [SERVER_FOLDER];
 }
 
 /** The tenant of a folder path, if it is a tenant folder. */
@@ -84,13 +73,14 @@ export function tenantShard(tenant: string): string {
 /**
  * The folders in apply order (dependencies first, then by path) with their dependencies resolved.
  * Throws when a folder names a dependency that is not a folder of the output, or on a cycle.
+ * `componentRules`: what each platform component folder waits for (by default the registry's).
  */
-export function planLayout(folders: readonly RenderedFolder[]): FolderNode[] {
+export function planLayout(folders: readonly RenderedFolder[], componentRules: ReadonlyMap<string, readonly string[]> = COMPONENT_FOLDER_RULES): FolderNode[] {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const resolved = new Map<string, string[]>();
   const resolveRule = (path: string, seen: Set<string>): string[] => {
     const out: string[] = [];
-    for (const dep of defaultDependencies(path)) {
+    for (const dep of defaultDependencies(path, componentRules)) {
       if (byPath.has(dep)) out.push(dep);
       else if (!seen.has(dep)) {
         seen.add(dep);

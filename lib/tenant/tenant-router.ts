@@ -10,7 +10,7 @@ import { ResolvedTenant } from '../config/tenants';
 import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
 import { ReleaseRef } from '../gitops/release-definition';
-import { registryPasswordValue } from '../platform/registry-credentials';
+import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 
 /** Release name of the router, as in the runbook. */
 export const ROUTER_RELEASE_NAME = 'clearml-ttr';

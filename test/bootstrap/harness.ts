@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { BOOTSTRAP_SECRETS, BootstrapPlan, bootstrapLedgerName, GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
-import { BootstrapProgram } from '../../lib/tenant/bootstrap-program';
+import { BootstrapProgram } from '../../lib/components/bootstrap-program/bootstrap-program';
 import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { FakeClearml, FakeClearmlOptions, SUPERVISOR } from './fakes/fake-clearml';

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { bootstrapProgramText } from '../../lib/programs/bootstrap/bootstrap-script';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
-import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/tenant/bootstrap-program';
+import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/components/bootstrap-program/bootstrap-program';
 import { PLAN as BOOTSTRAP_TEST_PLAN } from '../bootstrap/harness';
 import { TenantBootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { TenantBootstrap, TenantBootstrapProps, bootstrapRoleRules } from '../../lib/tenant/tenant-bootstrap';

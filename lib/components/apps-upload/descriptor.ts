@@ -1,0 +1,24 @@
+/** The apps upload as a platform component: a folder of its own, since it needs a running apiserver. */
+import type { ComponentDescriptor } from '../component';
+import { SERVER_FOLDER } from '../clearml-server/settings';
+import type { ResolvedPlatform } from '../../config/platform';
+import { AppsUpload, AppsUploadProps } from './apps-upload';
+
+/** The construct's props from the resolved platform. */
+export function appsUploadProps(platform: ResolvedPlatform): AppsUploadProps {
+  return { apps: platform.apps, namespace: platform.server.namespace, apiUrl: platform.internalApiUrl, supervisor: platform.server.supervisor.credentialsSecret };
+}
+
+export const appsUploadComponent: ComponentDescriptor = {
+  name: 'apps-upload',
+  folder: 'server-apps',
+  waitsFor: [SERVER_FOLDER],
+  enabled: (p) => p.apps.enabled,
+  namespaces: (p) => [{ namespace: p.server.namespace, field: 'server.namespace' }],
+  charts: () => [],
+  endpoints: () => [],
+  build: (chart, platform) => {
+    new AppsUpload(chart, 'AppsUpload', appsUploadProps(platform));
+    return {};
+  },
+};

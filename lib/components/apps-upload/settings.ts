@@ -1,0 +1,25 @@
+/** Defaults and checks of `PlatformProps.apps`. */
+import { Req, checkPinnedImage, checkSecretRef, definedOnly } from '../../config/checks';
+import { Problems } from '../../core/problems';
+import { AppsUploadProps } from './props';
+
+/**
+ * `python:3.12-slim` pinned by digest (a digest of the official image seen in public pinned
+ * Dockerfiles), for the apps upload Job. Refresh it with `crane digest python:3.12-slim`, or set
+ * `apps.image` to your registry mirror.
+ */
+export const DEFAULT_PYTHON_IMAGE = 'python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea';
+
+export type ResolvedAppsUpload = Req<AppsUploadProps>;
+
+export function resolveAppsUpload(problems: Problems, input: AppsUploadProps | undefined): ResolvedAppsUpload {
+  const apps: ResolvedAppsUpload = {
+    enabled: true,
+    archiveUrlSecret: { name: 'clearml-apps-archive', key: 'url' },
+    image: DEFAULT_PYTHON_IMAGE,
+    ...definedOnly(input),
+  };
+  checkSecretRef(problems, 'apps.archiveUrlSecret', apps.archiveUrlSecret);
+  if (apps.enabled) checkPinnedImage(problems, 'apps.image', apps.image);
+  return apps;
+}

@@ -1,0 +1,90 @@
+/**
+ * What a platform component says about itself. The registry (`./index.ts`) lists one descriptor per
+ * component, and every cross-cutting list is computed from it: the platform's output folders and their
+ * order (`platformFolders`, `PLATFORM_FOLDERS`, the folder rules of `gitops/layout.ts`), the charts whose
+ * source objects are written (`ResolvedPlatform.charts`), the platform's namespaces (those a privileged
+ * namespace must not share, those no tenant may take) and the endpoints other parts connect to.
+ *
+ * A descriptor reads the resolved platform; its construct gets only the narrow props `build` hands it.
+ */
+import type { Chart } from 'cdk8s';
+import type { ResolvedPlatform } from '../config/platform';
+import type { ChartProps } from '../gitops/chart-source';
+import type { ReleaseRef } from '../gitops/release-definition';
+
+/** A namespace a component uses, and the platform prop that sets it (for messages such as "a namespace of the platform (billing.namespace)"). */
+export interface ComponentNamespace {
+  readonly namespace: string;
+  /** Field path in `PlatformProps`, e.g. `billing.namespace`. */
+  readonly field: string;
+}
+
+/** A chart a component installs, and the platform prop that names it (for messages such as `billing.chart.version`). */
+export interface ComponentChart {
+  readonly chart: ChartProps;
+  /** Field path in `PlatformProps`, e.g. `server.chart`. */
+  readonly field: string;
+}
+
+/**
+ * A service a component offers to other parts (tenants, other components): what the NetworkPolicies
+ * open and what the checkers know as the layers' namespaces (lib/analysis/platform-facts.ts). A
+ * description only; the analysis reads `dist/`, not this.
+ */
+export interface ComponentEndpoint {
+  /** What it is, e.g. `apiserver`, `redis`, `kafka`. */
+  readonly name: string;
+  readonly namespace: string;
+  /** In-cluster host name, e.g. `redis-master.redis-shared`. */
+  readonly host: string;
+  readonly port: number;
+  /** Who may connect: `tenants` (every tenant namespace), or namespaces of the platform. */
+  readonly clients: readonly ('tenants' | 'server' | 'ingress')[];
+}
+
+/**
+ * The settings of the platform's components: what `enabled`, `namespaces`, `charts` and `endpoints` read
+ * (the resolver computes the chart list from them before the rest of the platform is assembled).
+ */
+export type ComponentSettings = Pick<ResolvedPlatform, 'gpuOperator' | 'dynamicMigOperator' | 'migSetup' | 'server' | 'redis' | 'billing' | 'apps'>;
+
+/** What `build` may use besides the platform: the releases of the components built before it. */
+export interface BuildContext {
+  /** The release of each component built so far that has one, by component name. */
+  readonly releases: ReadonlyMap<string, ReleaseRef>;
+  /** The endpoints of every enabled component (what a component's egress may open). */
+  readonly endpoints: readonly ComponentEndpoint[];
+}
+
+/** What `build` made that later components may wait for. */
+export interface BuiltComponent {
+  /** The component's release, if it installs one (later components' `after` names it). */
+  readonly release?: ReleaseRef;
+}
+
+export interface ComponentDescriptor {
+  /** Name of the component, also the id of its cdk8s Chart (so its file in the folder is `<name>.yaml`). */
+  readonly name: string;
+  /** Output folder it writes into; several components may share one (they are built in registry order). */
+  readonly folder: string;
+  /**
+   * Folders this component's folder waits for (a folder waits for the union over its components). A named
+   * folder that is not in the output stands for what that folder waits for.
+   */
+  readonly waitsFor: readonly string[];
+  /** Components whose releases install before this one's (`dependsOn` of its release); they come earlier in the registry. */
+  readonly after?: readonly string[];
+  /** Whether the resolved platform writes this component. */
+  enabled(platform: ComponentSettings): boolean;
+  /**
+   * The namespaces it uses, whether enabled or not: they are the platform's, so no tenant may take them and a
+   * privileged namespace may not share them (turning a component on later must not collide with a tenant).
+   */
+  namespaces(platform: ComponentSettings): readonly ComponentNamespace[];
+  /** The charts it installs when enabled (each gets its source object where the flavor writes one). */
+  charts(platform: ComponentSettings): readonly ComponentChart[];
+  /** The endpoints it exposes to others when enabled. */
+  endpoints(platform: ComponentSettings): readonly ComponentEndpoint[];
+  /** Builds its construct(s) into `chart`, handing them only what they use. */
+  build(chart: Chart, platform: ResolvedPlatform, context: BuildContext): BuiltComponent;
+}

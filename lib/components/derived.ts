@@ -1,0 +1,65 @@
+/**
+ * The lists computed from the component registry (./index.ts): folders and their rules, charts,
+ * namespaces, endpoints. Nothing here names a component but the server's folder (which tenants wait for).
+ */
+import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
+import { COMPONENTS } from './index';
+
+/** The server component's folder, which the tenants' bootstrap folders (and unknown folders) wait for. */
+export { SERVER_FOLDER } from './clearml-server/settings';
+
+/**
+ * The folder of the chart sources: written by the Flux flavor only, first of the platform's folders, and
+ * what a component folder names in `waitsFor` to mean "after the chart sources".
+ */
+export const SOURCES_FOLDER = 'sources';
+
+/** The platform's folder names in apply order: the chart sources, then each component folder in registry order. */
+export function platformFolderNames(components: readonly ComponentDescriptor[] = COMPONENTS): string[] {
+  return [SOURCES_FOLDER, ...new Set(components.map((c) => c.folder))];
+}
+
+/** The platform's folder names (see {@link platformFolderNames}). */
+export const PLATFORM_FOLDERS: readonly string[] = platformFolderNames();
+
+/**
+ * What each component folder waits for: the union of its components' `waitsFor`, in first-seen order
+ * (the chart sources' own rule is the GitOps layout's).
+ */
+export function platformFolderRules(components: readonly ComponentDescriptor[] = COMPONENTS): ReadonlyMap<string, readonly string[]> {
+  const rules = new Map<string, string[]>();
+  for (const c of components) {
+    const rule = rules.get(c.folder) ?? [];
+    for (const folder of c.waitsFor) if (!rule.includes(folder)) rule.push(folder);
+    rules.set(c.folder, rule);
+  }
+  return rules;
+}
+
+/** The components the platform writes, in registry order. */
+export function enabledComponents(platform: ComponentSettings, components: readonly ComponentDescriptor[] = COMPONENTS): ComponentDescriptor[] {
+  return components.filter((c) => c.enabled(platform));
+}
+
+/** Every chart of the enabled components, in registry order (each gets its source object). */
+export function componentCharts(platform: ComponentSettings, components: readonly ComponentDescriptor[] = COMPONENTS): ComponentChart[] {
+  return enabledComponents(platform, components).flatMap((c) => c.charts(platform));
+}
+
+/**
+ * The namespaces of every component, enabled or not, first use first (one entry per namespace). `except`
+ * leaves out the namespaces of the named components (e.g. to ask which namespaces another one may not share).
+ */
+export function componentNamespaces(platform: ComponentSettings, except: readonly string[] = [], components: readonly ComponentDescriptor[] = COMPONENTS): ComponentNamespace[] {
+  const out = new Map<string, ComponentNamespace>();
+  for (const c of components) {
+    if (except.includes(c.name)) continue;
+    for (const ns of c.namespaces(platform)) if (!out.has(ns.namespace)) out.set(ns.namespace, ns);
+  }
+  return [...out.values()];
+}
+
+/** The endpoints the enabled components expose, in registry order. */
+export function componentEndpoints(platform: ComponentSettings, components: readonly ComponentDescriptor[] = COMPONENTS): ComponentEndpoint[] {
+  return enabledComponents(platform, components).flatMap((c) => c.endpoints(platform));
+}

@@ -1,0 +1,21 @@
+/** The shared Redis as a platform component: the `server` folder, first of its releases. */
+import type { ComponentDescriptor } from '../component';
+import { SERVER_FOLDER } from '../clearml-server/settings';
+import type { ResolvedPlatform } from '../../config/platform';
+import { SharedRedis, SharedRedisProps, sharedRedisHost } from './shared-redis';
+
+/** The construct's props from the resolved platform. */
+export function sharedRedisProps(platform: ResolvedPlatform): SharedRedisProps {
+  return { settings: platform.redis, serverNamespace: platform.server.namespace, catalog: platform.catalog, network: platform.network };
+}
+
+export const sharedRedisComponent: ComponentDescriptor = {
+  name: 'shared-redis',
+  folder: SERVER_FOLDER,
+  waitsFor: ['gpu'],
+  enabled: () => true,
+  namespaces: (p) => [{ namespace: p.redis.namespace, field: 'redis.namespace' }],
+  charts: (p) => [{ chart: p.redis.chart, field: 'redis.chart' }],
+  endpoints: (p) => [{ name: 'redis', namespace: p.redis.namespace, host: sharedRedisHost(p), port: p.redis.port, clients: ['server', 'tenants'] }],
+  build: (chart, platform) => ({ release: new SharedRedis(chart, 'SharedRedis', sharedRedisProps(platform)).release.ref }),
+};
