@@ -6,6 +6,7 @@
  * value, what is allowed) and returns nothing unless all files are good.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { gitopsFlavor } from '../flavors';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
@@ -132,8 +133,7 @@ export function reservedNamespaces(platform: ResolvedPlatform): Map<string, stri
   };
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) add(ns, 'a namespace of Kubernetes');
   const gitops = platform.gitopsSettings;
-  const controller = gitops.flavor === 'argocd' ? [gitops.argocdNamespace] : gitops.flavor === 'k3s' ? ['kube-system'] : [platform.sourceNamespace, gitops.repository.namespace];
-  for (const ns of controller) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
+  for (const ns of gitopsFlavor(gitops.flavor).controllerNamespaces(gitops, platform.sourceNamespace)) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
   const own: Array<[string, string]> = [
     [platform.sourceNamespace, 'sourceNamespace'],
     [platform.ingressNamespace, 'ingressNamespace'],

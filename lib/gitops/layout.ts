@@ -20,9 +20,11 @@
  * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
  * Everything here is linear in the number of folders.
  */
-import { createHash } from 'node:crypto';
-import { RenderedFolder } from '../output/write-tree';
+import { RenderedFolder } from '../core/folders';
 import { boundedDnsLabel } from '../core/names';
+import { RELEASE_KINDS } from '../flavors';
+
+export { tenantShard } from '../core/names';
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {
@@ -47,7 +49,6 @@ const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
 
 /** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
 export const SECRETS_FOLDER = 'secrets';
-const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
 
 /** The default dependencies of a folder, by its name (see the table above). */
 export function defaultDependencies(path: string): string[] {
@@ -74,11 +75,6 @@ export function defaultDependencies(path: string): string[] {
 /** The tenant of a folder path, if it is a tenant folder. */
 export function tenantOf(path: string): string | undefined {
   return TENANT_FOLDER.exec(path)?.[1];
-}
-
-/** Shard of a tenant: the first two hex characters of the SHA-256 of its name (at most 256 shards). */
-export function tenantShard(tenant: string): string {
-  return createHash('sha256').update(tenant).digest('hex').slice(0, 2);
 }
 
 /**

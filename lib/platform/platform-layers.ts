@@ -4,7 +4,6 @@
  */
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../config/platform';
-import { FluxSources } from '../gitops/flux/flux-sources';
 import { OutputFolder } from '../output/write-tree';
 import { BootstrapProgram } from '../tenant/bootstrap-program';
 import { AppsUpload } from './apps-upload';
@@ -22,10 +21,11 @@ export const PLATFORM_FOLDERS = { sources: 'sources', gpu: 'gpu', migSetup: 'mig
 export function platformFolders(platform: ResolvedPlatform): OutputFolder[] {
   const folders: OutputFolder[] = [];
 
-  // Chart sources are objects of their own only for Flux; k3s and Argo CD name the repository in each release.
-  if (platform.gitops === 'flux') {
+  // Chart sources are objects of their own only for flavors that render them (Flux); the others name the repository in each release.
+  const renderSources = platform.catalog.flavor.renderSources;
+  if (renderSources) {
     const sources = new App({ outdir: 'unused' });
-    new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+    renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
     folders.push({ path: PLATFORM_FOLDERS.sources, app: sources });
   }
 
