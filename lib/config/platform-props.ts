@@ -5,7 +5,7 @@
  * (`multi-tenant-service-on-kubernetes.md`); the defaults live in `platform-defaults.ts`.
  */
 import { ChartProps, ChartSourceProps } from '../flavors/chart-source';
-import { GitOpsFlavorName } from '../flavors';
+import { GitOpsFlavorName } from '../flavors/index';
 import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
 import { ClearmlFeature } from './features';

@@ -7,7 +7,7 @@ import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
 import { isExactVersion } from '../core/names';
-import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors';
+import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { SecretKeyReference } from '../security/secret-reference';
 import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';

@@ -6,7 +6,7 @@
  * value, what is allowed) and returns nothing unless all files are good.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import { gitopsFlavor } from '../flavors';
+import { gitopsFlavor } from '../flavors/index';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';

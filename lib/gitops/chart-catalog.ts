@@ -5,7 +5,7 @@
 import { ConfigError, Problems } from '../core/problems';
 import { ChartSourceProps, NamedChartSource } from '../flavors/chart-source';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, DEFAULT_GITOPS_SETTINGS, GitOpsFlavor, GitOpsSettings } from '../flavors/flavor';
-import { GitOpsFlavorName, gitopsFlavor } from '../flavors';
+import { GitOpsFlavorName, gitopsFlavor } from '../flavors/index';
 
 export interface ChartCatalogProps {
   /** The GitOps controller to write for. */

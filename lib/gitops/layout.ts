@@ -22,7 +22,7 @@
  */
 import { RenderedFolder } from '../core/folders';
 import { boundedDnsLabel } from '../core/names';
-import { RELEASE_KINDS } from '../flavors';
+import { RELEASE_KINDS } from '../flavors/index';
 
 export { tenantShard } from '../core/names';
 

@@ -10,7 +10,7 @@
  */
 import { RenderedFolder } from '../core/folders';
 import { FolderUnit } from '../flavors/flavor';
-import { RELEASE_KINDS } from '../flavors';
+import { RELEASE_KINDS } from '../flavors/index';
 
 function id(text: string): string {
   return text.replace(/[^A-Za-z0-9]/g, '_');
