@@ -150,7 +150,10 @@ export interface GitOpsFlavor {
    * cluster when they leave the output.
    */
   readonly pruneProtection: Readonly<Record<string, string>>;
-  /** Checks the flavor's own settings (`input` is the `gitops` prop as given); adds to `problems`. */
+  /**
+   * Checks the flavor's own settings (after the generic checks of config/platform.ts), adding to
+   * `problems` with field paths of `PlatformProps` (e.g. `gitops.repoURL`).
+   */
   checkSettings(problems: Problems, settings: GitOpsSettings): void;
   /** Namespaces the controller runs in, which no tenant may take. */
   controllerNamespaces(settings: GitOpsSettings, sourceNamespace: string): readonly string[];

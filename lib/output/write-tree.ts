@@ -25,7 +25,7 @@ export interface OutputFolder {
   readonly app: App;
   /**
    * Folders that must be applied and ready first. @default - by the folder's name, see
-   * `folderDependencies` in lib/gitops/layout.ts
+   * `defaultDependencies` in lib/gitops/layout.ts
    */
   readonly dependsOn?: readonly string[];
 }

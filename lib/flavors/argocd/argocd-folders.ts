@@ -12,7 +12,7 @@
  * A tenant folder that holds releases (`workloads`), its Application and the release Applications in it
  * carry Argo CD's `resources-finalizer.argocd.argoproj.io`: when the folder leaves the output (a suspended or
  * decommissioned tenant), deleting its Application deletes the releases and what they installed, as Flux's
- * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (prune-guard.ts).
+ * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (lib/gitops/prune-guard.ts).
  */
 import { Application } from '../../../imports/argoproj.io';
 import { RenderedFile, RenderedFolder } from '../../core/folders';
