@@ -4,6 +4,7 @@
  * and the final output, and say exactly which objects differ and how: where they differ, the tests of
  * the final YAML (test/gitops/layout.test.ts, flavors.test.ts) are the ones that count.
  */
+import { reservedNamespaces } from '../../lib/config/tenants';
 import { RenderedFolder } from '../../lib/core/folders';
 import { GITOPS_FLAVORS, RELEASE_KINDS, gitopsFlavor } from '../../lib/flavors/index';
 import { renderFolderObjects } from '../../lib/output/write-tree';
@@ -96,6 +97,21 @@ describe('the flavor registry', () => {
       const { platform } = resolveInput({ platform: basePlatform({ gitops: name === 'argocd' ? ARGO : name, billing: { enabled: false } }) });
       expect(platformFolders(platform).some((f) => f.path === 'sources')).toBe(gitopsFlavor(name).renderSources !== undefined);
     }
+  });
+
+  test("each flavor's controller namespaces are reserved for no tenant", () => {
+    const reservedFor = (gitops: Parameters<typeof basePlatform>[0]) => {
+      const reserved = reservedNamespaces(resolveInput({ platform: basePlatform({ billing: { enabled: false }, ...gitops }) }).platform);
+      return [...reserved].filter(([, why]) => why.startsWith('the namespace of the GitOps controller')).map(([ns, why]) => `${ns}: ${why}`);
+    };
+    expect(reservedFor({ sourceNamespace: 'sources', gitops: { flavor: 'flux', repository: { name: 'r', namespace: 'gitops' } } })).toEqual([
+      'sources: the namespace of the GitOps controller (flux)',
+      'gitops: the namespace of the GitOps controller (flux)',
+    ]);
+    expect(reservedFor({ gitops: { ...ARGO, argocdNamespace: 'argo' } })).toEqual(['argo: the namespace of the GitOps controller (argocd)']);
+    // k3s's helm-controller runs in kube-system, which is reserved first as a namespace of Kubernetes.
+    expect(gitopsFlavor('k3s').controllerNamespaces(resolveInput({ platform: basePlatform({ gitops: 'k3s' }) }).platform.gitopsSettings, 'flux-system')).toEqual(['kube-system']);
+    expect(reservedFor({ gitops: 'k3s' })).toEqual([]);
   });
 
   test('an unknown flavor name is refused, naming the known ones', () => {
