@@ -9,7 +9,7 @@ import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
-import { ConfigError } from './core/problems';
+import { ConfigError, Problems } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
@@ -23,6 +23,9 @@ import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, 
 import { tenantTextFiles } from './tenant/decommission-procedure';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
+
+/** How problems of the platform props name their origin. */
+const PLATFORM_FILE = 'main.ts (platform props)';
 
 export interface SynthOptions {
   /** The platform's settings. */
@@ -57,23 +60,17 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   const sources: TenantSource[] = [...(options.tenantsDir !== undefined ? readTenantFiles(options.tenantsDir) : []), ...codeTenants(options.tenants ?? [])];
   let platform: ResolvedPlatform;
   try {
-    platform = resolvePlatform(options.platform);
+    platform = resolvePlatform(options.platform, PLATFORM_FILE);
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
   }
   const tenants = resolveTenants(sources, platform);
-  if (platform.gitopsSettings.flavor === 'k3s' && tenants.length > 0) {
-    throw new ConfigError([
-      {
-        file: 'main.ts (platform props)',
-        path: 'gitops',
-        value: 'k3s',
-        message:
-          `cannot install tenants (${tenants.length} tenant files): the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin ` +
-          "in the HelmChart's namespace, which would give every tenant namespace a cluster-admin account; use the \"flux\" or \"argocd\" flavor for tenants",
-      },
-    ]);
+  const support = platform.catalog.flavor.capabilities.tenants;
+  if (!support.supported && tenants.length > 0) {
+    const problems = new Problems(PLATFORM_FILE);
+    problems.add('gitops', platform.gitops, `cannot install tenants (${tenants.length} tenant files): ${support.why}`);
+    problems.throwIfAny();
   }
   return { platform, tenants };
 }
@@ -110,9 +107,11 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
     for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
   }
   render(options.extraFolders?.(platform) ?? []);
+  // What the flavor could not render (every release at once), before anything else is built on it.
+  platform.catalog.throwIfProblems();
   const externalSecrets = planExternalSecrets(platform.secrets, secrets, seen);
   addExternalSecrets(rendered, platform.secrets, externalSecrets);
-  const gitops = gitopsOutput(rendered, platform, externalStores(externalSecrets));
+  const gitops = gitopsOutput(rendered, { flavor: platform.catalog.flavor, settings: platform.gitopsSettings }, externalStores(externalSecrets));
   const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets.map((s) => s.requirement));

@@ -13,7 +13,7 @@ import { selectorMatches, isEmptySelector, LabelSelector } from './label-selecto
 import { describeObject, KubeObject, Manifest } from './manifests';
 import { parseCidr } from '../core/cidr';
 import { NEVER_EGRESS_CIDRS } from '../security/never-egress';
-import { RECONCILER } from '../gitops/flux/flux-lockdown';
+import { RECONCILER } from '../flavors/flux/flux-lockdown';
 
 export const WAIVE_ANNOTATION = 'clearml-tenancy/lint-waive';
 export const WAIVE_REASON_ANNOTATION = 'clearml-tenancy/lint-waive-reason';

@@ -4,7 +4,6 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { ResolvedPlatform } from '../config/platform';
-import { FluxSources } from '../gitops/flux/flux-sources';
 import { ReleaseRef } from '../gitops/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from './component';
@@ -16,9 +15,10 @@ import { COMPONENTS } from './index';
  * sources are objects of their own only for Flux (k3s and Argo CD name the repository in each release).
  */
 function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
-  if (platform.gitops !== 'flux') return [];
+  const renderSources = platform.catalog.flavor.renderSources;
+  if (!renderSources) return [];
   const sources = new App({ outdir: 'unused' });
-  new FluxSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+  renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
   return [{ path: SOURCES_FOLDER, app: sources }];
 }
 

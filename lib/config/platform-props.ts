@@ -4,8 +4,8 @@
  * Every optional field has a default that reproduces the install runbook
  * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
-import { ChartProps, ChartSourceProps } from '../gitops/chart-source';
-import { GitOpsFlavor } from '../gitops/release-definition';
+import { ChartProps, ChartSourceProps } from '../flavors/chart-source';
+import { GitOpsFlavorName } from '../flavors/index';
 import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
 import { GpuModel } from './gpu-models';
@@ -97,7 +97,7 @@ export interface NetworkProps {
 /** Where the output lives in Git and how the GitOps controller reads it. */
 export interface GitOpsProps {
   /** The controller to write for. @default 'flux' */
-  readonly flavor?: GitOpsFlavor;
+  readonly flavor?: GitOpsFlavorName;
   /**
    * Path of the output folder inside the Git repository, as Flux `spec.path` and Argo CD `source.path`
    * want it (relative to the repository root).
@@ -146,7 +146,7 @@ export interface PlatformProps {
    * The GitOps controller to write for, or the full GitOps settings.
    * @default 'flux' (with the defaults of {@link GitOpsProps})
    */
-  readonly gitops?: GitOpsFlavor | GitOpsProps;
+  readonly gitops?: GitOpsFlavorName | GitOpsProps;
   /**
    * Flux multi-tenancy lockdown: each tenant's Kustomizations and HelmReleases run as a per-tenant
    * ServiceAccount bound to the `admin` ClusterRole in the tenant namespace only (plus a Role in the

@@ -5,9 +5,10 @@
  */
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
-import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
+import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
 import { isExactVersion } from '../core/names';
-import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
+import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
+import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { SecretKeyReference } from '../security/secret-reference';
 import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from './checks';
 import { GPU_MODELS, isGpuModel } from './gpu-models';
@@ -57,24 +58,16 @@ export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
  */
 export const DEFAULT_NODE_IMAGE = 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293';
 
-/** GitOps settings with defaults applied. */
-export interface ResolvedGitOps {
-  readonly flavor: GitOpsFlavor;
-  /** Repository path of the output folder, without a trailing `/`, e.g. `./dist`. */
-  readonly path: string;
-  readonly repository: { readonly name: string; readonly namespace: string };
-  readonly repoURL?: string;
-  readonly targetRevision: string;
-  readonly argocdNamespace: string;
-  readonly argocdProject: string;
-  readonly fluxLockdown: boolean;
+/** GitOps settings with defaults applied (lib/flavors/flavor.ts). */
+export interface ResolvedGitOps extends GitOpsSettings {
+  readonly flavor: GitOpsFlavorName;
 }
 
 /** The platform with every default applied. */
 export interface ResolvedPlatform {
   readonly baseDomain: string;
   /** The flavor (same as `gitopsSettings.flavor`). */
-  readonly gitops: GitOpsFlavor;
+  readonly gitops: GitOpsFlavorName;
   readonly gitopsSettings: ResolvedGitOps;
   /** How the Secrets of the inventory are provisioned. */
   readonly secrets: ResolvedSecrets;
@@ -108,21 +101,19 @@ export interface ResolvedPlatform {
   readonly floatingVersions: readonly FloatingVersion[];
 }
 
-const FLAVORS: readonly GitOpsFlavor[] = GITOPS_FLAVORS;
-
 /**
  * Applies the defaults to `props` and checks the result. Throws one `ConfigError` listing every
  * problem; field paths are those of `PlatformProps` (e.g. `server.groups[0].id`).
  */
-export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
-  const problems = new Problems('main.ts (platform props)');
+export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform props)'): ResolvedPlatform {
+  const problems = new Problems(file);
   const p = (props ?? {}) as Partial<PlatformProps>;
 
   const baseDomain = p.baseDomain as string;
   checkDnsName(problems, 'baseDomain', baseDomain);
   const gitopsSettings = resolveGitOps(problems, p.gitops, p.fluxLockdown);
   const gitops = gitopsSettings.flavor;
-  const secrets = resolveSecrets(problems, p.secrets, gitops);
+  const secrets = resolveSecrets(problems, p.secrets, gitopsFlavor(gitops));
   const sourceNamespace = p.sourceNamespace ?? 'flux-system';
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
@@ -247,7 +238,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: internalApiUrl(resolvedServer.namespace),
-    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, argocd: { namespace: gitopsSettings.argocdNamespace, project: gitopsSettings.argocdProject }, installEgress: network }),
+    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, gitops: gitopsSettings, network, problems: new Problems(file) }),
     charts: charts.map((c) => c.chart),
     floatingVersions,
   };
@@ -274,32 +265,33 @@ function checkChartVersion(problems: Problems, path: string, chart: ChartProps, 
   }
 }
 
-function resolveGitOps(problems: Problems, input: GitOpsFlavor | GitOpsProps | undefined, fluxLockdown: boolean | undefined): ResolvedGitOps {
+/** The GitOps settings: the generic checks here, then the flavor's own (lib/flavors/). */
+function resolveGitOps(problems: Problems, input: GitOpsFlavorName | GitOpsProps | undefined, fluxLockdown: boolean | undefined): ResolvedGitOps {
   const isFlavor = typeof input === 'string';
   const g: GitOpsProps = isFlavor ? { flavor: input } : (input ?? {});
   const field = isFlavor ? 'gitops' : 'gitops.flavor';
-  const flavor = g.flavor ?? 'flux';
-  if (!FLAVORS.includes(flavor)) problems.add(field, flavor, `must be one of ${FLAVORS.map((f) => `"${f}"`).join(', ')}`);
-  const path = (g.path ?? './dist').replace(/\/+$/, '');
+  const given = g.flavor ?? DEFAULT_FLAVOR;
+  if (!isGitOpsFlavorName(given)) problems.add(field, given, `must be one of ${GITOPS_FLAVORS.map((f) => `"${f}"`).join(', ')}`);
+  const flavor = isGitOpsFlavorName(given) ? given : DEFAULT_FLAVOR;
+  const defaults = DEFAULT_GITOPS_SETTINGS;
+  const path = (g.path ?? defaults.path).replace(/\/+$/, '');
   if (typeof path !== 'string' || !/^(\.\/)?[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$|^\.$/.test(path) || path.split('/').includes('..')) {
     problems.add('gitops.path', g.path, 'must be a path relative to the repository root such as "./dist" or "./clusters/prod/dist" (letters, digits, ".", "_", "-"; no "..")');
   }
-  const repository = { name: 'flux-system', namespace: 'flux-system', ...definedOnly(g.repository) };
+  const repository = { ...defaults.repository, ...definedOnly(g.repository) };
   checkDnsLabel(problems, 'gitops.repository.name', repository.name);
   checkDnsLabel(problems, 'gitops.repository.namespace', repository.namespace);
-  const argocdNamespace = g.argocdNamespace ?? 'argocd';
+  const argocdNamespace = g.argocdNamespace ?? defaults.argocdNamespace;
   checkDnsLabel(problems, 'gitops.argocdNamespace', argocdNamespace);
-  const argocdProject = g.argocdProject ?? 'default';
+  const argocdProject = g.argocdProject ?? defaults.argocdProject;
   checkDnsLabel(problems, 'gitops.argocdProject', argocdProject);
-  if (flavor === 'argocd') {
-    if (typeof g.repoURL !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(g.repoURL)) {
-      problems.add('gitops.repoURL', g.repoURL, 'is required for the "argocd" flavor: the clone URL of this repository ("https://...", "ssh://..." or "git@host:org/repo.git")');
-    }
-  }
-  const lockdown = fluxLockdown ?? false;
+  const lockdown = fluxLockdown ?? defaults.fluxLockdown;
+  const settings = { flavor, path, repository, repoURL: g.repoURL, targetRevision: g.targetRevision ?? defaults.targetRevision, argocdNamespace, argocdProject, fluxLockdown: lockdown === true };
+  const chosen = isGitOpsFlavorName(given) ? gitopsFlavor(given) : undefined;
+  chosen?.checkSettings(problems, settings);
   if (typeof lockdown !== 'boolean') problems.add('fluxLockdown', lockdown, 'must be true or false');
-  else if (lockdown && flavor !== 'flux') problems.add('fluxLockdown', lockdown, `is a Flux setting; it cannot be used with the "${flavor}" flavor`);
-  return { flavor, path, repository, repoURL: g.repoURL, targetRevision: g.targetRevision ?? 'HEAD', argocdNamespace, argocdProject, fluxLockdown: lockdown === true };
+  else if (lockdown && !chosen?.capabilities.lockdown) problems.add('fluxLockdown', lockdown, `is a Flux setting; it cannot be used with the "${given}" flavor`);
+  return settings;
 }
 
 function checkCidr(problems: Problems, path: string, value: unknown): void {

@@ -6,6 +6,7 @@
  * value, what is allowed) and returns nothing unless all files are good.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { gitopsFlavor } from '../flavors/index';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
@@ -133,8 +134,7 @@ export function reservedNamespaces(platform: ResolvedPlatform): Map<string, stri
   };
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) add(ns, 'a namespace of Kubernetes');
   const gitops = platform.gitopsSettings;
-  const controller = gitops.flavor === 'argocd' ? [gitops.argocdNamespace] : gitops.flavor === 'k3s' ? ['kube-system'] : [platform.sourceNamespace, gitops.repository.namespace];
-  for (const ns of controller) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
+  for (const ns of gitopsFlavor(gitops.flavor).controllerNamespaces(gitops, platform.sourceNamespace)) add(ns, `the namespace of the GitOps controller (${gitops.flavor})`);
   // The platform's own: chart sources and ingress, every component's (from the registry, lib/components/), DNS.
   const own: Array<[string, string]> = [
     [platform.sourceNamespace, 'sourceNamespace'],

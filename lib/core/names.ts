@@ -48,3 +48,8 @@ export function boundedDnsLabel(text: string, max = 63): string {
   const head = label.slice(0, Math.max(0, max - 9)).replace(/-+$/, '');
   return head === '' ? hash.slice(0, max) : `${head}-${hash}`;
 }
+
+/** Shard of a tenant: the first two hex characters of the SHA-256 of its name (at most 256 shards). */
+export function tenantShard(tenant: string): string {
+  return createHash('sha256').update(tenant).digest('hex').slice(0, 2);
+}

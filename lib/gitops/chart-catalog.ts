@@ -1,44 +1,57 @@
 /**
- * The platform's chart sources and GitOps flavor, handed to every release.
+ * The platform's chart sources and GitOps flavor, handed to every release; and the problems list the
+ * flavor's renderers report into (what a flavor cannot render, e.g. a Git source for k3s).
  */
-import { ChartSourceProps, NamedChartSource } from './chart-source';
-import { GitOpsFlavor } from './release-definition';
+import { ConfigError, Problems } from '../core/problems';
+import { ChartSourceProps, NamedChartSource } from '../flavors/chart-source';
+import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, DEFAULT_GITOPS_SETTINGS, GitOpsFlavor, GitOpsSettings } from '../flavors/flavor';
+import { GitOpsFlavorName, gitopsFlavor } from '../flavors/index';
 
 export interface ChartCatalogProps {
   /** The GitOps controller to write for. */
-  readonly flavor: GitOpsFlavor;
+  readonly flavor: GitOpsFlavorName;
   /** Namespace of the source objects (Flux: `flux-system`). */
   readonly sourceNamespace: string;
   /** Sources by name. */
   readonly sources: Readonly<Record<string, ChartSourceProps>>;
-  /** Argo CD's namespace and project (for the `argocd` flavor). @default { namespace: 'argocd', project: 'default' } */
-  readonly argocd?: { readonly namespace: string; readonly project: string };
+  /** The GitOps settings (Argo CD's namespace and project, ...). @default - the defaults, for `flavor` */
+  readonly gitops?: GitOpsSettings;
   /**
-   * Where install Jobs of the `k3s` flavor may connect: the Kubernetes API and, outside the cluster's
-   * ranges, the chart sources. @default - the API on 443/6443 anywhere, the internet outside RFC 1918
+   * What renderers know of the network (k3s install Jobs: the Kubernetes API and, outside the cluster's
+   * ranges, the chart sources). @default - the API on 443/6443 anywhere, the internet outside RFC 1918
    */
-  readonly installEgress?: InstallEgress;
+  readonly network?: ClusterNetwork;
+  /**
+   * Where the renderers report what they cannot render; the caller throws them after rendering
+   * ({@link ChartCatalog.throwIfProblems}). @default - none: the first problem throws at once (a
+   * release built on its own, in tests)
+   */
+  readonly problems?: Problems;
 }
 
-/** Egress of the k3s helm-controller's install Jobs. */
-export interface InstallEgress {
-  readonly kubernetesApiCidrs: readonly string[];
-  readonly kubernetesApiPorts: readonly number[];
-  readonly clusterCidrs: readonly string[];
+/** A problems list whose first problem is thrown. */
+function throwAtOnce(): Problems {
+  const problems = new Problems();
+  problems.add = (path, value, message) => {
+    throw new ConfigError([{ path, value, message }]);
+  };
+  return problems;
 }
 
 export class ChartCatalog {
   public readonly flavor: GitOpsFlavor;
   public readonly sourceNamespace: string;
-  public readonly argocd: { readonly namespace: string; readonly project: string };
-  public readonly installEgress: InstallEgress;
+  public readonly gitops: GitOpsSettings;
+  public readonly network: ClusterNetwork;
+  public readonly problems: Problems;
   private readonly byName: ReadonlyMap<string, NamedChartSource>;
 
   constructor(props: ChartCatalogProps) {
-    this.flavor = props.flavor;
+    this.flavor = gitopsFlavor(props.flavor);
     this.sourceNamespace = props.sourceNamespace;
-    this.argocd = props.argocd ?? { namespace: 'argocd', project: 'default' };
-    this.installEgress = props.installEgress ?? { kubernetesApiCidrs: ['0.0.0.0/0'], kubernetesApiPorts: [443, 6443], clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
+    this.gitops = props.gitops ?? { ...DEFAULT_GITOPS_SETTINGS, flavor: props.flavor };
+    this.network = props.network ?? DEFAULT_CLUSTER_NETWORK;
+    this.problems = props.problems ?? throwAtOnce();
     this.byName = new Map(Object.entries(props.sources).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, { ...s, name }]));
   }
 
@@ -47,6 +60,11 @@ export class ChartCatalog {
     const source = this.byName.get(name);
     if (!source) throw new Error(`unknown chart source "${name}"; known: ${[...this.byName.keys()].join(', ')}`);
     return source;
+  }
+
+  /** Throws one `ConfigError` with every problem the renderers reported. */
+  public throwIfProblems(): void {
+    if (this.problems.count > 0) throw new ConfigError([...this.problems.all]);
   }
 
   /** All sources, sorted by name. */

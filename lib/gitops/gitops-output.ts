@@ -1,31 +1,20 @@
 /**
- * From the rendered folders to what the chosen GitOps controller applies: the flavor's extra folders
- * (Flux Kustomizations, Argo CD Applications), the lockdown, and the files every flavor gets:
- * `apply-order.txt` (the folders in an order that satisfies every dependency; the only ordering k3s
- * has) and `external-objects.json` (objects the output refers to that the cluster must already have).
+ * From the rendered folders to what the chosen GitOps controller applies: the prune guard, the
+ * flavor's folder-grouping step (its own folders such as Flux Kustomizations or Argo CD Applications,
+ * and whatever it changes in the content folders, such as the Flux lockdown), and the files every
+ * flavor gets: `apply-order.txt` (the folders in an order that satisfies every dependency; the only
+ * ordering k3s has) and `external-objects.json` (objects the output refers to that the cluster must
+ * already have).
  */
-import { ResolvedPlatform } from '../config/platform';
-import { RenderedFolder } from '../output/write-tree';
-import { argoCdFolders, cascadeTenantReleases, markJobsForReplace } from './argocd/argocd-folders';
-import { fluxKustomizationFolders } from './flux/flux-kustomizations';
-import { FLUX_CONTROLLER_FLAGS, LOCKED_DOWN_CONTROLLERS, applyFluxLockdown } from './flux/flux-lockdown';
+import { RenderedFolder } from '../core/folders';
+import { ExternalObject, GitOpsFlavor, GitOpsSettings } from '../flavors/flavor';
 import { FolderNode, applyOrder, planLayout } from './layout';
 import { applyPruneGuard } from './prune-guard';
 
-/** An object the output refers to but does not contain. */
-export interface ExternalObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  /** Who creates it. */
-  readonly providedBy: string;
-  /** Command-line flags its containers must have (Flux controllers under the lockdown). @default - none */
-  readonly requiredFlags?: readonly string[];
-}
+export type { ExternalObject } from '../flavors/flavor';
 
 export interface GitOpsOutput {
-  /** The content folders followed by the flavor's folders. */
+  /** The content folders (after the flavor's grouping step) followed by the flavor's folders. */
   readonly folders: RenderedFolder[];
   /** The content folders in apply order. */
   readonly nodes: readonly FolderNode[];
@@ -33,35 +22,19 @@ export interface GitOpsOutput {
   readonly files: Map<string, string>;
 }
 
-/** Adds the flavor's folders; changes tenant folders in place under the Flux lockdown. */
-export function gitopsOutput(rendered: RenderedFolder[], platform: ResolvedPlatform, extraExternal: readonly ExternalObject[] = []): GitOpsOutput {
-  const settings = platform.gitopsSettings;
+/** The flavor and its settings, all that the GitOps output needs of the platform. */
+export interface GitOpsTarget {
+  readonly flavor: GitOpsFlavor;
+  readonly settings: GitOpsSettings;
+}
+
+/** Adds the flavor's folders; the flavor's grouping step may change content folders in place (see GroupingInput). */
+export function gitopsOutput(rendered: RenderedFolder[], target: GitOpsTarget, extraExternal: readonly ExternalObject[] = []): GitOpsOutput {
   const nodes = planLayout(rendered);
-  const folders = [...rendered];
-  const external: ExternalObject[] = [];
-  applyPruneGuard(rendered, settings.flavor);
-  if (settings.flavor === 'flux') {
-    const tenants = settings.fluxLockdown ? applyFluxLockdown({ folders: rendered, nodes }) : undefined;
-    folders.push(...fluxKustomizationFolders(nodes, { gitops: settings, tenants }));
-    external.push({
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      namespace: settings.repository.namespace,
-      name: settings.repository.name,
-      providedBy: 'flux bootstrap (the repository holding this output)',
-    });
-    if (tenants) {
-      for (const name of LOCKED_DOWN_CONTROLLERS) {
-        external.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: settings.repository.namespace, name, providedBy: 'flux bootstrap', requiredFlags: [...FLUX_CONTROLLER_FLAGS] });
-      }
-    }
-  } else if (settings.flavor === 'argocd') {
-    markJobsForReplace(rendered);
-    cascadeTenantReleases(rendered);
-    folders.push(...argoCdFolders(nodes, settings));
-    external.push({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', namespace: settings.argocdNamespace, name: settings.argocdProject, providedBy: 'Argo CD' });
-  }
-  external.push(...extraExternal);
+  applyPruneGuard(rendered, target.flavor);
+  const grouped = target.flavor.groupFolders({ folders: rendered, units: nodes, settings: target.settings });
+  const folders = [...rendered, ...grouped.folders];
+  const external = [...grouped.external, ...extraExternal];
   const files = new Map<string, string>([
     ['apply-order.txt', applyOrder(nodes)],
     ['external-objects.json', `${JSON.stringify({ objects: external }, null, 2)}\n`],

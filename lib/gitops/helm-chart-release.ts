@@ -2,17 +2,13 @@
  * One Helm release, written for the platform's GitOps controller.
  *
  * Constructs describe a release once (chart, values, values from Secrets, what it waits for); the
- * renderer of the chosen flavor turns it into objects. Values from Secrets are declared in the Secret
- * inventory here, so no construct can forget to.
+ * renderer of the chosen flavor (lib/flavors/) turns it into objects, declaring in the Secret inventory
+ * every Secret it reads, so no construct can forget to.
  */
 import { Construct } from 'constructs';
 import { ChartCatalog } from './chart-catalog';
-import { ChartProps } from './chart-source';
-import { ArgoCdApplication } from './argocd/argocd-application';
-import { FluxHelmRelease } from './flux/flux-helm-release';
-import { K3sHelmChart } from './k3s/k3s-helm-chart';
-import { ReleaseDefinition, ReleaseRef, SecretValue } from './release-definition';
-import { requireSecret } from '../security/secret-reference';
+import { ChartProps } from '../flavors/chart-source';
+import { ReleaseDefinition, ReleaseRef, SecretValue } from '../flavors/release-definition';
 
 export interface HelmChartReleaseProps {
   /** Release name (object name and Helm release name). */
@@ -52,22 +48,7 @@ export class HelmChartRelease extends Construct {
     };
     const wave = 1 + Math.max(0, ...this.definition.dependsOn.map((d) => d.wave ?? 1));
     this.ref = { name: props.name, namespace: props.namespace, wave };
-    for (const v of props.catalog.flavor === 'flux' ? secretValues : []) {
-      requireSecret(this, { namespace: props.namespace, name: v.secret.name, keys: [v.secret.key], purpose: v.purpose, providedBy: v.providedBy });
-    }
-    // The one place where the flavor picks the renderer.
-    switch (props.catalog.flavor) {
-      case 'flux':
-        new FluxHelmRelease(this, 'Flux', this.definition);
-        break;
-      case 'k3s':
-        new K3sHelmChart(this, 'K3s', this.definition, props.catalog.installEgress);
-        break;
-      case 'argocd':
-        new ArgoCdApplication(this, 'ArgoCd', this.definition, { argocdNamespace: props.catalog.argocd.namespace, project: props.catalog.argocd.project, wave });
-        break;
-      default:
-        throw new Error(`unknown GitOps flavor "${String(props.catalog.flavor)}"`);
-    }
+    const { catalog } = props;
+    catalog.flavor.renderRelease(this, this.definition, { wave, settings: catalog.gitops, network: catalog.network, problems: catalog.problems });
   }
 }

@@ -17,10 +17,12 @@
  * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
  * Everything here is linear in the number of folders.
  */
-import { createHash } from 'node:crypto';
-import { RenderedFolder } from '../output/write-tree';
+import { RenderedFolder } from '../core/folders';
 import { boundedDnsLabel } from '../core/names';
 import { SERVER_FOLDER, SOURCES_FOLDER, platformFolderRules } from '../components/derived';
+import { RELEASE_KINDS } from '../flavors/index';
+
+export { tenantShard } from '../core/names';
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {
@@ -45,7 +47,6 @@ const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
 
 /** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
 export const SECRETS_FOLDER = 'secrets';
-const RELEASE_KINDS = new Set(['HelmRelease', 'HelmChart', 'Application']);
 
 /** The rules of the platform components' folders, from the component registry. */
 const COMPONENT_FOLDER_RULES = platformFolderRules();
@@ -63,11 +64,6 @@ export function defaultDependencies(path: string, componentRules: ReadonlyMap<st
 /** The tenant of a folder path, if it is a tenant folder. */
 export function tenantOf(path: string): string | undefined {
   return TENANT_FOLDER.exec(path)?.[1];
-}
-
-/** Shard of a tenant: the first two hex characters of the SHA-256 of its name (at most 256 shards). */
-export function tenantShard(tenant: string): string {
-  return createHash('sha256').update(tenant).digest('hex').slice(0, 2);
 }
 
 /**

@@ -9,27 +9,24 @@
  * - Argo CD: `argocd.argoproj.io/sync-options: Prune=false,Delete=false` (not pruned on sync, not deleted
  *   with its Application).
  *
+ * Each flavor declares its annotations (`pruneProtection` in lib/flavors/<flavor>/index.ts).
+ *
  * Deleting a tenant namespace is an operator's act (README "Tenant lifecycle").
  */
-import { RenderedFolder } from '../output/write-tree';
+import { RenderedFolder } from '../core/folders';
+import { GitOpsFlavor } from '../flavors/flavor';
 import { tenantOf } from './layout';
-import { GitOpsFlavor } from './release-definition';
 
-/** Flux's annotation that keeps an object out of pruning. */
-export const FLUX_PRUNE_ANNOTATION = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
-/** Argo CD's sync options that keep an object out of pruning and out of cascading deletion. */
-export const ARGOCD_PRUNE_ANNOTATION = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;
-
-/** The annotations of guarded objects, per flavor. */
-export function pruneGuardAnnotations(flavor: GitOpsFlavor): Readonly<Record<string, string>> {
-  return flavor === 'argocd' ? { ...FLUX_PRUNE_ANNOTATION, ...ARGOCD_PRUNE_ANNOTATION } : { ...FLUX_PRUNE_ANNOTATION };
+/** The annotations of guarded objects: the flavor's `pruneProtection`. */
+export function pruneGuardAnnotations(flavor: Pick<GitOpsFlavor, 'pruneProtection'>): Readonly<Record<string, string>> {
+  return { ...flavor.pruneProtection };
 }
 
 /** Kinds that hold (or are) a tenant's data. */
 export const GUARDED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PersistentVolumeClaim']);
 
 /** Annotates the guarded objects of every tenant folder, in place. */
-export function applyPruneGuard(folders: readonly RenderedFolder[], flavor: GitOpsFlavor): void {
+export function applyPruneGuard(folders: readonly RenderedFolder[], flavor: Pick<GitOpsFlavor, 'pruneProtection'>): void {
   const annotations = pruneGuardAnnotations(flavor);
   for (const folder of folders) {
     if (tenantOf(folder.path) === undefined) continue;

@@ -8,19 +8,20 @@
  * does not grow with the number of tenants, and adding a tenant changes only that count (nothing
  * rotates or reorders for the other tenants).
  */
-import { FolderNode } from '../gitops/layout';
-import { RenderedFolder } from './write-tree';
+import { RenderedFolder } from '../core/folders';
+import { FolderUnit } from '../flavors/flavor';
+import { RELEASE_KINDS } from '../flavors/index';
 
 function id(text: string): string {
   return text.replace(/[^A-Za-z0-9]/g, '_');
 }
 
 function releasesOf(folder: RenderedFolder): Record<string, any>[] {
-  return folder.files.flatMap((f) => f.objects).filter((o) => ['HelmRelease', 'HelmChart'].includes(o.kind) || (o.kind === 'Application' && o.spec?.source?.chart));
+  return folder.files.flatMap((f) => f.objects).filter((o) => RELEASE_KINDS.has(o.kind));
 }
 
 /** The page. */
-export function architectureMarkdown(folders: readonly RenderedFolder[], nodes: readonly FolderNode[]): string {
+export function architectureMarkdown(folders: readonly RenderedFolder[], nodes: readonly FolderUnit[]): string {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const tenants = [...new Set(nodes.flatMap((n) => (n.tenant ? [n.tenant] : [])))].sort();
   const representative = tenants[0];

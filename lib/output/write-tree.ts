@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import YAML from 'yaml';
+import { RenderedFile, RenderedFolder } from '../core/folders';
 import { MARKER_FILE, OutputMarker, markerText, outputMarker, parseOutputMarker, readOutputMarker } from './marker';
 
 /** A folder of the output and the App whose charts fill it. */
@@ -24,26 +25,12 @@ export interface OutputFolder {
   readonly app: App;
   /**
    * Folders that must be applied and ready first. @default - by the folder's name, see
-   * `folderDependencies` in lib/gitops/layout.ts
+   * `defaultDependencies` in lib/gitops/layout.ts
    */
   readonly dependsOn?: readonly string[];
 }
 
-/** One YAML file of a rendered folder. */
-export interface RenderedFile {
-  /** File name, e.g. `clearml-server.yaml`. */
-  readonly name: string;
-  /** The objects, as JSON. */
-  readonly objects: Record<string, any>[];
-}
-
-/** A folder as objects, before it becomes text. */
-export interface RenderedFolder {
-  readonly path: string;
-  readonly files: RenderedFile[];
-  /** As in {@link OutputFolder}. */
-  readonly dependsOn?: readonly string[];
-}
+export type { RenderedFile, RenderedFolder } from '../core/folders';
 
 /** Kinds that have no namespace; cdk8s stamps the chart's namespace on them, which is removed here. */
 const CLUSTER_SCOPED = new Set([

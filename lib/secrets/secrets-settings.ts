@@ -4,7 +4,7 @@
  * the platform team runs and whose store (a `ClusterSecretStore`, or a `SecretStore` in every namespace)
  * it provides. Only the store's name is here; the store and its provider are the operator's.
  */
-import { GitOpsFlavor } from '../gitops/release-definition';
+import { GitOpsFlavor } from '../flavors/flavor';
 import { Problems } from '../core/problems';
 
 /** The store the ExternalSecrets read from. */
@@ -75,13 +75,8 @@ export function resolveSecrets(problems: Problems, input: SecretsProps | undefin
     problems.add('secrets.provider', s.provider, 'must be "manual" or "external-secrets"');
     return { provider: 'manual' };
   }
-  if (flavor === 'k3s') {
-    problems.add(
-      'secrets.provider',
-      s.provider,
-      'cannot be used with the "k3s" flavor: k3s applies the folders without dependencies or health checks, so nothing would make a release wait until its ExternalSecrets are Ready; use "flux" or "argocd", or "manual" secrets',
-    );
-  }
+  const support = flavor.capabilities.externalSecrets;
+  if (!support.supported) problems.add('secrets.provider', s.provider, `cannot be used with the "${flavor.name}" flavor: ${support.why}`);
   const store = (s.store ?? {}) as Partial<SecretStoreRef>;
   if (store.kind !== 'ClusterSecretStore' && store.kind !== 'SecretStore') problems.add('secrets.store.kind', store.kind, 'must be "ClusterSecretStore" or "SecretStore"');
   if (typeof store.name !== 'string' || !SUBDOMAIN.test(store.name)) {

@@ -1,5 +1,5 @@
 import { ChartCatalog } from '../../lib/gitops/chart-catalog';
-import { FluxSources } from '../../lib/gitops/flux/flux-sources';
+import { FluxSources } from '../../lib/flavors/flux/flux-sources';
 import { HelmChartRelease } from '../../lib/gitops/helm-chart-release';
 import { isVersionRange, toDnsLabel } from '../../lib/core/names';
 import { deepMerge } from '../../lib/core/merge';

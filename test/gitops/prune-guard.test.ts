@@ -1,3 +1,4 @@
+import { gitopsFlavor } from '../../lib/flavors';
 import { applyPruneGuard, pruneGuardAnnotations } from '../../lib/gitops/prune-guard';
 import { RenderedFolder } from '../../lib/output/write-tree';
 
@@ -13,7 +14,8 @@ function folders(): RenderedFolder[] {
 }
 
 describe('applyPruneGuard', () => {
-  test.each(['flux', 'argocd'] as const)('annotates the Namespaces and PersistentVolumeClaims of tenant folders only (%s)', (flavor) => {
+  test.each(['flux', 'argocd'] as const)('annotates the Namespaces and PersistentVolumeClaims of tenant folders only (%s)', (name) => {
+    const flavor = gitopsFlavor(name);
     // GIVEN a platform folder and a tenant folder
     const rendered = folders();
     // WHEN
@@ -27,7 +29,7 @@ describe('applyPruneGuard', () => {
   });
 
   test('Flux gets prune: disabled; Argo CD also Prune=false,Delete=false', () => {
-    expect(pruneGuardAnnotations('flux')).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
-    expect(pruneGuardAnnotations('argocd')).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    expect(pruneGuardAnnotations(gitopsFlavor('flux'))).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(pruneGuardAnnotations(gitopsFlavor('argocd'))).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
   });
 });

@@ -15,9 +15,9 @@
  *   their own `prune`, the tenant's objects).
  */
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../imports/kustomize.toolkit.fluxcd.io';
-import { ResolvedGitOps } from '../../config/platform';
-import { RenderedFile, RenderedFolder } from '../../output/write-tree';
-import { FolderNode, tenantShard } from '../layout';
+import { RenderedFile, RenderedFolder } from '../../core/folders';
+import { tenantShard } from '../../core/names';
+import { FolderUnit, GitOpsSettings } from '../flavor';
 
 /** Folder of the Flux Kustomizations. */
 export const FLUX_FOLDER = 'flux';
@@ -35,7 +35,7 @@ export interface TenantPlacement {
 }
 
 export interface FluxKustomizationsProps {
-  readonly gitops: ResolvedGitOps;
+  readonly gitops: GitOpsSettings;
   /** Per tenant: where its Kustomizations go. @default - in the repository's namespace, as Flux's own account */
   readonly tenants?: ReadonlyMap<string, TenantPlacement>;
 }
@@ -52,7 +52,7 @@ const EXTERNAL_SECRET_HEALTH = {
 };
 
 /** The Kustomization of one folder. */
-function folderKustomization(node: FolderNode, byPath: ReadonlyMap<string, FolderNode>, namespaceOf: (path: string) => string, gitops: ResolvedGitOps, serviceAccountName?: string): Record<string, any> {
+function folderKustomization(node: FolderUnit, byPath: ReadonlyMap<string, FolderUnit>, namespaceOf: (path: string) => string, gitops: GitOpsSettings, serviceAccountName?: string): Record<string, any> {
   return Kustomization.manifest({
     metadata: { name: node.unitName, namespace: namespaceOf(node.path) },
     spec: {
@@ -72,7 +72,7 @@ function folderKustomization(node: FolderNode, byPath: ReadonlyMap<string, Folde
 }
 
 /** The `flux/` folder and one `flux/tenants/<shard>/` folder per shard that has tenants. */
-export function fluxKustomizationFolders(nodes: readonly FolderNode[], props: FluxKustomizationsProps): RenderedFolder[] {
+export function fluxKustomizationFolders(nodes: readonly FolderUnit[], props: FluxKustomizationsProps): RenderedFolder[] {
   const { gitops } = props;
   const nodesByPath = new Map(nodes.map((n) => [n.path, n]));
   const placementOf = (path: string): TenantPlacement | undefined => {

@@ -21,26 +21,30 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ConfigError } from '../../core/problems';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../../imports/helm.cattle.io';
 import { requireSecret } from '../../security/secret-reference';
-import { InstallEgress } from '../chart-catalog';
+import { ClusterNetwork } from '../flavor';
 import { ReleaseDefinition } from '../release-definition';
 import { safeIpBlock } from '../../security/never-egress';
 
-/** Renders one release definition as a k3s `HelmChart`. */
+/** Why k3s cannot render `release`, or undefined when it can. */
+export function k3sReleaseProblem(release: ReleaseDefinition): string | undefined {
+  const { source } = release;
+  if (source.type !== 'git') return undefined;
+  return (
+    `release ${release.namespace}/${release.name}: chart source "${source.name}" is a Git repository, which the k3s helm-controller cannot install from; ` +
+    'push the chart to an OCI registry or a Helm repository and name that source, or use the "flux" flavor'
+  );
+}
+
+/** Renders one release definition as a k3s `HelmChart` (one that {@link k3sReleaseProblem} accepts). */
 export class K3sHelmChart extends Construct {
   public readonly resource: HelmChart;
 
-  constructor(scope: Construct, id: string, release: ReleaseDefinition, installEgress: InstallEgress) {
+  constructor(scope: Construct, id: string, release: ReleaseDefinition, installEgress: ClusterNetwork) {
     super(scope, id);
     const { source, chart } = release;
-    if (source.type === 'git') {
-      throw new ConfigError([
-        { file: 'main.ts (platform props)', path: 'gitops', value: 'k3s', message: `release ${release.namespace}/${release.name}: chart source "${source.name}" is a Git repository, which the k3s helm-controller cannot install from; ` +
-          'push the chart to an OCI registry or a Helm repository and name that source, or use the "flux" flavor' },
-      ]);
-    }
+    if (source.type === 'git') throw new Error(k3sReleaseProblem(release));
     const valuesSecretName = `${release.name}-helm-values`;
     if (release.secretValues.length > 0) {
       requireSecret(this, {

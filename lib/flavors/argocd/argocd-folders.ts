@@ -12,12 +12,12 @@
  * A tenant folder that holds releases (`workloads`), its Application and the release Applications in it
  * carry Argo CD's `resources-finalizer.argocd.argoproj.io`: when the folder leaves the output (a suspended or
  * decommissioned tenant), deleting its Application deletes the releases and what they installed, as Flux's
- * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (prune-guard.ts).
+ * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (lib/gitops/prune-guard.ts).
  */
 import { Application } from '../../../imports/argoproj.io';
-import { ResolvedGitOps } from '../../config/platform';
-import { RenderedFile, RenderedFolder } from '../../output/write-tree';
-import { FolderNode, tenantOf, tenantShard } from '../layout';
+import { RenderedFile, RenderedFolder } from '../../core/folders';
+import { tenantShard } from '../../core/names';
+import { FolderUnit, GitOpsSettings } from '../flavor';
 import { SYNC_WAVE_ANNOTATION } from './argocd-application';
 
 /** Folder of the Argo CD folder Applications. */
@@ -26,7 +26,7 @@ export const ARGOCD_FOLDER = 'argocd';
 /** Argo CD's finalizer that deletes an Application's resources with it. */
 export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
-function folderApplication(name: string, path: string, wave: number, gitops: ResolvedGitOps, cascade = false): Record<string, any> {
+function folderApplication(name: string, path: string, wave: number, gitops: GitOpsSettings, cascade = false): Record<string, any> {
   return Application.manifest({
     metadata: { name, namespace: gitops.argocdNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) }, ...(cascade ? { finalizers: [CASCADE_FINALIZER] } : {}) },
     spec: {
@@ -55,9 +55,10 @@ export function markJobsForReplace(folders: readonly RenderedFolder[]): void {
 }
 
 /** Gives the release Applications of tenant folders the cascade finalizer (see the module comment). */
-export function cascadeTenantReleases(folders: readonly RenderedFolder[]): void {
+export function cascadeTenantReleases(folders: readonly RenderedFolder[], units: readonly FolderUnit[]): void {
+  const tenantFolders = new Set(units.filter((u) => u.tenant !== undefined).map((u) => u.path));
   for (const folder of folders) {
-    if (tenantOf(folder.path) === undefined) continue;
+    if (!tenantFolders.has(folder.path)) continue;
     for (const file of folder.files) {
       for (const o of file.objects) {
         if (o.kind !== 'Application') continue;
@@ -68,7 +69,7 @@ export function cascadeTenantReleases(folders: readonly RenderedFolder[]): void 
 }
 
 /** The `argocd/` folder and one `argocd/tenants/<shard>/` folder per shard that has tenants. */
-export function argoCdFolders(nodes: readonly FolderNode[], gitops: ResolvedGitOps): RenderedFolder[] {
+export function argoCdFolders(nodes: readonly FolderUnit[], gitops: GitOpsSettings): RenderedFolder[] {
   const platform: Record<string, any>[] = [];
   const shards = new Map<string, Map<string, Record<string, any>[]>>();
   const shardWave = new Map<string, number>();

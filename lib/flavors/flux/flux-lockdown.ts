@@ -36,8 +36,8 @@
  * without `serviceAccountName` does not run as cluster-admin.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { RenderedFolder } from '../../output/write-tree';
-import { FolderNode } from '../layout';
+import { RenderedFolder } from '../../core/folders';
+import { FolderUnit } from '../flavor';
 import { TenantPlacement } from './flux-kustomizations';
 
 /** Name of each tenant's reconciler ServiceAccount (in the tenant namespace). */
@@ -70,7 +70,7 @@ const BOUNDARY_KINDS = new Set(['NetworkPolicy', 'Role', 'RoleBinding', 'Service
 export interface FluxLockdownProps {
   /** Folders of the output; the tenant folders are changed in place (objects moved, HelmReleases given the account). */
   readonly folders: RenderedFolder[];
-  readonly nodes: readonly FolderNode[];
+  readonly nodes: readonly FolderUnit[];
 }
 
 /** Applies the lockdown; returns where each tenant's Kustomizations go. */

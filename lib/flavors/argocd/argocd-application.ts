@@ -11,7 +11,6 @@
  * Argo CD repository Secrets, which the operator creates (they are in the Secret inventory).
  */
 import { Construct } from 'constructs';
-import { ConfigError } from '../../core/problems';
 import { Application } from '../../../imports/argoproj.io';
 import { requireSecret } from '../../security/secret-reference';
 import { deepMerge } from '../../core/merge';
@@ -30,34 +29,43 @@ export interface ArgoCdApplicationProps {
   readonly wave: number;
 }
 
-/** Renders one release definition as an Argo CD `Application`. */
+/** Why Argo CD cannot render `release` (every reason), empty when it can. */
+export function argoCdReleaseProblems(release: ReleaseDefinition): string[] {
+  const problems: string[] = [];
+  const at = `release ${release.namespace}/${release.name}`;
+  for (const v of release.secretValues) {
+    if (v.alternative) continue;
+    if (v.providedBy === 'bootstrap') {
+      problems.push(
+        `${at}: the value ${v.targetPath} comes from the Secret ${v.secret.name} that the tenant bootstrap creates, ` +
+          'and Argo CD has no way to read a Secret key into a Helm value; set tenantReleases.routerEnabled to false, or use the "flux" flavor',
+      );
+    } else {
+      problems.push(
+        `${at}: the value ${v.targetPath} (${v.purpose}) comes from the Secret ${v.secret.name}, ` +
+          'and Argo CD has no way to read a Secret key into a Helm value; the chart has no existingSecret-style setting for it. ' +
+          'Use the "flux" or "k3s" flavor, or turn this release off',
+      );
+    }
+  }
+  if (release.source.type === 'git' && release.chart.chart.endsWith('.tgz')) {
+    problems.push(`${at}: Argo CD installs charts from Git only as chart folders, not packaged "${release.chart.chart}"; unpack it into a folder or push it to an OCI registry`);
+  }
+  return problems;
+}
+
+/** Renders one release definition as an Argo CD `Application` (one that {@link argoCdReleaseProblems} accepts). */
 export class ArgoCdApplication extends Construct {
   public readonly resource: Application;
 
   constructor(scope: Construct, id: string, release: ReleaseDefinition, props: ArgoCdApplicationProps) {
     super(scope, id);
     const { source, chart } = release;
+    const problems = argoCdReleaseProblems(release);
+    if (problems.length > 0) throw new Error(problems.join('; '));
     let values = release.values;
     for (const v of release.secretValues) {
-      if (!v.alternative && v.providedBy === 'bootstrap') {
-        throw new ConfigError([
-          {
-            file: 'main.ts (platform props)',
-            path: 'gitops',
-            value: 'argocd',
-            message:
-              `release ${release.namespace}/${release.name}: the value ${v.targetPath} comes from the Secret ${v.secret.name} that the tenant bootstrap creates, ` +
-              'and Argo CD has no way to read a Secret key into a Helm value; set tenantReleases.routerEnabled to false, or use the "flux" flavor',
-          },
-        ]);
-      }
-      if (!v.alternative) {
-        throw new ConfigError([
-          { file: 'main.ts (platform props)', path: 'gitops', value: 'argocd', message: `release ${release.namespace}/${release.name}: the value ${v.targetPath} (${v.purpose}) comes from the Secret ${v.secret.name}, ` +
-            'and Argo CD has no way to read a Secret key into a Helm value; the chart has no existingSecret-style setting for it. ' +
-            'Use the "flux" or "k3s" flavor, or turn this release off' },
-        ]);
-      }
+      if (!v.alternative) continue;
       values = deepMerge(values, v.alternative.values);
       requireSecret(this, {
         namespace: release.namespace,
@@ -77,11 +85,6 @@ export class ArgoCdApplication extends Construct {
     }
     let location: { repoUrl: string; chart?: string; path?: string; targetRevision: string };
     if (source.type === 'git') {
-      if (chart.chart.endsWith('.tgz')) {
-        throw new ConfigError([
-          { file: 'main.ts (platform props)', path: 'gitops', value: 'argocd', message: `release ${release.namespace}/${release.name}: Argo CD installs charts from Git only as chart folders, not packaged "${chart.chart}"; unpack it into a folder or push it to an OCI registry` },
-        ]);
-      }
       location = { repoUrl: source.url, path: chart.chart, targetRevision: source.tag ?? source.branch ?? source.commit ?? 'HEAD' };
     } else if (source.type === 'oci') {
       location = { repoUrl: source.url.replace(/^oci:\/\//, '').replace(/\/+$/, ''), chart: chart.chart, targetRevision: chart.version.replace(/^v(?=\d)/, '') };
