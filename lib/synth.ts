@@ -120,7 +120,7 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
-  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.namespace, server: platform.server.namespace, redis: platform.redis.namespace }));
+  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.enabled ? platform.billing.namespace : undefined, server: platform.server.namespace, redis: platform.redis.namespace }));
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })) };
 }
 
