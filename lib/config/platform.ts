@@ -7,6 +7,7 @@ import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
 import { isExactVersion } from '../core/names';
+import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 import { GITOPS_FLAVORS, GitOpsFlavor } from '../gitops/release-definition';
 import { SecretKeyReference } from '../security/secret-reference';
 import { checkDnsLabel, checkDnsName, checkEmail, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPositiveInteger, checkUuid } from './checks';
@@ -220,9 +221,9 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   const network: Req<NetworkProps> = {
     dnsNamespace: 'kube-system',
     dnsPodLabels: { 'k8s-app': 'kube-dns' },
-    clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'],
-    kubernetesApiCidrs: ['0.0.0.0/0'],
-    kubernetesApiPorts: [443, 6443],
+    clusterCidrs: DEFAULT_CLUSTER_CIDRS,
+    kubernetesApiCidrs: DEFAULT_KUBERNETES_API_CIDRS,
+    kubernetesApiPorts: DEFAULT_KUBERNETES_API_PORTS,
     tenantInternetEgress: true,
     serverInternetEgress: true,
     nodePortRange: { min: 30000, max: 32767 },

@@ -3,6 +3,7 @@
  */
 import { ChartSourceProps, NamedChartSource } from './chart-source';
 import { GitOpsFlavor } from './release-definition';
+import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 
 export interface ChartCatalogProps {
   /** The GitOps controller to write for. */
@@ -15,7 +16,7 @@ export interface ChartCatalogProps {
   readonly argocd?: { readonly namespace: string; readonly project: string };
   /**
    * Where install Jobs of the `k3s` flavor may connect: the Kubernetes API and, outside the cluster's
-   * ranges, the chart sources. @default - the API on 443/6443 anywhere, the internet outside RFC 1918
+   * ranges, the chart sources. @default - the platform's network defaults (core/network-defaults.ts): the API on 443/6443 anywhere, the internet outside the cluster ranges
    */
   readonly installEgress?: InstallEgress;
 }
@@ -38,7 +39,7 @@ export class ChartCatalog {
     this.flavor = props.flavor;
     this.sourceNamespace = props.sourceNamespace;
     this.argocd = props.argocd ?? { namespace: 'argocd', project: 'default' };
-    this.installEgress = props.installEgress ?? { kubernetesApiCidrs: ['0.0.0.0/0'], kubernetesApiPorts: [443, 6443], clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
+    this.installEgress = props.installEgress ?? { kubernetesApiCidrs: DEFAULT_KUBERNETES_API_CIDRS, kubernetesApiPorts: DEFAULT_KUBERNETES_API_PORTS, clusterCidrs: DEFAULT_CLUSTER_CIDRS };
     this.byName = new Map(Object.entries(props.sources).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, { ...s, name }]));
   }
 
