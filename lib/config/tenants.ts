@@ -300,7 +300,8 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
     state: t.state ?? TENANT_DEFAULTS.state,
     credentialsGeneration: t.credentialsGeneration ?? TENANT_DEFAULTS.credentialsGeneration,
     login: { admins: obj(t.login).admins ?? [], users: obj(t.login).users ?? [] },
-    ssoDomains: t.ssoDomains ?? [],
+    // A value of the wrong type is the schema's problem; the checks across tenants then see none (not a crash).
+    ssoDomains: Array.isArray(t.ssoDomains) ? t.ssoDomains : [],
     ...(t.features !== undefined ? { features: t.features } : {}),
     ...(t.excludeFeatures !== undefined ? { excludeFeatures: t.excludeFeatures } : {}),
     allowedUsers: t.allowedUsers ?? TENANT_DEFAULTS.allowedUsers,
@@ -324,7 +325,7 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
       maxResources: agent.maxResources ?? TENANT_DEFAULTS.agent.maxResources,
     },
     ...(t.quota !== undefined ? { quota: t.quota } : {}),
-    ...(t.limitRange !== undefined ? { limitRange: t.limitRange } : t.quota !== undefined && limitsCompute(t.quota) ? { limitRange: DEFAULT_LIMIT_RANGE } : {}),
+    ...(t.limitRange !== undefined ? { limitRange: t.limitRange } : isObject(t.quota) && limitsCompute(t.quota) ? { limitRange: DEFAULT_LIMIT_RANGE } : {}),
   };
 }
 
