@@ -9,7 +9,7 @@ import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
-import { ConfigError } from './core/problems';
+import { ConfigError, Problem } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
@@ -62,19 +62,28 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
   }
-  const tenants = resolveTenants(sources, platform);
-  if (platform.gitopsSettings.flavor === 'k3s' && tenants.length > 0) {
-    throw new ConfigError([
-      {
-        file: 'main.ts (platform props)',
-        path: 'gitops',
-        value: 'k3s',
-        message:
-          `cannot install tenants (${tenants.length} tenant files): the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin ` +
-          "in the HelmChart's namespace, which would give every tenant namespace a cluster-admin account; use the \"flux\" or \"argocd\" flavor for tenants",
-      },
-    ]);
+  // The flavor's refusal of tenants and the tenant files' own problems come in one list.
+  const refusal: Problem[] =
+    platform.gitopsSettings.flavor === 'k3s' && sources.length > 0
+      ? [
+          {
+            file: 'main.ts (platform props)',
+            path: 'gitops',
+            value: 'k3s',
+            message:
+              `cannot install tenants (${sources.length} tenant files): the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin ` +
+              "in the HelmChart's namespace, which would give every tenant namespace a cluster-admin account; use the \"flux\" or \"argocd\" flavor for tenants",
+          },
+        ]
+      : [];
+  let tenants: ResolvedTenant[];
+  try {
+    tenants = resolveTenants(sources, platform);
+  } catch (e) {
+    if (e instanceof ConfigError && refusal.length > 0) throw new ConfigError([...refusal, ...e.problems]);
+    throw e;
   }
+  if (refusal.length > 0) throw new ConfigError(refusal);
   return { platform, tenants };
 }
 
