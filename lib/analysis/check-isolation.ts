@@ -16,7 +16,7 @@ import { mergeEquivalentEndpoints } from './endpoint-classes';
 import { KubeObject, loadManifests, Manifest } from './manifests';
 import { NetworkPolicyEvaluator, Reachability } from './network-policy-evaluator';
 import { findViolations, reachabilityPairs, renderMatrix } from './isolation-report';
-import { PlatformFacts, readPlatformFacts } from './platform-facts';
+import { billingNamespacesText, PlatformFacts, readPlatformFacts } from './platform-facts';
 
 /** The model (equivalent pods merged) and its evaluation: what the check and other tools work from. */
 export function analyse(manifests: readonly Manifest[], facts: Pick<PlatformFacts, 'tenantLabel'>): { model: ClusterModel; reachability: Reachability } {
@@ -119,6 +119,6 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${shown}${more}`);
     return 1;
   }
-  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${facts.billingNamespaces.join(', ')}, none to the cloud metadata addresses.\n`);
+  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${billingNamespacesText(facts)}, none to the cloud metadata addresses.\n`);
   return 0;
 }

@@ -77,6 +77,11 @@ export function parsePlatformFacts(raw: any, file = FACTS_FILE): FactsResult {
   return { facts: { tenantLabel, layers, billingNamespaces: layers[BILLING_LAYER] }, problems };
 }
 
+/** The billing namespaces for messages: `a, b`, or a note that the output has none (billing off). */
+export function billingNamespacesText(facts: Pick<PlatformFacts, 'billingNamespaces'>): string {
+  return facts.billingNamespaces.length > 0 ? facts.billingNamespaces.join(', ') : `a billing namespace (${FACTS_FILE} names none: billing is off)`;
+}
+
 /** The layers' namespaces as synth knows them (a subset of the resolved platform, so that this module stays free of it). */
 export interface PlatformLayers {
   readonly tenantLabel: string;

@@ -7,7 +7,7 @@ import { buildClusterModel } from '../analysis/cluster-model';
 import { findViolations, renderMatrix } from '../analysis/isolation-report';
 import { KubeObject, Manifest, manifestsOfFiles } from '../analysis/manifests';
 import { NetworkPolicyEvaluator } from '../analysis/network-policy-evaluator';
-import { FACTS_FILE, parsePlatformFactsText } from '../analysis/platform-facts';
+import { billingNamespacesText, FACTS_FILE, parsePlatformFactsText } from '../analysis/platform-facts';
 import { RenderedFolder } from './write-tree';
 
 /** File name of the page, at the top of the output. */
@@ -39,7 +39,7 @@ export function isolationMarkdown(folders: readonly RenderedFolder[], texts: Rea
     renderMatrix(model, reachability).trimEnd(),
     '',
     violations.length === 0
-      ? `check:isolation: no path between tenant namespaces and none from a tenant namespace to ${facts.billingNamespaces.join(', ')}.`
+      ? `check:isolation: no path between tenant namespaces and none from a tenant namespace to ${billingNamespacesText(facts)}.`
       : `check:isolation: ${violations.length} violation${violations.length === 1 ? '' : 's'}:\n${violations.map((v) => `- ${v.message}`).join('\n')}`,
     '',
   ].join('\n');

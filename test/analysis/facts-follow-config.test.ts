@@ -81,3 +81,14 @@ describe('the checkers follow the configured billing namespace', () => {
     expect(validateTree(treeFromFiles(none, 'out'), loadSchemas(CRDS_DIR))).toEqual([expect.stringMatching(/^platform-facts.json: no such file in "out"; .* npm run synth/)]);
   });
 });
+
+describe('the facts of an output without billing', () => {
+  test('name no billing namespace, and the checks say so', () => {
+    const files = renderOutput({ platform: basePlatform({ billing: { enabled: false } }), tenantsDir: FIXTURE_TENANTS_DIR });
+    expect(JSON.parse(files.get(FACTS_FILE)!).layers.billing).toEqual([]);
+    const isolation = run(checkIsolation, write(files));
+    expect(isolation).toMatchObject({ code: 0, err: '' });
+    expect(isolation.out).toContain('none from a tenant namespace to a billing namespace (platform-facts.json names none: billing is off)');
+    expect(validateTree(treeFromFiles(files), loadSchemas(CRDS_DIR))).toEqual([]);
+  });
+});
