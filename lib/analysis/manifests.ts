@@ -75,12 +75,16 @@ function* filesBelow(dir: string): Generator<string> {
 }
 
 /**
- * Every file below `dir` as text, by path relative to `dir` (`/`-separated), in a stable order (each folder's
- * entries by name, depth first). Throws when `dir` cannot be read.
+ * Every file below `dir` (or those whose relative path `include` accepts) as text, by path relative to `dir`
+ * (`/`-separated), in a stable order (each folder's entries by name, depth first). Throws when `dir` cannot
+ * be read.
  */
-export function readFolderFiles(dir: string): Map<string, string> {
+export function readFolderFiles(dir: string, include: (path: string) => boolean = () => true): Map<string, string> {
   const files = new Map<string, string>();
-  for (const path of filesBelow(dir)) files.set(relative(dir, path).split(sep).join('/'), readFileSync(path, 'utf8'));
+  for (const full of filesBelow(dir)) {
+    const path = relative(dir, full).split(sep).join('/');
+    if (include(path)) files.set(path, readFileSync(full, 'utf8'));
+  }
   return files;
 }
 
@@ -141,7 +145,7 @@ export function manifestsOfFiles(files: ReadonlyMap<string, string>): LoadedMani
 
 /** Reads every object below `dir` (see the module comment for what is read). */
 export function loadManifests(dir: string): LoadedManifests {
-  return manifestsOfFiles(readFolderFiles(dir));
+  return manifestsOfFiles(readFolderFiles(dir, isManifestFile));
 }
 
 /** `Kind namespace/name` (or `Kind name` for objects without namespace), for messages. */
