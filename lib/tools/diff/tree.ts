@@ -23,6 +23,8 @@ export interface TreeFile {
 export interface Tree {
   readonly label: string;
   readonly files: ReadonlyMap<string, TreeFile>;
+  /** The git ref it was read at, when read from git (`--base REF`). @default - read from a folder */
+  readonly ref?: string;
 }
 
 /** Bad input for the diff: an unknown ref, a missing folder, an unreadable file. */
@@ -43,7 +45,10 @@ export function readTreeFromDir(dir: string, label = dir): Tree {
 /** The facts of a tree (its `platform-facts.json`, written by synth); bad input when it has none or a bad one. */
 export function factsOfTree(tree: Tree): PlatformFacts {
   const text = tree.files.get(FACTS_FILE)?.text;
-  const { facts, problems } = text === undefined ? { facts: undefined, problems: [missingFactsProblem(tree.label)] } : parsePlatformFactsText(text);
+  const missing = tree.ref === undefined
+    ? missingFactsProblem(tree.label)
+    : `${FACTS_FILE}: not in the output as committed at ${tree.ref}; the checks read the tenant label and the platform's namespaces from it. Compare with a commit whose output synth wrote with it (--base REF), or synthesize that commit's output into a folder (--base-dir DIR)`;
+  const { facts, problems } = text === undefined ? { facts: undefined, problems: [missing] } : parsePlatformFactsText(text);
   if (!facts) throw new DiffInputError(`${tree.label}: ${problems.join('; ')}`);
   return facts;
 }
@@ -82,5 +87,5 @@ export function readTreeFromGit(ref: string, dir = 'dist', cwd = process.cwd()):
     const path = e.path.slice(prefix.length + 1);
     files.set(path, { path, text, hash: hashText(text) });
   }
-  return { label: `${prefix}/ at ${ref} (${sha.slice(0, 12)})`, files };
+  return { label: `${prefix}/ at ${ref} (${sha.slice(0, 12)})`, files, ref };
 }
