@@ -4,6 +4,8 @@
  * the arguments to the command's own code.
  */
 import { CliCommand } from './cli-args';
+import { GPU_MODELS } from './config/gpu-models';
+import { listText, TENANT_DEFAULT_TEXTS, TENANT_DEFAULTS } from './config/tenant-schema';
 
 export const SYNTH_COMMAND: CliCommand = {
   name: 'synth',
@@ -26,14 +28,14 @@ export const TENANT_NEW_COMMAND: CliCommand = {
   options: [
     { name: '--admin-email', value: 'E-MAIL', description: "the tenant admin's e-mail (required)" },
     { name: '--admin-name', value: 'NAME', description: "the tenant admin's display name (required)" },
-    { name: '--namespace', value: 'NS', description: 'namespace (default: the name)' },
+    { name: '--namespace', value: 'NS', description: `namespace: <prefix><name> or <prefix><name>-<suffix> (default: ${TENANT_DEFAULT_TEXTS.namespace})` },
     { name: '--sso-domain', value: 'DOMAIN', description: 'an SSO e-mail domain (repeatable)' },
-    { name: '--allowed-users', value: 'N', description: 'maximum number of users (default: 10)' },
-    { name: '--gpu-model', value: 'MODEL', description: "GPU model (default: the platform's)" },
-    { name: '--gpu-fractions', value: 'LIST', description: 'e.g. 1,0.5,0.25 (default: 1,0.5,0.25)' },
-    { name: '--max-services', value: 'N', description: 'session ports (default: 10)' },
+    { name: '--allowed-users', value: 'N', description: `maximum number of users (default: ${TENANT_DEFAULTS.allowedUsers})` },
+    { name: '--gpu-model', value: 'MODEL', description: `${listText(GPU_MODELS)} (default: the platform's)` },
+    { name: '--gpu-fractions', value: 'LIST', description: `e.g. 1,0.5,0.125 (default: ${TENANT_DEFAULTS.queues.gpuFractions.join(',')})` },
+    { name: '--max-services', value: 'N', description: `session ports (default: ${TENANT_DEFAULTS.sessions.maxServices})` },
     { name: '--starting-port', value: 'PORT', description: 'first session port (default: the next free range)' },
-    { name: '--router-host', value: 'HOST', description: 'app gateway host (default: <name>-apps.<base domain>)' },
+    { name: '--router-host', value: 'HOST', description: `app gateway host (default: ${TENANT_DEFAULT_TEXTS.routerHost})` },
     { name: '--dir', value: 'FOLDER', description: 'tenant folder (default: tenants)' },
   ],
 };

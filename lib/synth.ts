@@ -9,7 +9,7 @@ import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
 import { ResolvedPlatform, resolvePlatform } from './config/platform';
 import { PlatformProps } from './config/platform-props';
-import { ConfigError, Problems } from './core/problems';
+import { ConfigError, Problem, Problems } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
 import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
@@ -65,13 +65,22 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
   }
-  const tenants = resolveTenants(sources, platform);
+  // The flavor's refusal of tenants and the tenant files' own problems come in one list.
   const support = platform.catalog.flavor.capabilities.tenants;
-  if (!support.supported && tenants.length > 0) {
+  const refusal: Problem[] = [];
+  if (!support.supported && sources.length > 0) {
     const problems = new Problems(PLATFORM_FILE);
-    problems.add('gitops', platform.gitops, `cannot install tenants (${tenants.length} tenant files): ${support.why}`);
-    problems.throwIfAny();
+    problems.add('gitops', platform.gitops, `cannot install tenants (${sources.length} tenant files): ${support.why}`);
+    refusal.push(...problems.all);
   }
+  let tenants: ResolvedTenant[];
+  try {
+    tenants = resolveTenants(sources, platform);
+  } catch (e) {
+    if (e instanceof ConfigError && refusal.length > 0) throw new ConfigError([...refusal, ...e.problems]);
+    throw e;
+  }
+  if (refusal.length > 0) throw new ConfigError(refusal);
   return { platform, tenants };
 }
 
@@ -119,7 +128,7 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
-  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.namespace, server: platform.server.namespace, redis: platform.redis.namespace }));
+  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.enabled ? platform.billing.namespace : undefined, server: platform.server.namespace, redis: platform.redis.namespace }));
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })) };
 }
 

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 const [dir, n] = [process.argv[2], Number(process.argv[3] ?? 3000)];
 rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
 const write = (path, objs) => { mkdirSync(join(dir, path, '..'), { recursive: true }); writeFileSync(join(dir, path), objs.map((o) => YAML.stringify(o)).join('---\n')); };
 const ns = (name, labels = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 const np = (namespace, name, spec) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
 const hr = (namespace, name) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace }, spec: {} });
 const job = (namespace, name, labels) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace }, spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } });
 const byName = (n) => ({ matchLabels: { 'kubernetes.io/metadata.name': n } });
+// The facts the checks read (synth writes this file with every output; see lib/analysis/platform-facts.ts).
+writeFileSync(join(dir, 'platform-facts.json'), `${JSON.stringify({ layers: { billing: ['clearml-billing'], redis: ['redis-shared'], server: ['clearml'] }, tenantLabel: 'clearml-tenancy/tenant' }, null, 2)}\n`);
 write('server/clearml.yaml', [ns('clearml'), hr('clearml', 'clearml-enterprise'), np('clearml', 'deny', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
   np('clearml', 'tenants', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } }], ports: [{ port: 8008 }, { port: 8081 }] }] }),
   np('clearml', 'web', { podSelector: { matchLabels: { app: 'webserver' } }, ingress: [{ from: [{ namespaceSelector: byName('ingress-nginx') }] }] })]);

@@ -8,15 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { main as checkIsolation } from '../lib/analysis/check-isolation';
-import { buildClusterModel, podTemplateOf, TENANT_LABEL } from '../lib/analysis/cluster-model';
+import { buildClusterModel, podTemplateOf } from '../lib/analysis/cluster-model';
 import { findViolations, renderMatrix } from '../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';
 import { NetworkPolicyEvaluator } from '../lib/analysis/network-policy-evaluator';
 import { Finding, lintObjects } from '../lib/analysis/policy-lint';
+import { readPlatformFacts } from '../lib/analysis/platform-facts';
 import { Cidr, parseCidr } from '../lib/core/cidr';
 import { readOutputMarker } from '../lib/output/marker';
 
 const DIST = join(__dirname, '..', 'dist');
+/** The facts synth wrote with dist/ (the tenant label, the billing namespaces): what the checks read. */
+const FACTS = readPlatformFacts(DIST).facts!;
+const TENANT_LABEL = FACTS.tenantLabel;
 
 /** Namespaces allowed to enforce the privileged Pod Security level, and why. */
 const PRIVILEGED_NAMESPACES = [
@@ -27,9 +31,9 @@ const PRIVILEGED_NAMESPACES = [
 ];
 
 function isolation(manifests: readonly Manifest[]) {
-  const model = buildClusterModel(manifests);
+  const model = buildClusterModel(manifests, FACTS);
   const reachability = new NetworkPolicyEvaluator(model).evaluate();
-  return { problems: reachability.problems, violations: findViolations(model, reachability) };
+  return { problems: reachability.problems, violations: findViolations(model, reachability, FACTS) };
 }
 
 function runCheck(dir: string): { code: number; err: string } {
@@ -111,7 +115,7 @@ describe('committed dist/', () => {
   });
 
   test('item 6: the isolation report, SECRETS.md and the README call the shared Redis a shared trust domain', () => {
-    const model = buildClusterModel(manifests);
+    const model = buildClusterModel(manifests, FACTS);
     const report = renderMatrix(model, new NetworkPolicyEvaluator(model).evaluate());
     expect(report).toMatch(/Every tenant reaches [^\n]*redis-shared[^\n]*one password for all tenants\) is a shared trust domain, an accepted risk of the runbook's design/);
     expect(readFileSync(join(DIST, 'SECRETS.md'), 'utf8')).toMatch(/shared Redis is a shared trust domain, an accepted risk of the runbook's design/);
@@ -121,7 +125,7 @@ describe('committed dist/', () => {
   });
 
   test('passes the policy lint', () => {
-    expect(lintObjects(manifests).map((f) => `${f.file}: ${f.object}: [${f.rule}] ${f.message}`)).toEqual([]);
+    expect(lintObjects(manifests, FACTS).map((f) => `${f.file}: ${f.object}: [${f.rule}] ${f.message}`)).toEqual([]);
   });
 
   test('passes the isolation check', () => {
@@ -137,7 +141,7 @@ describe('committed dist/', () => {
       const weakened = c.load();
       // THEN no tenant reaches acme (each one's egress is denied), but the lint misses the deny in front of acme's Helm releases
       expect(isolation(weakened).violations).toEqual([]);
-      expect(lintObjects(weakened).filter((f) => f.rule === 'helm-namespace-without-default-deny').map((f) => f.object)).toEqual(['Namespace acme']);
+      expect(lintObjects(weakened, FACTS).filter((f) => f.rule === 'helm-namespace-without-default-deny').map((f) => f.object)).toEqual(['Namespace acme']);
     });
 
     test('fails when one tenant lost its ingress deny and another its egress deny', () => {
@@ -175,7 +179,7 @@ describe('committed dist/', () => {
         list.map((o) => (o.kind === 'Role' ? { ...o, rules: o.rules.map((r: any, i: number) => (i === 1 ? { ...r, verbs: ['*'] } : r)) } : o)),
       );
       // WHEN
-      const findings = lintObjects(c.load()).filter((f) => f.file === 'tenants/acme/bootstrap/bootstrap.yaml');
+      const findings = lintObjects(c.load(), FACTS).filter((f) => f.file === 'tenants/acme/bootstrap/bootstrap.yaml');
       // THEN
       expect(findings).toContainEqual(expect.objectContaining({ rule: 'rbac-wildcard', object: 'Role acme/clearml-bootstrap-acme', message: 'rules[1] has "*" in verbs' }));
       expect(rulesOf(findings)).toEqual(['rbac-list-watch-secrets', 'rbac-secrets-without-resource-names', 'rbac-wildcard']);
@@ -193,7 +197,7 @@ describe('committed dist/', () => {
         }),
       );
       // WHEN
-      const findings = lintObjects(c.load());
+      const findings = lintObjects(c.load(), FACTS);
       // THEN
       expect(findings).toHaveLength(1);
       expect(findings[0]).toHaveProperty('rule', 'secret-in-env');

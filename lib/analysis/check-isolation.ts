@@ -16,10 +16,10 @@ import { mergeEquivalentEndpoints } from './endpoint-classes';
 import { KubeObject, loadManifests, Manifest } from './manifests';
 import { NetworkPolicyEvaluator, Reachability } from './network-policy-evaluator';
 import { findViolations, reachabilityPairs, renderMatrix } from './isolation-report';
-import { DEFAULT_FACTS, PlatformFacts, readPlatformFacts } from './platform-facts';
+import { billingNamespacesText, PlatformFacts, readPlatformFacts } from './platform-facts';
 
 /** The model (equivalent pods merged) and its evaluation: what the check and other tools work from. */
-export function analyse(manifests: readonly Manifest[], facts: PlatformFacts = DEFAULT_FACTS): { model: ClusterModel; reachability: Reachability } {
+export function analyse(manifests: readonly Manifest[], facts: Pick<PlatformFacts, 'tenantLabel'>): { model: ClusterModel; reachability: Reachability } {
   const model = mergeEquivalentEndpoints(buildClusterModel(manifests, { tenantLabel: facts.tenantLabel }));
   return { model, reachability: new NetworkPolicyEvaluator(model).evaluate() };
 }
@@ -28,11 +28,12 @@ export function analyse(manifests: readonly Manifest[], facts: PlatformFacts = D
  * Which namespaces may reach which, for tools that compare trees (e.g. `npm run diff`): one `"from->to"` string
  * per namespace pair with an allowed path on some port, plus the pseudo-nodes `internet` (`"ns->internet"`,
  * `"internet->ns"`) and `metadata` (`"ns->metadata"`, the cloud metadata addresses). Accepts parsed objects or
- * the {@link Manifest}s of loadManifests. Throws when the evaluation could not finish (path cap reached).
+ * the {@link Manifest}s of loadManifests, and the facts of their folder. Throws when the evaluation could not
+ * finish (path cap reached).
  */
-export function namespaceReachability(objects: readonly (KubeObject | Manifest)[]): Set<string> {
+export function namespaceReachability(objects: readonly (KubeObject | Manifest)[], facts: Pick<PlatformFacts, 'tenantLabel'>): Set<string> {
   const manifests: Manifest[] = objects.map((o, index) => ('object' in o && 'file' in o ? (o as Manifest) : { file: '(input)', index, object: o as KubeObject }));
-  const { reachability } = analyse(manifests);
+  const { reachability } = analyse(manifests, facts);
   if (reachability.truncated) throw new Error(reachability.problems[reachability.problems.length - 1]);
   return reachabilityPairs(reachability);
 }
@@ -92,6 +93,11 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     return 2;
   }
   const { facts, problems: factProblems } = readPlatformFacts(dir);
+  if (!facts) {
+    const lines = [...loaded.problems, ...factProblems].map((p) => `cannot read: ${p}\n`).join('');
+    io.err(`check-isolation: cannot check "${dir}" without its facts:\n${lines}`);
+    return 1;
+  }
   const { model, reachability } = analyse(loaded.manifests, facts);
   const matrix = renderMatrix(model, reachability, parsed.args.full ? { collapseAbove: Infinity } : {});
   const pods = model.endpoints.reduce((n, e) => n + e.origins.length, 0);
@@ -104,7 +110,6 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
 
   const failures = [
     ...loaded.problems.map((p) => `cannot read: ${p}`),
-    ...factProblems.map((p) => `cannot read: ${p}`),
     ...reachability.problems.map((p) => `cannot evaluate: ${p}`),
     ...findViolations(model, reachability, { billingNamespaces: facts.billingNamespaces }).map((v) => `violation: ${v.message}`),
   ];
@@ -114,6 +119,6 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${shown}${more}`);
     return 1;
   }
-  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${facts.billingNamespaces.join(', ')}, none to the cloud metadata addresses.\n`);
+  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${billingNamespacesText(facts)}, none to the cloud metadata addresses.\n`);
   return 0;
 }

@@ -23,10 +23,6 @@ import { Labels } from './label-selector';
 import { KubeObject, Manifest, describeObject } from './manifests';
 import { Protocol, PROTOCOLS } from './port-set';
 
-/** The label that marks a tenant namespace; its value is the tenant's name (the contract with the tenant construct). */
-export const TENANT_LABEL = 'clearml-tenancy/tenant';
-/** The namespace no tenant may reach. */
-export const BILLING_NAMESPACE = 'clearml-billing';
 /** The label Kubernetes puts on every namespace. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -42,7 +38,7 @@ export interface NamespaceInfo {
   readonly labels: Labels;
   /** Where the namespace was found (see the module comment). */
   readonly origin: 'folder' | 'referenced' | 'external';
-  /** The tenant's name when the namespace has the tenant label ({@link TENANT_LABEL} unless the facts say otherwise). */
+  /** The tenant's name when the namespace has the tenant label (the facts file's `tenantLabel`). */
   readonly tenant?: string;
   /** Where the Namespace object is, when there is one. */
   readonly file?: string;
@@ -127,16 +123,13 @@ function pinnedNamespaceNames(selector: any): string[] {
 }
 
 export interface ClusterModelOptions {
-  /**
-   * The label that marks a tenant namespace (see platform-facts.ts).
-   * @default TENANT_LABEL
-   */
-  readonly tenantLabel?: string;
+  /** The label that marks a tenant namespace: the facts file's `tenantLabel` (see platform-facts.ts). */
+  readonly tenantLabel: string;
 }
 
 /** Builds the model from the objects of a folder. */
-export function buildClusterModel(manifests: readonly Manifest[], options: ClusterModelOptions = {}): ClusterModel {
-  const tenantLabel = options.tenantLabel ?? TENANT_LABEL;
+export function buildClusterModel(manifests: readonly Manifest[], options: ClusterModelOptions): ClusterModel {
+  const tenantLabel = options.tenantLabel;
   const namespaces = new Map<string, NamespaceInfo>();
   const referenced = new Set<string>();
   const helmNamespaces = new Map<string, string[]>();

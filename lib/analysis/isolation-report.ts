@@ -1,14 +1,14 @@
 /**
  * What the isolation check reports: violations of the tenancy contract and the namespace matrix.
  *
- * The contract: a tenant namespace is a `Namespace` labelled `clearml-tenancy/tenant: <name>`
- * ({@link TENANT_LABEL}; the facts file may name another label). No pod of a tenant namespace may reach a pod of
- * another tenant namespace or of a billing namespace (`clearml-billing` unless the facts file names others), on
+ * The contract: a tenant namespace is a `Namespace` with the tenant label (`tenantLabel` of the facts file,
+ * platform-facts.ts). No pod of a tenant namespace may reach a pod of another tenant namespace or of a billing
+ * namespace (the facts file's `layers.billing`), on
  * any port; and no pod of a namespace of the output (created or used by it, not one it only selects, such as
  * `kube-system`) may reach a cloud metadata address (`169.254.169.254`, `fd00:ec2::254`): those hand out the
  * node's cloud credentials.
  */
-import { BILLING_NAMESPACE, ClusterModel, Endpoint } from './cluster-model';
+import { ClusterModel, Endpoint } from './cluster-model';
 import { METADATA_ADDRESSES } from '../core/cidr';
 import { Path, Reachability } from './network-policy-evaluator';
 import { PortSet } from './port-set';
@@ -36,16 +36,13 @@ function describeEndpoint(e: Endpoint): string {
 export const METADATA_NODE = 'metadata';
 
 export interface ViolationOptions {
-  /**
-   * Namespaces no tenant may reach.
-   * @default [BILLING_NAMESPACE]
-   */
-  readonly billingNamespaces?: readonly string[];
+  /** Namespaces no tenant may reach: the facts file's billing namespaces (see platform-facts.ts). */
+  readonly billingNamespaces: readonly string[];
 }
 
 /** Every namespace pair that breaks the contract, with the ports allowed and an example. */
-export function findViolations(model: ClusterModel, reachability: Reachability, options: ViolationOptions = {}): Violation[] {
-  const billing = new Set(options.billingNamespaces ?? [BILLING_NAMESPACE]);
+export function findViolations(model: ClusterModel, reachability: Reachability, options: ViolationOptions): Violation[] {
+  const billing = new Set(options.billingNamespaces);
   const byPair = new Map<string, { from: string; to: string; ports: PortSet; example: Path }>();
   for (const p of reachability.paths) {
     const from = p.from.namespace;

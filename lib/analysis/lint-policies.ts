@@ -1,9 +1,11 @@
 /**
  * `npm run lint:policies [-- DIR]`: runs the policy linter (policy-lint.ts) over every object of a folder
- * (`dist/` by default) and fails (exit 1) with one line per finding.
+ * (`dist/` by default), with the tenant label of the folder's facts file (platform-facts.ts), and fails
+ * (exit 1) with one line per finding.
  */
 import { Output, parseArguments } from './check-isolation';
 import { loadManifests } from './manifests';
+import { readPlatformFacts } from './platform-facts';
 import { formatFinding, LINT_RULES, lintObjects, WAIVE_ANNOTATION, WAIVE_REASON_ANNOTATION } from './policy-lint';
 
 const STDIO: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
@@ -37,7 +39,12 @@ export function main(argv: readonly string[], io: Output = STDIO): number {
     io.err(`lint-policies: cannot read folder "${dir}": ${(e as Error).message}\n`);
     return 2;
   }
-  const lines = [...loaded.problems.map((p) => `cannot read: ${p}`), ...lintObjects(loaded.manifests).map(formatFinding)];
+  const { facts, problems: factProblems } = readPlatformFacts(dir);
+  const lines = [
+    ...loaded.problems.map((p) => `cannot read: ${p}`),
+    ...factProblems.map((p) => `cannot read: ${p}`),
+    ...(facts ? lintObjects(loaded.manifests, facts).map(formatFinding) : []),
+  ];
   if (lines.length > 0) {
     io.err(`${lines.join('\n')}\nlint-policies: ${lines.length} finding${lines.length === 1 ? '' : 's'} in ${dir}\n`);
     return 1;

@@ -1,9 +1,10 @@
 /**
- * Reading the Kubernetes objects of an output folder (`dist/` by default) for the analysis tools.
+ * Reading an output folder (`dist/` by default): the one reader of the tools that check or compare output
+ * trees (check:isolation, lint:policies, validate, diff) and of synth's own ISOLATION.md.
  *
- * Every `.yaml`/`.yml` file below the folder is read, recursively, as a multi-document YAML stream;
- * `kustomization.yaml` files (Kustomize's own configuration, not cluster objects) and other files are
- * skipped. A document counts as an object when it has `apiVersion`, `kind` and `metadata`; empty
+ * {@link readFolderFiles} reads every file below the folder, recursively, as text. {@link manifestsOfFiles}
+ * parses the `.yaml`/`.yml` files among them as multi-document YAML streams; `kustomization.yaml` files
+ * (Kustomize's own configuration, not cluster objects) and other files are skipped. A document counts as an object when it has `apiVersion`, `kind` and `metadata`; empty
  * documents are ignored, anything else is reported as a problem so that a typo cannot hide an object
  * from the checks.
  */
@@ -65,12 +66,32 @@ export interface LoadedManifests {
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
-function* yamlFiles(dir: string): Generator<string> {
+function* filesBelow(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* yamlFiles(path);
-    else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && !KUSTOMIZATION_FILES.has(entry.name)) yield path;
+    if (entry.isDirectory()) yield* filesBelow(path);
+    else if (entry.isFile()) yield path;
   }
+}
+
+/**
+ * Every file below `dir` (or those whose relative path `include` accepts) as text, by path relative to `dir`
+ * (`/`-separated), in a stable order (each folder's entries by name, depth first). Throws when `dir` cannot
+ * be read.
+ */
+export function readFolderFiles(dir: string, include: (path: string) => boolean = () => true): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const full of filesBelow(dir)) {
+    const path = relative(dir, full).split(sep).join('/');
+    if (include(path)) files.set(path, readFileSync(full, 'utf8'));
+  }
+  return files;
+}
+
+/** Whether a file of an output folder holds cluster objects: YAML, and not a Kustomize configuration. */
+export function isManifestFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /\.ya?ml$/.test(name) && !KUSTOMIZATION_FILES.has(name);
 }
 
 /** Whether a parsed document looks like a Kubernetes object. */
@@ -109,17 +130,22 @@ export function parseManifests(file: string, text: string): LoadedManifests {
   return { manifests, problems };
 }
 
-/** Reads every object below `dir` (see the module comment for what is read). */
-export function loadManifests(dir: string): LoadedManifests {
+/** The objects of the manifest files among `files` (relative path to text; see {@link isManifestFile}). */
+export function manifestsOfFiles(files: ReadonlyMap<string, string>): LoadedManifests {
   const manifests: Manifest[] = [];
   const problems: string[] = [];
-  for (const path of yamlFiles(dir)) {
-    const file = relative(dir, path).split(sep).join('/');
-    const loaded = parseManifests(file, readFileSync(path, 'utf8'));
+  for (const [file, text] of files) {
+    if (!isManifestFile(file)) continue;
+    const loaded = parseManifests(file, text);
     manifests.push(...loaded.manifests);
     problems.push(...loaded.problems);
   }
   return { manifests, problems };
+}
+
+/** Reads every object below `dir` (see the module comment for what is read). */
+export function loadManifests(dir: string): LoadedManifests {
+  return manifestsOfFiles(readFolderFiles(dir, isManifestFile));
 }
 
 /** `Kind namespace/name` (or `Kind name` for objects without namespace), for messages. */

@@ -2,11 +2,11 @@
  * What the checks need to know about the platform that the objects alone do not say: the label that marks a
  * tenant namespace and the namespaces of each layer (the billing namespaces are the ones no tenant may reach).
  *
- * Synth may write them as `platform-facts.json` at the top of the output folder:
+ * Synth writes them as `platform-facts.json` at the top of the output folder:
  * `{ "tenantLabel": "...", "layers": { "billing": ["..."], "server": ["..."], ... } }` (sorted keys, no
- * timestamps: deterministic). When the folder has no such file, the defaults of this product apply
- * ({@link DEFAULT_FACTS}); when it has one, its values replace the defaults, so a billing layer moved to another
- * namespace is still the one checked.
+ * timestamps: deterministic). The checks (`check:isolation`, `lint:policies`, `validate`, `diff`) read them
+ * from there and nowhere else: a folder without the file is refused with a message saying how to produce it,
+ * so a billing layer moved to another namespace is always the one checked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,46 +14,79 @@ import { join } from 'node:path';
 /** The facts file's name in an output folder. */
 export const FACTS_FILE = 'platform-facts.json';
 
+/** The layer whose namespaces no tenant may reach. */
+export const BILLING_LAYER = 'billing';
+
 export interface PlatformFacts {
   /** The namespace label whose presence marks a tenant namespace (its value: the tenant's name). */
   readonly tenantLabel: string;
-  /** Namespaces no tenant namespace may reach (the billing layer). */
+  /** The namespaces of each platform layer, by layer name (`billing`, `server`, `redis`, ...). */
+  readonly layers: Readonly<Record<string, readonly string[]>>;
+  /** Namespaces no tenant namespace may reach: the `billing` layer's. */
   readonly billingNamespaces: readonly string[];
 }
 
-/** The product's own layout, used when the output folder has no facts file. */
-export const DEFAULT_FACTS: PlatformFacts = { tenantLabel: 'clearml-tenancy/tenant', billingNamespaces: ['clearml-billing'] };
-
-/** Reads `platform-facts.json` of `dir` (defaults when absent); problems name the file, field and value. */
-export function readPlatformFacts(dir: string): { facts: PlatformFacts; problems: string[] } {
-  const path = join(dir, FACTS_FILE);
-  if (!existsSync(path)) return { facts: DEFAULT_FACTS, problems: [] };
-  let raw: any;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return { facts: DEFAULT_FACTS, problems: [`${FACTS_FILE}: not valid JSON: ${(e as Error).message}`] };
-  }
-  return parsePlatformFacts(raw);
+/** The facts read, or undefined with the problems that make them unusable. */
+export interface FactsResult {
+  readonly facts?: PlatformFacts;
+  readonly problems: string[];
 }
 
-/** Checks the parsed content of a facts file. */
-export function parsePlatformFacts(raw: any): { facts: PlatformFacts; problems: string[] } {
-  const problems: string[] = [];
-  const tenantLabel = raw?.tenantLabel ?? DEFAULT_FACTS.tenantLabel;
-  if (typeof tenantLabel !== 'string' || tenantLabel === '') problems.push(`${FACTS_FILE}: tenantLabel ${JSON.stringify(tenantLabel)} must be a non-empty label key`);
-  const billing = raw?.layers?.billing ?? DEFAULT_FACTS.billingNamespaces;
-  if (!Array.isArray(billing) || !billing.every((n) => typeof n === 'string' && n !== '')) {
-    problems.push(`${FACTS_FILE}: layers.billing ${JSON.stringify(billing)} must be a list of namespace names`);
+/** The problem of a folder without a facts file: which file, why it is needed, how to produce it. */
+export function missingFactsProblem(dir: string): string {
+  return `${FACTS_FILE}: no such file in "${dir}"; the checks read the tenant label and the platform's namespaces from it. Synth writes it with the output: npm run synth (for dist/) or node build/main.js --out ${dir}`;
+}
+
+/** Reads `platform-facts.json` of `dir`; a missing or bad file gives problems naming the file, field and value. */
+export function readPlatformFacts(dir: string): FactsResult {
+  const path = join(dir, FACTS_FILE);
+  if (!existsSync(path)) return { problems: [missingFactsProblem(dir)] };
+  return parsePlatformFactsText(readFileSync(path, 'utf8'));
+}
+
+/** Parses the text of a facts file (`file` names it in the problems). */
+export function parsePlatformFactsText(text: string, file = FACTS_FILE): FactsResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { problems: [`${file}: not valid JSON: ${(e as Error).message}`] };
   }
-  if (problems.length > 0) return { facts: DEFAULT_FACTS, problems };
-  return { facts: { tenantLabel, billingNamespaces: billing }, problems };
+  return parsePlatformFacts(raw, file);
+}
+
+const isNamespaceList = (v: unknown): v is string[] => Array.isArray(v) && v.every((n) => typeof n === 'string' && n !== '');
+
+/** Checks the parsed content of a facts file; every problem at once. */
+export function parsePlatformFacts(raw: any, file = FACTS_FILE): FactsResult {
+  const problems: string[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [`${file}: must be a JSON object with tenantLabel and layers`] };
+  const tenantLabel = raw.tenantLabel;
+  if (typeof tenantLabel !== 'string' || tenantLabel === '') problems.push(`${file}: tenantLabel ${JSON.stringify(tenantLabel)} must be a non-empty label key`);
+  const layers: Record<string, string[]> = {};
+  if (raw.layers === null || typeof raw.layers !== 'object' || Array.isArray(raw.layers)) {
+    problems.push(`${file}: layers ${JSON.stringify(raw.layers)} must be an object of layer name to namespace names, with at least "${BILLING_LAYER}"`);
+  } else {
+    if (!(BILLING_LAYER in raw.layers)) problems.push(`${file}: layers.${BILLING_LAYER} is missing; it must list the billing namespaces (no tenant may reach them)`);
+    for (const [layer, namespaces] of Object.entries(raw.layers)) {
+      if (isNamespaceList(namespaces)) layers[layer] = namespaces;
+      else problems.push(`${file}: layers.${layer} ${JSON.stringify(namespaces)} must be a list of namespace names`);
+    }
+  }
+  if (problems.length > 0) return { problems };
+  return { facts: { tenantLabel, layers, billingNamespaces: layers[BILLING_LAYER] }, problems };
+}
+
+/** The billing namespaces for messages: `a, b`, or a note that the output has none (billing off). */
+export function billingNamespacesText(facts: Pick<PlatformFacts, 'billingNamespaces'>): string {
+  return facts.billingNamespaces.length > 0 ? facts.billingNamespaces.join(', ') : `a billing namespace (${FACTS_FILE} names none: billing is off)`;
 }
 
 /** The layers' namespaces as synth knows them (a subset of the resolved platform, so that this module stays free of it). */
 export interface PlatformLayers {
   readonly tenantLabel: string;
-  readonly billing: string;
+  /** The billing namespace, or none when billing is off. */
+  readonly billing?: string;
   readonly server: string;
   readonly redis: string;
 }
@@ -61,7 +94,7 @@ export interface PlatformLayers {
 /** The content of `platform-facts.json`: sorted keys, no timestamps, a final newline (deterministic). */
 export function platformFactsJson(layers: PlatformLayers): string {
   const facts = {
-    layers: { billing: [layers.billing], redis: [layers.redis], server: [layers.server] },
+    layers: { billing: layers.billing === undefined ? [] : [layers.billing], redis: [layers.redis], server: [layers.server] },
     tenantLabel: layers.tenantLabel,
   };
   return `${JSON.stringify(facts, null, 2)}\n`;

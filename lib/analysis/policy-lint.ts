@@ -8,7 +8,7 @@
  * not apply and is itself a finding (`waiver-without-reason`), as is a waiver naming an unknown rule.
  * Pod findings can be waived on the workload or on its pod template; namespace findings on the Namespace.
  */
-import { helmReleaseNamespace, podTemplateOf, TENANT_LABEL } from './cluster-model';
+import { helmReleaseNamespace, podTemplateOf } from './cluster-model';
 import { selectorMatches, isEmptySelector, LabelSelector } from './label-selector';
 import { describeObject, KubeObject, Manifest } from './manifests';
 import { parseCidr } from '../core/cidr';
@@ -98,14 +98,19 @@ function annotationsOf(o: KubeObject): Record<string, string> {
   return (o.metadata.annotations ?? {}) as Record<string, string>;
 }
 
+/** What the linter needs to know beyond the objects: the facts file's tenant label (see platform-facts.ts). */
+export interface LintFacts {
+  readonly tenantLabel: string;
+}
+
 /** Lints every object; findings are sorted by file, object and rule. */
-export function lintObjects(manifests: readonly Manifest[]): Finding[] {
+export function lintObjects(manifests: readonly Manifest[], facts: LintFacts): Finding[] {
   const findings: Finding[] = [];
   const namespaces = new Map<string, Manifest>();
   for (const m of manifests) if (m.object.kind === 'Namespace' && m.object.metadata.name) namespaces.set(m.object.metadata.name, m);
   const nsLabels = (ns: string) => (namespaces.get(ns)?.object.metadata.labels ?? {}) as Record<string, string>;
   const privilegedNs = (ns: string) => nsLabels(ns)[`${POD_SECURITY}enforce`] === 'privileged';
-  const tenantNs = (ns: string) => nsLabels(ns)[TENANT_LABEL] !== undefined;
+  const tenantNs = (ns: string) => nsLabels(ns)[facts.tenantLabel] !== undefined;
 
   const policiesByNs = groupBy(manifests.filter((m) => m.object.kind === 'NetworkPolicy'), (m) => m.object.metadata.namespace ?? 'default');
   const policiesIn = (ns: string) => policiesByNs.get(ns) ?? [];

@@ -9,6 +9,7 @@ import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-s
 import { isExactVersion } from '../core/names';
 import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
+import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
 import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from './checks';
 import { GPU_MODELS, isGpuModel } from './gpu-models';
@@ -121,9 +122,9 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   const network: Req<NetworkProps> = {
     dnsNamespace: 'kube-system',
     dnsPodLabels: { 'k8s-app': 'kube-dns' },
-    clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'],
-    kubernetesApiCidrs: ['0.0.0.0/0'],
-    kubernetesApiPorts: [443, 6443],
+    clusterCidrs: DEFAULT_CLUSTER_CIDRS,
+    kubernetesApiCidrs: DEFAULT_KUBERNETES_API_CIDRS,
+    kubernetesApiPorts: DEFAULT_KUBERNETES_API_PORTS,
     tenantInternetEgress: true,
     serverInternetEgress: true,
     nodePortRange: { min: 30000, max: 32767 },

@@ -74,6 +74,29 @@ export type TenantState = (typeof TENANT_STATES)[number];
 
 /** Defaults of the lifecycle fields, written once: the schema shows them, `applyTenantDefaults` applies them. */
 export const LIFECYCLE_DEFAULTS = { state: 'active', credentialsGeneration: 1 } as const;
+
+/**
+ * The defaults of a tenant file's fields, written once: the schema shows them (`default` and the
+ * "Default: ..." of each description), `applyTenantDefaults` (tenants.ts) applies them, and the usage of
+ * `npm run tenant:new` (cli-commands.ts) names them. Defaults taken from the platform (GPU model, agent
+ * image) are the platform's, see platform-props.ts.
+ */
+export const TENANT_DEFAULTS = {
+  ...LIFECYCLE_DEFAULTS,
+  allowedUsers: 10,
+  queues: { maxPods: 10, gpuFractions: [1, 0.5, 0.25], default: { requiredResources: 0.5 } },
+  sessions: { portMode: false, externalIP: '0.0.0.0', maxServices: 10 },
+  agent: { debugMode: true, maxResources: 3 },
+} as const;
+
+/** The default namespace and router host, in words (computed by tenants.ts from the name and the platform). */
+export const TENANT_DEFAULT_TEXTS = {
+  namespace: "<prefix><name>, where <prefix> is the platform's tenancy.namespacePrefix (empty by default: the name)",
+  routerHost: '<name>-apps.<baseDomain>',
+} as const;
+
+/** A list default as the schema's descriptions and the usage write it: `1, 0.5, 0.25`. */
+export const listText = (values: readonly unknown[]): string => values.join(', ');
 /** The highest credentialsGeneration accepted (a rotation a day for more than 2700 years). */
 export const MAX_CREDENTIALS_GENERATION = 1_000_000;
 
@@ -97,7 +120,7 @@ export const TENANT_SCHEMA = {
     },
     namespace: {
       type: 'string',
-      description: 'The Kubernetes namespace of the tenant. Default: the name.',
+      description: `The Kubernetes namespace of the tenant. Default: ${TENANT_DEFAULT_TEXTS.namespace}.`,
       pattern: DNS_LABEL_PATTERN,
       patternErrorMessage: DNS_LABEL_MESSAGE,
       maxLength: 63,
@@ -126,14 +149,14 @@ export const TENANT_SCHEMA = {
         'decommissioned: every key of the company is revoked and its login routing emptied; the workloads are removed, the namespace and data stay, and synth writes the deletion procedure to dist/tenants/<name>/DECOMMISSIONED.md. ' +
         'A decommissioned tenant cannot become active again under the same name.',
       enum: TENANT_STATES,
-      default: LIFECYCLE_DEFAULTS.state,
+      default: TENANT_DEFAULTS.state,
     },
     credentialsGeneration: {
       type: 'integer',
       description: "Generation of the admin, agent and app gateway keys. Raise it by one to rotate them: the bootstrap creates new keys, replaces the Secrets, then revokes the old keys, and the agent's pods restart on the new Secret.",
       minimum: 1,
       maximum: MAX_CREDENTIALS_GENERATION,
-      default: LIFECYCLE_DEFAULTS.credentialsGeneration,
+      default: TENANT_DEFAULTS.credentialsGeneration,
     },
     login: {
       type: 'object',
@@ -154,7 +177,7 @@ export const TENANT_SCHEMA = {
     },
     features: featureList('Features added to the company (company defaults). Default: the server defaults.'),
     excludeFeatures: featureList('Features removed from the company (company defaults). Default: none.'),
-    allowedUsers: { type: 'integer', description: 'Maximum number of users of the company. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.allowedUsers, default: 10 },
+    allowedUsers: { type: 'integer', description: `Maximum number of users of the company. Default: ${TENANT_DEFAULTS.allowedUsers}.`, minimum: 1, maximum: TENANT_BOUNDS.allowedUsers, default: TENANT_DEFAULTS.allowedUsers },
     queues: {
       type: 'object',
       description: 'The agent queues: a default queue and one queue per GPU fraction (gpu-fraction-1_00, gpu-fraction-0_50, ...).',
@@ -168,27 +191,27 @@ export const TENANT_SCHEMA = {
             maxPods: { type: 'integer', description: 'Pods the default queue may run at once. Default: queues.maxPods.', minimum: 1, maximum: TENANT_BOUNDS.maxPods },
             requiredResources: {
               type: 'number',
-              description: 'Value of the required-resources label of its pods (counted by the agent and billing). Default: 0.5, as in the runbook.',
+              description: `Value of the required-resources label of its pods (counted by the agent and billing). Default: ${TENANT_DEFAULTS.queues.default.requiredResources}, as in the runbook.`,
               exclusiveMinimum: 0,
               maximum: TENANT_BOUNDS.requiredResources,
-              default: 0.5,
+              default: TENANT_DEFAULTS.queues.default.requiredResources,
             },
           },
         },
         gpuFractions: {
           type: 'array',
-          description: 'One queue per fraction of a GPU, each asking for the MIG device of that size. Fractions: 1, 0.5, 0.25, 0.125. Default: [1, 0.5, 0.25].',
+          description: `One queue per fraction of a GPU, each asking for the MIG device of that size. Fractions: 1, 0.5, 0.25, 0.125. Default: [${listText(TENANT_DEFAULTS.queues.gpuFractions)}].`,
           items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
           uniqueItems: true,
           maxItems: 4,
-          default: [1, 0.5, 0.25],
+          default: TENANT_DEFAULTS.queues.gpuFractions,
         },
         gpuModel: {
           type: 'string',
           description: "The GPU model of the tenant's nodes; it decides the MIG profile of each fraction. Default: the platform's tenantReleases.defaultGpuModel (A100-40GB).",
           enum: GPU_MODELS,
         },
-        maxPods: { type: 'integer', description: 'Pods each GPU-fraction queue may run at once. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.maxPods, default: 10 },
+        maxPods: { type: 'integer', description: `Pods each GPU-fraction queue may run at once. Default: ${TENANT_DEFAULTS.queues.maxPods}.`, minimum: 1, maximum: TENANT_BOUNDS.maxPods, default: TENANT_DEFAULTS.queues.maxPods },
       },
     },
     sessions: {
@@ -197,15 +220,15 @@ export const TENANT_SCHEMA = {
       additionalProperties: false,
       required: ['startingPort'],
       properties: {
-        portMode: { type: 'boolean', description: 'Sessions over TCP ports (sessions.portModeEnabled). Default: false.', default: false },
-        externalIP: { type: 'string', description: 'IP of a worker node that session clients connect to. Default: 0.0.0.0.', pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', maxLength: 15, default: '0.0.0.0' },
+        portMode: { type: 'boolean', description: `Sessions over TCP ports (sessions.portModeEnabled). Default: ${TENANT_DEFAULTS.sessions.portMode}.`, default: TENANT_DEFAULTS.sessions.portMode },
+        externalIP: { type: 'string', description: `IP of a worker node that session clients connect to. Default: ${TENANT_DEFAULTS.sessions.externalIP}.`, pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', maxLength: 15, default: TENANT_DEFAULTS.sessions.externalIP },
         startingPort: {
           type: 'integer',
           description: `First NodePort of the tenant (npm run tenant:new picks the next free range); inside the platform's network.nodePortRange (default ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}).`,
           minimum: 1,
           maximum: 65535,
         },
-        maxServices: { type: 'integer', description: 'Number of NodePorts. Default: 10.', minimum: 1, maximum: TENANT_BOUNDS.maxServices, default: 10 },
+        maxServices: { type: 'integer', description: `Number of NodePorts. Default: ${TENANT_DEFAULTS.sessions.maxServices}.`, minimum: 1, maximum: TENANT_BOUNDS.maxServices, default: TENANT_DEFAULTS.sessions.maxServices },
       },
     },
     router: {
@@ -213,7 +236,7 @@ export const TENANT_SCHEMA = {
       description: 'The app gateway (task traffic router).',
       additionalProperties: false,
       properties: {
-        hostName: { type: 'string', description: 'Ingress host of the app gateway, inside the platform\'s base domain. Default: <name>-apps.<baseDomain>.', maxLength: TENANT_BOUNDS.dnsName },
+        hostName: { type: 'string', description: `Ingress host of the app gateway, inside the platform's base domain. Default: ${TENANT_DEFAULT_TEXTS.routerHost}.`, maxLength: TENANT_BOUNDS.dnsName },
       },
     },
     agent: {
@@ -235,8 +258,8 @@ export const TENANT_SCHEMA = {
           patternErrorMessage: IMAGE_REFERENCE_MESSAGE,
           maxLength: IMAGE_REFERENCE_MAX_LENGTH,
         },
-        debugMode: { type: 'boolean', description: 'agentk8sglue.debugMode. Default: true, as in the runbook.', default: true },
-        maxResources: { type: 'integer', description: 'monitoredResources.maxResources: the most required-resources the tenant may use at once. Default: 3, as in the runbook.', minimum: 1, maximum: TENANT_BOUNDS.maxResources, default: 3 },
+        debugMode: { type: 'boolean', description: `agentk8sglue.debugMode. Default: ${TENANT_DEFAULTS.agent.debugMode}, as in the runbook.`, default: TENANT_DEFAULTS.agent.debugMode },
+        maxResources: { type: 'integer', description: `monitoredResources.maxResources: the most required-resources the tenant may use at once. Default: ${TENANT_DEFAULTS.agent.maxResources}, as in the runbook.`, minimum: 1, maximum: TENANT_BOUNDS.maxResources, default: TENANT_DEFAULTS.agent.maxResources },
       },
     },
     quota: {

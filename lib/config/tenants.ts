@@ -17,7 +17,7 @@ import { ResolvedPlatform } from './platform';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
-import { DEFAULT_LIMIT_RANGE, LIFECYCLE_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
+import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
@@ -288,40 +288,41 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
   const queues = obj(t.queues);
   const sessions = obj(t.sessions);
   const agent = obj(t.agent);
-  const maxPods = queues.maxPods ?? 10;
+  const maxPods = queues.maxPods ?? TENANT_DEFAULTS.queues.maxPods;
   return {
     file,
     name: t.name,
     namespace: t.namespace ?? `${platform.tenancy.namespacePrefix}${t.name}`,
     admin: { name: obj(t.admin).name, email: obj(t.admin).email },
-    state: t.state ?? LIFECYCLE_DEFAULTS.state,
-    credentialsGeneration: t.credentialsGeneration ?? LIFECYCLE_DEFAULTS.credentialsGeneration,
+    state: t.state ?? TENANT_DEFAULTS.state,
+    credentialsGeneration: t.credentialsGeneration ?? TENANT_DEFAULTS.credentialsGeneration,
     login: { admins: obj(t.login).admins ?? [], users: obj(t.login).users ?? [] },
-    ssoDomains: t.ssoDomains ?? [],
+    // A value of the wrong type is the schema's problem; the checks across tenants then see none (not a crash).
+    ssoDomains: Array.isArray(t.ssoDomains) ? t.ssoDomains : [],
     ...(t.features !== undefined ? { features: t.features } : {}),
     ...(t.excludeFeatures !== undefined ? { excludeFeatures: t.excludeFeatures } : {}),
-    allowedUsers: t.allowedUsers ?? 10,
+    allowedUsers: t.allowedUsers ?? TENANT_DEFAULTS.allowedUsers,
     queues: {
-      default: { maxPods: obj(queues.default).maxPods ?? maxPods, requiredResources: obj(queues.default).requiredResources ?? 0.5 },
-      gpuFractions: queues.gpuFractions ?? [1, 0.5, 0.25],
+      default: { maxPods: obj(queues.default).maxPods ?? maxPods, requiredResources: obj(queues.default).requiredResources ?? TENANT_DEFAULTS.queues.default.requiredResources },
+      gpuFractions: queues.gpuFractions ?? [...TENANT_DEFAULTS.queues.gpuFractions],
       gpuModel: queues.gpuModel ?? platform.tenantReleases.defaultGpuModel,
       maxPods,
     },
     sessions: {
-      portMode: sessions.portMode ?? false,
-      externalIP: sessions.externalIP ?? '0.0.0.0',
+      portMode: sessions.portMode ?? TENANT_DEFAULTS.sessions.portMode,
+      externalIP: sessions.externalIP ?? TENANT_DEFAULTS.sessions.externalIP,
       startingPort: sessions.startingPort,
-      maxServices: sessions.maxServices ?? 10,
+      maxServices: sessions.maxServices ?? TENANT_DEFAULTS.sessions.maxServices,
     },
     router: { hostName: obj(t.router).hostName ?? defaultRouterHost(t.name, platform.baseDomain) },
     agent: {
       imageTag: agent.imageTag ?? platform.tenantReleases.agentImageTag,
       defaultContainerImage: agent.defaultContainerImage ?? platform.tenantReleases.defaultContainerImage,
-      debugMode: agent.debugMode ?? true,
-      maxResources: agent.maxResources ?? 3,
+      debugMode: agent.debugMode ?? TENANT_DEFAULTS.agent.debugMode,
+      maxResources: agent.maxResources ?? TENANT_DEFAULTS.agent.maxResources,
     },
     ...(t.quota !== undefined ? { quota: t.quota } : {}),
-    ...(t.limitRange !== undefined ? { limitRange: t.limitRange } : t.quota !== undefined && limitsCompute(t.quota) ? { limitRange: DEFAULT_LIMIT_RANGE } : {}),
+    ...(t.limitRange !== undefined ? { limitRange: t.limitRange } : isObject(t.quota) && limitsCompute(t.quota) ? { limitRange: DEFAULT_LIMIT_RANGE } : {}),
   };
 }
 

@@ -10,6 +10,7 @@
  * resolved platform, and reports bad input into the shared problems list (lib/core/problems.ts), with
  * the file its caller gives, instead of throwing at the first problem.
  */
+import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 import { Construct } from 'constructs';
 import { RenderedFolder } from '../core/folders';
 import { Problems } from '../core/problems';
@@ -54,7 +55,7 @@ export interface ClusterNetwork {
 }
 
 /** The default {@link ClusterNetwork}: the API on 443/6443 anywhere, the internet outside RFC 1918. */
-export const DEFAULT_CLUSTER_NETWORK: ClusterNetwork = { kubernetesApiCidrs: ['0.0.0.0/0'], kubernetesApiPorts: [443, 6443], clusterCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] };
+export const DEFAULT_CLUSTER_NETWORK: ClusterNetwork = { kubernetesApiCidrs: DEFAULT_KUBERNETES_API_CIDRS, kubernetesApiPorts: DEFAULT_KUBERNETES_API_PORTS, clusterCidrs: DEFAULT_CLUSTER_CIDRS };
 
 /** A thing a flavor may not support, with why not (the problem message says it). */
 export type Support = { readonly supported: true } | { readonly supported: false; readonly why: string };

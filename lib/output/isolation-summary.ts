@@ -5,8 +5,9 @@
  */
 import { buildClusterModel } from '../analysis/cluster-model';
 import { findViolations, renderMatrix } from '../analysis/isolation-report';
-import { KubeObject, Manifest, parseManifests } from '../analysis/manifests';
+import { KubeObject, Manifest, manifestsOfFiles } from '../analysis/manifests';
 import { NetworkPolicyEvaluator } from '../analysis/network-policy-evaluator';
+import { billingNamespacesText, FACTS_FILE, parsePlatformFactsText } from '../analysis/platform-facts';
 import { RenderedFolder } from './write-tree';
 
 /** File name of the page, at the top of the output. */
@@ -14,19 +15,20 @@ export const ISOLATION_FILE = 'ISOLATION.md';
 
 /**
  * The page for an output: `folders` as objects, and `texts` (files that are text already; their YAML
- * files other than `kustomization.yaml` are read too, as check:isolation reads them).
+ * files other than `kustomization.yaml` are read too, as check:isolation reads them). The tenant label and the
+ * billing namespaces come from the facts file among `texts`, as check:isolation reads them.
  */
 export function isolationMarkdown(folders: readonly RenderedFolder[], texts: ReadonlyMap<string, string>): string {
   const manifests: Manifest[] = [];
   for (const folder of folders) {
     for (const file of folder.files) file.objects.forEach((object, index) => manifests.push({ file: `${folder.path}/${file.name}`, index, object: object as KubeObject }));
   }
-  for (const [path, text] of texts) {
-    if (/\.ya?ml$/.test(path) && !/(^|\/)kustomization\.ya?ml$/.test(path)) manifests.push(...parseManifests(path, text).manifests);
-  }
-  const model = buildClusterModel(manifests);
+  manifests.push(...manifestsOfFiles(texts).manifests);
+  const { facts, problems } = parsePlatformFactsText(texts.get(FACTS_FILE) ?? 'null');
+  if (!facts) throw new Error(`${ISOLATION_FILE} needs the output's ${FACTS_FILE}: ${problems.join('; ')}`);
+  const model = buildClusterModel(manifests, facts);
   const reachability = new NetworkPolicyEvaluator(model).evaluate();
-  const violations = findViolations(model, reachability);
+  const violations = findViolations(model, reachability, facts);
   return [
     '# Namespace isolation',
     '',
@@ -37,7 +39,7 @@ export function isolationMarkdown(folders: readonly RenderedFolder[], texts: Rea
     renderMatrix(model, reachability).trimEnd(),
     '',
     violations.length === 0
-      ? 'check:isolation: no path between tenant namespaces and none from a tenant namespace to clearml-billing.'
+      ? `check:isolation: no path between tenant namespaces and none from a tenant namespace to ${billingNamespacesText(facts)}.`
       : `check:isolation: ${violations.length} violation${violations.length === 1 ? '' : 's'}:\n${violations.map((v) => `- ${v.message}`).join('\n')}`,
     '',
   ].join('\n');

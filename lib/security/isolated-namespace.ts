@@ -14,7 +14,6 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedPlatform } from '../config/platform';
 import { PART_OF_LABEL, PART_OF_VALUE, namespaceByName } from '../core/labels';
 import { safeIpBlock } from './never-egress';
 
@@ -42,11 +41,35 @@ export interface NamespaceEgressProps {
   readonly internet?: boolean;
 }
 
-export interface IsolatedNamespaceProps {
+/** The platform's network settings the namespace's policies use (a part of `ResolvedPlatform.network`). */
+export interface NamespaceNetwork {
+  /** Namespace and pod labels of the cluster DNS. */
+  readonly dnsNamespace: string;
+  readonly dnsPodLabels: Readonly<Record<string, string>>;
+  /** Where the Kubernetes API answers, and on which ports. */
+  readonly kubernetesApiCidrs: readonly string[];
+  readonly kubernetesApiPorts: readonly number[];
+  /** Address ranges inside the cluster: "internet" egress excludes them. */
+  readonly clusterCidrs: readonly string[];
+}
+
+/**
+ * Where the network settings come from: `network` (narrow props), or, for callers not moved yet, an object
+ * with a `network` (such as the resolved platform). Exactly one of them.
+ */
+export type NamespaceNetworkSource =
+  | { readonly network: NamespaceNetwork; readonly platform?: never }
+  | {
+      /** @deprecated pass `network` (the construct uses only the platform's network settings). */
+      readonly platform: { readonly network: NamespaceNetwork };
+      readonly network?: never;
+    };
+
+export type IsolatedNamespaceProps = IsolatedNamespaceOptions & NamespaceNetworkSource;
+
+export interface IsolatedNamespaceOptions {
   /** Namespace name. */
   readonly name: string;
-  /** The platform (its `network` settings). */
-  readonly platform: ResolvedPlatform;
   /** Extra labels. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /**
@@ -73,7 +96,7 @@ export class IsolatedNamespace extends Construct {
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
     const level = props.podSecurity ?? 'restricted';
-    const network = props.platform.network;
+    const network = props.network ?? props.platform!.network;
     const egress = props.egress ?? {};
     this.name = props.name;
     this.resource = new k8s.KubeNamespace(this, 'Resource', {

@@ -33,7 +33,7 @@ export class TenantNamespace extends Construct {
     this.name = tenant.namespace;
     new IsolatedNamespace(this, 'Resource', {
       name: tenant.namespace,
-      platform,
+      network: platform.network,
       labels: { [TENANT_LABEL]: tenant.name },
       podSecurity: props.podSecurity ?? 'baseline',
       egress: {

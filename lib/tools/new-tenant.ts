@@ -11,24 +11,15 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { GPU_MODELS } from '../config/gpu-models';
+import { usageText } from '../cli-args';
+import { TENANT_NEW_COMMAND } from '../cli-commands';
 import { resolvePlatform } from '../config/platform';
 import { PlatformProps } from '../config/platform-props';
-import { NODE_PORT_RANGE, TenantSpec } from '../config/tenant-schema';
+import { NODE_PORT_RANGE, TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
 import { readTenantFiles, resolveTenants } from '../config/tenants';
 
-export const TENANT_NEW_USAGE = `usage: npm run tenant:new -- <name> --admin-email <e-mail> --admin-name "<display name>" [options]
-options:
-  --namespace <ns>            namespace: <prefix><name> or <prefix><name>-<suffix> (default: <prefix><name>;
-                              <prefix> is the platform's tenancy.namespacePrefix, empty by default)
-  --sso-domain <domain>       an SSO e-mail domain (repeatable)
-  --allowed-users <n>         maximum number of users (default: 10)
-  --gpu-model <model>         ${GPU_MODELS.join(', ')} (default: the platform's)
-  --gpu-fractions <list>      e.g. 1,0.5,0.25 (default: 1,0.5,0.25)
-  --max-services <n>          session ports (default: 10)
-  --starting-port <port>      first session port (default: the next free range)
-  --router-host <host>        app gateway host (default: <name>-apps.<base domain>)
-  --dir <folder>              tenant folder (default: tenants)`;
+/** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
+export const TENANT_NEW_USAGE = usageText(TENANT_NEW_COMMAND).trimEnd();
 
 /** The command line, parsed. */
 export interface NewTenantOptions {
@@ -46,7 +37,7 @@ export interface NewTenantOptions {
   readonly dir?: string;
 }
 
-const FLAGS = ['--admin-email', '--admin-name', '--namespace', '--sso-domain', '--allowed-users', '--gpu-model', '--gpu-fractions', '--max-services', '--starting-port', '--router-host', '--dir'] as const;
+const FLAGS: readonly string[] = TENANT_NEW_COMMAND.options.map((o) => o.name);
 
 function toNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -66,7 +57,7 @@ export function parseNewTenantArgs(argv: readonly string[]): NewTenantOptions {
     }
     const eq = arg.indexOf('=');
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!(FLAGS as readonly string[]).includes(flag)) throw new Error(`unknown option ${flag}\n${TENANT_NEW_USAGE}`);
+    if (!FLAGS.includes(flag)) throw new Error(`unknown option ${flag}\n${TENANT_NEW_USAGE}`);
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value\n${TENANT_NEW_USAGE}`);
     values.set(flag, [...(values.get(flag) ?? []), value]);
@@ -151,7 +142,7 @@ export function createTenantFile(options: NewTenantOptions, platformProps: Platf
   const platform = resolvePlatform(platformProps);
   const existing = readTenantFiles(dir);
   const tenants = resolveTenants(existing, platform);
-  const count = options.maxServices ?? 10;
+  const count = options.maxServices ?? TENANT_DEFAULTS.sessions.maxServices;
   const range = platform.network.nodePortRange;
   const start = options.startingPort ?? nextFreePortRange(tenants.map((t) => ({ start: t.sessions.startingPort, count: t.sessions.maxServices })), count, range);
   if (start === undefined) throw new Error(`no ${count} free session ports are left in ${range.min}-${range.max} (network.nodePortRange); use a smaller --max-services or widen the range`);

@@ -143,17 +143,21 @@ describe('check-isolation', () => {
     // GIVEN billing in "ledger" instead of clearml-billing, the facts file saying so, and an allow-all planted in it
     const files = isolated();
     const moved = JSON.parse(JSON.stringify(files['server/billing.yaml']).replace(/clearml-billing/g, 'ledger')) as Obj[];
-    const dir = writeFolder({ ...files, 'server/billing.yaml': [...moved, policy('ledger', 'allow-all', { podSelector: {}, ingress: [{}] })] });
-    // WHEN the check runs without the facts file, the moved namespace is not known as billing
-    expect(run([dir]).code).toBe(0);
+    const dir = writeFolder({ ...files, 'server/billing.yaml': [...moved, policy('ledger', 'allow-all', { podSelector: {}, ingress: [{}] })] }, null);
+    // WHEN the check runs without the facts file, it refuses to guess: the file is named, with how to produce it
+    const without = run([dir]);
+    expect(without.code).toBe(1);
+    expect(without.err).toContain(`cannot read: platform-facts.json: no such file in "${dir}"`);
+    expect(without.err).toContain('Synth writes it with the output: npm run synth (for dist/) or node build/main.js --out');
+    expect(without.out).toBe('');
     // WHEN the facts file names it
     writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: 'clearml-tenancy/tenant', layers: { billing: ['ledger'] } }));
-    const { code, err, out } = run([dir]);
-    // THEN the violation into it is reported
+    const { code, err } = run([dir]);
+    // THEN the violation into it is reported, and the old name is not used
     expect(code).toBe(1);
     expect(err).toMatch(/^violation: acme -> ledger: tenant namespace reaches the billing namespace on all/m);
     expect(err).toMatch(/^violation: globex -> ledger:/m);
-    void out;
+    expect(err).not.toContain('clearml-billing');
   });
 
   test('reads the tenant label from the facts file', () => {
@@ -172,11 +176,21 @@ describe('check-isolation', () => {
     expect(err).toMatch(/^violation: globex -> acme: tenant namespace reaches another tenant namespace/m);
   });
 
+  test('fails when the facts file is not valid JSON or lacks the billing layer', () => {
+    const dir = writeFolder(isolated(), { tenantLabel: 'clearml-tenancy/tenant', layers: { server: ['clearml'] } });
+    expect(run([dir]).err).toContain('cannot read: platform-facts.json: layers.billing is missing; it must list the billing namespaces');
+    writeFileSync(join(dir, 'platform-facts.json'), '{ not json');
+    const broken = run([dir]);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/^cannot read: platform-facts.json: not valid JSON: /m);
+  });
+
   test('fails when the facts file is not valid', () => {
     const dir = writeFolder(isolated());
     writeFileSync(join(dir, 'platform-facts.json'), JSON.stringify({ tenantLabel: '', layers: { billing: 'clearml-billing' } }));
     const { code, err } = run([dir]);
     expect(code).toBe(1);
+    expect(err).toContain('check-isolation: cannot check');
     expect(err).toContain('cannot read: platform-facts.json: tenantLabel "" must be a non-empty label key');
     expect(err).toContain('cannot read: platform-facts.json: layers.billing "clearml-billing" must be a list of namespace names');
   });
@@ -208,6 +222,10 @@ describe('platform-facts.json', () => {
     const { readPlatformFacts } = jest.requireActual('../../lib/analysis/platform-facts') as typeof import('../../lib/analysis/platform-facts');
     const { facts, problems } = readPlatformFacts(join(__dirname, '..', '..', 'dist'));
     expect(problems).toEqual([]);
-    expect(facts).toEqual({ tenantLabel: 'clearml-tenancy/tenant', billingNamespaces: ['clearml-billing'] });
+    expect(facts).toEqual({
+      tenantLabel: 'clearml-tenancy/tenant',
+      layers: { billing: ['clearml-billing'], redis: ['redis-shared'], server: ['clearml'] },
+      billingNamespaces: ['clearml-billing'],
+    });
   });
 });

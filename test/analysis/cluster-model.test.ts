@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClusterModel } from '../../lib/analysis/cluster-model';
 import { loadManifests } from '../../lib/analysis/manifests';
-import { deployment, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
+import { deployment, FACTS, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
 
 describe('buildClusterModel', () => {
   test('models namespaces, pod templates and Helm releases', () => {
@@ -21,7 +21,7 @@ describe('buildClusterModel', () => {
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'z', namespace: 'argocd' }, spec: { destination: { namespace: 'argo-target' } } },
       policy('a', 'dns', { podSelector: {}, egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['kube-dns-ns'] }] } }] }] }),
     ];
-    const m = buildClusterModel(manifests(objects));
+    const m = buildClusterModel(manifests(objects), FACTS);
     // THEN namespaces carry their name label and their origin
     expect(m.namespaces.get('a')).toEqual({ name: 'a', labels: { team: 'red', 'kubernetes.io/metadata.name': 'a' }, origin: 'folder', tenant: undefined, file: 'all.yaml' });
     expect([...m.namespaces.values()].map((n) => `${n.name}:${n.origin}`)).toEqual([

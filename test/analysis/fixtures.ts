@@ -5,6 +5,11 @@ import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { buildClusterModel, ClusterModel, Endpoint } from '../../lib/analysis/cluster-model';
 import { KubeObject, Manifest } from '../../lib/analysis/manifests';
+import { FACTS_FILE, parsePlatformFacts, PlatformFacts } from '../../lib/analysis/platform-facts';
+
+/** The facts of the fixtures (what synth writes for the product's defaults), as a facts file says them. */
+export const FACTS_JSON = { tenantLabel: 'clearml-tenancy/tenant', layers: { billing: ['clearml-billing'], redis: ['redis-shared'], server: ['clearml'] } };
+export const FACTS: PlatformFacts = parsePlatformFacts(FACTS_JSON).facts!;
 
 export type Obj = KubeObject;
 
@@ -38,7 +43,7 @@ export function manifests(objects: readonly Obj[], file = 'all.yaml'): Manifest[
 }
 
 export function model(objects: readonly Obj[]): ClusterModel {
-  return buildClusterModel(manifests(objects));
+  return buildClusterModel(manifests(objects), FACTS);
 }
 
 /** The endpoint of a namespace whose origin mentions `name` (a workload or release name). */
@@ -48,9 +53,13 @@ export function endpoint(m: ClusterModel, ns: string, name?: string): Endpoint {
   return found;
 }
 
-/** Writes files (path -> objects) as multi-document YAML below a new temporary folder; returns the folder. */
-export function writeFolder(files: Record<string, readonly Obj[]>): string {
+/**
+ * Writes files (path -> objects) as multi-document YAML below a new temporary folder, with a facts file
+ * (`facts`, {@link FACTS_JSON} unless given; none when null); returns the folder.
+ */
+export function writeFolder(files: Record<string, readonly Obj[]>, facts: unknown = FACTS_JSON): string {
   const dir = mkdtempSync(join(tmpdir(), 'analysis-'));
+  if (facts !== null) writeFileSync(join(dir, FACTS_FILE), JSON.stringify(facts));
   for (const [path, objects] of Object.entries(files)) {
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });

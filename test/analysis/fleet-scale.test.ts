@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { analyse, namespaceReachability } from '../../lib/analysis/check-isolation';
 import { findViolations } from '../../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../../lib/analysis/manifests';
+import { readPlatformFacts } from '../../lib/analysis/platform-facts';
 
 const DIST = join(__dirname, '..', '..', 'dist');
+/** The facts synth wrote with dist/ (the tenant label, the billing namespaces). */
+const FACTS = readPlatformFacts(DIST).facts!;
 const SAMPLE_TENANTS = ['acme', 'globex', 'initech'];
 const name = (i: number) => `t${String(i).padStart(5, '0')}`;
 
@@ -49,12 +52,12 @@ describe('isolation at 3,000 tenants', () => {
 
   test('the product output of 3,000 tenants reaches a verdict: isolated, every tenant in the proof', () => {
     // WHEN the fleet is analysed
-    const { model, reachability } = analyse(tenants);
+    const { model, reachability } = analyse(tenants, FACTS);
     // THEN the evaluation is complete (no path cap) and finds no violation, over all 3,000 tenant namespaces
     expect(reachability.truncated).toBe(false);
     expect(reachability.problems).toEqual([]);
     expect([...model.namespaces.values()].filter((n) => n.tenant !== undefined)).toHaveLength(3000);
-    expect(findViolations(model, reachability)).toEqual([]);
+    expect(findViolations(model, reachability, FACTS)).toEqual([]);
     // AND each tenant reaches itself
     expect(reachability.matrix.get(name(2500))?.get(name(2500))?.isEmpty).toBe(false);
   });
@@ -63,9 +66,9 @@ describe('isolation at 3,000 tenants', () => {
     // GIVEN t02500's egress opened to every namespace and t00042's ingress opened to every namespace
     const planted = widen(widen(tenants, name(2500), 'egress', { namespaceSelector: {} }), name(42), 'ingress', { namespaceSelector: {} });
     // WHEN
-    const { model, reachability } = analyse(planted);
+    const { model, reachability } = analyse(planted, FACTS);
     // THEN exactly that pair is reported, by name
-    const violations = findViolations(model, reachability);
+    const violations = findViolations(model, reachability, FACTS);
     expect(violations.map((v) => `${v.from} -> ${v.to}`)).toEqual(['t02500 -> t00042']);
     expect(violations[0].message).toMatch(/^t02500 -> t00042: tenant namespace reaches another tenant namespace on all/);
   });
@@ -74,15 +77,15 @@ describe('isolation at 3,000 tenants', () => {
     // GIVEN t02500's egress opened to all of IPv4
     const planted = widen(tenants, name(2500), 'egress', { ipBlock: { cidr: '0.0.0.0/0' } });
     // WHEN
-    const { model, reachability } = analyse(planted);
+    const { model, reachability } = analyse(planted, FACTS);
     // THEN
-    expect(findViolations(model, reachability).map((v) => v.message)).toEqual([
+    expect(findViolations(model, reachability, FACTS).map((v) => v.message)).toEqual([
       't02500 -> metadata: a namespace of the output reaches the cloud metadata addresses (169.254.169.254, fd00:ec2::254) on all',
     ]);
   });
 
   test('namespaceReachability lists namespace pairs and the pseudo-nodes', () => {
-    const pairs = namespaceReachability(fleet(3).map((m) => m.object));
+    const pairs = namespaceReachability(fleet(3).map((m) => m.object), FACTS);
     expect(pairs.has('t00001->t00001')).toBe(true);
     expect(pairs.has('t00001->t00002')).toBe(false);
     expect(pairs.has('t00001->internet')).toBe(true);

@@ -1,6 +1,6 @@
 import { LINT_RULES, LintRule, lintObjects, formatFinding } from '../../lib/analysis/policy-lint';
 import { main } from '../../lib/analysis/lint-policies';
-import { helmRelease, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
+import { FACTS, helmRelease, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
 
 /** A digest-shaped test value (not a real image). */
 const IMAGE = `registry.example.test/app:1.0@sha256:${'0'.repeat(64)}`;
@@ -118,7 +118,7 @@ const CASES: [LintRule, (o: Obj[]) => void, RegExp][] = [
 ];
 
 function lint(objects: Obj[]) {
-  return lintObjects(manifests(objects, 'out.yaml'));
+  return lintObjects(manifests(objects, 'out.yaml'), FACTS);
 }
 
 describe('lintObjects', () => {
@@ -223,6 +223,19 @@ describe('lint-policies', () => {
     const { code, err } = run([dir]);
     expect(code).toBe(1);
     expect(err).toBe('app/objects.yaml: Deployment app/web: [image-not-pinned] container "main": image "nginx:1.27" is not pinned by digest (name:tag@sha256:...)\nlint-policies: 1 finding in ' + dir + '\n');
+  });
+
+  test('reads the tenant label from the facts file, and refuses a folder without one', () => {
+    // GIVEN a ServiceAccount of a namespace labelled team.example.com/name bound cluster-wide
+    const binding: Obj = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'sa', namespace: 'team' }] };
+    const files = { 'app/objects.yaml': [namespace('team', { ...PSA, 'team.example.com/name': 'team' }), binding] };
+    // THEN with the facts naming that label, it is a tenant's account; with the default label, it is not
+    expect(run([writeFolder(files, { tenantLabel: 'team.example.com/name', layers: { billing: [] } })]).err).toContain('[tenant-cluster-role-binding] gives the ServiceAccount team/sa of a tenant namespace a cluster-wide role');
+    expect(run([writeFolder(files)]).err).not.toContain('tenant-cluster-role-binding');
+    // AND a folder without facts is refused, naming the file and how to produce it
+    const without = run([writeFolder(files, null)]);
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/^cannot read: platform-facts.json: no such file in ".*"; .*npm run synth/m);
   });
 
   test('lists the rules', () => {

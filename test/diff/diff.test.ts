@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -267,6 +267,28 @@ describe('npm run diff: each risk is named', () => {
   });
 });
 
+describe('npm run diff: the facts of each tree', () => {
+  test('a billing namespace moved in the facts is information; an added tenant reaching billing is a risk', () => {
+    const p = pair();
+    // GIVEN the head's facts name billing "ledger" and a new tenant may reach it
+    const facts = JSON.parse(readFileSync(join(p.head, 'platform-facts.json'), 'utf8'));
+    writeFileSync(join(p.head, 'platform-facts.json'), JSON.stringify({ ...facts, layers: { ...facts.layers, billing: ['ledger'] } }));
+    mkdirSync(join(p.head, 'tenants/hooli'));
+    writeFileSync(join(p.head, 'tenants/hooli/all.yaml'), [
+      YAML.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hooli', labels: { 'clearml-tenancy/tenant': 'hooli' } } }),
+      YAML.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'hooli' }, spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image: 'a' }] } } } }),
+      YAML.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ledger' } }),
+      YAML.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'l', namespace: 'ledger' }, spec: { template: { metadata: { labels: { app: 'l' } }, spec: { containers: [{ name: 'l', image: 'l' }] } } } }),
+    ].join('---\n'));
+    const r = diffTrees(readTreeFromDir(p.base), readTreeFromDir(p.head));
+    expect(r.assessment.info).toContain('platform facts: layers.billing clearml-billing -> ledger');
+    expect(r.tenants.added).toEqual(['hooli']);
+    expect(r.assessment.risks.filter((x) => x.kind === 'network-widened').flatMap((x) => x.objects)).toContainEqual(expect.stringMatching(/^hooli -> ledger: /));
+    // (its connection to the server, like every tenant's, stays information)
+    expect(r.assessment.info.join('\n')).toMatch(/new connection\(s\) of added tenants .*hooli -> /);
+  });
+});
+
 describe('npm run diff: --base compares dist/ at a git ref', () => {
   function repo(): string {
     const dir = mkdtempSync(join(tmpdir(), 'diff-git-'));
@@ -308,6 +330,15 @@ describe('npm run diff: bad input', () => {
     const r = run(['--base-dir', p.base, '--head-dir', p.head]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('head: server/broken.yaml#0: invalid YAML');
+  });
+
+  test('fails when a tree has no facts file, naming the file and how to produce it', () => {
+    const p = pair();
+    rmSync(join(p.base, 'platform-facts.json'));
+    const r = run(['--base-dir', p.base, '--head-dir', p.head]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`diff: ${p.base}: platform-facts.json: no such file in "${p.base}"`);
+    expect(r.err).toContain('npm run synth');
   });
 
   test('fails when options are wrong, naming all of them', () => {

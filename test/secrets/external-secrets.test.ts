@@ -1,12 +1,12 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { PlatformProps } from '../../lib/config/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { TenantSpec } from '../../lib/config/tenant-schema';
 import { SecretsProps } from '../../lib/secrets/secrets-settings';
 import { renderOutput } from '../../lib/synth';
-import { loadSchemas } from '../../lib/tools/validate/main';
+import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
+import { readFolderFiles } from '../../lib/analysis/manifests';
 import { OutputTree, validateTree } from '../../lib/tools/validate/validate-output';
 import { MINIMAL_PLATFORM } from '../helpers';
 import { CRDS_DIR } from '../support/fake-tenants';
@@ -34,36 +34,13 @@ function objectsOf(files: ReadonlyMap<string, string>): Placed[] {
   return [...files].filter(([p]) => p.endsWith('.yaml') && !p.endsWith('kustomization.yaml')).flatMap(([path, text]) => YAML.parseAllDocuments(text).map((d) => ({ path, object: d.toJS() })));
 }
 
+/** dist/ as files, read by the reader of the checks. */
 function distFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(DIST, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(DIST);
-  return files;
+  return readFolderFiles(DIST);
 }
 
-function treeOf(files: ReadonlyMap<string, string>): OutputTree {
-  const folders = new Map<string, { resources: string[]; files: string[] }>();
-  for (const [path, text] of files) {
-    if (!path.endsWith('.yaml')) continue;
-    const folder = path.slice(0, path.lastIndexOf('/'));
-    const entry = folders.get(folder) ?? { resources: [], files: [] };
-    folders.set(folder, entry);
-    if (path.endsWith('/kustomization.yaml')) entry.resources.push(...YAML.parse(text).resources);
-    else entry.files.push(path.slice(path.lastIndexOf('/') + 1));
-  }
-  return {
-    objects: objectsOf(files).map((o) => ({ file: o.path, object: o.object })),
-    folders,
-    secrets: JSON.parse(files.get('secrets-inventory.json')!).secrets,
-    external: JSON.parse(files.get('external-objects.json')!).objects,
-  };
-}
+/** The rendered files as the tree the validator reads (the function loadTree uses). */
+const treeOf = (files: ReadonlyMap<string, string>): OutputTree => treeFromFiles(files);
 
 function problemsOf(run: () => unknown): string[] {
   try {

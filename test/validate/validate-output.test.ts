@@ -1,31 +1,14 @@
 import { PlatformProps } from '../../lib/config/platform-props';
-import YAML from 'yaml';
 import { renderOutput } from '../../lib/synth';
-import { loadSchemas } from '../../lib/tools/validate/main';
+import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
 import { OutputTree, validateTree } from '../../lib/tools/validate/validate-output';
 import { basePlatform, CRDS_DIR, fakeTenants } from '../support/fake-tenants';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 
 const schemas = loadSchemas(CRDS_DIR);
 
-/** The rendered files as a tree the validator reads (the same shape loadTree makes from disk). */
-function treeOf(files: Map<string, string>): OutputTree {
-  const objects: OutputTree['objects'][number][] = [];
-  const folders = new Map<string, { resources: string[]; files: string[] }>();
-  for (const [path, text] of files) {
-    if (!path.endsWith('.yaml')) continue;
-    const folder = path.slice(0, path.lastIndexOf('/'));
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    const entry = folders.get(folder) ?? { resources: [], files: [] };
-    folders.set(folder, entry);
-    if (name === 'kustomization.yaml') entry.resources.push(...YAML.parse(text).resources);
-    else {
-      entry.files.push(name);
-      for (const d of YAML.parseAllDocuments(text)) objects.push({ file: path, object: d.toJS() });
-    }
-  }
-  return { objects, folders, secrets: JSON.parse(files.get('secrets-inventory.json')!).secrets, external: JSON.parse(files.get('external-objects.json')!).objects };
-}
+/** The rendered files as the tree the validator reads (the function loadTree uses). */
+const treeOf = (files: Map<string, string>): OutputTree => treeFromFiles(files);
 
 function render(extra = {}): OutputTree {
   return treeOf(renderOutput({ platform: basePlatform(extra), extraFolders: fakeTenants(['acme', 'globex']) }));

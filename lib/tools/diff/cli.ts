@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { Comparison, ObjectRef, compareTrees } from './compare';
 import { DiffReport, TenantSummary, renderMarkdown, renderText } from './report';
 import { assess } from './risks';
-import { DiffInputError, Tree, readTreeFromDir, readTreeFromGit } from './tree';
+import { DiffInputError, Tree, factsOfTree, readTreeFromDir, readTreeFromGit } from './tree';
 
 export interface Output {
   out(text: string): void;
@@ -91,13 +91,18 @@ export function summarizeTenants(base: Tree, head: Tree, c: Comparison): TenantS
   };
 }
 
-/** Builds the report of two trees. */
+/**
+ * Builds the report of two trees, with the facts of each (its `platform-facts.json`); a tree without facts is
+ * bad input ({@link DiffInputError}).
+ */
 export function diffTrees(base: Tree, head: Tree): DiffReport {
-  const comparison = compareTrees(base, head);
+  const baseFacts = factsOfTree(base);
+  const headFacts = factsOfTree(head);
+  const comparison = compareTrees(base, head, { base: baseFacts.tenantLabel, head: headFacts.tenantLabel });
   const tenants = summarizeTenants(base, head, comparison);
   const tenantNamespaces = new Set<string>(tenantsOf(head));
   for (const r of [...comparison.added, ...comparison.changed.map((x) => x.head)]) {
-    const t = r.object.kind === 'Namespace' ? r.object.metadata.labels?.['clearml-tenancy/tenant'] : undefined;
+    const t = r.object.kind === 'Namespace' ? r.object.metadata.labels?.[headFacts.tenantLabel] : undefined;
     if (t) tenantNamespaces.add(r.object.metadata.name!);
   }
   const assessment = assess({
@@ -106,6 +111,7 @@ export function diffTrees(base: Tree, head: Tree): DiffReport {
     tenantsRemoved: new Set(tenants.removed),
     headInventory: head.files.get('secrets-inventory.json')?.text,
     tenantNamespaces,
+    facts: { base: baseFacts, head: headFacts },
   });
   return { baseLabel: base.label, headLabel: head.label, comparison, tenants, assessment };
 }

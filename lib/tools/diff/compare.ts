@@ -68,7 +68,6 @@ function releaseStub(doc: string): KubeObject | undefined {
 }
 
 const HASHED = /-[0-9a-f]{10}$/;
-export const TENANT_LABEL = 'clearml-tenancy/tenant';
 
 export function objectKey(o: KubeObject): string {
   return `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -80,9 +79,9 @@ export function layerOf(file: string): string {
   return parts.length > 1 ? parts[0] : '(top)';
 }
 
-function refOf(m: Manifest): ObjectRef {
+function refOf(m: Manifest, tenantLabel: string): ObjectRef {
   const layer = layerOf(m.file);
-  const tenant = m.object.metadata.labels?.[TENANT_LABEL] ?? (layer.startsWith('tenants/') ? layer.slice(8) : undefined);
+  const tenant = m.object.metadata.labels?.[tenantLabel] ?? (layer.startsWith('tenants/') ? layer.slice(8) : undefined);
   return { key: objectKey(m.object), object: m.object, file: m.file, layer, tenant };
 }
 
@@ -144,8 +143,8 @@ export function diffObject(a: KubeObject, b: KubeObject): FieldChange[] {
   return out;
 }
 
-/** Compares two trees object by object. */
-export function compareTrees(base: Tree, head: Tree): Comparison {
+/** Compares two trees object by object; `tenantLabels` are the tenant labels of their facts files. */
+export function compareTrees(base: Tree, head: Tree, tenantLabels: { readonly base: string; readonly head: string }): Comparison {
   const problems: string[] = [];
   const cache = new Map<string, Manifest[]>();
   const parse = (side: string, file: string, text: string, hash: string): Manifest[] => {
@@ -189,9 +188,9 @@ export function compareTrees(base: Tree, head: Tree): Comparison {
   const changedBase = baseFiles.filter((f) => !headHashes.has(f.hash));
   const changedHead = headFiles.filter((f) => !baseHashes.has(f.hash));
 
-  const index = (side: string, files: typeof baseFiles) => {
+  const index = (side: 'base' | 'head', files: typeof baseFiles) => {
     const m = new Map<string, ObjectRef>();
-    for (const f of files) for (const x of parse(side, f.path, f.text, f.hash)) m.set(objectKey(x.object), refOf(x));
+    for (const f of files) for (const x of parse(side, f.path, f.text, f.hash)) m.set(objectKey(x.object), refOf(x, tenantLabels[side]));
     return m;
   };
   const b = index('base', changedBase);

@@ -6,6 +6,7 @@
  */
 import { analyse } from '../../analysis/check-isolation';
 import { Manifest } from '../../analysis/manifests';
+import { PlatformFacts } from '../../analysis/platform-facts';
 
 export interface NamespaceReachability {
   /** `from -> to` with the ports, e.g. `acme -> clearml: TCP 8008`. */
@@ -14,9 +15,9 @@ export interface NamespaceReachability {
   readonly problems: readonly string[];
 }
 
-/** Namespace-level reachability of a tree, computed by lib/analysis. */
-export function namespaceReachability(manifests: readonly Manifest[]): NamespaceReachability {
-  const { reachability } = analyse(manifests);
+/** Namespace-level reachability of a tree (with the facts of its facts file), computed by lib/analysis. */
+export function namespaceReachability(manifests: readonly Manifest[], facts: Pick<PlatformFacts, 'tenantLabel'>): NamespaceReachability {
+  const { reachability } = analyse(manifests, facts);
   const connections = new Map<string, string>();
   for (const [from, row] of reachability.matrix) {
     for (const [to, ports] of row) if (from !== to && !ports.isEmpty) connections.set(`${from} -> ${to}`, ports.describe());

@@ -4,6 +4,7 @@
 import { KubeObject } from '../../analysis/manifests';
 import { podTemplateOf } from '../../analysis/cluster-model';
 import { Comparison, ObjectRef } from './compare';
+import { PlatformFacts } from '../../analysis/platform-facts';
 import { namespaceReachability } from './reachability';
 
 export interface Finding {
@@ -113,6 +114,8 @@ export interface AssessInput {
   readonly headInventory?: string;
   /** Namespaces of every tenant of the head (the tenant label). */
   readonly tenantNamespaces: ReadonlySet<string>;
+  /** The facts file of each tree (platform-facts.ts). */
+  readonly facts: { readonly base: PlatformFacts; readonly head: PlatformFacts };
 }
 
 /** Whether an object carries the GitOps tools' prune guard (Flux `prune: disabled`, Argo CD `Prune=false`). */
@@ -122,7 +125,7 @@ function hasPruneGuard(object: any): boolean {
 }
 
 /** Names every risk of the comparison. */
-export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInventory, tenantNamespaces }: AssessInput): Assessment {
+export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInventory, tenantNamespaces, facts }: AssessInput): Assessment {
   const risks: Finding[] = [];
   const info: string[] = [];
   const add = (kind: Finding['kind'], message: string, objects: string[]) => risks.push({ kind, message, objects });
@@ -143,16 +146,18 @@ export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInvent
   const headFp = fp([...c.added, ...c.changed.map((x) => x.head)]);
   if (baseFp !== headFp) {
     const all = c.all();
-    const before = namespaceReachability(all.base);
-    const after = namespaceReachability(all.head);
+    const before = namespaceReachability(all.base, facts.base);
+    const after = namespaceReachability(all.head, facts.head);
     const widened = [...after.connections].filter(([k]) => !before.connections.has(k));
     const narrowed = [...before.connections].filter(([k]) => !after.connections.has(k));
     // A new tenant's own connections to platform namespaces or the internet are what every tenant has: information.
     // Anything between two tenants, or not involving a new tenant, is a risk.
+    // A connection into a billing namespace (of the head's facts) is never an added tenant's own.
     const isTenant = (n: string) => tenantNamespaces.has(n);
+    const billing = new Set(facts.head.billingNamespaces);
     const own = (k: string) => {
       const [from, to] = k.split(' -> ');
-      return (tenantsAdded.has(from) && !isTenant(to)) || (tenantsAdded.has(to) && !isTenant(from));
+      return (tenantsAdded.has(from) && !isTenant(to) && !billing.has(to)) || (tenantsAdded.has(to) && !isTenant(from));
     };
     const risky = widened.filter(([k]) => !own(k));
     if (risky.length > 0) add('network-widened', `network reachability widened: ${risky.length} namespace connection(s) allowed in head but not in base`, risky.map(([k, p]) => `${k}: ${p}`));
@@ -160,6 +165,14 @@ export function assess({ comparison: c, tenantsAdded, tenantsRemoved, headInvent
     if (mine.length > 0) info.push(`${mine.length} new connection(s) of added tenants with platform namespaces or the internet: ${mine.map(([k]) => k).join(', ')}`);
     if (narrowed.length > 0) info.push(`network reachability narrowed: ${narrowed.map(([k]) => k).join(', ')}`);
     for (const p of after.problems) if (!before.problems.includes(p)) info.push(`network evaluator (head): ${p}`);
+  }
+
+  // The facts the checks read (tenant label, each layer's namespaces) changed: say how.
+  if (facts.base.tenantLabel !== facts.head.tenantLabel) info.push(`platform facts: tenantLabel ${facts.base.tenantLabel} -> ${facts.head.tenantLabel}`);
+  for (const layer of [...new Set([...Object.keys(facts.base.layers), ...Object.keys(facts.head.layers)])].sort()) {
+    const before = (facts.base.layers[layer] ?? []).join(', ') || '(none)';
+    const after = (facts.head.layers[layer] ?? []).join(', ') || '(none)';
+    if (before !== after) info.push(`platform facts: layers.${layer} ${before} -> ${after}`);
   }
 
   // Objects of added tenants come from the same program as every other tenant's: their RBAC and pods are not risks.

@@ -5,8 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { readFolderFiles } from '../../analysis/manifests';
+import { FACTS_FILE, PlatformFacts, parsePlatformFactsText, missingFactsProblem } from '../../analysis/platform-facts';
 
 /** One file of a tree. */
 export interface TreeFile {
@@ -21,6 +23,8 @@ export interface TreeFile {
 export interface Tree {
   readonly label: string;
   readonly files: ReadonlyMap<string, TreeFile>;
+  /** The git ref it was read at, when read from git (`--base REF`). @default - read from a folder */
+  readonly ref?: string;
 }
 
 /** Bad input for the diff: an unknown ref, a missing folder, an unreadable file. */
@@ -30,24 +34,23 @@ function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-function* walk(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
-  }
-}
-
-/** Reads every file below `dir`. */
+/** Reads every file below `dir` (with the reader of the analysis tools, lib/analysis/manifests.ts). */
 export function readTreeFromDir(dir: string, label = dir): Tree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`folder "${dir}" does not exist (or is not a folder)`);
   const files = new Map<string, TreeFile>();
-  for (const full of walk(dir)) {
-    const path = relative(dir, full).split(sep).join('/');
-    const text = readFileSync(full, 'utf8');
-    files.set(path, { path, text, hash: hashText(text) });
-  }
+  for (const [path, text] of readFolderFiles(dir)) files.set(path, { path, text, hash: hashText(text) });
   return { label, files };
+}
+
+/** The facts of a tree (its `platform-facts.json`, written by synth); bad input when it has none or a bad one. */
+export function factsOfTree(tree: Tree): PlatformFacts {
+  const text = tree.files.get(FACTS_FILE)?.text;
+  const missing = tree.ref === undefined
+    ? missingFactsProblem(tree.label)
+    : `${FACTS_FILE}: not in the output as committed at ${tree.ref}; the checks read the tenant label and the platform's namespaces from it. Compare with a commit whose output synth wrote with it (--base REF), or synthesize that commit's output into a folder (--base-dir DIR)`;
+  const { facts, problems } = text === undefined ? { facts: undefined, problems: [missing] } : parsePlatformFactsText(text);
+  if (!facts) throw new DiffInputError(`${tree.label}: ${problems.join('; ')}`);
+  return facts;
 }
 
 function git(args: string[], cwd: string, input?: string): { status: number; stdout: Buffer; stderr: string } {
@@ -84,5 +87,5 @@ export function readTreeFromGit(ref: string, dir = 'dist', cwd = process.cwd()):
     const path = e.path.slice(prefix.length + 1);
     files.set(path, { path, text, hash: hashText(text) });
   }
-  return { label: `${prefix}/ at ${ref} (${sha.slice(0, 12)})`, files };
+  return { label: `${prefix}/ at ${ref} (${sha.slice(0, 12)})`, files, ref };
 }

@@ -4,13 +4,14 @@
  * `--crds DIR`, else `$CRDS_DIR`, else the repository's own `crds/` (where cdk8s.yaml
  * imports them from). Prints every problem; returns 1 when there is any.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import YAML from 'yaml';
-import { fastParseAll } from '../../analysis/manifests';
+import { fastParseAll, isManifestFile, manifestsOfFiles, readFolderFiles } from '../../analysis/manifests';
+import { FACTS_FILE, missingFactsProblem, parsePlatformFactsText } from '../../analysis/platform-facts';
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
-import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } from './validate-output';
+import { OutputFolderFiles, OutputTree, Schemas, validateTree } from './validate-output';
 
 /**
  * The CRDs vendored in this repository (`crds/`, see its SOURCES.md), found from this module both as
@@ -18,40 +19,39 @@ import { OutputFolderFiles, OutputObject, OutputTree, Schemas, validateTree } fr
  */
 export const REPOSITORY_CRDS = [resolve(__dirname, '..', '..', '..', 'crds'), resolve(__dirname, '..', '..', '..', '..', 'crds')].find((d) => existsSync(d)) ?? resolve('crds');
 
-/** Reads an output folder: every YAML file of every folder with a kustomization.yaml, and the inventories. */
-export function loadTree(dir: string): OutputTree {
-  const root = resolve(dir);
-  const objects: OutputObject[] = [];
+/**
+ * The tree of an output given as files (relative path to text, as synth renders them or as
+ * {@link readFolderFiles} reads them): the objects of every manifest file, each kustomization.yaml's folder,
+ * the inventories and the facts file.
+ */
+export function treeFromFiles(files: ReadonlyMap<string, string>, label = 'the output'): OutputTree {
+  const loaded = manifestsOfFiles(files);
   const folders = new Map<string, OutputFolderFiles>();
-  const walk = (d: string): void => {
-    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const yamls = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => e.name);
-    const rel = relative(root, d).split(sep).join('/');
-    if (yamls.includes('kustomization.yaml')) {
-      const kText = readFileSync(join(d, 'kustomization.yaml'), 'utf8');
-      const k = ((fastParseAll(kText) ?? [YAML.parse(kText)])[0] ?? {}) as { resources?: string[] };
-      const files = yamls.filter((n) => n !== 'kustomization.yaml');
-      folders.set(rel, { resources: k.resources ?? [], files });
-      for (const name of files) {
-        const file = rel ? `${rel}/${name}` : name;
-        const text = readFileSync(join(d, name), 'utf8');
-        const fast = fastParseAll(text);
-        if (fast) {
-          for (const object of fast) if (object !== null && object !== undefined) objects.push({ file, object: object as Record<string, any> });
-          continue;
-        }
-        for (const doc of YAML.parseAllDocuments(text)) {
-          if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
-          const object = doc.toJS();
-          if (object !== null && object !== undefined) objects.push({ file, object });
-        }
-      }
-    }
-    for (const e of entries) if (e.isDirectory()) walk(join(d, e.name));
+  const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+  for (const [path, text] of files) {
+    if (!/(^|\/)kustomization\.yaml$/.test(path)) continue;
+    const k = ((fastParseAll(text) ?? [YAML.parse(text)])[0] ?? {}) as { resources?: string[] };
+    folders.set(folderOf(path), { resources: k.resources ?? [], files: [] });
+  }
+  for (const path of [...files.keys()].sort()) {
+    const folder = folders.get(folderOf(path));
+    if (folder && isManifestFile(path)) (folder.files as string[]).push(path.slice(path.lastIndexOf('/') + 1));
+  }
+  const json = (name: string, field: string): any[] => (files.has(name) ? (JSON.parse(files.get(name)!)[field] ?? []) : []);
+  const factsText = files.get(FACTS_FILE);
+  return {
+    objects: loaded.manifests.map((m) => ({ file: m.file, object: m.object })),
+    folders,
+    secrets: json('secrets-inventory.json', 'secrets'),
+    external: json('external-objects.json', 'objects'),
+    readProblems: loaded.problems,
+    facts: factsText === undefined ? { problems: [missingFactsProblem(label)] } : parsePlatformFactsText(factsText),
   };
-  walk(root);
-  const json = (name: string, field: string): any[] => (existsSync(join(root, name)) ? (JSON.parse(readFileSync(join(root, name), 'utf8'))[field] ?? []) : []);
-  return { objects, folders, secrets: json('secrets-inventory.json', 'secrets'), external: json('external-objects.json', 'objects') };
+}
+
+/** Reads an output folder (with the reader of the analysis tools, lib/analysis/manifests.ts). */
+export function loadTree(dir: string): OutputTree {
+  return treeFromFiles(readFolderFiles(resolve(dir)), dir);
 }
 
 /** Loads the core schemas and the CRDs of `crdDir`. */

@@ -6,6 +6,7 @@
  */
 import { CoreSchemas, CORE_CLUSTER_SCOPED, checkMetadata } from './core-schemas';
 import { CrdKind } from './crd-schemas';
+import { FACTS_FILE, FactsResult, PlatformFacts } from '../../analysis/platform-facts';
 import { checkValue } from './structural';
 
 /** One object and the file it is in (relative to the output folder). */
@@ -44,6 +45,10 @@ export interface OutputTree {
   readonly folders: ReadonlyMap<string, OutputFolderFiles>;
   readonly secrets: readonly InventorySecret[];
   readonly external: readonly ExternalRef[];
+  /** Files or documents that could not be read (`<file>#<index>: <what is wrong>`). */
+  readonly readProblems: readonly string[];
+  /** The output's `platform-facts.json`, as read (platform-facts.ts). */
+  readonly facts: FactsResult;
 }
 
 export interface Schemas {
@@ -64,9 +69,35 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
+/**
+ * The facts file against the objects: each layer's namespaces hold objects of the output (a stale file would
+ * have the checks look at the wrong namespaces), and every Namespace of a tenant folder (`tenants/<t>/`) has
+ * the tenant label (without it the checks would not treat it as a tenant's).
+ */
+function factsProblems(tree: OutputTree, facts: PlatformFacts): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  for (const { object: o } of tree.objects) {
+    if (o?.kind === 'Namespace' && typeof o.metadata?.name === 'string') used.add(o.metadata.name);
+    for (const ns of [o?.metadata?.namespace, o?.spec?.targetNamespace, o?.spec?.destination?.namespace]) if (typeof ns === 'string') used.add(ns);
+  }
+  for (const [layer, namespaces] of Object.entries(facts.layers)) {
+    namespaces.forEach((ns, i) => {
+      if (!used.has(ns)) problems.push(`${FACTS_FILE}: layers.${layer}[${i}]: namespace "${ns}" holds no object of the output; re-run synth so the facts match the objects`);
+    });
+  }
+  for (const { file, object: o } of tree.objects) {
+    if (o?.kind === 'Namespace' && file.startsWith('tenants/') && o.metadata?.labels?.[facts.tenantLabel] === undefined) {
+      problems.push(`${file}: ${describe(o)}: metadata.labels: has no "${facts.tenantLabel}" label (the tenant label of ${FACTS_FILE}); the checks would not see it as a tenant namespace`);
+    }
+  }
+  return problems;
+}
+
 /** Returns every problem found; empty when the tree is valid. */
 export function validateTree(tree: OutputTree, schemas: Schemas): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...tree.readProblems, ...tree.facts.problems];
+  if (tree.facts.facts) problems.push(...factsProblems(tree, tree.facts.facts));
   const objectMeta = schemas.core.objectMeta();
   const index = new Map<string, Record<string, any>>();
   const secretKeys = new Map<string, Set<string> | undefined>();

@@ -1,0 +1,94 @@
+/**
+ * The checkers follow the configured namespaces (issue 13): with billing moved to another namespace, synth's
+ * facts file names it, and `check:isolation` reports an isolation violation into it (not into the default
+ * `clearml-billing`, which the output no longer has); `validate` holds the facts file against the objects.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import YAML from 'yaml';
+import { main as checkIsolation } from '../../lib/analysis/check-isolation';
+import { main as lintPolicies } from '../../lib/analysis/lint-policies';
+import { FACTS_FILE } from '../../lib/analysis/platform-facts';
+import { renderOutput } from '../../lib/synth';
+import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
+import { validateTree } from '../../lib/tools/validate/validate-output';
+import { basePlatform, CRDS_DIR } from '../support/fake-tenants';
+import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
+
+function write(files: ReadonlyMap<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'facts-'));
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function run(main: (argv: string[], io: { out(t: string): void; err(t: string): void }) => number, dir: string) {
+  let out = '';
+  let err = '';
+  const code = main([dir], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+describe('the checkers follow the configured billing namespace', () => {
+  // GIVEN the platform with billing in "billing-x" and the fixture tenants
+  const files = renderOutput({ platform: basePlatform({ billing: { chart: { source: 'platform-charts', chart: 'clearml-billing', version: '1.1.0' }, namespace: 'billing-x' } }), tenantsDir: FIXTURE_TENANTS_DIR });
+
+  test('synth writes the moved namespace into the facts file', () => {
+    expect(JSON.parse(files.get(FACTS_FILE)!).layers.billing).toEqual(['billing-x']);
+  });
+
+  test('the output passes check:isolation naming billing-x, lint:policies and validate', () => {
+    const dir = write(files);
+    const isolation = run(checkIsolation, dir);
+    expect(isolation.err).toBe('');
+    expect(isolation.code).toBe(0);
+    expect(isolation.out).toContain('none from a tenant namespace to billing-x');
+    expect(isolation.out).not.toContain('clearml-billing,');
+    expect(run(lintPolicies, dir)).toMatchObject({ code: 0, err: '' });
+    expect(validateTree(treeFromFiles(files), loadSchemas(CRDS_DIR))).toEqual([]);
+  });
+
+  test('an isolation violation into the moved billing namespace is reported (and the old name is not used)', () => {
+    // GIVEN an allow-all planted in billing-x, and acme allowed to send anywhere
+    const policy = (namespace: string, name: string, spec: object) => YAML.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+    const planted = new Map(files);
+    planted.set('server/planted.yaml', policy('billing-x', 'allow-all', { podSelector: {}, ingress: [{}] }));
+    planted.set('tenants/acme/planted.yaml', policy('acme', 'allow-all-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }));
+    // WHEN check:isolation runs on the folder
+    const { code, err } = run(checkIsolation, write(planted));
+    // THEN acme's path into billing-x is a violation, named with the moved namespace only
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> billing-x: tenant namespace reaches the billing namespace on all/m);
+    expect(err).not.toMatch(/^violation: (globex|initech) -> billing-x/m);
+    // (the chart's release is still called clearml-billing; no namespace of that name is reported)
+    expect(err).not.toMatch(/-> clearml-billing|\bclearml-billing\//);
+    // AND without the planted allow-all, acme's open egress alone reaches no billing pod
+    planted.delete('server/planted.yaml');
+    expect(run(checkIsolation, write(planted)).err).not.toContain('billing-x');
+  });
+
+  test('validate refuses a facts file that names a namespace the output does not use (a stale file)', () => {
+    const stale = new Map(files);
+    stale.set(FACTS_FILE, files.get(FACTS_FILE)!.replace('billing-x', 'clearml-billing'));
+    expect(validateTree(treeFromFiles(stale), loadSchemas(CRDS_DIR))).toEqual([
+      'platform-facts.json: layers.billing[0]: namespace "clearml-billing" holds no object of the output; re-run synth so the facts match the objects',
+    ]);
+    const none = new Map(files);
+    none.delete(FACTS_FILE);
+    expect(validateTree(treeFromFiles(none, 'out'), loadSchemas(CRDS_DIR))).toEqual([expect.stringMatching(/^platform-facts.json: no such file in "out"; .* npm run synth/)]);
+  });
+});
+
+describe('the facts of an output without billing', () => {
+  test('name no billing namespace, and the checks say so', () => {
+    const files = renderOutput({ platform: basePlatform({ billing: { enabled: false } }), tenantsDir: FIXTURE_TENANTS_DIR });
+    expect(JSON.parse(files.get(FACTS_FILE)!).layers.billing).toEqual([]);
+    const isolation = run(checkIsolation, write(files));
+    expect(isolation).toMatchObject({ code: 0, err: '' });
+    expect(isolation.out).toContain('none from a tenant namespace to a billing namespace (platform-facts.json names none: billing is off)');
+    expect(validateTree(treeFromFiles(files), loadSchemas(CRDS_DIR))).toEqual([]);
+  });
+});
