@@ -13,7 +13,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
+import { programText } from '../programs/program-text';
 import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { ResolvedCredentialsSecret } from '../config/platform';
 import { boundedDnsLabel } from '../core/names';
@@ -103,7 +103,7 @@ export class TenantBootstrap extends Construct {
     const limits = props.resources ?? DEFAULTS.resources;
     checkProps(props, { backoffLimit, activeDeadlineSeconds, deadlineSeconds });
 
-    const program = bootstrapProgramText();
+    const program = programText('bootstrap');
     this.planJson = `${JSON.stringify(plan, null, 2)}\n`;
     // The pod template of a Job cannot change: whatever goes into it is part of the name, not only the plan.
     const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits };
