@@ -3,6 +3,7 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
+import { BOOTSTRAP_JOB_DEFAULTS, DEFAULT_NODE_IMAGE } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../gitops/chart-source';
@@ -106,11 +107,8 @@ export const RUNBOOK_ADMIN_FEATURES: readonly ClearmlFeature[] = [
  */
 export const DEFAULT_PYTHON_IMAGE = 'python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea';
 
-/**
- * `node:20-alpine` pinned by digest (seen in public pinned Dockerfiles), for the bootstrap Jobs.
- * Refresh it with `crane digest node:20-alpine`.
- */
-export const DEFAULT_NODE_IMAGE = 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293';
+/** The pinned `node:20-alpine` of the bootstrap Jobs (written once, with the Jobs' other defaults). */
+export { DEFAULT_NODE_IMAGE };
 
 /**
  * `node:20-bookworm-slim` pinned by digest (seen in public pinned Dockerfiles), for the MIG setup Jobs.
@@ -379,10 +377,10 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
   const bootstrap: Req<BootstrapJobProps> = {
-    image: DEFAULT_NODE_IMAGE,
-    deadlineSeconds: 300,
-    backoffLimit: 4,
-    activeDeadlineSeconds: 1800,
+    image: BOOTSTRAP_JOB_DEFAULTS.image,
+    deadlineSeconds: BOOTSTRAP_JOB_DEFAULTS.deadlineSeconds,
+    backoffLimit: BOOTSTRAP_JOB_DEFAULTS.backoffLimit,
+    activeDeadlineSeconds: BOOTSTRAP_JOB_DEFAULTS.activeDeadlineSeconds,
     adminInternal: false,
     ...definedOnly(p.bootstrap),
   };

@@ -45,7 +45,7 @@ function synth(props: TenantBootstrapProps = PROPS) {
 
 test('snapshot (program text and hash replaced, so that a program change alone does not churn it)', () => {
   const { manifests, bootstrap } = synth();
-  const text = JSON.stringify(manifests).split(JSON.stringify(programText('bootstrap')).slice(1, -1)).join('<bootstrap.js>').split(bootstrap.hash).join('<hash>');
+  const text = JSON.stringify(manifests).split(JSON.stringify(programText('bootstrap')).slice(1, -1)).join('<bootstrap.js>').split(bootstrap.hash).join('<hash>').split(bootstrapProgramConfigMapName()).join('<program ConfigMap>');
   expect(JSON.parse(text)).toMatchSnapshot();
 });
 
