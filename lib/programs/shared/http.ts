@@ -97,7 +97,11 @@ export function send(url: string, request: HttpRequest): Promise<HttpAnswer> {
 export function transientStatus(what: string, answer: HttpAnswer): TransientError | undefined {
   const { status } = answer;
   if (status < 500 && status !== 429 && status !== 408) return undefined;
-  const message = `${what}: HTTP ${status} ${oneLine(answer.body, 120)}`.trim();
+  // A Kubernetes-style Status object says what happened in its `message`; other bodies (HTML of a proxy,
+  // an envelope) are shown shortened.
+  const parsed = parseJson(answer.body) as { message?: unknown } | undefined;
+  const said = typeof parsed === 'object' && parsed !== null && typeof parsed.message === 'string' ? `: ${oneLine(parsed.message, 120)}` : ` ${oneLine(answer.body, 120)}`;
+  const message = `${what}: HTTP ${status}${said}`.trim();
   if (status === 429) {
     const seconds = Number(answer.headers['retry-after']);
     return new ThrottledError(message, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0);
