@@ -313,6 +313,34 @@ describe('contract section 7: several clusters (targets)', () => {
     expect(last(empty)).toMatch(/targets must be a non-empty list/);
   });
 
+  test('a plan that gains targets keeps the single-cluster keys while their Secrets hold them, and revokes each once its Secret is gone', async () => {
+    const w = await World.start(synth);
+    world = w;
+    expect((await w.runChild()).code).toBe(EXIT.converged);
+    const oldAgent = w.kube.get('acme', AGENT)!.data.agentk8sglue_key;
+    const oldRouter = w.kube.get('acme', ROUTER)!.data.access_key;
+    const r = new FakeKubernetes(w, { token: REMOTE_TOKEN, roles: REMOTE_ROLES, tls, name: 'fake Kubernetes of gpu-eu-1' });
+    remote = r;
+    await r.start();
+    writeFileSync(join(w.dir, 'gpu-eu-1-token'), `${REMOTE_TOKEN}\n`);
+    fixTargets(w, r);
+    w.setPlan({ targets: w.plan.targets!.filter((t) => t.cluster === 'gpu-eu-1') });
+
+    const result = await w.runChild();
+
+    expect(result).toMatchObject({ code: EXIT.converged, stderr: [] });
+    expect(w.revokedWhileStored).toEqual([]);
+    expect(labelled(w).map((k) => k.label).sort()).toEqual(['clearml-tenancy:admin', 'clearml-tenancy:agent', 'clearml-tenancy:agent@gpu-eu-1', 'clearml-tenancy:router', 'clearml-tenancy:router@gpu-eu-1']);
+    expect(r.get('acme', AGENT)!.data.agentk8sglue_key).not.toBe(oldAgent);
+
+    // WHEN the old agent Secret is deleted THEN the next run revokes its key, and only that one
+    w.kube.delete('acme', AGENT);
+    expect((await w.runChild()).code).toBe(EXIT.converged);
+    expect(w.clearml.keys.find((k) => k.access_key === oldAgent)!.revoked).toBe(true);
+    expect(w.clearml.keys.find((k) => k.access_key === oldRouter)!.revoked).toBe(false);
+    expect(w.revokedWhileStored).toEqual([]);
+  });
+
   test('a plan without targets behaves as before: the three Secrets in the tenant namespace, labels without a cluster', async () => {
     const w = await World.start(synth);
     world = w;

@@ -803,6 +803,19 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
   };
   await converge(own);
   const converged = new Set<string>(own.kinds.map((k) => k.label));
+  // A plan that gained targets: single-cluster agent and router Secrets may still be in the tenant namespace
+  // (unless a target of the Job's own cluster writes there). Their keys count as stored (never revoked while a
+  // Secret holds them); only unstored keys with those labels are orphans.
+  if (targets.length > 0 && !targets.some((t) => t.kubernetes === undefined && t.namespace === ns)) {
+    for (const kind of ['agent', 'router'] as const) {
+      const left = await secrets.get(SECRETS[kind].name);
+      const key = left?.[SECRETS[kind].accessKey];
+      if (key && alive.has(key)) {
+        stored.add(key);
+        say(`${kind} credentials Secret ${ns}/${SECRETS[kind].name}: exists (access key ${key}, from before the plan had targets; kept until the Secret is deleted)`);
+      }
+    }
+  }
   const failed: { readonly cluster: string; readonly error: unknown }[] = [];
   for (const target of targets) {
     const place = targetPlace(ctx, target, ownCluster);
