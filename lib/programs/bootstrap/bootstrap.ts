@@ -1,19 +1,21 @@
 /**
  * The tenant bootstrap program: the runbook's "Tenant Configuration" and "Create a queue" `curl` calls, made
  * idempotent and safe to re-run, plus the tenant's lifecycle (rotation, suspension, decommissioning). It
- * follows version 2 of the bootstrap contract (docs/bootstrap-contract.md says what it implements) and runs
- * inside a Kubernetes Job as `node bootstrap.js`, next to the tenant's plan (JSON).
+ * follows version 2 of the bootstrap contract, sections 1 to 7 (docs/bootstrap-contract.md says what it
+ * implements) and runs inside a Kubernetes Job as `node bootstrap.js`, next to the tenant's plan (JSON).
  *
- * Self-contained on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain
- * `node` image, so it may import Node built-ins only (the `import type` below is erased).
+ * One file on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain `node`
+ * image, so it imports Node built-ins and its own modules only (the shared HTTP and Kubernetes client in
+ * ../shared/), which `scripts/build.mjs` bundles into it (lib/programs/bundle.ts).
  *
- * Exit status: 0 when the tenant is fully bootstrapped; 1 when a transient failure outlasted the deadline
- * (re-running the Job can fix it); 2 when retrying cannot fix it (bad input, bad credentials, a state only an
- * operator can resolve). The reason is the last line written to standard error; progress lines go to
- * standard output, one per step. No secret is ever printed.
+ * Exit status (the convention of every program, ../shared/exit-codes.ts): 0 when the tenant is fully
+ * bootstrapped (every target included); 1 when a transient failure outlasted the deadline or a target could
+ * not be reached (re-running the Job can fix it); 2 when retrying cannot fix it (bad input, bad credentials, a
+ * state only an operator can resolve). The reason is the last line written to standard error; progress lines
+ * go to standard output, one per step. No secret is ever printed.
  *
- * Sections: settings, errors, HTTP transport with retry and deadline, ClearML client, Kubernetes Secrets
- * client, steps, entry points.
+ * Sections: settings (plan and targets checks), errors, the run's timing, ClearML client, steps (credentials
+ * per place: the tenant namespace and each target cluster), entry points.
  */
 import { readFileSync } from 'node:fs';
 import { AbortedError, GaveUpError, PermanentError, TransientError, errorText, exitCodeOf, oneLine } from '../shared/errors';
