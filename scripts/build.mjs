@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // Transpiles main.ts, lib/ and imports/ to build/ (CommonJS) with swc: about 0.2 s, no type check.
 // Types are checked by `npm run typecheck` (tsc --noEmit), which `npm test` and CI run.
-// Output is deterministic (pinned swc, no source maps), so the bootstrap program that synth embeds
-// from build/ is byte-identical on every machine.
+// Then bundles each in-cluster program (lib/programs/bundle.ts) into one self-contained file,
+// build/lib/programs/<dir>/<name>.js, and copies the Python apps upload program beside it.
+// Output is deterministic (pinned swc, options in scripts/swc-options.json, no source maps), so the
+// programs that synth embeds from build/ are byte-identical on every machine.
 import { transformFileSync } from '@swc/core';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const out = join(root, 'build');
+// BUILD_OUT: another folder (the tests build into a temporary one to compare the programs).
+const out = process.env.BUILD_OUT ? resolve(process.env.BUILD_OUT) : join(root, 'build');
+const options = JSON.parse(readFileSync(join(root, 'scripts', 'swc-options.json'), 'utf8'));
+const transpile = (file) => transformFileSync(file, options).code;
 
 function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -20,13 +26,15 @@ function* sources(dir) {
 
 rmSync(out, { recursive: true, force: true });
 for (const file of [join(root, 'main.ts'), ...sources(join(root, 'lib')), ...sources(join(root, 'imports'))]) {
-  const { code } = transformFileSync(file, {
-    swcrc: false,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
-    module: { type: 'commonjs' },
-    sourceMaps: false,
-  });
   const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, code);
+  writeFileSync(target, transpile(file));
 }
+
+// The programs: one file each, made by the bundler just built (the loader under Jest uses the same one).
+const { PROGRAM_ENTRIES, bundleProgram } = createRequire(import.meta.url)(join(out, 'lib', 'programs', 'bundle.js'));
+for (const entry of PROGRAM_ENTRIES) {
+  writeFileSync(join(out, 'lib', `${entry}.js`), bundleProgram(join(root, 'lib', `${entry}.ts`), join(root, 'lib'), transpile));
+}
+mkdirSync(join(out, 'lib', 'programs', 'apps'), { recursive: true });
+copyFileSync(join(root, 'lib', 'programs', 'apps', 'upload-apps.py'), join(out, 'lib', 'programs', 'apps', 'upload-apps.py'));

@@ -3,6 +3,7 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
+import { BOOTSTRAP_JOB_DEFAULTS, DEFAULT_NODE_IMAGE } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
@@ -53,11 +54,8 @@ export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
   'bitnami': { type: 'oci', url: 'oci://registry-1.docker.io/bitnamicharts' },
 };
 
-/**
- * `node:20-alpine` pinned by digest (seen in public pinned Dockerfiles), for the bootstrap Jobs.
- * Refresh it with `crane digest node:20-alpine`.
- */
-export const DEFAULT_NODE_IMAGE = 'node:20-alpine@sha256:fb4cd12c85ee03686f6af5362a0b0d56d50c58a04632e6c0fb8363f609372293';
+/** The pinned `node:20-alpine` of the bootstrap Jobs (written once, with the Jobs' other defaults). */
+export { DEFAULT_NODE_IMAGE };
 
 /** GitOps settings with defaults applied (lib/flavors/flavor.ts). */
 export interface ResolvedGitOps extends GitOpsSettings {
@@ -177,10 +175,10 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   if (!Number.isInteger(tenantReleases.agentRedisDb) || tenantReleases.agentRedisDb < 0) problems.add('tenantReleases.agentRedisDb', tenantReleases.agentRedisDb, 'must be a Redis database number, 0 or more');
 
   const bootstrap: Req<BootstrapJobProps> = {
-    image: DEFAULT_NODE_IMAGE,
-    deadlineSeconds: 300,
-    backoffLimit: 4,
-    activeDeadlineSeconds: 1800,
+    image: BOOTSTRAP_JOB_DEFAULTS.image,
+    deadlineSeconds: BOOTSTRAP_JOB_DEFAULTS.deadlineSeconds,
+    backoffLimit: BOOTSTRAP_JOB_DEFAULTS.backoffLimit,
+    activeDeadlineSeconds: BOOTSTRAP_JOB_DEFAULTS.activeDeadlineSeconds,
     adminInternal: false,
     ...definedOnly(p.bootstrap),
   };

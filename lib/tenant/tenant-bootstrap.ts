@@ -13,7 +13,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../programs/bootstrap/bootstrap-script';
+import { programText } from '../programs/program-text';
+import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import type { ResolvedCredentialsSecret } from '../components/clearml-server/settings';
 import { boundedDnsLabel } from '../core/names';
@@ -42,7 +43,7 @@ export interface TenantBootstrapProps {
   readonly apiUrl: string;
   /** The supervisor's credentials Secret (role `system`), in `jobNamespace`. */
   readonly supervisorSecret: ResolvedCredentialsSecret;
-  /** The `node` image, pinned by tag and digest (DEFAULT_NODE_IMAGE in lib/config/platform.ts). */
+  /** The `node` image, pinned by tag and digest (DEFAULT_NODE_IMAGE in lib/programs/bootstrap/job-defaults.ts). */
   readonly image: string;
   /** Pod retries of the Job. @default 4 */
   readonly backoffLimit?: number;
@@ -54,12 +55,8 @@ export interface TenantBootstrapProps {
   readonly resources?: BootstrapResources;
 }
 
-const DEFAULTS = {
-  backoffLimit: 4,
-  activeDeadlineSeconds: 1800,
-  deadlineSeconds: 300,
-  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
-} as const;
+/** The Job's defaults, written once in lib/programs/bootstrap/job-defaults.ts. */
+const DEFAULTS = BOOTSTRAP_JOB_DEFAULTS;
 
 /** The credential Secrets of the tenant namespace (section 3). */
 const CREDENTIAL_SECRETS = ['admin', 'agent', 'router'] as const;
@@ -103,7 +100,7 @@ export class TenantBootstrap extends Construct {
     const limits = props.resources ?? DEFAULTS.resources;
     checkProps(props, { backoffLimit, activeDeadlineSeconds, deadlineSeconds });
 
-    const program = bootstrapProgramText();
+    const program = programText('bootstrap');
     this.planJson = `${JSON.stringify(plan, null, 2)}\n`;
     // The pod template of a Job cannot change: whatever goes into it is part of the name, not only the plan.
     const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits };

@@ -214,7 +214,7 @@ describe('admin and login whitelist', () => {
     expect(last(result)).toMatch(/state must be one of active, suspended, decommissioned, got "paused"/);
     expect(last(result)).toMatch(/credentialsGeneration must be an integer >= 1, got 0/);
     expect(last(result)).toMatch(/whitelist\[0\] must be an object with emails/);
-    expect(last(result)).toMatch(/targets must be absent \(this program does not write credentials into other clusters: contract section 7 is not implemented\)/);
+    expect(last(result)).toMatch(/targets\[0\]\.namespace must be a namespace name \(a DNS label\), got undefined/);
     expect(world.clearml.calls).toEqual([]);
 
     world.setPlan({ ledgerNamespace: 'acme', state: 'active', credentialsGeneration: 1, whitelist: [], targets: undefined } as never);

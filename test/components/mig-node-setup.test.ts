@@ -68,7 +68,7 @@ describe('MigNodeSetup', () => {
     expect(first).toHaveProperty('spec.backoffLimit', 4);
     expect(first).toHaveProperty('spec.activeDeadlineSeconds', 1800);
     expect(first.spec).not.toHaveProperty('ttlSecondsAfterFinished');
-    expect(first.spec.podFailurePolicy.rules[0]).toEqual({ action: 'FailJob', onExitCodes: { containerName: 'mig-setup', operator: 'In', values: [3] }, onPodConditions: [] });
+    expect(first.spec.podFailurePolicy.rules[0]).toEqual({ action: 'FailJob', onExitCodes: { containerName: 'mig-setup', operator: 'In', values: [2, 3] }, onPodConditions: [] });
     const env = (job: any) => Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env(first)).toMatchObject({ MIG_GPUS: '0,1', GPU_MODEL: 'A100-80GB', NVIDIA_VISIBLE_DEVICES: 'all', NVIDIA_DRIVER_CAPABILITIES: 'utility', NODE_NAME: { fieldRef: { fieldPath: 'spec.nodeName' } } });
     expect(env(second)).toMatchObject({ MIG_GPUS: 'all' });

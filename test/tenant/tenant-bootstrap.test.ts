@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { bootstrapProgramText } from '../../lib/programs/bootstrap/bootstrap-script';
+import { programText } from '../../lib/programs/program-text';
 import { DEFAULT_NODE_IMAGE } from '../../lib/config/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/components/bootstrap-program/bootstrap-program';
@@ -45,7 +45,7 @@ function synth(props: TenantBootstrapProps = PROPS) {
 
 test('snapshot (program text and hash replaced, so that a program change alone does not churn it)', () => {
   const { manifests, bootstrap } = synth();
-  const text = JSON.stringify(manifests).split(JSON.stringify(bootstrapProgramText()).slice(1, -1)).join('<bootstrap.js>').split(bootstrap.hash).join('<hash>');
+  const text = JSON.stringify(manifests).split(JSON.stringify(programText('bootstrap')).slice(1, -1)).join('<bootstrap.js>').split(bootstrap.hash).join('<hash>').split(bootstrapProgramConfigMapName()).join('<program ConfigMap>');
   expect(JSON.parse(text)).toMatchSnapshot();
 });
 
@@ -79,7 +79,7 @@ test('the shared program ConfigMap holds the built program under a name hashed f
   expect(program.configMapName).toBe(bootstrapProgramConfigMapName());
   expect(program.configMapName).toMatch(/^clearml-bootstrap-program-[0-9a-f]{10}$/);
   expect(configMap).toHaveProperty('immutable', true);
-  expect(configMap.data['bootstrap.js']).toBe(bootstrapProgramText());
+  expect(configMap.data['bootstrap.js']).toBe(programText('bootstrap'));
 });
 
 test('the Job runs node on the program, in the server namespace, with the supervisor credentials', () => {

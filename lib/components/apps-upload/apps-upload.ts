@@ -4,8 +4,7 @@
  * apiserver with the supervisor's credentials. The Job name carries a hash of script and inputs, so a
  * change runs it again and an unchanged one is not re-run.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { programText } from '../../programs/program-text';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { ResolvedCredentialsSecret } from '../clearml-server/settings';
@@ -28,16 +27,9 @@ export interface AppsUploadProps {
   readonly activeDeadlineSeconds?: number;
 }
 
-/** The Python program the Job runs (shipped next to this file; build copies nothing, so read from lib/). */
+/** The Python program the Job runs (lib/programs/apps/upload-apps.py, through the one program loader). */
 export function uploadAppsScript(): string {
-  for (const dir of [join(__dirname, '..', '..', 'programs', 'apps'), join(__dirname, '..', '..', '..', '..', 'lib', 'programs', 'apps')]) {
-    try {
-      return readFileSync(join(dir, 'upload-apps.py'), 'utf8');
-    } catch {
-      // try the next location
-    }
-  }
-  throw new Error('lib/programs/apps/upload-apps.py not found');
+  return programText('upload-apps');
 }
 
 export class AppsUpload extends Construct {

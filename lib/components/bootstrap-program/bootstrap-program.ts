@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { bootstrapProgramText } from '../../programs/bootstrap/bootstrap-script';
+import { programText } from '../../programs/program-text';
 import { PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
 import { contentHash } from '../../security/restricted-pod';
 
@@ -14,7 +14,7 @@ import { contentHash } from '../../security/restricted-pod';
 export const BOOTSTRAP_PROGRAM_FILE = 'bootstrap.js';
 
 /** Name of the program's ConfigMap: `clearml-bootstrap-program-<hash of the program>`. */
-export function bootstrapProgramConfigMapName(program: string = bootstrapProgramText()): string {
+export function bootstrapProgramConfigMapName(program: string = programText('bootstrap')): string {
   return `clearml-bootstrap-program-${contentHash([program])}`;
 }
 
@@ -28,7 +28,7 @@ export class BootstrapProgram extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapProgramProps) {
     super(scope, id);
-    const program = bootstrapProgramText();
+    const program = programText('bootstrap');
     this.configMapName = bootstrapProgramConfigMapName(program);
     new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.configMapName, namespace: props.namespace, labels: { 'app.kubernetes.io/name': 'clearml-bootstrap', [PART_OF_LABEL]: PART_OF_VALUE } },

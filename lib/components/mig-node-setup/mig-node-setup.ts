@@ -20,8 +20,10 @@ import { toDnsLabel } from '../../core/names';
 import { NAMESPACE_NAME_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
 import { POD_SECURITY_VERSION } from '../../security/isolated-namespace';
 import { contentHash, hashedName, resources } from '../../security/restricted-pod';
-import { EXIT_REBOOT_REQUIRED } from '../../programs/mig/mig-setup';
-import { MIG_SETUP_SCRIPT_FILE, migSetupScript } from '../../programs/mig/mig-setup-script';
+import { EXIT } from '../../programs/shared/exit-codes';
+import { PROGRAMS, programText } from '../../programs/program-text';
+
+const MIG_SETUP_SCRIPT_FILE = PROGRAMS['mig-setup'].file;
 import { safeIpBlock } from '../../security/never-egress';
 
 /**
@@ -56,7 +58,7 @@ export class MigNodeSetup extends Construct {
     const ns = props.namespace;
     this.namespace = ns;
     const nodeNames = props.nodes.map((n) => n.name);
-    const script = migSetupScript();
+    const script = programText('mig-setup');
     const configMapName = hashedName('mig-setup-script', contentHash([script]));
 
     new k8s.KubeNamespace(this, 'Namespace', {
@@ -158,8 +160,9 @@ function jobSpec(props: MigNodeSetupProps, node: ResolvedMigNode, configMapName:
     // No ttlSecondsAfterFinished: Flux would create a deleted Job again and run it once more.
     podFailurePolicy: {
       rules: [
-        // A pending reboot is not fixed by retrying: fail the Job at once with a clear reason.
-        { action: 'FailJob', onExitCodes: { containerName: MIG_SETUP_CONTAINER, operator: 'In', values: [EXIT_REBOOT_REQUIRED] }, onPodConditions: [] },
+        // A permanent failure (bad settings, a GPU without MIG, a refusal) or a pending reboot is not fixed by
+        // retrying (lib/programs/shared/exit-codes.ts): fail the Job at once with a clear reason.
+        { action: 'FailJob', onExitCodes: { containerName: MIG_SETUP_CONTAINER, operator: 'In', values: [EXIT.permanent, EXIT.waiting] }, onPodConditions: [] },
         // A pod evicted by a node drain or shutdown (e.g. for that reboot) does not use up a retry.
         { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
       ],

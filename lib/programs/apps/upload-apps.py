@@ -2,27 +2,58 @@
 #   wget -O apps.zip "<archive url>" && unzip apps.zip
 #   python upload_apps.py --host $APISERVER_ADDRESS --user $APISERVER_USER --password $APISERVER_PASSWORD --dir apps -ml
 # The archive URL and the credentials come from Secrets through the environment and are never printed.
+#
+# Python, not Node: the archive's own upload_apps.py is Python, so the container needs Python anyway.
+# Exit codes follow the convention of every in-cluster program (lib/programs/shared/exit-codes.ts,
+# docs/programs.md): 0 uploaded; 1 a failure that may pass (download or network error, HTTP 5xx/429,
+# pip failed, upload_apps.py failed: its own codes are not documented, so any failure of it counts as one
+# to retry); 2 retrying cannot fix it (a setting is missing, the archive URL is refused with 4xx, the
+# archive is not a zip or does not hold exactly one upload_apps.py). The reason is the last line on
+# standard error.
 import os
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
+
+EXIT_CONVERGED, EXIT_TRANSIENT, EXIT_PERMANENT = 0, 1, 2
+
+
+def fail(code, message):
+    print(f"apps upload failed: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+missing = [name for name in ("APPS_ARCHIVE_URL", "APISERVER_ADDRESS", "APISERVER_USER", "APISERVER_PASSWORD") if not os.environ.get(name)]
+if missing:
+    fail(EXIT_PERMANENT, f"{', '.join(missing)} not set")
 
 work = tempfile.mkdtemp(dir=os.environ.get("TMPDIR", "/tmp"))
 archive = os.path.join(work, "apps.zip")
 print("downloading the apps archive", flush=True)
-with urllib.request.urlopen(os.environ["APPS_ARCHIVE_URL"], timeout=300) as answer, open(archive, "wb") as out:
-    while True:
-        chunk = answer.read(1 << 20)
-        if not chunk:
-            break
-        out.write(chunk)
-with zipfile.ZipFile(archive) as z:
-    z.extractall(work)
+try:
+    with urllib.request.urlopen(os.environ["APPS_ARCHIVE_URL"], timeout=300) as answer, open(archive, "wb") as out:
+        while True:
+            chunk = answer.read(1 << 20)
+            if not chunk:
+                break
+            out.write(chunk)
+except urllib.error.HTTPError as e:
+    # The URL itself is not printed (it may carry a token); its status says enough.
+    transient = e.code >= 500 or e.code in (408, 429)
+    fail(EXIT_TRANSIENT if transient else EXIT_PERMANENT, f"downloading the apps archive: HTTP {e.code}" + ("" if transient else "; check the archive URL Secret"))
+except (urllib.error.URLError, OSError) as e:
+    fail(EXIT_TRANSIENT, f"downloading the apps archive: {getattr(e, 'reason', e)}")
+try:
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(work)
+except zipfile.BadZipFile:
+    fail(EXIT_PERMANENT, "the apps archive is not a zip file")
 scripts = [os.path.join(root, "upload_apps.py") for root, _, files in os.walk(work) if "upload_apps.py" in files]
 if len(scripts) != 1:
-    sys.exit(f"expected one upload_apps.py in the archive, found {len(scripts)}")
+    fail(EXIT_PERMANENT, f"expected one upload_apps.py in the archive, found {len(scripts)}")
 base = os.path.dirname(scripts[0])
 env = dict(os.environ)
 requirements = os.path.join(base, "requirements.txt")
@@ -30,7 +61,9 @@ if os.path.exists(requirements):
     # The root filesystem is read-only: the script's own dependencies go to the scratch folder.
     libs = os.path.join(work, "pylibs")
     print("installing the archive's requirements.txt", flush=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", "--target", libs, "-r", requirements], check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", "--target", libs, "-r", requirements])
+    if pip.returncode != 0:
+        fail(EXIT_TRANSIENT, f"pip install -r requirements.txt exited {pip.returncode}")
     env["PYTHONPATH"] = libs + os.pathsep + env.get("PYTHONPATH", "")
 print(f"uploading apps from {os.path.relpath(base, work) or '.'}/apps", flush=True)
 result = subprocess.run(
@@ -39,4 +72,7 @@ result = subprocess.run(
     cwd=base,
     env=env,
 )
-sys.exit(result.returncode)
+if result.returncode != 0:
+    fail(EXIT_TRANSIENT, f"upload_apps.py exited {result.returncode}")
+print("apps uploaded", flush=True)
+sys.exit(EXIT_CONVERGED)

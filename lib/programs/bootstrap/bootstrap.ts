@@ -1,24 +1,29 @@
 /**
  * The tenant bootstrap program: the runbook's "Tenant Configuration" and "Create a queue" `curl` calls, made
  * idempotent and safe to re-run, plus the tenant's lifecycle (rotation, suspension, decommissioning). It
- * follows version 2 of the bootstrap contract (docs/bootstrap-contract.md says what it implements) and runs
- * inside a Kubernetes Job as `node bootstrap.js`, next to the tenant's plan (JSON).
+ * follows version 2 of the bootstrap contract, sections 1 to 7 (docs/bootstrap-contract.md says what it
+ * implements) and runs inside a Kubernetes Job as `node bootstrap.js`, next to the tenant's plan (JSON).
  *
- * Self-contained on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain
- * `node` image, so it may import Node built-ins only (the `import type` below is erased).
+ * One file on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain `node`
+ * image, so it imports Node built-ins and its own modules only (the shared HTTP and Kubernetes client in
+ * ../shared/), which `scripts/build.mjs` bundles into it (lib/programs/bundle.ts).
  *
- * Exit status: 0 when the tenant is fully bootstrapped; 1 when a transient failure outlasted the deadline
- * (re-running the Job can fix it); 2 when retrying cannot fix it (bad input, bad credentials, a state only an
- * operator can resolve). The reason is the last line written to standard error; progress lines go to
- * standard output, one per step. No secret is ever printed.
+ * Exit status (the convention of every program, ../shared/exit-codes.ts): 0 when the tenant is fully
+ * bootstrapped (every target included); 1 when a transient failure outlasted the deadline or a target could
+ * not be reached (re-running the Job can fix it); 2 when retrying cannot fix it (bad input, bad credentials, a
+ * state only an operator can resolve). The reason is the last line written to standard error; progress lines
+ * go to standard output, one per step. No secret is ever printed.
  *
- * Sections: settings, errors, HTTP transport with retry and deadline, ClearML client, Kubernetes Secrets
- * client, steps, entry points.
+ * Sections: settings (plan and targets checks), errors, the run's timing, ClearML client, steps (credentials
+ * per place: the tenant namespace and each target cluster), entry points.
  */
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { BootstrapPlan, BootstrapState, BootstrapWhitelistEntry } from './plan';
+import { AbortedError, GaveUpError, PermanentError, TransientError, errorText, exitCodeOf, oneLine } from '../shared/errors';
+import { EXIT } from '../shared/exit-codes';
+import { BOOTSTRAP_JOB_DEFAULTS } from './job-defaults';
+import { Backoff, MAX_ANSWER_BYTES, RetryPolicy, send, transientStatus, withRetry } from '../shared/http';
+import { KubernetesClient, KubernetesEndpoint, ReplaceOutcome, SecretOutcome, Secrets, SERVICE_ACCOUNT, StoredSecret } from '../shared/kubernetes';
+import type { BootstrapPlan, BootstrapState, BootstrapTarget, BootstrapWhitelistEntry } from './plan';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -27,10 +32,10 @@ import type { BootstrapPlan, BootstrapState, BootstrapWhitelistEntry } from './p
 /** Production defaults; the environment overrides them (contract, section 5, plus the tuning variables). */
 export const DEFAULTS = {
   kubernetesApiUrl: 'https://kubernetes.default.svc',
-  kubernetesTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
-  kubernetesCaFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
-  /** `BOOTSTRAP_DEADLINE_SECONDS`: no retry starts after it. */
-  deadlineSeconds: 300,
+  kubernetesTokenFile: SERVICE_ACCOUNT.tokenFile,
+  kubernetesCaFile: SERVICE_ACCOUNT.caFile,
+  /** `BOOTSTRAP_DEADLINE_SECONDS`: no retry starts after it (the Job's default, lib/programs/bootstrap/job-defaults.ts). */
+  deadlineSeconds: BOOTSTRAP_JOB_DEFAULTS.deadlineSeconds,
   /**
    * `BOOTSTRAP_GRACE_SECONDS`: extra time past the deadline to record (ledger, credentials Secret) or undo
    * (revoke) something this run has just created, so that a run close to its deadline does not leave it behind.
@@ -46,8 +51,8 @@ export const DEFAULTS = {
   pageSize: 100,
 } as const;
 
-/** An answer body larger than this is an error; reading stops there (contract, section 1). */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** An answer body larger than this is an error; reading stops there (contract, section 1; the shared client's cap). */
+export { MAX_ANSWER_BYTES };
 
 /** Stop paging `users.get_all` after this many pages (a server that ignores `page` would loop forever). */
 const MAX_PAGES = 10_000;
@@ -81,10 +86,8 @@ export interface Settings {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly plan: BootstrapPlan;
-  readonly kubernetesApiUrl: string;
-  readonly kubernetesTokenFile: string;
-  /** PEM text of the cluster CA; undefined with an `http://` Kubernetes URL. */
-  readonly kubernetesCa?: string;
+  /** The Job's own cluster (contract, section 5): the ledger, the admin credentials, and the credentials of a plan without targets. */
+  readonly kubernetes: KubernetesEndpoint;
   readonly requestTimeoutMs: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -124,6 +127,7 @@ export function settingsFromEnv(env: Env): Settings {
   const planFile = required('BOOTSTRAP_PLAN_FILE');
   const kubernetesApiUrl = url('KUBERNETES_API_URL', env.KUBERNETES_API_URL || DEFAULTS.kubernetesApiUrl);
   const kubernetesTokenFile = env.KUBERNETES_TOKEN_FILE || DEFAULTS.kubernetesTokenFile;
+
   let kubernetesCa: string | undefined;
   if (kubernetesApiUrl.startsWith('https:')) {
     const caFile = env.KUBERNETES_CA_FILE || DEFAULTS.kubernetesCaFile;
@@ -147,9 +151,7 @@ export function settingsFromEnv(env: Env): Settings {
     apiUrl,
     accessKey,
     secretKey,
-    kubernetesApiUrl,
-    kubernetesTokenFile,
-    kubernetesCa,
+    kubernetes: { url: kubernetesApiUrl, tokenFile: kubernetesTokenFile, ca: kubernetesCa },
     requestTimeoutMs: positive('BOOTSTRAP_REQUEST_TIMEOUT_MS', DEFAULTS.requestTimeoutMs),
     retryBaseMs: positive('BOOTSTRAP_RETRY_BASE_MS', DEFAULTS.retryBaseMs),
     retryMaxMs: positive('BOOTSTRAP_RETRY_MAX_MS', DEFAULTS.retryMaxMs),
@@ -181,8 +183,7 @@ export function checkPlan(x: unknown, file: string, problems: string[]): Bootstr
   else if (x.ledgerNamespace === x.namespace) at('ledgerNamespace', 'another namespace than the tenant namespace', x.ledgerNamespace);
   if (!isObject(x.admin) || !isString(x.admin.name) || !isString(x.admin.email)) at('admin', 'an object with a name and an email', x.admin);
   else if (x.admin.internal !== undefined && typeof x.admin.internal !== 'boolean') at('admin.internal', 'true or false', x.admin.internal);
-  // Section 7 of the contract (several clusters) is not implemented: refuse rather than skip the targets.
-  if (x.targets !== undefined) at('targets', 'absent (this program does not write credentials into other clusters: contract section 7 is not implemented)', x.targets);
+  if (x.targets !== undefined) checkTargets(x.targets, x, at);
   if (x.state !== undefined && !STATES.includes(x.state as BootstrapState)) at('state', `one of ${STATES.join(', ')}`, x.state);
   const generation = x.credentialsGeneration;
   if (generation !== undefined && !(Number.isSafeInteger(generation) && (generation as number) >= 1)) at('credentialsGeneration', 'an integer >= 1', generation);
@@ -218,24 +219,66 @@ export function checkPlan(x: unknown, file: string, problems: string[]): Bootstr
   return problems.length === before ? (x as unknown as BootstrapPlan) : undefined;
 }
 
+/** A cluster name as it appears in labels (`clearml-tenancy:agent@<cluster>`): a DNS label. */
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const TARGET_FIELDS = ['cluster', 'namespace', 'kubernetes'];
+const TARGET_KUBERNETES_FIELDS = ['url', 'tokenFile', 'caFile'];
+
+/** Checks the plan's `targets` (contract, section 7); every problem is reported. */
+function checkTargets(targets: unknown, plan: Record<string, unknown>, at: (path: string, want: string, got: unknown) => void): void {
+  const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!Array.isArray(targets) || targets.length === 0) {
+    at('targets', 'a non-empty list of {cluster, namespace, kubernetes?} (leave it out for a single cluster)', targets);
+    return;
+  }
+  const clusters = new Map<string, number>();
+  const places = new Map<string, number>();
+  targets.forEach((t: unknown, i: number) => {
+    const path = `targets[${i}]`;
+    if (!isObject(t)) {
+      at(path, 'an object {cluster, namespace, kubernetes?}', t);
+      return;
+    }
+    for (const key of Object.keys(t)) if (!TARGET_FIELDS.includes(key)) at(`${path}.${key}`, `absent (a target has only ${TARGET_FIELDS.join(', ')})`, t[key]);
+    if (!isString(t.cluster) || !CLUSTER_NAME.test(t.cluster)) at(`${path}.cluster`, 'a cluster name: lower-case letters, digits and "-", at most 63, starting and ending with a letter or digit', t.cluster);
+    else if (clusters.has(t.cluster)) at(`${path}.cluster`, `a cluster not listed before (targets[${clusters.get(t.cluster)}] has it already)`, t.cluster);
+    else clusters.set(t.cluster, i);
+    if (!isString(t.namespace) || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(t.namespace)) at(`${path}.namespace`, 'a namespace name (a DNS label)', t.namespace);
+    let place = 'the Job\'s own cluster';
+    if (t.kubernetes !== undefined) {
+      const k = t.kubernetes;
+      if (!isObject(k)) at(`${path}.kubernetes`, 'an object {url, tokenFile, caFile} (leave it out for the Job\'s own cluster)', k);
+      else {
+        for (const key of Object.keys(k)) if (!TARGET_KUBERNETES_FIELDS.includes(key)) at(`${path}.kubernetes.${key}`, `absent (kubernetes has only ${TARGET_KUBERNETES_FIELDS.join(', ')})`, k[key]);
+        if (!isString(k.url) || !/^https?:\/\/[^\s/]+/.test(k.url)) at(`${path}.kubernetes.url`, 'the API server\'s https:// URL', k.url);
+        else place = k.url.replace(/\/+$/, '');
+        if (!isString(k.tokenFile) || !k.tokenFile.startsWith('/')) at(`${path}.kubernetes.tokenFile`, 'the absolute path of the mounted ServiceAccount token', k.tokenFile);
+        if (k.caFile !== undefined && (!isString(k.caFile) || !k.caFile.startsWith('/'))) at(`${path}.kubernetes.caFile`, 'the absolute path of the mounted CA certificate', k.caFile);
+        if (isString(k.url) && k.url.startsWith('https:') && k.caFile === undefined) at(`${path}.kubernetes.caFile`, 'set for an https:// API server (the absolute path of the mounted CA certificate)', k.caFile);
+      }
+    } else if (isString(t.namespace) && t.namespace === plan.ledgerNamespace) {
+      at(`${path}.namespace`, 'another namespace than ledgerNamespace in the Job\'s own cluster (tenant credentials never go into the server namespace)', t.namespace);
+    }
+    if (isString(t.namespace)) {
+      const key = `${place} ${t.namespace}`;
+      if (places.has(key)) at(`${path}`, `a namespace of a cluster not listed before (targets[${places.get(key)}] writes into namespace ${t.namespace} of ${place} already)`, t);
+      else places.set(key, i);
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
-// Errors
+// Errors (the shared kinds of lib/programs/shared/errors.ts, under the names this program has always used)
 // ---------------------------------------------------------------------------------------------------------
 
 /** Retrying cannot fix it (exit 2). */
-export class FatalError extends Error {}
-
-/** A failure that a later attempt may not have (5xx, 429, reset, time-out); retried. */
-export class TransientError extends Error {}
-
-/** A transient failure outlasted the deadline (exit 1: re-running the Job may succeed). */
-export class GaveUpError extends Error {}
-
-/** The run was stopped from outside (SIGTERM); exit 1. */
-export class AbortedError extends Error {}
+export const FatalError = PermanentError;
+export type FatalError = PermanentError;
+export { AbortedError, GaveUpError, TransientError };
 
 /** A ClearML error answer that is not transient; callers handle the ones they expect (801). */
-export class ClearmlError extends FatalError {
+export class ClearmlError extends PermanentError {
   constructor(
     readonly action: string,
     readonly status: number,
@@ -246,26 +289,10 @@ export class ClearmlError extends FatalError {
   }
 }
 
-/** An error's message on one line (texts from the network are shortened where they come in). */
-function errorText(e: unknown): string {
-  return oneLine(e instanceof Error ? e.message : String(e), Infinity);
-}
-
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}...` : line;
-}
-
 // ---------------------------------------------------------------------------------------------------------
-// HTTP transport, with a per-request time-out, retries with capped exponential back-off and jitter, and an
-// overall deadline
+// The run's timing: a per-request time-out, retries with capped exponential back-off and jitter (the shared
+// HTTP client), an overall deadline and a grace period to record or undo what was just made
 // ---------------------------------------------------------------------------------------------------------
-
-interface HttpAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
-}
 
 /** What every request of one run shares: timing settings, the deadline and the stop signal. */
 class RunContext {
@@ -280,141 +307,20 @@ class RunContext {
     this.graceDeadline = this.deadline + settings.graceMs;
   }
 
-  checkAborted(): void {
-    if (this.signal?.aborted) throw new AbortedError('stopped from outside (SIGTERM) before finishing');
+  /** The retry policy of one operation (until `deadline`, by default the run's). */
+  retry(deadline: number = this.deadline): RetryPolicy {
+    return { baseMs: this.settings.retryBaseMs, maxMs: this.settings.retryMaxMs, deadline, signal: this.signal };
   }
-}
 
-/** One HTTP exchange. Network failures and time-outs reject with a TransientError, TLS trust failures fatally. */
-function send(ctx: RunContext, url: string, method: string, headers: Record<string, string>, body: string | undefined, ca?: string): Promise<HttpAnswer> {
-  ctx.checkAborted();
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    let settled = false;
-    const settle = (error: Error | undefined, answer?: HttpAnswer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ctx.signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(answer as HttpAnswer);
-    };
-    const target = new URL(url);
-    const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const allHeaders: Record<string, string> = { Accept: 'application/json', ...headers };
-    if (body !== undefined) {
-      allHeaders['Content-Type'] = 'application/json';
-      allHeaders['Content-Length'] = String(Buffer.byteLength(body));
-    }
-    const req = requestFn(target, { method, headers: allHeaders, agent: false, ca }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_ANSWER_BYTES) {
-          // Stop reading: an answer this large is not one the contract knows, and buffering it is unbounded.
-          settle(new FatalError(`${method} ${url}: the answer is larger than ${MAX_ANSWER_BYTES} bytes (1 MiB); stopped reading it`));
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (e) => settle(new TransientError(`${method} ${url}: answer broken off (${errorText(e)})`)));
-      res.on('close', () => {
-        if (!res.complete) settle(new TransientError(`${method} ${url}: answer broken off`));
-      });
-      res.on('end', () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    const timer = setTimeout(() => {
-      settle(new TransientError(`${method} ${url}: no answer within ${ctx.settings.requestTimeoutMs} ms`));
-      req.destroy();
-    }, ctx.settings.requestTimeoutMs);
-    const onAbort = () => {
-      settle(new AbortedError('stopped from outside (SIGTERM) before finishing'));
-      req.destroy();
-    };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? '';
-      if (/CERT|SELF_SIGNED|ERR_TLS/.test(code)) settle(new FatalError(`${method} ${url}: TLS trust failure (${code}): ${errorText(e)}`));
-      else settle(new TransientError(`${method} ${url}: ${code || errorText(e)}`));
-    });
-    req.end(body);
-  });
-}
-
-/** Exponential back-off with jitter, capped, that gives up at a deadline. */
-class Backoff {
-  private attempts = 0;
-  private readonly started = Date.now();
-
-  constructor(
-    private readonly ctx: RunContext,
-    private readonly what: string,
-    private readonly deadline: number = ctx.deadline,
-  ) {}
-
-  /** Waits before the next attempt after `error`, or throws GaveUpError when the deadline would pass. */
-  async wait(error: Error, retryAfterMs = 0): Promise<void> {
-    this.attempts += 1;
-    const { retryBaseMs, retryMaxMs } = this.ctx.settings;
-    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(this.attempts - 1, 30));
-    const delay = Math.min(retryMaxMs, Math.max(retryAfterMs, ceiling / 2 + Math.random() * (ceiling / 2)));
-    if (Date.now() + delay > this.deadline) {
-      const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-      throw new GaveUpError(`${this.what}: gave up after ${this.attempts} attempts in ${seconds} s (deadline reached); last error: ${errorText(error)}`);
-    }
-    this.ctx.checkAborted();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new AbortedError('stopped from outside (SIGTERM) before finishing'));
-      };
-      const timer = setTimeout(() => {
-        this.ctx.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, delay);
-      this.ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  /** A Kubernetes client for `endpoint` with this run's timing. */
+  kubernetes(endpoint: KubernetesEndpoint): KubernetesClient {
+    return new KubernetesClient(endpoint, {
+      timeoutMs: this.settings.requestTimeoutMs,
+      retry: (deadline) => this.retry(deadline),
+      signal: this.signal,
+      refusalHint: endpoint.name ? `; check the ServiceAccount whose token is ${endpoint.tokenFile}, and its Role and RoleBinding` : "; check the Job's ServiceAccount, Role and RoleBinding",
     });
   }
-}
-
-/** Runs `attempt` until it succeeds, retrying transient failures only. */
-async function withRetry<T>(ctx: RunContext, what: string, attempt: () => Promise<T>, deadline?: number): Promise<T> {
-  const backoff = new Backoff(ctx, what, deadline);
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (e) {
-      if (!(e instanceof TransientError)) throw e;
-      await backoff.wait(e, retryAfterMs(e));
-    }
-  }
-}
-
-/** A 429's `Retry-After`, carried on the error. */
-class ThrottledError extends TransientError {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message);
-  }
-}
-
-function retryAfterMs(e: Error): number {
-  return e instanceof ThrottledError ? e.retryAfterMs : 0;
-}
-
-/** Classifies an HTTP status that means "try again later" (5xx, 429, 408), whatever the body. */
-function transientStatus(what: string, answer: HttpAnswer): TransientError | undefined {
-  const { status } = answer;
-  if (status < 500 && status !== 429 && status !== 408) return undefined;
-  const message = `${what}: HTTP ${status} ${oneLine(answer.body, 120)}`.trim();
-  if (status === 429) {
-    const seconds = Number(answer.headers['retry-after']);
-    return new ThrottledError(message, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0);
-  }
-  return new TransientError(message);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -455,7 +361,7 @@ class ClearmlClient {
     const headers: Record<string, string> = { Authorization: this.authorization };
     if (as.impersonate) headers['X-Clearml-Impersonate-As'] = as.impersonate;
     if (as.actAs) headers['X-Clearml-Act-As'] = as.actAs;
-    const answer = await send(this.ctx, `${this.ctx.settings.apiUrl}/${action}`, 'POST', headers, JSON.stringify(body));
+    const answer = await send(`${this.ctx.settings.apiUrl}/${action}`, { method: 'POST', headers, body: JSON.stringify(body), timeoutMs: this.ctx.settings.requestTimeoutMs, signal: this.ctx.signal });
     const transient = transientStatus(action, answer);
     if (transient) throw transient;
     let envelope: unknown;
@@ -485,7 +391,7 @@ class ClearmlClient {
 
   /** `service.action` for a call that is safe to repeat, retried on transient failures. */
   call<T>(action: string, body: object, as: As = {}, deadline?: number): Promise<T> {
-    return withRetry(this.ctx, action, () => this.once<T>(action, body, as), deadline);
+    return withRetry(this.ctx.retry(deadline), action, () => this.once<T>(action, body, as));
   }
 }
 
@@ -494,185 +400,11 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Kubernetes Secrets client (contract, section 2)
+// Kubernetes Secrets (contract, section 2): the shared in-cluster client, lib/programs/shared/kubernetes.ts
 // ---------------------------------------------------------------------------------------------------------
 
 type SecretData = Readonly<Record<string, string>>;
-
-/** A Secret as read: decoded data, annotations and the version to update it against. */
-interface StoredSecret {
-  readonly data: SecretData;
-  readonly annotations: SecretData;
-  readonly resourceVersion: string;
-}
-
-/** What happened when creating a Secret: made by this run, or found (made by another run) with that data. */
-type SecretOutcome = { readonly created: true } | { readonly created: false; readonly existing: SecretData };
-
-/** What happened when replacing a Secret: done, or someone else changed it first (as it is now; undefined: deleted). */
-type ReplaceOutcome = { readonly replaced: true } | { readonly replaced: false; readonly now: StoredSecret | undefined };
-
-class KubernetesSecrets {
-  constructor(
-    private readonly ctx: RunContext,
-    readonly namespace: string,
-  ) {}
-
-  private headers(): Record<string, string> {
-    const file = this.ctx.settings.kubernetesTokenFile;
-    let token: string;
-    try {
-      token = readFileSync(file, 'utf8').trim(); // read each time: projected tokens are rotated
-    } catch (e) {
-      throw new FatalError(`cannot read the service account token ${file} (KUBERNETES_TOKEN_FILE): ${errorText(e)}`);
-    }
-    return { Authorization: `Bearer ${token}` };
-  }
-
-  private url(name?: string): string {
-    const base = `${this.ctx.settings.kubernetesApiUrl}/api/v1/namespaces/${encodeURIComponent(this.namespace)}/secrets`;
-    return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
-  }
-
-  private refusal(verb: string, name: string, answer: HttpAnswer): FatalError {
-    let message = oneLine(answer.body, 200);
-    try {
-      const status = JSON.parse(answer.body) as { message?: unknown };
-      if (typeof status.message === 'string') message = oneLine(status.message, 200);
-    } catch {
-      // not a Status object: keep the text
-    }
-    const hint = answer.status === 401 || answer.status === 403 ? '; check the Job\'s ServiceAccount, Role and RoleBinding' : '';
-    return new FatalError(`Kubernetes refused to ${verb} Secret ${this.namespace}/${name}: HTTP ${answer.status} ${message}${hint}`);
-  }
-
-  private body(name: string, data: SecretData, annotations: SecretData, resourceVersion?: string): string {
-    return JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name,
-        namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'clearml-tenancy-bootstrap' },
-        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        ...(resourceVersion !== undefined ? { resourceVersion } : {}),
-      },
-      type: 'Opaque',
-      data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
-    });
-  }
-
-  /** The Secret's decoded data, or undefined when it does not exist. Retried. */
-  async get(name: string, deadline?: number): Promise<SecretData | undefined> {
-    return (await this.read(name, deadline))?.data;
-  }
-
-  /** The Secret with its metadata, or undefined when it does not exist. Retried. */
-  read(name: string, deadline?: number): Promise<StoredSecret | undefined> {
-    return withRetry(
-      this.ctx,
-      `get Secret ${this.namespace}/${name}`,
-      async () => {
-        const answer = await send(this.ctx, this.url(name), 'GET', this.headers(), undefined, this.ctx.settings.kubernetesCa);
-        const transient = transientStatus(`get Secret ${this.namespace}/${name}`, answer);
-        if (transient) throw transient;
-        if (answer.status === 404) return undefined;
-        if (answer.status !== 200) throw this.refusal('get', name, answer);
-        return decodeSecret(this.namespace, name, answer.body);
-      },
-      deadline,
-    );
-  }
-
-  /**
-   * Creates the Secret once. A 409, or a failed attempt after which the Secret exists, means it is there
-   * already: when its data equals ours, an earlier attempt of this run made it (its answer was lost);
-   * otherwise another run was first, and its data is returned.
-   */
-  async create(name: string, data: SecretData, deadline?: number, annotations: SecretData = {}): Promise<SecretOutcome> {
-    const what = `create Secret ${this.namespace}/${name}`;
-    const body = this.body(name, data, annotations);
-    const found = (existing: SecretData): SecretOutcome => (sameData(existing, data) ? { created: true } : { created: false, existing });
-    const backoff = new Backoff(this.ctx, what, deadline);
-    for (;;) {
-      let error: TransientError;
-      try {
-        const answer = await send(this.ctx, this.url(), 'POST', this.headers(), body, this.ctx.settings.kubernetesCa);
-        const transient = transientStatus(what, answer);
-        if (transient) throw transient;
-        if (answer.status === 200 || answer.status === 201 || answer.status === 202) return { created: true };
-        if (answer.status !== 409) throw this.refusal('create', name, answer);
-        const existing = await this.get(name, deadline);
-        if (existing === undefined) throw new TransientError(`${what}: HTTP 409, yet the Secret is not there`);
-        return found(existing);
-      } catch (e) {
-        if (!(e instanceof TransientError)) throw e;
-        error = e;
-      }
-      await backoff.wait(error, retryAfterMs(error));
-      // The failed attempt may have been applied: look before posting again.
-      const existing = await this.get(name, deadline);
-      if (existing !== undefined) return found(existing);
-    }
-  }
-
-  /**
-   * Replaces the data and annotations of the Secret read as `current` (PUT with its `resourceVersion`). A 409,
-   * or a failed attempt after which the Secret changed, means someone else changed it: unless it now holds our
-   * data (an earlier attempt of this run was applied, its answer lost), the caller gets it as it is now.
-   */
-  async replace(name: string, current: StoredSecret, data: SecretData, annotations: SecretData, deadline?: number): Promise<ReplaceOutcome> {
-    const what = `update Secret ${this.namespace}/${name}`;
-    const body = this.body(name, data, annotations, current.resourceVersion);
-    const backoff = new Backoff(this.ctx, what, deadline);
-    const settled = (now: StoredSecret | undefined): ReplaceOutcome | undefined => {
-      if (now !== undefined && sameData(now.data, data) && sameData(now.annotations, { ...now.annotations, ...annotations })) return { replaced: true };
-      if (now === undefined || now.resourceVersion !== current.resourceVersion) return { replaced: false, now };
-      return undefined; // unchanged: our attempt was not applied
-    };
-    for (;;) {
-      let error: TransientError;
-      try {
-        const answer = await send(this.ctx, this.url(name), 'PUT', this.headers(), body, this.ctx.settings.kubernetesCa);
-        const transient = transientStatus(what, answer);
-        if (transient) throw transient;
-        if (answer.status === 200 || answer.status === 201) return { replaced: true };
-        if (answer.status !== 409 && answer.status !== 404) throw this.refusal('update', name, answer);
-        const now = await this.read(name, deadline);
-        return settled(now) ?? { replaced: false, now };
-      } catch (e) {
-        if (!(e instanceof TransientError)) throw e;
-        error = e;
-      }
-      await backoff.wait(error, retryAfterMs(error));
-      // The failed attempt may have been applied: look before sending it again.
-      const outcome = settled(await this.read(name, deadline));
-      if (outcome !== undefined) return outcome;
-    }
-  }
-}
-
-function decodeSecret(namespace: string, name: string, body: string): StoredSecret {
-  let secret: { data?: Record<string, unknown>; metadata?: { annotations?: Record<string, unknown>; resourceVersion?: unknown } };
-  try {
-    secret = JSON.parse(body);
-  } catch {
-    throw new TransientError(`get Secret ${namespace}/${name}: unreadable answer`);
-  }
-  const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(secret.data ?? {})) {
-    if (typeof value === 'string') data[key] = Buffer.from(value, 'base64').toString('utf8');
-  }
-  const annotations: Record<string, string> = {};
-  for (const [key, value] of Object.entries(secret.metadata?.annotations ?? {})) if (typeof value === 'string') annotations[key] = value;
-  const version = secret.metadata?.resourceVersion;
-  return { data, annotations, resourceVersion: typeof version === 'string' ? version : '' };
-}
-
-function sameData(a: SecretData, b: SecretData): boolean {
-  const keys = Object.keys(b);
-  return Object.keys(a).length === keys.length && keys.every((k) => a[k] === b[k]);
-}
+type KubernetesSecrets = Secrets;
 
 function requireKeys(namespace: string, name: string, data: SecretData, keys: readonly string[]): void {
   const missing = keys.filter((k) => !data[k]);
@@ -697,7 +429,7 @@ export interface Output {
  * been applied, its answer lost) or a 801 (someone else made it), it looks again first.
  */
 async function findOrCreate<T>(ctx: RunContext, what: string, find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ value: T; created: boolean }> {
-  const backoff = new Backoff(ctx, `create ${what}`);
+  const backoff = new Backoff(ctx.retry(), `create ${what}`);
   let uniqueViolations = 0;
   for (;;) {
     const found = await find();
@@ -714,7 +446,7 @@ async function findOrCreate<T>(ctx: RunContext, what: string, find: () => Promis
       if (!(e instanceof TransientError)) throw e;
       error = e;
     }
-    await backoff.wait(error, retryAfterMs(error));
+    await backoff.wait(error);
   }
 }
 
@@ -785,8 +517,9 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
   const state: BootstrapState = plan.state ?? 'active';
   const generation = plan.credentialsGeneration ?? 1;
   const clearml = new ClearmlClient(ctx);
-  const secrets = new KubernetesSecrets(ctx, ns);
-  const ledgerSecrets = new KubernetesSecrets(ctx, ledgerNs);
+  const ownCluster = ctx.kubernetes(settings.kubernetes);
+  const secrets = ownCluster.secrets(ns);
+  const ledgerSecrets = ownCluster.secrets(ledgerNs);
   const ledgerSecret = ledgerName(plan.tenant);
   const ledgerWhere = `ledger Secret ${ledgerNs}/${ledgerSecret}`;
   const v1Where = `version-1 ledger Secret ${ns}/${SECRETS.v1Ledger.name}`;
@@ -841,7 +574,7 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
           `resolve it in ClearML or delete the ${where} if it is stale`,
       );
     }
-    company = found;
+    company = found as Company;
     say(`company "${plan.tenant}": exists (id ${company.id})`);
   } else if (state === 'decommissioned') {
     const found = await findCompany();
@@ -965,7 +698,7 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
     return { access_key: answered('auth.create_credentials', 'access_key', made.access_key), secret_key: answered('auth.create_credentials', 'secret_key', made.secret_key) };
   };
   /** After a failed store: revoke the new key only when the Secret is known not to hold it (else the next run decides). */
-  const undo = async (name: string, accessKeyField: string, accessKey: string): Promise<string> => {
+  const undo = async (secrets: KubernetesSecrets, name: string, accessKeyField: string, accessKey: string): Promise<string> => {
     try {
       const now = await secrets.get(name, ctx.graceDeadline);
       if (now?.[accessKeyField] === accessKey) return 'stored after all';
@@ -979,9 +712,12 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
   const alive = new Set((await listKeys()).map((k) => k.access_key));
   const stored = new Set<string>();
   const annotations = { [GENERATION_ANNOTATION]: String(generation) };
-  for (const kind of ['admin', 'agent', 'router'] as const) {
-    const spec = SECRETS[kind];
-    const where = `${kind} credentials Secret ${ns}/${spec.name}`;
+  /** Converges the credential Secrets of one place: each created and stored once, rotated by generation. */
+  const converge = async (place: Place): Promise<void> => {
+  const { secrets, namespace: ns } = place;
+  for (const { kind, label } of place.kinds) {
+    const spec = { ...SECRETS[kind], label };
+    const where = `${kind} credentials Secret ${ns}/${spec.name}${place.at}`;
     let existing = await secrets.read(spec.name);
     if (existing) {
       requireKeys(ns, spec.name, existing.data, [spec.accessKey, spec.secretKey]);
@@ -1005,7 +741,7 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
           outcome = await secrets.replace(spec.name, existing, data, { ...existing.annotations, ...annotations }, ctx.graceDeadline);
         } catch (e) {
           if (e instanceof AbortedError) throw e;
-          const undone = await undo(spec.name, spec.accessKey, made.access_key);
+          const undone = await undo(secrets, spec.name, spec.accessKey, made.access_key);
           throw rethrowWithContext(e, `could not store the rotated ${kind} credentials (access key ${made.access_key}, ${undone}) in ${where}: ${errorText(e)}`);
         }
         if (outcome.replaced) break;
@@ -1044,7 +780,7 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
     } catch (e) {
       // Not stored, as far as this run knows: undo now if that is sure (the next run revokes it otherwise, by its label).
       if (e instanceof AbortedError) throw e;
-      const undone = await undo(spec.name, spec.accessKey, made.access_key);
+      const undone = await undo(secrets, spec.name, spec.accessKey, made.access_key);
       throw rethrowWithContext(e, `could not store the new ${kind} credentials (access key ${made.access_key}, ${undone}) in ${where}: ${errorText(e)}`);
     }
     if (outcome.created) {
@@ -1057,8 +793,56 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
       say(`${where}: exists (access key ${outcome.existing[spec.accessKey]}; another run stored it first, revoked the key just made: ${made.access_key})`);
     }
   }
+  };
+  // The places of the credential Secrets: without targets, the tenant namespace holds all three (sections
+  // 3-6); with targets (section 7), it keeps the admin's, and each target cluster gets its own agent and router keys.
+  const targets = plan.targets ?? [];
+  const own: Place = {
+    secrets,
+    namespace: ns,
+    at: '',
+    kinds: targets.length === 0 ? (['admin', 'agent', 'router'] as const).map((kind) => ({ kind, label: SECRETS[kind].label })) : [{ kind: 'admin', label: SECRETS.admin.label }],
+  };
+  await converge(own);
+  const converged = new Set<string>(own.kinds.map((k) => k.label));
+  // A plan that gained targets: single-cluster agent and router Secrets may still be in the tenant namespace
+  // (unless a target of the Job's own cluster writes there). Their keys count as stored (never revoked while a
+  // Secret holds them); only unstored keys with those labels are orphans.
+  if (targets.length > 0 && !targets.some((t) => t.kubernetes === undefined && t.namespace === ns)) {
+    for (const kind of ['agent', 'router'] as const) {
+      const left = await secrets.get(SECRETS[kind].name);
+      const key = left?.[SECRETS[kind].accessKey];
+      if (key && alive.has(key)) {
+        stored.add(key);
+        say(`${kind} credentials Secret ${ns}/${SECRETS[kind].name}: exists (access key ${key}, from before the plan had targets; kept until the Secret is deleted)`);
+      }
+    }
+  }
+  const failed: { readonly cluster: string; readonly error: unknown }[] = [];
+  for (const target of targets) {
+    const place = targetPlace(ctx, target, ownCluster);
+    try {
+      await converge(place);
+      for (const k of place.kinds) converged.add(k.label);
+      say(`target cluster ${target.cluster}: ${place.kinds.map((k) => k.kind).join(' and ')} credentials in namespace ${target.namespace} converged`);
+    } catch (e) {
+      if (e instanceof AbortedError) throw e;
+      failed.push({ cluster: target.cluster, error: e });
+      say(`target cluster ${target.cluster}: not converged (${errorText(e)}); its keys are left for the next run`);
+    }
+  }
   const keys = await listKeys();
-  const orphans = keys.filter((k) => k.label !== undefined && OWN_LABELS.includes(k.label) && !stored.has(k.access_key)).map((k) => k.access_key);
+  // Orphans: keys with a label of a place that converged (or of no place any more: the single-cluster agent and
+  // router labels once there are targets, the labels of a target removed from the plan) that no Secret holds.
+  // A target that did not converge keeps its keys until a run reaches it.
+  const planned = new Set(targets.map((t) => t.cluster));
+  const revocable = (label: string): boolean => {
+    if (converged.has(label)) return true;
+    if (targets.length > 0 && (label === SECRETS.agent.label || label === SECRETS.router.label)) return true;
+    const m = TARGET_LABEL.exec(label);
+    return m !== null && !planned.has(m[2]);
+  };
+  const orphans = keys.filter((k) => k.label !== undefined && revocable(k.label) && !stored.has(k.access_key)).map((k) => k.access_key);
   for (const key of orphans) await revoke(key);
   if (orphans.length > 0) say(`orphaned credentials: revoked (${orphans.join(', ')})`);
   const live = new Set(keys.map((k) => k.access_key));
@@ -1079,7 +863,57 @@ export async function bootstrap(settings: Settings, output: Output, signal?: Abo
     );
     say(`queue "${name}": ${result.created ? 'created' : 'exists'} (id ${result.value.id})`);
   }
+  if (failed.length > 0) {
+    // Transient unless a target failed for good (then exit 2: its settings or rights need fixing).
+    const permanent = failed.some((f) => exitCodeOf(f.error) === EXIT.permanent);
+    const text = `${failed.length} of ${targets.length} target clusters not converged: ${failed.map((f) => `${f.cluster}: ${errorText(f.error)}`).join('; ')}`;
+    throw permanent ? new PermanentError(text) : new TransientError(`${text}; the next run tries again`);
+  }
   say(`tenant "${plan.tenant}": ${state === 'suspended' ? 'suspended (keys and data kept, no login routed to it)' : 'bootstrapped'}`);
+}
+
+/** Where credential Secrets go: a namespace of a cluster, the kinds it gets and their labels. */
+interface Place {
+  readonly secrets: KubernetesSecrets;
+  readonly namespace: string;
+  /** ` in cluster <name>` for a target, empty for the tenant namespace of a plan without targets. */
+  readonly at: string;
+  readonly kinds: readonly { readonly kind: 'admin' | 'agent' | 'router'; readonly label: string }[];
+}
+
+/** `clearml-tenancy:agent@<cluster>` or `clearml-tenancy:router@<cluster>`. */
+const TARGET_LABEL = /^clearml-tenancy:(agent|router)@(.+)$/;
+
+/** The label of a target's credentials of one kind (contract, section 7). */
+export function targetLabel(kind: 'agent' | 'router', cluster: string): string {
+  return `${SECRETS[kind].label}@${cluster}`;
+}
+
+/** A target's place: its own cluster's client (or the Job's), its namespace, the agent and router kinds with its labels. */
+function targetPlace(ctx: RunContext, target: BootstrapTarget, ownCluster: KubernetesClient): Place {
+  const kinds = (['agent', 'router'] as const).map((kind) => ({ kind, label: targetLabel(kind, target.cluster) }));
+  const at = ` in cluster ${target.cluster}`;
+  const k = target.kubernetes;
+  if (k === undefined) return { secrets: ownCluster.secrets(target.namespace), namespace: target.namespace, at, kinds };
+  let ca: string | undefined;
+  const client = ctx.kubernetes({
+    url: k.url.replace(/\/+$/, ''),
+    tokenFile: k.tokenFile,
+    name: `cluster ${target.cluster}`,
+    tokenSetting: `targets[cluster=${target.cluster}].kubernetes.tokenFile`,
+    get ca() {
+      // read when first used, so that a missing file fails this target only
+      if (ca === undefined && k.caFile !== undefined && k.url.startsWith('https:')) {
+        try {
+          ca = readFileSync(k.caFile, 'utf8');
+        } catch (e) {
+          throw new PermanentError(`cannot read the CA file ${k.caFile} of cluster ${target.cluster} (targets[cluster=${target.cluster}].kubernetes.caFile): ${errorText(e)}`);
+        }
+      }
+      return ca;
+    },
+  });
+  return { secrets: client.secrets(target.namespace), namespace: target.namespace, at, kinds };
 }
 
 /**
@@ -1208,17 +1042,17 @@ function rethrowWithContext(e: unknown, message: string): Error {
 // Entry points
 // ---------------------------------------------------------------------------------------------------------
 
-/** Exit status of a run. */
-export const EXIT = { ok: 0, retryable: 1, fatal: 2 } as const;
+/** Exit status of a run: the convention of every program (lib/programs/shared/exit-codes.ts). */
+export { EXIT };
 
 /** Runs the bootstrap with this environment; never throws, answers the exit status. */
 export async function run(env: Env, output: Output, signal?: AbortSignal): Promise<number> {
   try {
     await bootstrap(settingsFromEnv(env), output, signal);
-    return EXIT.ok;
+    return EXIT.converged;
   } catch (e) {
     output.err(`bootstrap failed: ${errorText(e)}`);
-    return e instanceof GaveUpError || e instanceof AbortedError || e instanceof TransientError ? EXIT.retryable : EXIT.fatal;
+    return exitCodeOf(e);
   }
 }
 

@@ -28,6 +28,26 @@ export interface BootstrapWhitelistEntry {
   readonly isAdmin: boolean;
 }
 
+/** How the Job reaches a target cluster's API server (contract, section 7): files mounted from Secrets. */
+export interface BootstrapTargetKubernetes {
+  /** The API server, `https://host:port`. */
+  readonly url: string;
+  /** Absolute path of the token of a ServiceAccount in that cluster with section 2's tenant-namespace rights. */
+  readonly tokenFile: string;
+  /** Absolute path of that cluster's CA certificate (required with an https:// URL). */
+  readonly caFile?: string;
+}
+
+/** One cluster that runs the tenant's workloads (contract, section 7). */
+export interface BootstrapTarget {
+  /** The cluster's name; the credentials' labels are `clearml-tenancy:agent@<cluster>` and `...:router@<cluster>`. */
+  readonly cluster: string;
+  /** The tenant namespace there, which receives the agent and router credential Secrets. */
+  readonly namespace: string;
+  /** @default - the Job's own cluster (the environment of section 5) */
+  readonly kubernetes?: BootstrapTargetKubernetes;
+}
+
 export interface BootstrapPlan {
   /** The company name (the tenant's name). */
   readonly tenant: string;
@@ -53,6 +73,11 @@ export interface BootstrapPlan {
   readonly domains: readonly string[];
   /** Queue names to find or create. */
   readonly queues: readonly string[];
+  /**
+   * The clusters that get the tenant's agent and router credentials, each its own keys (contract, section 7).
+   * With targets, `namespace` keeps only the admin credentials. @default - one cluster: the Job's own (sections 1-6)
+   */
+  readonly targets?: readonly BootstrapTarget[];
 }
 
 /**

@@ -8,10 +8,13 @@
  *    `cdmo.clear.ml/gpu-partitioning=mig` and removes the reboot annotation; when a GPU needs a reset or
  *    a reboot first, annotates the node `cdmo.clear.ml/mig-reboot-required=true` and does not label it.
  *
- * Exit codes (the Job's `podFailurePolicy` relies on them):
+ * Exit codes: the convention of every program (lib/programs/shared/exit-codes.ts; the Job's
+ * `podFailurePolicy` relies on 3):
  * - 0: every listed GPU is in MIG mode and the node is labelled.
- * - 1: an error (nvidia-smi failed on a GPU, a GPU is missing or cannot do MIG, the Kubernetes API
- *   refused or kept failing). The Job retries it up to its backoffLimit.
+ * - 1: a failure that may pass (nvidia-smi failed, the Kubernetes API kept failing). The Job retries it up
+ *   to its backoffLimit.
+ * - 2: retrying cannot fix it (bad settings, a listed GPU is missing or cannot do MIG, the Kubernetes API
+ *   refused the call). The Job retries it too (its podFailurePolicy fails fast on 3 only), to no avail.
  * - 3: MIG is enabled but only takes effect after a reboot (or GPU reset). Deliberately non-zero: MIG
  *   is not active and the node is not labelled, so the Job must not look done. A Job that completed
  *   here would let Flux's `wait` report the GPU layer Ready while no node can take MIG workloads. The
@@ -24,8 +27,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { GaveUpError, PermanentError, TransientError, errorText } from '../shared/errors';
+import { EXIT } from '../shared/exit-codes';
+import { KubernetesClient, SERVICE_ACCOUNT } from '../shared/kubernetes';
 
 /** The label the runbook puts on MIG nodes. */
 export const MIG_LABEL = 'cdmo.clear.ml/gpu-partitioning';
@@ -33,11 +37,12 @@ export const MIG_LABEL_VALUE = 'mig';
 /** Set on a node whose GPUs wait for a reboot (or reset) before MIG mode takes effect. */
 export const REBOOT_ANNOTATION = 'cdmo.clear.ml/mig-reboot-required';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_REBOOT_REQUIRED = 3;
-
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const EXIT_OK = EXIT.converged;
+/** A failure that may pass: retried. */
+export const EXIT_FAILED = EXIT.transient;
+/** Retrying cannot fix it. */
+export const EXIT_INVALID = EXIT.permanent;
+export const EXIT_REBOOT_REQUIRED = EXIT.waiting;
 
 /** Settings, all from the environment. */
 export interface MigSetupConfig {
@@ -75,7 +80,8 @@ interface GpuState {
   readonly pending: string;
 }
 
-class SetupError extends Error {}
+/** Bad settings: retrying cannot fix them. */
+class SetupError extends PermanentError {}
 
 /** Reads the settings; throws a SetupError naming the variable when one is wrong. */
 export function readConfig(env: NodeJS.ProcessEnv): MigSetupConfig {
@@ -106,8 +112,8 @@ export function readConfig(env: NodeJS.ProcessEnv): MigSetupConfig {
     jobName: env.JOB_NAME || undefined,
     jobNamespace: env.POD_NAMESPACE || undefined,
     apiUrl,
-    tokenFile: env.KUBERNETES_TOKEN_FILE || `${SERVICE_ACCOUNT_DIR}/token`,
-    caFile: apiUrl.startsWith('https:') ? env.KUBERNETES_CA_FILE || `${SERVICE_ACCOUNT_DIR}/ca.crt` : undefined,
+    tokenFile: env.KUBERNETES_TOKEN_FILE || SERVICE_ACCOUNT.tokenFile,
+    caFile: apiUrl.startsWith('https:') ? env.KUBERNETES_CA_FILE || SERVICE_ACCOUNT.caFile : undefined,
     apiAttempts: Math.max(1, Math.floor(number('API_ATTEMPTS', 8))),
     apiRetryBaseMs: number('API_RETRY_BASE_MS', 1000),
     apiRetryMaxMs: number('API_RETRY_MAX_MS', 30000),
@@ -150,7 +156,7 @@ function nvidiaSmi(cfg: MigSetupConfig, args: readonly string[]): Promise<Comman
 async function queryGpus(cfg: MigSetupConfig): Promise<GpuState[]> {
   const args = ['--query-gpu=index,name,mig.mode.current,mig.mode.pending', '--format=csv,noheader'];
   const result = await nvidiaSmi(cfg, args);
-  if (result.code !== 0) throw new SetupError(`\`nvidia-smi ${args.join(' ')}\` failed on node ${cfg.nodeName} (exit ${result.code}): ${result.output}`);
+  if (result.code !== 0) throw new TransientError(`\`nvidia-smi ${args.join(' ')}\` failed on node ${cfg.nodeName} (exit ${result.code}): ${result.output}`);
   const gpus: GpuState[] = [];
   for (const line of result.output.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
     const fields = line.split(',').map((f) => f.trim());
@@ -164,7 +170,7 @@ const ENABLED = 'Enabled';
 const MENTIONS_REBOOT = /\breboot|\breset/i;
 
 /** What became of one GPU. */
-type GpuResult = { kind: 'enabled' } | { kind: 'reboot'; reason: string } | { kind: 'failed'; reason: string };
+type GpuResult = { kind: 'enabled' } | { kind: 'reboot'; reason: string } | { kind: 'failed'; reason: string; permanent?: boolean };
 
 /** Puts the listed GPUs in MIG mode where needed; one result per GPU index. */
 async function enableMig(cfg: MigSetupConfig, log: (line: string) => void): Promise<Map<number, GpuResult>> {
@@ -179,7 +185,7 @@ async function enableMig(cfg: MigSetupConfig, log: (line: string) => void): Prom
   for (const index of targets) {
     const gpu = byIndex.get(index);
     if (!gpu) {
-      results.set(index, { kind: 'failed', reason: `GPU ${index} is not on node ${cfg.nodeName} (GPUs found: ${found})` });
+      results.set(index, { kind: 'failed', reason: `GPU ${index} is not on node ${cfg.nodeName} (GPUs found: ${found})`, permanent: true });
       continue;
     }
     log(`GPU ${index} (${gpu.name}): MIG mode current ${gpu.current}, pending ${gpu.pending}`);
@@ -189,7 +195,7 @@ async function enableMig(cfg: MigSetupConfig, log: (line: string) => void): Prom
     if (gpu.current === ENABLED && gpu.pending === ENABLED) {
       results.set(index, { kind: 'enabled' });
     } else if (!/^(Enabled|Disabled)$/.test(gpu.current) || !/^(Enabled|Disabled)$/.test(gpu.pending)) {
-      results.set(index, { kind: 'failed', reason: `GPU ${index} (${gpu.name}) cannot do MIG: nvidia-smi reports mig.mode.current ${gpu.current}, mig.mode.pending ${gpu.pending}` });
+      results.set(index, { kind: 'failed', reason: `GPU ${index} (${gpu.name}) cannot do MIG: nvidia-smi reports mig.mode.current ${gpu.current}, mig.mode.pending ${gpu.pending}`, permanent: true });
     } else if (gpu.pending === ENABLED) {
       // Enabled by an earlier run (or by hand); only a reset or a reboot makes it current.
       results.set(index, { kind: 'reboot', reason: `GPU ${index}: MIG mode is pending (current ${gpu.current}, pending ${gpu.pending})` });
@@ -215,93 +221,47 @@ async function enableMig(cfg: MigSetupConfig, log: (line: string) => void): Prom
 }
 
 // ------------------------------------------------------------------------------------- Kubernetes API
-
-interface ApiResponse {
-  readonly status: number;
-  readonly body: string;
-  readonly retryAfterSeconds?: number;
-}
-
-class ApiError extends Error {}
-
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function sendOnce(cfg: MigSetupConfig, method: string, path: string, body?: string, contentType?: string): Promise<ApiResponse> {
-  const url = new URL(path, cfg.apiUrl);
-  const token = existsSync(cfg.tokenFile) ? readFileSync(cfg.tokenFile, 'utf8').trim() : '';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) {
-    headers['Content-Type'] = contentType ?? 'application/json';
-    headers['Content-Length'] = String(Buffer.byteLength(body));
-  }
-  const secure = url.protocol === 'https:';
-  const options: https.RequestOptions = { method, headers, timeout: cfg.apiTimeoutMs };
-  if (secure && cfg.caFile && existsSync(cfg.caFile)) options.ca = readFileSync(cfg.caFile);
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const retryAfter = Number(res.headers['retry-after']);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${cfg.apiTimeoutMs} ms`)));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-/** One API call, retried with exponential backoff on 429, 5xx and connection errors. */
-async function send(cfg: MigSetupConfig, log: (line: string) => void, method: string, path: string, body?: string, contentType?: string): Promise<unknown> {
-  let last = '';
-  for (let attempt = 1; attempt <= cfg.apiAttempts; attempt++) {
-    let wait = Math.min(cfg.apiRetryMaxMs, cfg.apiRetryBaseMs * 2 ** (attempt - 1));
-    try {
-      const res = await sendOnce(cfg, method, path, body, contentType);
-      if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : {};
-      last = `HTTP ${res.status}: ${apiMessage(res.body)}`;
-      if (!RETRY_STATUS.has(res.status)) throw new ApiError(`${method} ${path} failed with ${last}${res.status === 403 ? ' (the ClusterRole must allow get and patch on this node by name)' : ''}`);
-      if (res.retryAfterSeconds !== undefined) wait = Math.min(cfg.apiRetryMaxMs, Math.max(wait, res.retryAfterSeconds * 1000));
-    } catch (e) {
-      if (e instanceof ApiError) throw e;
-      last = (e as Error).message || String(e);
-    }
-    if (attempt < cfg.apiAttempts) {
-      log(`${method} ${path}: ${last}; retrying in ${wait} ms (attempt ${attempt + 1} of ${cfg.apiAttempts})`);
-      await sleep(wait);
-    }
-  }
-  throw new ApiError(`${method} ${path} failed ${cfg.apiAttempts} times; last: ${last}`);
-}
-
-function apiMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // not JSON
-  }
-  return body.slice(0, 300);
-}
+// The shared in-cluster client (lib/programs/shared/kubernetes.ts), retried a number of attempts.
 
 interface NodeMeta {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
 }
 
+function kubernetes(cfg: MigSetupConfig, log: (line: string) => void): KubernetesClient {
+  let ca: string | undefined;
+  return new KubernetesClient(
+    {
+      url: cfg.apiUrl,
+      tokenFile: cfg.tokenFile,
+      tokenRequired: false,
+      get ca() {
+        if (ca === undefined && cfg.caFile && existsSync(cfg.caFile)) ca = readFileSync(cfg.caFile, 'utf8');
+        return ca;
+      },
+    },
+    {
+      timeoutMs: cfg.apiTimeoutMs,
+      retry: () => ({
+        baseMs: cfg.apiRetryBaseMs,
+        maxMs: cfg.apiRetryMaxMs,
+        attempts: cfg.apiAttempts,
+        onRetry: (error, delay, next) => log(`${errorText(error)}; retrying in ${delay} ms (attempt ${next} of ${cfg.apiAttempts})`),
+      }),
+      refusalHint: ' (the ClusterRole must allow get and patch on this node by name)',
+    },
+  );
+}
+
 async function readNode(cfg: MigSetupConfig, log: (line: string) => void): Promise<NodeMeta> {
-  const node = (await send(cfg, log, 'GET', nodePath(cfg))) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } };
+  const node = (await kubernetes(cfg, log).getJson(nodePath(cfg), `node ${cfg.nodeName}`)) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } | undefined;
+  if (node === undefined) throw new PermanentError(`node ${cfg.nodeName} does not exist (NODE_NAME is the Job's spec.nodeName)`);
   return { labels: node.metadata?.labels ?? {}, annotations: node.metadata?.annotations ?? {} };
 }
 
 /** Merge-patches the node's metadata; skipped by the caller when nothing would change. */
 async function patchNode(cfg: MigSetupConfig, log: (line: string) => void, metadata: Record<string, Record<string, string | null>>): Promise<void> {
-  await send(cfg, log, 'PATCH', nodePath(cfg), JSON.stringify({ metadata }), 'application/merge-patch+json');
+  await kubernetes(cfg, log).mergePatch(nodePath(cfg), `node ${cfg.nodeName}`, { metadata });
 }
 
 function nodePath(cfg: MigSetupConfig): string {
@@ -310,7 +270,7 @@ function nodePath(cfg: MigSetupConfig): string {
 
 // ---------------------------------------------------------------------------------------------- run
 
-/** The whole setup for one node. Never throws: errors become an outcome with exit code 1. */
+/** The whole setup for one node. Never throws: errors become an outcome with exit code 1 or 2. */
 export async function run(cfg: MigSetupConfig, log: (line: string) => void): Promise<Outcome> {
   try {
     const results = await enableMig(cfg, log);
@@ -319,7 +279,8 @@ export async function run(cfg: MigSetupConfig, log: (line: string) => void): Pro
     if (failed.length > 0) {
       const list = failed.map(([i]) => i).join(', ');
       const reasons = [...failed, ...reboot].map(([, r]) => (r.kind === 'enabled' ? '' : r.reason)).join('; ');
-      return { code: EXIT_FAILED, message: `MIG setup failed on node ${cfg.nodeName} for GPU ${list}: ${reasons}. The node is not labelled ${MIG_LABEL}=${MIG_LABEL_VALUE}.` };
+      const code = failed.some(([, r]) => r.kind === 'failed' && r.permanent === true) ? EXIT_INVALID : EXIT_FAILED;
+      return { code, message: `MIG setup failed on node ${cfg.nodeName} for GPU ${list}: ${reasons}. The node is not labelled ${MIG_LABEL}=${MIG_LABEL_VALUE}.` };
     }
     const node = await readNode(cfg, log);
     if (reboot.length > 0) {
@@ -341,8 +302,9 @@ export async function run(cfg: MigSetupConfig, log: (line: string) => void): Pro
     else await patchNode(cfg, log, patch);
     return { code: EXIT_OK, message: `MIG mode is enabled on GPU ${[...results.keys()].join(', ')} of node ${cfg.nodeName}; labelled ${MIG_LABEL}=${MIG_LABEL_VALUE}.` };
   } catch (e) {
-    if (e instanceof SetupError || e instanceof ApiError) return { code: EXIT_FAILED, message: `MIG setup failed on node ${cfg.nodeName}: ${e.message}` };
-    return { code: EXIT_FAILED, message: `MIG setup failed on node ${cfg.nodeName} with an unexpected error: ${(e as Error).stack ?? String(e)}` };
+    if (e instanceof PermanentError) return { code: EXIT_INVALID, message: `MIG setup failed on node ${cfg.nodeName}: ${e.message}` };
+    if (e instanceof TransientError || e instanceof GaveUpError) return { code: EXIT_FAILED, message: `MIG setup failed on node ${cfg.nodeName}: ${e.message}` };
+    return { code: EXIT_INVALID, message: `MIG setup failed on node ${cfg.nodeName} with an unexpected error: ${(e as Error).stack ?? String(e)}` };
   }
 }
 
@@ -353,7 +315,7 @@ export async function main(): Promise<number> {
     cfg = readConfig(process.env);
   } catch (e) {
     console.error(`mig-setup: ${(e as Error).message}`);
-    return EXIT_FAILED;
+    return EXIT_INVALID;
   }
   const outcome = await run(cfg, log);
   (outcome.code === EXIT_OK ? console.log : console.error)(`mig-setup: ${outcome.message}`);

@@ -2,11 +2,12 @@
  * An in-process fake of the Kubernetes Secrets API as the bootstrap uses it (contract version 2, section 2):
  * bearer token, `GET .../secrets/{name}` (404 when absent), `POST .../secrets` (409 when taken),
  * `PUT .../secrets/{name}` (409 when the `resourceVersion` sent is not the current one), and an RBAC check
- * built from Roles (one per namespace), so the fake allows exactly what the Job is granted.
+ * built from Roles (one per namespace), so the fake allows exactly what the Job is granted. Several can run at
+ * once (one per cluster), each with its own URL, token, Roles and, with `tls`, its own CA (https).
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Answer, answerWithFault, Faults, Lifeline, readBody } from './faults';
-import { LocalFake } from './http-server';
+import { LocalFake, TlsIdentity } from './http-server';
 
 export interface PolicyRule {
   readonly apiGroups?: readonly string[];
@@ -34,6 +35,10 @@ export interface FakeKubernetesOptions {
   readonly token: string;
   /** The Roles bound to the Job's ServiceAccount. */
   readonly roles: readonly FakeRole[];
+  /** Serve https with this key and certificate. @default - plain http */
+  readonly tls?: TlsIdentity;
+  /** Name in messages. @default 'fake Kubernetes' */
+  readonly name?: string;
 }
 
 export class FakeKubernetes extends LocalFake {
@@ -55,7 +60,7 @@ export class FakeKubernetes extends LocalFake {
     private readonly lifeline: Lifeline,
     private readonly options: FakeKubernetesOptions,
   ) {
-    super('fake Kubernetes');
+    super(options.name ?? 'fake Kubernetes', options.tls);
   }
 
   /** Puts a Secret in place directly (what an operator or another run did). */

@@ -1,5 +1,9 @@
-/** A node:http server on 127.0.0.1 with a random port, whose close() also ends open (hanging) connections. */
+/**
+ * A node:http (or, with a key and certificate, node:https) server on 127.0.0.1 with a random port, whose
+ * close() also ends open (hanging) connections.
+ */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 
 export interface LocalServer {
@@ -7,12 +11,18 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export async function listenLocal(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalServer> {
-  const server = createServer(handler);
+/** A server key and certificate (PEM) for https. */
+export interface TlsIdentity {
+  readonly key: string;
+  readonly cert: string;
+}
+
+export async function listenLocal(handler: (req: IncomingMessage, res: ServerResponse) => void, tls?: TlsIdentity): Promise<LocalServer> {
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -25,7 +35,11 @@ export async function listenLocal(handler: (req: IncomingMessage, res: ServerRes
 export abstract class LocalFake {
   private server?: LocalServer;
 
-  constructor(private readonly what: string) {}
+  constructor(
+    private readonly what: string,
+    /** Serve https with this identity (the client then needs its CA). @default - plain http */
+    private readonly tls?: TlsIdentity,
+  ) {}
 
   get url(): string {
     if (!this.server) throw new Error(`${this.what} not started`);
@@ -33,7 +47,7 @@ export abstract class LocalFake {
   }
 
   async start(): Promise<this> {
-    this.server = await listenLocal((req, res) => void this.handle(req, res));
+    this.server = await listenLocal((req, res) => void this.handle(req, res), this.tls);
     return this;
   }
 

@@ -384,11 +384,11 @@ describe('mig-setup program (as synthesized)', () => {
     expect(api.nodes.get('gpu-node-1').metadata.labels).not.toHaveProperty([LABEL]);
   });
 
-  test('a listed GPU that is missing or cannot do MIG: exit 1 naming it', async () => {
+  test('a listed GPU that is missing or cannot do MIG: exit 2 (permanent) naming it', async () => {
     setGpus({ gpus: [{ ...gpu(0, '[N/A]', '[N/A]'), name: 'Tesla T4' }] });
     api.addNode('gpu-node-1');
     const result = await runJob('gpu-node-1');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/GPU 0 \(Tesla T4\) cannot do MIG: nvidia-smi reports mig\.mode\.current \[N\/A\]/);
     expect(result.stderr).toMatch(/GPU 1 is not on node gpu-node-1 \(GPUs found: 0\)/);
     expect(api.patches()).toEqual([]);
@@ -438,24 +438,24 @@ describe('mig-setup program (as synthesized)', () => {
     api.faults = Array.from({ length: 5 }, () => ({ status: 503 }));
     const result = await runJob('gpu-node-1');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/GET \/api\/v1\/nodes\/gpu-node-1 failed 5 times; last: HTTP 503: injected 503/);
+    expect(result.stderr).toMatch(/get node gpu-node-1 failed 5 times; last: GET \/api\/v1\/nodes\/gpu-node-1: HTTP 503: injected 503/);
     expect(api.requests).toHaveLength(5);
   });
 
-  test('a refusal (403) is not retried and names the permission', async () => {
+  test('a refusal (403) is not retried, exits 2 (permanent) and names the permission', async () => {
     setGpus({ gpus: [gpu(0, 'Enabled', 'Enabled'), gpu(1, 'Enabled', 'Enabled')] });
     api.addNode('gpu-node-1');
     api.faults = [{ status: 403 }];
     const result = await runJob('gpu-node-1');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/GET \/api\/v1\/nodes\/gpu-node-1 failed with HTTP 403: injected 403 \(the ClusterRole must allow get and patch on this node by name\)/);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Kubernetes refused to get node gpu-node-1: HTTP 403 injected 403 \(the ClusterRole must allow get and patch on this node by name\)/);
     expect(api.requests).toHaveLength(1);
   });
 
-  test('bad settings: exit 1 naming the variable', async () => {
+  test('bad settings: exit 2 (permanent) naming the variable', async () => {
     setGpus({ gpus: [gpu(0, 'Enabled', 'Enabled')] });
     const result = await runJob('gpu-node-1', { MIG_GPUS: '0,x' });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/MIG_GPUS is "0,x": must be "all" or GPU indexes such as "0,1,2"/);
   });
 });
