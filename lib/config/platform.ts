@@ -34,9 +34,11 @@ import {
   SupervisorProps,
   TenancyProps,
   TenantReleaseDefaultsProps,
+  AppGatewayDefaultsProps,
 } from './platform-props';
 import { Problems } from '../core/problems';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
+import { ProfileName, applyProfile } from '../profiles/profile';
 
 /**
  * The runbook's chart repositories, except Bitnami: `charts.bitnami.com` no longer lists old versions
@@ -161,6 +163,8 @@ export interface ResolvedGitOps {
 
 /** The platform with every default applied. */
 export interface ResolvedPlatform {
+  /** The install profile whose defaults were applied under the props (lib/profiles). */
+  readonly profile: ProfileName;
   readonly baseDomain: string;
   /** The flavor (same as `gitopsSettings.flavor`). */
   readonly gitops: GitOpsFlavor;
@@ -178,7 +182,7 @@ export interface ResolvedPlatform {
   readonly redis: Req<Omit<SharedRedisProps, 'image'>> & { readonly image: ResolvedRedisImage };
   readonly billing: Req<Omit<BillingProps, 'chart'>> & { readonly chart?: ChartProps };
   readonly apps: Req<AppsUploadProps>;
-  readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
+  readonly tenantReleases: Req<Omit<TenantReleaseDefaultsProps, 'appGateway'>> & { readonly appGateway: Req<AppGatewayDefaultsProps> };
   readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
   /** Which namespaces tenants may have. */
@@ -205,7 +209,9 @@ const FLAVORS: readonly GitOpsFlavor[] = GITOPS_FLAVORS;
  */
 export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   const problems = new Problems('main.ts (platform props)');
-  const p = (props ?? {}) as Partial<PlatformProps>;
+  // The profile's defaults sit under the user's props (lib/profiles/profile.ts).
+  const { props: profiled, profile } = applyProfile(props, problems);
+  const p = (profiled ?? {}) as Partial<PlatformProps>;
   const server = (p.server ?? {}) as Partial<ClearmlServerProps>;
 
   const baseDomain = p.baseDomain as string;
@@ -305,6 +311,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     webserverImageTag: '3.21.3-1657',
     cookieDomain: baseDomain,
     applicationsEnabled: true,
+    applicationsQueueMode: 'global',
     organizationFeatures: ['user_management_advanced'],
     disabledOrganizationFeatures: [],
     uiFeaturesPerRole: { user: { show_datasets: false, show_orchestration: false } },
@@ -363,7 +370,9 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   checkSecretRef(problems, 'apps.archiveUrlSecret', apps.archiveUrlSecret);
   if (apps.enabled && checkImageReference(problems, 'apps.image', apps.image) && !/@sha256:[0-9a-f]{64}$/.test(apps.image)) problems.add('apps.image', apps.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
 
-  const tenantReleases: Req<TenantReleaseDefaultsProps> = {
+  const tenantReleasesIn = definedOnly(p.tenantReleases);
+  const tenantReleases: ResolvedPlatform['tenantReleases'] = {
+    routerKind: 'task-traffic-router',
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent },
     routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router },
     routerEnabled: true,
@@ -371,8 +380,10 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     defaultGpuModel: DEFAULT_GPU_MODEL,
     defaultContainerImage: 'python:3.9',
     agentRedisDb: 0,
-    ...definedOnly(p.tenantReleases),
+    ...tenantReleasesIn,
+    appGateway: { authCookieName: 'clearml_token_basic', streamServiceType: 'NodePort', ...definedOnly(tenantReleasesIn.appGateway) },
   };
+  checkAppGatewaySettings(problems, tenantReleases);
   if (!isGpuModel(tenantReleases.defaultGpuModel)) problems.add('tenantReleases.defaultGpuModel', tenantReleases.defaultGpuModel, `must be one of: ${GPU_MODELS.join(', ')}`);
   checkImageTag(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
   checkImageReference(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
@@ -387,6 +398,11 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     ...definedOnly(p.bootstrap),
   };
   if (typeof bootstrap.adminInternal !== 'boolean') problems.add('bootstrap.adminInternal', bootstrap.adminInternal, 'must be true or false');
+  if (!['global', 'per_tenant'].includes(resolvedServer.applicationsQueueMode)) {
+    problems.add('server.applicationsQueueMode', resolvedServer.applicationsQueueMode, 'must be "global" or "per_tenant"');
+  } else if (resolvedServer.applicationsQueueMode === 'per_tenant' && bootstrap.adminInternal !== true) {
+    problems.add('server.applicationsQueueMode', resolvedServer.applicationsQueueMode, 'needs bootstrap.adminInternal: true: per-tenant applications run on agents with the credentials of an internal admin user (the "current" profile sets it)');
+  }
   if (checkImageReference(problems, 'bootstrap.image', bootstrap.image) && !/@sha256:[0-9a-f]{64}$/.test(bootstrap.image)) problems.add('bootstrap.image', bootstrap.image, 'must be pinned by digest ("name:tag@sha256:<64 hex>")');
   checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
   if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');
@@ -431,6 +447,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   const hosts = resolveHosts(problems, server.hosts, baseDomain);
   problems.throwIfAny();
   return {
+    profile,
     baseDomain,
     gitops,
     gitopsSettings,
@@ -457,6 +474,20 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     charts: charts.flatMap(([, c]) => (c ? [c] : [])),
     floatingVersions,
   };
+}
+
+/** The router kind and the app gateway's shared settings. */
+function checkAppGatewaySettings(problems: Problems, releases: ResolvedPlatform['tenantReleases']): void {
+  if (!['task-traffic-router', 'app-gateway'].includes(releases.routerKind)) {
+    problems.add('tenantReleases.routerKind', releases.routerKind, 'must be "task-traffic-router" or "app-gateway"');
+  }
+  const gw = releases.appGateway;
+  if (typeof gw.authCookieName !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(gw.authCookieName)) {
+    problems.add('tenantReleases.appGateway.authCookieName', gw.authCookieName, 'must be a cookie name: 1 to 128 letters, digits, "_", "." or "-"');
+  }
+  if (!['NodePort', 'LoadBalancer'].includes(gw.streamServiceType)) {
+    problems.add('tenantReleases.appGateway.streamServiceType', gw.streamServiceType, 'must be "NodePort" or "LoadBalancer"');
+  }
 }
 
 /**

@@ -71,7 +71,7 @@ export class ClearmlServer extends Construct {
       },
       fileserver: { ingress: ingress(platform.hosts.file), service: { type: 'ClusterIP' } },
       webserver: { image: { tag: server.webserverImageTag }, ingress: ingress(platform.hosts.app), service: { type: 'ClusterIP' } },
-      clearmlApplications: { enabled: server.applicationsEnabled },
+      clearmlApplications: { enabled: server.applicationsEnabled, ...(server.applicationsQueueMode === 'per_tenant' ? { queueMode: 'per_tenant' } : {}) },
     };
     const supervisor = server.supervisor.credentialsSecret;
     requireSecret(this, { namespace: ns, name: supervisor.name, keys: [supervisor.accessKeyKey, supervisor.secretKeyKey], purpose: SUPERVISOR_SECRET_PURPOSE });
