@@ -31,7 +31,11 @@ export const CURRENT_CHART_VERSIONS = {
 export const CURRENT_IMAGE_TAGS = {
   /** clearml-enterprise 11.0.0: apiserver `3.29.1-800`. */
   apiserver: '3.29.1-800',
-  /** clearml-enterprise 11.0.0: fileserver `3.29.1-800`. */
+  /**
+   * clearml-enterprise 11.0.0: fileserver `3.29.1-800`. For the record only: the profile leaves the
+   * fileserver at the chart's own image (the runbook sets no fileserver tag, so there is no prop a user
+   * could set back), which is the release's.
+   */
   fileserver: '3.29.1-800',
   /** clearml-enterprise 11.0.1: webserver `3.29.3-1980`. */
   webserver: '3.29.3-1980',
@@ -58,7 +62,6 @@ export function currentProfileDefaults(props: PlatformProps): ProfileDefaults {
       chart: { source, chart: CURRENT_CHARTS.server, version: CURRENT_CHART_VERSIONS.server },
       apiserverImageTag: CURRENT_IMAGE_TAGS.apiserver,
       webserverImageTag: CURRENT_IMAGE_TAGS.webserver,
-      values: { fileserver: { image: { tag: CURRENT_IMAGE_TAGS.fileserver } } },
       // `enterprise_deploy/multi_tenant_k8s.md`: apiserver.extraEnvs user_management_advanced and company.unique_names.
       organizationFeatures: ['user_management_advanced'],
       uniqueCompanyNames: true,
