@@ -273,7 +273,7 @@ export interface AppsUploadProps {
 export interface TenantReleaseDefaultsProps {
   /** Chart and pinned version. @default { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent } (6.14.6) */
   readonly agentChart?: ChartProps;
-  /** The runbook's `clearml-task-traffic-router` (ClearML now also publishes it as `clearml-enterprise-app-gateway`). The version is not in any release notes ClearML publishes (see the README's "Chart versions" table). @default { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router } */
+  /** The runbook's `clearml-task-traffic-router` (ClearML now also publishes it as `clearml-enterprise-app-gateway`, the `current` profile's, with `routerKind: 'app-gateway'`). The version is not in any release notes ClearML publishes (see the README's "Chart versions" table). @default { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router } */
   readonly routerChart?: ChartProps;
   /**
    * Install each tenant's task traffic router (app gateway). Its credentials come from the bootstrap's
