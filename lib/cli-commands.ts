@@ -13,6 +13,7 @@ export const SYNTH_COMMAND: CliCommand = {
   options: [
     { name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' },
     { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output or move its namespace (repeatable)" },
+    { name: '--profile', value: 'NAME', description: "install profile for this run: runbook or current (default: main.ts's profile, then runbook)" },
   ],
   notes: [
     'The folder must be missing, empty, or an output synth wrote before (it holds the marker .clearml-tenancy);',

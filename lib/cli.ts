@@ -1,5 +1,5 @@
 /**
- * The `npm run synth` command line: `node build/main.js [--out DIR] [--allow-removal TENANT]...` (also
+ * The `npm run synth` command line: `node build/main.js [--out DIR] [--profile NAME] [--allow-removal TENANT]...` (also
  * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing; refuses a
  * folder it did not write (see lib/output/write-tree.ts); ends with a one-line summary of what changed.
  */
@@ -11,6 +11,19 @@ import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';
 import { SynthOptions, synthesizeWithResult } from './synth';
+import { DEFAULT_PROFILE, PROFILE_DESCRIPTIONS, isProfileName, profileNameMessage } from './profiles/profile';
+
+/** The options with `--profile NAME` (when given) as the platform's profile; a bad name is a ConfigError on `--profile`. */
+export function withProfileOption(options: SynthOptions, profile: string | undefined): SynthOptions {
+  if (profile === undefined) return options;
+  if (!isProfileName(profile)) throw new ConfigError([{ file: '(command line)', path: '--profile', value: profile, message: profileNameMessage() }]);
+  return { ...options, platform: { ...options.platform, profile } };
+}
+
+/** The summary line naming the profile, for any profile but the default (whose output is the runbook's). */
+export function profileLine(profile: string): string[] {
+  return profile === DEFAULT_PROFILE || !isProfileName(profile) ? [] : [`profile: ${profile}: ${PROFILE_DESCRIPTIONS[profile]}`];
+}
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */
 export function outputDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -46,9 +59,11 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     const outdir = outputDir(argv);
     const allowRemoval = [...(options.allowRemoval ?? []), ...(args.options.get('--allow-removal') ?? [])];
     try {
-      const { result, lifecycle } = synthesizeWithResult({ ...options, allowRemoval }, outdir);
-      const warnings = floatingVersionWarnings(resolvePlatform(options.platform).floatingVersions);
-      process.stdout.write([synthSummary(result, outdir), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
+      const chosen = withProfileOption(options, optionValue(args, '--profile'));
+      const { result, lifecycle } = synthesizeWithResult({ ...chosen, allowRemoval }, outdir);
+      const resolved = resolvePlatform(chosen.platform);
+      const warnings = floatingVersionWarnings(resolved.floatingVersions);
+      process.stdout.write([synthSummary(result, outdir), ...profileLine(resolved.profile), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
       return 0;
     } catch (e) {
       if (e instanceof ConfigError) {

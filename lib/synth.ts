@@ -91,6 +91,8 @@ export interface OutputObjects {
   readonly texts: ReadonlyMap<string, string>;
   /** The tenants, for the output's marker. @default - none */
   readonly tenants?: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  /** The install profile, for the output's marker. @default 'runbook' */
+  readonly profile?: string;
 }
 
 /** Checks the input, then builds every object of the output (see {@link renderOutput}). */
@@ -129,7 +131,7 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
   texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.enabled ? platform.billing.namespace : undefined, server: platform.server.namespace, redis: platform.redis.namespace }));
-  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })) };
+  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })), profile: platform.profile };
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */
@@ -137,7 +139,7 @@ export function serializeOutput(output: OutputObjects): Map<string, string> {
   const files = serializeFolders(output.folders);
   for (const [name, content] of output.texts) files.set(name, content);
   files.set(ISOLATION_FILE, isolationMarkdown(output.folders, output.texts));
-  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [])));
+  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile)));
   return sortedByPath(files);
 }
 

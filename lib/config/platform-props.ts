@@ -4,6 +4,7 @@
  * Every optional field has a default that reproduces the install runbook
  * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
+import type { ProfileName } from '../profiles/profile';
 import { ChartProps, ChartSourceProps } from '../flavors/chart-source';
 import { GitOpsFlavorName } from '../flavors/index';
 import { SecretsProps } from '../secrets/secrets-settings';
@@ -39,6 +40,14 @@ export interface TenantReleaseDefaultsProps {
    * @default true
    */
   readonly routerEnabled?: boolean;
+  /**
+   * Which chart routes the tenants' task traffic: the runbook's `clearml-task-traffic-router` (release
+   * `clearml-ttr`) or the current `clearml-enterprise-app-gateway` (release `clearml-app-gateway`, with
+   * stream sessions; lib/components/app-gateway). Set `routerChart` to match. @default 'task-traffic-router'
+   */
+  readonly routerKind?: 'task-traffic-router' | 'app-gateway';
+  /** Settings of the app gateway (`routerKind: 'app-gateway'`). @default - see AppGatewayDefaultsProps */
+  readonly appGateway?: AppGatewayDefaultsProps;
   /** `agentk8sglue.image.tag` of every agent (a tenant file may set its own `agent.imageTag`). @default '1.24-1.8.1rc99-159' */
   readonly agentImageTag?: string;
   /** GPU model of tenants whose file has no `queues.gpuModel`; it decides the MIG profile of each GPU-fraction queue. @default 'A100-40GB' */
@@ -48,6 +57,15 @@ export interface TenantReleaseDefaultsProps {
   /** Database of the shared Redis the agents use (`CLEARML_AGENT_REDIS_DB`). @default 0 */
   readonly agentRedisDb?: number;
 }
+
+/** Settings every tenant's app gateway shares. */
+export interface AppGatewayDefaultsProps {
+  /** `clearml.authCookieName`: the cookie of the ClearML web login. @default 'clearml_token_basic' */
+  readonly authCookieName?: string;
+  /** `streamSession.service.type` of tenants with a stream port range. @default 'NodePort' */
+  readonly streamServiceType?: 'NodePort' | 'LoadBalancer';
+}
+
 
 /** The tenant bootstrap Jobs (the runbook's "Tenant Configuration" and "Create a queue" calls). */
 export interface BootstrapJobProps {
@@ -134,6 +152,13 @@ export interface TenancyProps {
 
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
+  /**
+   * The install profile: default props under the ones set here (every prop set here wins).
+   * `runbook` reproduces the install runbook; `current` follows ClearML's current pages (README
+   * "Profiles"). `npm run synth -- --profile NAME` overrides it for one run.
+   * @default 'runbook'
+   */
+  readonly profile?: ProfileName;
   /**
    * How the Secrets of the inventory get into the cluster: by hand (`SECRETS.md`), or written by the
    * External Secrets Operator from a store the operator provides (lib/secrets/external-secrets.ts).

@@ -16,8 +16,9 @@ import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, ch
 import { GPU_MODELS, isGpuModel } from './gpu-models';
 import { DEFAULT_GPU_MODEL } from './mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from './chart-versions';
-import { BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
+import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
 import { Problems } from '../core/problems';
+import { ProfileName, applyProfile } from '../profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
 import { componentCharts, componentNamespaces } from '../components/derived';
@@ -64,6 +65,8 @@ export interface ResolvedGitOps extends GitOpsSettings {
 
 /** The platform with every default applied. */
 export interface ResolvedPlatform {
+  /** The install profile whose defaults were applied under the props (lib/profiles). */
+  readonly profile: ProfileName;
   readonly baseDomain: string;
   /** The flavor (same as `gitopsSettings.flavor`). */
   readonly gitops: GitOpsFlavorName;
@@ -81,7 +84,7 @@ export interface ResolvedPlatform {
   readonly redis: ResolvedSharedRedis;
   readonly billing: ResolvedBilling;
   readonly apps: ResolvedAppsUpload;
-  readonly tenantReleases: Req<TenantReleaseDefaultsProps>;
+  readonly tenantReleases: Req<Omit<TenantReleaseDefaultsProps, 'appGateway'>> & { readonly appGateway: Req<AppGatewayDefaultsProps> };
   readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
   /** Which namespaces tenants may have. */
@@ -106,7 +109,9 @@ export interface ResolvedPlatform {
  */
 export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform props)'): ResolvedPlatform {
   const problems = new Problems(file);
-  const p = (props ?? {}) as Partial<PlatformProps>;
+  // The profile's defaults sit under the user's props (lib/profiles/profile.ts).
+  const { props: profiled, profile } = applyProfile(props, problems);
+  const p = (profiled ?? {}) as Partial<PlatformProps>;
 
   const baseDomain = p.baseDomain as string;
   checkDnsName(problems, 'baseDomain', baseDomain);
@@ -159,7 +164,9 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   // Privileged: no other namespace of the platform (every component's but its own, from the registry).
   checkMigSetupNamespace(problems, migSetup.namespace, [sourceNamespace, ingressNamespace, ...componentNamespaces(components, ['mig-node-setup']).map((n) => n.namespace)]);
 
-  const tenantReleases: Req<TenantReleaseDefaultsProps> = {
+  const tenantReleasesIn = definedOnly(p.tenantReleases);
+  const tenantReleases: ResolvedPlatform['tenantReleases'] = {
+    routerKind: 'task-traffic-router',
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent },
     routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router },
     routerEnabled: true,
@@ -167,8 +174,10 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     defaultGpuModel: DEFAULT_GPU_MODEL,
     defaultContainerImage: 'python:3.9',
     agentRedisDb: 0,
-    ...definedOnly(p.tenantReleases),
+    ...tenantReleasesIn,
+    appGateway: { authCookieName: 'clearml_token_basic', streamServiceType: 'NodePort', ...definedOnly(tenantReleasesIn.appGateway) },
   };
+  checkAppGatewaySettings(problems, tenantReleases);
   if (!isGpuModel(tenantReleases.defaultGpuModel)) problems.add('tenantReleases.defaultGpuModel', tenantReleases.defaultGpuModel, `must be one of: ${GPU_MODELS.join(', ')}`);
   checkImageTag(problems, 'tenantReleases.agentImageTag', tenantReleases.agentImageTag);
   checkImageReference(problems, 'tenantReleases.defaultContainerImage', tenantReleases.defaultContainerImage);
@@ -183,6 +192,11 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     ...definedOnly(p.bootstrap),
   };
   if (typeof bootstrap.adminInternal !== 'boolean') problems.add('bootstrap.adminInternal', bootstrap.adminInternal, 'must be true or false');
+  if (!['global', 'per_tenant'].includes(resolvedServer.applicationsQueueMode)) {
+    problems.add('server.applicationsQueueMode', resolvedServer.applicationsQueueMode, 'must be "global" or "per_tenant"');
+  } else if (resolvedServer.applicationsQueueMode === 'per_tenant' && bootstrap.adminInternal !== true) {
+    problems.add('server.applicationsQueueMode', resolvedServer.applicationsQueueMode, 'needs bootstrap.adminInternal: true: per-tenant applications run on agents with the credentials of an internal admin user (the "current" profile sets it)');
+  }
   checkPinnedImage(problems, 'bootstrap.image', bootstrap.image);
   checkPositiveInteger(problems, 'bootstrap.deadlineSeconds', bootstrap.deadlineSeconds);
   if (!Number.isInteger(bootstrap.backoffLimit) || bootstrap.backoffLimit < 0) problems.add('bootstrap.backoffLimit', bootstrap.backoffLimit, 'must be a whole number, 0 or more');
@@ -215,6 +229,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   const hosts = resolveServerHosts(problems, p.server?.hosts, baseDomain);
   problems.throwIfAny();
   return {
+    profile,
     baseDomain,
     gitops,
     gitopsSettings,
@@ -241,6 +256,20 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     charts: charts.map((c) => c.chart),
     floatingVersions,
   };
+}
+
+/** The router kind and the app gateway's shared settings. */
+function checkAppGatewaySettings(problems: Problems, releases: ResolvedPlatform['tenantReleases']): void {
+  if (!['task-traffic-router', 'app-gateway'].includes(releases.routerKind)) {
+    problems.add('tenantReleases.routerKind', releases.routerKind, 'must be "task-traffic-router" or "app-gateway"');
+  }
+  const gw = releases.appGateway;
+  if (typeof gw.authCookieName !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(gw.authCookieName)) {
+    problems.add('tenantReleases.appGateway.authCookieName', gw.authCookieName, 'must be a cookie name: 1 to 128 letters, digits, "_", "." or "-"');
+  }
+  if (!['NodePort', 'LoadBalancer'].includes(gw.streamServiceType)) {
+    problems.add('tenantReleases.appGateway.streamServiceType', gw.streamServiceType, 'must be "NodePort" or "LoadBalancer"');
+  }
 }
 
 /**
@@ -314,7 +343,7 @@ function checkSource(problems: Problems, path: string, source: ChartSourceProps)
 }
 
 /** The charts every tenant's releases install (the router's only while routers are on). */
-function tenantReleaseCharts(tenantReleases: Req<TenantReleaseDefaultsProps>): ComponentChart[] {
+function tenantReleaseCharts(tenantReleases: ResolvedPlatform['tenantReleases']): ComponentChart[] {
   return [
     { field: 'tenantReleases.agentChart', chart: tenantReleases.agentChart },
     ...(tenantReleases.routerEnabled ? [{ field: 'tenantReleases.routerChart', chart: tenantReleases.routerChart }] : []),

@@ -36,6 +36,8 @@ export const TENANT_BOUNDS = {
   requiredResources: 1_000,
   maxResources: 1_000,
   maxServices: 1_000,
+  /** Ports of the app gateway's stream sessions (streamSession.portRange). */
+  streamPorts: 1_000,
   /** A Kubernetes quantity as text. */
   quantity: 32,
   quotaPods: 1_000_000,
@@ -237,6 +239,28 @@ export const TENANT_SCHEMA = {
       additionalProperties: false,
       properties: {
         hostName: { type: 'string', description: `Ingress host of the app gateway, inside the platform's base domain. Default: ${TENANT_DEFAULT_TEXTS.routerHost}.`, maxLength: TENANT_BOUNDS.dnsName },
+        streamSession: {
+          type: 'object',
+          description: "TCP/UDP sessions through the app gateway (platform tenantReleases.routerKind 'app-gateway'; the task traffic router has none).",
+          additionalProperties: false,
+          properties: {
+            routerAddress: {
+              type: 'string',
+              description: 'streamSession.routerAddress: the address clients connect to for the stream ports (a node or load balancer). Default: the router host name.',
+              maxLength: TENANT_BOUNDS.dnsName,
+            },
+            portRange: {
+              type: 'object',
+              description: `streamSession.portRange: the NodePorts start ... end (both included, at most ${TENANT_BOUNDS.streamPorts}); inside the platform's network.nodePortRange and apart from every tenant's session and stream ports. Default: none (no stream sessions).`,
+              additionalProperties: false,
+              required: ['start', 'end'],
+              properties: {
+                start: { type: 'integer', description: 'First port.', minimum: 1, maximum: 65535 },
+                end: { type: 'integer', description: 'Last port (at least start).', minimum: 1, maximum: 65535 },
+              },
+            },
+          },
+        },
       },
     },
     agent: {

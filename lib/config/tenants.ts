@@ -17,6 +17,7 @@ import { ResolvedPlatform } from './platform';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
+import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
@@ -49,7 +50,8 @@ export interface ResolvedTenant {
     readonly maxPods: number;
   };
   readonly sessions: { readonly portMode: boolean; readonly externalIP: string; readonly startingPort: number; readonly maxServices: number };
-  readonly router: { readonly hostName: string };
+  /** The router (app gateway); `streamSession` is used by the app gateway only. */
+  readonly router: { readonly hostName: string; readonly streamSession: ResolvedStreamSession };
   readonly agent: { readonly imageTag: string; readonly defaultContainerImage: string; readonly debugMode: boolean; readonly maxResources: number };
   /** The ResourceQuota; absent: none. */
   readonly quota?: TenantQuotaSpec;
@@ -314,7 +316,7 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
       startingPort: sessions.startingPort,
       maxServices: sessions.maxServices ?? TENANT_DEFAULTS.sessions.maxServices,
     },
-    router: { hostName: obj(t.router).hostName ?? defaultRouterHost(t.name, platform.baseDomain) },
+    router: ((hostName: string) => ({ hostName, streamSession: resolveStreamSession(obj(t.router), hostName) }))(obj(t.router).hostName ?? defaultRouterHost(t.name, platform.baseDomain)),
     agent: {
       imageTag: agent.imageTag ?? platform.tenantReleases.agentImageTag,
       defaultContainerImage: agent.defaultContainerImage ?? platform.tenantReleases.defaultContainerImage,
@@ -397,6 +399,8 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
       problems.add('sessions.maxServices', maxServices, `makes the session ports ${first}-${last} (startingPort+1 ... startingPort+maxServices), which leave the NodePort range ${range.min}-${range.max}; at most ${range.max - startingPort} from startingPort ${startingPort}`);
     }
   }
+
+  checkStreamSession(problems, tenant.router.streamSession, obj(obj(data.router).streamSession).routerAddress !== undefined, platform);
 
   const host = tenant.router.hostName;
   const hostPath = obj(data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName';
@@ -596,6 +600,12 @@ function checkPortRanges(items: readonly Checked[]): void {
   }
 }
 
+/** The session NodePorts of a tenant, when its file gives whole numbers. */
+function validSessionPorts(tenant: ResolvedTenant): { first: number; last: number } | undefined {
+  const { startingPort, maxServices } = tenant.sessions;
+  return Number.isInteger(startingPort) && Number.isInteger(maxServices) && maxServices >= 1 ? sessionPorts(tenant.sessions) : undefined;
+}
+
 /**
  * The problems of the tenants that need no platform: YAML syntax and schema. For reporting them along
  * with the platform's own problems when the platform props are wrong.
@@ -641,6 +651,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
   checkUnique(checked, (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
   checkUnique(checked, (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
   checkPortRanges(checked);
+  checkStreamPortRanges(checked.map((c) => ({ file: c.file, problems: c.problems, sessions: validSessionPorts(c.tenant), stream: c.tenant.router.streamSession.portRange })));
   checkSsoDomainsUnique(checked);
   checkUnique(checked, () => 'admin.email', (c) => (typeof c.tenant.admin.email === 'string' ? c.tenant.admin.email.toLowerCase() : undefined), 'admin e-mail', (c) => c.tenant.admin.email);
   checkLoginUnique(checked);

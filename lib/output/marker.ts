@@ -33,6 +33,8 @@ export interface MarkerTenant {
 export interface OutputMarker {
   readonly product: typeof MARKER_PRODUCT;
   readonly format: typeof MARKER_FORMAT;
+  /** The install profile, when it is not the default `runbook` (whose marker has no such field). @default 'runbook' */
+  readonly profile?: string;
   /** Every tenant, sorted by name. */
   readonly tenants: readonly MarkerTenant[];
   /** Every file synth wrote, relative `/`-separated paths, sorted; the marker itself is not listed. */
@@ -50,10 +52,11 @@ export function tenantDigest(files: ReadonlyMap<string, string>, name: string): 
 }
 
 /** The marker for an output of `files` (the marker excluded) and its tenants. */
-export function outputMarker(files: ReadonlyMap<string, string>, tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string }>): OutputMarker {
+export function outputMarker(files: ReadonlyMap<string, string>, tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string }>, profile?: string): OutputMarker {
   return {
     product: MARKER_PRODUCT,
     format: MARKER_FORMAT,
+    ...(profile !== undefined && profile !== 'runbook' ? { profile } : {}),
     tenants: [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((t) => ({ name: t.name, namespace: t.namespace, digest: tenantDigest(files, t.name) })),
     files: [...files.keys()].filter((p) => p !== MARKER_FILE).sort(),
   };

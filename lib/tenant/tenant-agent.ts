@@ -92,6 +92,8 @@ export class TenantAgent extends Construct {
         debugMode: tenant.agent.debugMode,
         createQueues: true,
         queues,
+        // Per-tenant applications (server clearmlApplications.queueMode per_tenant): this agent runs the tenant's apps.
+        ...(platform.server.applicationsQueueMode === 'per_tenant' ? { appsQueue: { enabled: true } } : {}),
       },
       sessions: {
         portModeEnabled: tenant.sessions.portMode,

@@ -9,6 +9,9 @@
  *   "Tenant lifecycle"), while the namespace, quota, policies and bootstrap Job stay.
  */
 import { App, Chart } from 'cdk8s';
+import { AppGateway } from '../components/app-gateway';
+import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
+import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 import { ResolvedPlatform } from '../config/platform';
 import { ResolvedTenant } from '../config/tenants';
 import { ReleaseRef } from '../gitops/release-definition';
@@ -56,9 +59,29 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
   const workloads = new App({ outdir: 'unused' });
   const after = [serverReleaseRef(platform)];
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
-  if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  if (platform.tenantReleases.routerEnabled && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
+  else if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
   folders.push({ path: paths.workloads, app: workloads });
   return folders;
+}
+
+/** The tenant's app gateway (the current profile's router), with the router credentials the bootstrap writes. */
+function appGateway(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform, after: readonly ReleaseRef[]): AppGateway {
+  const [accessKeyKey, secretKeyKey] = BOOTSTRAP_SECRETS.router.keys;
+  const gateway = platform.tenantReleases.appGateway;
+  return new AppGateway(scope, 'AppGateway', {
+    namespace: tenant.namespace,
+    chart: platform.tenantReleases.routerChart,
+    catalog: platform.catalog,
+    credentials: { name: BOOTSTRAP_SECRETS.router.name, accessKeyKey, secretKeyKey, purpose: bootstrapSecretPurpose('router', tenant.name) },
+    registryPassword: registryPasswordValue(platform),
+    apiServerUrl: platform.urls.api,
+    authCookieName: gateway.authCookieName,
+    hostName: tenant.router.hostName,
+    ingressClassName: platform.server.ingressClassName,
+    streamSession: { ...tenant.router.streamSession, serviceType: gateway.streamServiceType },
+    after,
+  });
 }
 
 /** Whether the tenant's agent and app gateway are deployed: only while it is `active`. */

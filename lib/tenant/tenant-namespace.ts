@@ -16,6 +16,7 @@ import { ResolvedTenant } from '../config/tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
+import { AppGatewayPolicies } from '../components/app-gateway';
 
 export interface TenantNamespaceProps {
   readonly tenant: ResolvedTenant;
@@ -52,7 +53,9 @@ export class TenantNamespace extends Construct {
       },
     });
     // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant.
-    new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
+    if (platform.tenantReleases.routerKind === 'app-gateway') {
+      new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
+    } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
       metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
       spec: {
         podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },

@@ -54,7 +54,7 @@ describe('resolveTenants', () => {
       allowedUsers: 10,
       queues: { default: { maxPods: 10, requiredResources: 0.5 }, gpuFractions: [1, 0.5, 0.25], gpuModel: 'A100-40GB', maxPods: 10 },
       sessions: { portMode: false, externalIP: '0.0.0.0', startingPort: 31010, maxServices: 10 },
-      router: { hostName: 'acme-apps.clearml.example.com' },
+      router: { hostName: 'acme-apps.clearml.example.com', streamSession: { routerAddress: 'acme-apps.clearml.example.com' } },
       agent: { imageTag: '1.24-1.8.1rc99-159', defaultContainerImage: 'python:3.9', debugMode: true, maxResources: 3 },
     });
   });

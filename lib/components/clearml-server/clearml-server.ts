@@ -86,7 +86,7 @@ export class ClearmlServer extends Construct {
       },
       fileserver: { ingress: ingress(hosts.file), service: { type: 'ClusterIP' } },
       webserver: { image: { tag: server.webserverImageTag }, ingress: ingress(hosts.app), service: { type: 'ClusterIP' } },
-      clearmlApplications: { enabled: server.applicationsEnabled },
+      clearmlApplications: { enabled: server.applicationsEnabled, ...(server.applicationsQueueMode === 'per_tenant' ? { queueMode: 'per_tenant' } : {}) },
     };
     const supervisor = server.supervisor.credentialsSecret;
     requireSecret(this, { namespace: ns, name: supervisor.name, keys: [supervisor.accessKeyKey, supervisor.secretKeyKey], purpose: SUPERVISOR_SECRET_PURPOSE });

@@ -109,6 +109,12 @@ export interface ClearmlServerProps {
   readonly hosts?: ServerHostsProps;
   /** `clearmlApplications.enabled`. @default true */
   readonly applicationsEnabled?: boolean;
+  /**
+   * `clearmlApplications.queueMode`: `per_tenant` runs each tenant's applications on its own agent
+   * (`agentk8sglue.appsQueue.enabled: true` on every agent), as ClearML's current multi-tenant page
+   * describes; it needs internal tenant admins (`bootstrap.adminInternal: true`). @default 'global'
+   */
+  readonly applicationsQueueMode?: 'global' | 'per_tenant';
   /** Ingress class of the three ingresses. @default - the cluster's default class */
   readonly ingressClassName?: string;
   /** Billing settings of the apiserver. @default - the runbook's values */

@@ -88,6 +88,7 @@ export function resolveServer(problems: Problems, input: ClearmlServerProps | un
     webserverImageTag: '3.21.3-1657',
     cookieDomain: baseDomain,
     applicationsEnabled: true,
+    applicationsQueueMode: 'global',
     organizationFeatures: ['user_management_advanced'],
     disabledOrganizationFeatures: [],
     uiFeaturesPerRole: { user: { show_datasets: false, show_orchestration: false } },

@@ -1,0 +1,72 @@
+/**
+ * The app gateway's stream session ports of each tenant (`router.streamSession.portRange` of the tenant
+ * file): NodePorts like the session ports, so each range must lie inside the platform's NodePort range
+ * and apart from every tenant's session ports and every other tenant's stream ports (a NodePort is one
+ * port of the whole cluster).
+ */
+import { checkDnsName } from './checks';
+import type { ResolvedPlatform } from './platform';
+import { Problems } from '../core/problems';
+import { TENANT_BOUNDS } from './tenant-schema';
+
+/** A tenant's stream sessions with defaults applied; `portRange` absent: no stream ports. */
+export interface ResolvedStreamSession {
+  readonly routerAddress: string;
+  readonly portRange?: { readonly start: number; readonly end: number };
+}
+
+const PATH = 'router.streamSession.portRange';
+
+/** Defaults of a tenant file's `router.streamSession`: the router address is the router host. */
+export function resolveStreamSession(router: { streamSession?: { routerAddress?: string; portRange?: { start: number; end: number } } } | undefined, hostName: string): ResolvedStreamSession {
+  const s = router?.streamSession ?? {};
+  return { routerAddress: s.routerAddress ?? hostName, ...(s.portRange !== undefined ? { portRange: { start: s.portRange.start, end: s.portRange.end } } : {}) };
+}
+
+/** One tenant's range: start <= end, at most TENANT_BOUNDS.streamPorts ports, inside network.nodePortRange. */
+export function checkStreamSession(problems: Problems, stream: ResolvedStreamSession, explicitAddress: boolean, platform: ResolvedPlatform): void {
+  if (explicitAddress) checkDnsNameOrIp(problems, 'router.streamSession.routerAddress', stream.routerAddress);
+  const r = stream.portRange;
+  if (!r || !Number.isInteger(r.start) || !Number.isInteger(r.end)) return; // the schema reports a missing or odd port
+  const nodePorts = platform.network.nodePortRange;
+  if (r.end < r.start) problems.add(`${PATH}.end`, r.end, `must be at least start (${r.start})`);
+  else if (r.end - r.start + 1 > TENANT_BOUNDS.streamPorts) problems.add(PATH, r, `holds ${r.end - r.start + 1} ports; at most ${TENANT_BOUNDS.streamPorts}`);
+  if (r.start < nodePorts.min || r.start > nodePorts.max) problems.add(`${PATH}.start`, r.start, `must lie inside the NodePort range ${nodePorts.min}-${nodePorts.max} (the platform's network.nodePortRange)`);
+  if (r.end < nodePorts.min || r.end > nodePorts.max) problems.add(`${PATH}.end`, r.end, `must lie inside the NodePort range ${nodePorts.min}-${nodePorts.max} (the platform's network.nodePortRange)`);
+}
+
+function checkDnsNameOrIp(problems: Problems, path: string, value: string): void {
+  if (typeof value === 'string' && /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(value) && value.split('.').every((o) => Number(o) <= 255)) return;
+  checkDnsName(problems, path, value);
+}
+
+/** A tenant's ports for the cross-tenant check. */
+export interface TenantPorts {
+  readonly file: string;
+  readonly problems: Problems;
+  /** The session NodePorts (first and last included), when valid. */
+  readonly sessions?: { readonly first: number; readonly last: number };
+  readonly stream?: { readonly start: number; readonly end: number };
+}
+
+/**
+ * Stream ranges that overlap another tenant's stream range, any tenant's session ports (its own too),
+ * each reported on the stream range's file (for two stream ranges: the later file), all at once.
+ */
+export function checkStreamPortRanges(items: readonly TenantPorts[]): void {
+  const overlaps = (a: { first: number; last: number }, b: { first: number; last: number }) => a.first <= b.last && b.first <= a.last;
+  items.forEach((item, i) => {
+    const s = item.stream;
+    if (!s || s.end < s.start) return;
+    const mine = { first: s.start, last: s.end };
+    items.forEach((other, j) => {
+      if (other.sessions && overlaps(mine, other.sessions)) {
+        const whose = i === j ? 'its own session ports' : `the session ports of ${other.file}`;
+        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap ${whose} ${other.sessions.first}-${other.sessions.last}; NodePorts are one port of the whole cluster: pick a free range`);
+      }
+      if (j < i && other.stream && other.stream.end >= other.stream.start && overlaps(mine, { first: other.stream.start, last: other.stream.end })) {
+        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap the stream ports ${other.stream.start}-${other.stream.end} of ${other.file}; pick a free range`);
+      }
+    });
+  });
+}

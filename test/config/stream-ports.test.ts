@@ -1,0 +1,80 @@
+/**
+ * The app gateway's stream port ranges in tenant files (`router.streamSession.portRange`): inside the
+ * platform's NodePort range, start <= end, apart from every session and other stream range; every problem
+ * of every file at once.
+ */
+import { platform as platformProps } from '../fixtures/platform';
+import { resolvePlatform } from '../../lib/config/platform';
+import { ConfigError, Problem } from '../../lib/core/problems';
+import { TenantSource, resolveTenants } from '../../lib/config/tenants';
+
+const platform = resolvePlatform(platformProps);
+
+function tenant(name: string, port: number, stream?: string, address?: string): string {
+  const session = stream || address ? `router: { streamSession: { ${[address ? `routerAddress: ${address}` : '', stream ? `portRange: ${stream}` : ''].filter(Boolean).join(', ')} } }\n` : '';
+  return `name: ${name}\nadmin: { name: Admin, email: admin@${name}.example }\nsessions: { startingPort: ${port} }\n${session}`;
+}
+
+function problemsOf(byName: Record<string, string>, on = platform): Problem[] {
+  const sources: TenantSource[] = Object.entries(byName).map(([file, text]) => ({ file: `tenants/${file}`, text }));
+  try {
+    resolveTenants(sources, on);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
+
+describe('router.streamSession', () => {
+  test('a free range inside the NodePort range is taken; the router address defaults to the router host', () => {
+    const [t] = resolveTenants([{ file: 'tenants/acme.yaml', text: tenant('acme', 31010, '{ start: 32000, end: 32009 }') }], platform);
+    expect(t.router.streamSession).toEqual({ routerAddress: 'acme-apps.clearml.example.com', portRange: { start: 32000, end: 32009 } });
+    const [u] = resolveTenants([{ file: 'tenants/acme.yaml', text: tenant('acme', 31010, undefined, '10.1.2.3') }], platform);
+    expect(u.router.streamSession).toEqual({ routerAddress: '10.1.2.3' });
+  });
+
+  test('overlapping ranges are refused across tenants, and against any session ports, all at once', () => {
+    const problems = problemsOf({
+      'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32009 }'),
+      'beta.yaml': tenant('beta', 31100, '{ start: 32005, end: 32014 }'),
+      'gamma.yaml': tenant('gamma', 31200, '{ start: 31015, end: 31016 }'),
+      'delta.yaml': tenant('delta', 31300, '{ start: 31305, end: 31400 }'),
+    });
+    expect(problems).toEqual([
+      { file: 'tenants/beta.yaml', path: 'router.streamSession.portRange', value: { start: 32005, end: 32014 }, message: expect.stringMatching(/^makes the stream ports 32005-32014, which overlap the stream ports 32000-32009 of tenants\/acme\.yaml/) },
+      { file: 'tenants/gamma.yaml', path: 'router.streamSession.portRange', value: { start: 31015, end: 31016 }, message: expect.stringMatching(/overlap the session ports of tenants\/acme\.yaml 31011-31020; NodePorts are one port of the whole cluster/) },
+      { file: 'tenants/delta.yaml', path: 'router.streamSession.portRange', value: { start: 31305, end: 31400 }, message: expect.stringMatching(/overlap its own session ports 31301-31310/) },
+    ]);
+  });
+
+  test('outside the NodePort range, more than the bound, or end before start, is refused naming the bounds', () => {
+    const problems = problemsOf({
+      'acme.yaml': tenant('acme', 31010, '{ start: 29990, end: 29995 }'),
+      'beta.yaml': tenant('beta', 31100, '{ start: 32760, end: 32768 }'),
+      'gamma.yaml': tenant('gamma', 31200, '{ start: 31500, end: 32600 }'),
+      'delta.yaml': tenant('delta', 31300, '{ start: 32010, end: 32001 }'),
+    });
+    const nodePorts = "must lie inside the NodePort range 30000-32767 (the platform's network.nodePortRange)";
+    expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange.start', value: 29990, message: nodePorts },
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange.end', value: 29995, message: nodePorts },
+      { file: 'tenants/beta.yaml', path: 'router.streamSession.portRange.end', value: 32768, message: nodePorts },
+      { file: 'tenants/gamma.yaml', path: 'router.streamSession.portRange', value: { start: 31500, end: 32600 }, message: 'holds 1101 ports; at most 1000' },
+      { file: 'tenants/delta.yaml', path: 'router.streamSession.portRange.end', value: 32001, message: 'must be at least start (32010)' },
+    ]);
+  });
+
+  test('a wider platform NodePort range admits the range; the schema bounds the ports and refuses other fields', () => {
+    const wide = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 20000, max: 40000 } } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 39000, end: 39100 }') }, wide)).toEqual([]);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32001, step: 1 }') }).map((p) => p.path)).toEqual(['router.streamSession.portRange.step']);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 65536 }') }).map((p) => p.path)).toContain('router.streamSession.portRange.end');
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000 }') })).toContainEqual(expect.objectContaining({ path: 'router.streamSession.portRange.end', message: 'is required' }));
+  });
+
+  test('a router address that is neither a DNS name nor an IPv4 address is refused', () => {
+    const problems = problemsOf({ 'acme.yaml': tenant('acme', 31010, undefined, '"not a host"') });
+    expect(problems).toEqual([{ file: 'tenants/acme.yaml', path: 'router.streamSession.routerAddress', value: 'not a host', message: expect.stringMatching(/DNS name/) }]);
+  });
+});
