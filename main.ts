@@ -3,13 +3,13 @@
  * `tenants/<name>.yaml` (format: `schema/tenant.schema.json`; a new one: `npm run tenant:new`).
  *
  * Every prop not set here takes the profile's default (`profile`, default 'runbook': the runbook's values;
- * 'current': ClearML's current pages, README "Profiles"; see lib/config/platform-props.ts for each
+ * 'current': ClearML's current pages, README "Profiles"; see lib/platform/platform-props.ts for each
  * default). `npm run synth -- --profile current` picks a profile for one run.
  *
  * Secrets are never values here: props name Secrets, and `dist/SECRETS.md` lists the ones an operator
  * must create.
  */
-import { PlatformProps } from './lib/config/platform-props';
+import { PlatformProps } from './lib/platform/platform-props';
 import { runSynth } from './lib/cli';
 
 export const platform: PlatformProps = {

@@ -5,13 +5,13 @@
  */
 import { optionValue, parseArgs, runCli } from './cli-args';
 import { SYNTH_COMMAND } from './cli-commands';
-import { resolvePlatform } from './config/platform';
+import { resolvePlatform } from './platform/platform';
 import { ConfigError } from './core/problems';
 import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';
 import { SynthOptions, synthesizeWithResult } from './synth';
-import { DEFAULT_PROFILE, PROFILE_DESCRIPTIONS, isProfileName, profileNameMessage } from './profiles/profile';
+import { DEFAULT_PROFILE, PROFILE_DESCRIPTIONS, isProfileName, profileNameMessage } from './platform/profiles/profile';
 
 /** The options with `--profile NAME` (when given) as the platform's profile; a bad name is a ConfigError on `--profile`. */
 export function withProfileOption(options: SynthOptions, profile: string | undefined): SynthOptions {

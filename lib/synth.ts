@@ -5,19 +5,20 @@
  * anything is rendered; `synthesize` then writes into the output folder (only a folder it owns, see
  * write-tree.ts and marker.ts), so bad input never touches it.
  */
+import { platformFolderRules } from './components/derived';
 import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
-import { ResolvedPlatform, resolvePlatform } from './config/platform';
-import { PlatformProps } from './config/platform-props';
+import { ResolvedPlatform, resolvePlatform } from './platform/platform';
+import { PlatformProps } from './platform/platform-props';
 import { ConfigError, Problem, Problems } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
-import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './config/tenants';
+import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './tenant/tenants';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
 import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
 import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, RenderedFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
-import { platformFolders } from './components/platform-folders';
+import { platformFolders } from './platform/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
@@ -122,7 +123,7 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   platform.catalog.throwIfProblems();
   const externalSecrets = planExternalSecrets(platform.secrets, secrets, seen);
   addExternalSecrets(rendered, platform.secrets, externalSecrets);
-  const gitops = gitopsOutput(rendered, { flavor: platform.catalog.flavor, settings: platform.gitopsSettings }, externalStores(externalSecrets));
+  const gitops = gitopsOutput(rendered, { flavor: platform.catalog.flavor, settings: platform.gitopsSettings, folderRules: platformFolderRules() }, externalStores(externalSecrets));
   const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets.map((s) => s.requirement));

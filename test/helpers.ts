@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResolvedPlatform, resolvePlatform } from '../lib/config/platform';
-import { PlatformProps } from '../lib/config/platform-props';
+import { ResolvedPlatform, resolvePlatform } from '../lib/platform/platform';
+import { PlatformProps } from '../lib/platform/platform-props';
 
 /** The smallest valid platform props (billing off, since its chart has no default). */
 export const MINIMAL_PLATFORM: PlatformProps = {

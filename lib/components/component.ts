@@ -8,9 +8,18 @@
  * A descriptor reads the resolved platform; its construct gets only the narrow props `build` hands it.
  */
 import type { Chart } from 'cdk8s';
-import type { ResolvedPlatform } from '../config/platform';
-import type { ChartProps } from '../gitops/chart-source';
-import type { ReleaseRef } from '../gitops/release-definition';
+import type { ResolvedNetwork } from '../config/network';
+import type { ChartCatalog } from '../gitops/chart-catalog';
+import type { SecretKeyReference } from '../security/secret-reference';
+import type { ResolvedAppsUpload } from './apps-upload/settings';
+import type { ResolvedBilling } from './billing/settings';
+import type { ResolvedServer, ResolvedServerHosts } from './clearml-server/settings';
+import type { ResolvedDynamicMigOperator } from './dynamic-mig-operator/settings';
+import type { ResolvedGpuOperator } from './gpu-operator/settings';
+import type { ResolvedMigSetup } from './mig-node-setup/settings';
+import type { ResolvedSharedRedis } from './shared-redis/settings';
+import type { ChartProps } from '../flavors/chart-source';
+import type { ReleaseRef } from '../flavors/release-definition';
 
 /** A namespace a component uses, and the platform prop that sets it (for messages such as "a namespace of the platform (billing.namespace)"). */
 export interface ComponentNamespace {
@@ -46,7 +55,31 @@ export interface ComponentEndpoint {
  * The settings of the platform's components: what `enabled`, `namespaces`, `charts` and `endpoints` read
  * (the resolver computes the chart list from them before the rest of the platform is assembled).
  */
-export type ComponentSettings = Pick<ResolvedPlatform, 'gpuOperator' | 'dynamicMigOperator' | 'migSetup' | 'server' | 'redis' | 'billing' | 'apps'>;
+export interface ComponentSettings {
+  readonly gpuOperator: ResolvedGpuOperator;
+  readonly dynamicMigOperator: ResolvedDynamicMigOperator;
+  readonly migSetup: ResolvedMigSetup;
+  readonly server: ResolvedServer;
+  readonly redis: ResolvedSharedRedis;
+  readonly billing: ResolvedBilling;
+  readonly apps: ResolvedAppsUpload;
+}
+
+/**
+ * What a component's construct may read of the resolved platform, beyond the components' own settings:
+ * the resolved platform (lib/platform/platform.ts) has these fields, so it is passed as it is, while the
+ * components never import the platform's resolution (which imports them).
+ */
+export interface ComponentPlatform extends ComponentSettings {
+  readonly network: ResolvedNetwork;
+  readonly catalog: ChartCatalog;
+  readonly charts: readonly ChartProps[];
+  readonly registryPasswordSecret: SecretKeyReference;
+  readonly sourceNamespace: string;
+  readonly ingressNamespace: string;
+  readonly internalApiUrl: string;
+  readonly hosts: ResolvedServerHosts;
+}
 
 /** What `build` may use besides the platform: the releases of the components built before it. */
 export interface BuildContext {
@@ -86,5 +119,5 @@ export interface ComponentDescriptor {
   /** The endpoints it exposes to others when enabled. */
   endpoints(platform: ComponentSettings): readonly ComponentEndpoint[];
   /** Builds its construct(s) into `chart`, handing them only what they use. */
-  build(chart: Chart, platform: ResolvedPlatform, context: BuildContext): BuiltComponent;
+  build(chart: Chart, platform: ComponentPlatform, context: BuildContext): BuiltComponent;
 }

@@ -5,14 +5,10 @@
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
 import { COMPONENTS } from './index';
 
-/** The server component's folder, which the tenants' bootstrap folders (and unknown folders) wait for. */
-export { SERVER_FOLDER } from './clearml-server/settings';
+import { SERVER_FOLDER, SOURCES_FOLDER } from '../core/folders';
 
-/**
- * The folder of the chart sources: written by the Flux flavor only, first of the platform's folders, and
- * what a component folder names in `waitsFor` to mean "after the chart sources".
- */
-export const SOURCES_FOLDER = 'sources';
+export { SERVER_FOLDER, SOURCES_FOLDER };
+
 
 /** The platform's folder names in apply order: the chart sources, then each component folder in registry order. */
 export function platformFolderNames(components: readonly ComponentDescriptor[] = COMPONENTS): string[] {

@@ -20,3 +20,25 @@ export interface RenderedFolder {
   /** Folders that must be applied and ready first. @default - by the folder's name (lib/gitops/layout.ts) */
   readonly dependsOn?: readonly string[];
 }
+
+/** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts); waits for nothing. */
+export const SECRETS_FOLDER = 'secrets';
+
+/** The folder of the chart sources (written by flavors whose sources are objects, Flux); waits for `secrets`. */
+export const SOURCES_FOLDER = 'sources';
+
+/** The server's folder (lib/components/clearml-server): the tenants' bootstrap folders and unknown folders wait for it. */
+export const SERVER_FOLDER = 'server';
+
+const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
+
+/** The tenant of a folder path (`tenants/<tenant>/<part>`), if it is a tenant folder. */
+export function tenantOf(path: string): string | undefined {
+  return TENANT_FOLDER.exec(path)?.[1];
+}
+
+/** The tenant and part of a tenant folder path. */
+export function tenantFolderParts(path: string): { readonly tenant: string; readonly part: string } | undefined {
+  const m = TENANT_FOLDER.exec(path);
+  return m ? { tenant: m[1], part: m[2] } : undefined;
+}

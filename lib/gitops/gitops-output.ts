@@ -8,7 +8,7 @@
  */
 import { RenderedFolder } from '../core/folders';
 import { ExternalObject, GitOpsFlavor, GitOpsSettings } from '../flavors/flavor';
-import { FolderNode, applyOrder, planLayout } from './layout';
+import { FolderNode, FolderRules, applyOrder, planLayout } from './layout';
 import { applyPruneGuard } from './prune-guard';
 
 export type { ExternalObject } from '../flavors/flavor';
@@ -26,11 +26,13 @@ export interface GitOpsOutput {
 export interface GitOpsTarget {
   readonly flavor: GitOpsFlavor;
   readonly settings: GitOpsSettings;
+  /** What each platform component folder waits for (`platformFolderRules()` of lib/components/derived.ts). */
+  readonly folderRules: FolderRules;
 }
 
 /** Adds the flavor's folders; the flavor's grouping step may change content folders in place (see GroupingInput). */
 export function gitopsOutput(rendered: RenderedFolder[], target: GitOpsTarget, extraExternal: readonly ExternalObject[] = []): GitOpsOutput {
-  const nodes = planLayout(rendered);
+  const nodes = planLayout(rendered, target.folderRules);
   applyPruneGuard(rendered, target.flavor);
   const grouped = target.flavor.groupFolders({ folders: rendered, units: nodes, settings: target.settings });
   const folders = [...rendered, ...grouped.folders];

@@ -17,12 +17,15 @@
  * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
  * Everything here is linear in the number of folders.
  */
-import { RenderedFolder } from '../core/folders';
+import { RenderedFolder, SECRETS_FOLDER, SERVER_FOLDER, SOURCES_FOLDER, tenantFolderParts, tenantOf } from '../core/folders';
 import { boundedDnsLabel } from '../core/names';
-import { SERVER_FOLDER, SOURCES_FOLDER, platformFolderRules } from '../components/derived';
 import { RELEASE_KINDS } from '../flavors/index';
 
 export { tenantShard } from '../core/names';
+export { SECRETS_FOLDER, tenantOf } from '../core/folders';
+
+/** What each platform component folder waits for (from the component registry: lib/components/derived.ts). */
+export type FolderRules = ReadonlyMap<string, readonly string[]>;
 
 /** A folder with what the controllers need to know about it. */
 export interface FolderNode {
@@ -43,35 +46,22 @@ export interface FolderNode {
   readonly unitName: string;
 }
 
-const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
-
-/** The platform folder of the ExternalSecrets that are not a tenant's (lib/secrets/external-secrets.ts). */
-export const SECRETS_FOLDER = 'secrets';
-
-/** The rules of the platform components' folders, from the component registry. */
-const COMPONENT_FOLDER_RULES = platformFolderRules();
-
 /** The default dependencies of a folder, by its name (see the table above). */
-export function defaultDependencies(path: string, componentRules: ReadonlyMap<string, readonly string[]> = COMPONENT_FOLDER_RULES): string[] {
-  const tenant = TENANT_FOLDER.exec(path);
-  if (tenant) return tenant[2] === 'bootstrap' ? [SERVER_FOLDER] : [`tenants/${tenant[1]}/bootstrap`];
+export function defaultDependencies(path: string, componentRules: FolderRules): string[] {
+  const tenant = tenantFolderParts(path);
+  if (tenant) return tenant.part === 'bootstrap' ? [SERVER_FOLDER] : [`tenants/${tenant.tenant}/bootstrap`];
   if (path === SECRETS_FOLDER) return [];
   if (path === SOURCES_FOLDER) return [SECRETS_FOLDER];
   const rule = componentRules.get(path);
   return rule ? [...rule] : [SERVER_FOLDER];
 }
 
-/** The tenant of a folder path, if it is a tenant folder. */
-export function tenantOf(path: string): string | undefined {
-  return TENANT_FOLDER.exec(path)?.[1];
-}
-
 /**
  * The folders in apply order (dependencies first, then by path) with their dependencies resolved.
  * Throws when a folder names a dependency that is not a folder of the output, or on a cycle.
- * `componentRules`: what each platform component folder waits for (by default the registry's).
+ * `componentRules`: what each platform component folder waits for (the registry's, `platformFolderRules()`).
  */
-export function planLayout(folders: readonly RenderedFolder[], componentRules: ReadonlyMap<string, readonly string[]> = COMPONENT_FOLDER_RULES): FolderNode[] {
+export function planLayout(folders: readonly RenderedFolder[], componentRules: FolderRules): FolderNode[] {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const resolved = new Map<string, string[]>();
   const resolveRule = (path: string, seen: Set<string>): string[] => {

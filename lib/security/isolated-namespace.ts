@@ -53,19 +53,10 @@ export interface NamespaceNetwork {
   readonly clusterCidrs: readonly string[];
 }
 
-/**
- * Where the network settings come from: `network` (narrow props), or, for callers not moved yet, an object
- * with a `network` (such as the resolved platform). Exactly one of them.
- */
-export type NamespaceNetworkSource =
-  | { readonly network: NamespaceNetwork; readonly platform?: never }
-  | {
-      /** @deprecated pass `network` (the construct uses only the platform's network settings). */
-      readonly platform: { readonly network: NamespaceNetwork };
-      readonly network?: never;
-    };
-
-export type IsolatedNamespaceProps = IsolatedNamespaceOptions & NamespaceNetworkSource;
+export interface IsolatedNamespaceProps extends IsolatedNamespaceOptions {
+  /** The cluster network settings its policies use. */
+  readonly network: NamespaceNetwork;
+}
 
 export interface IsolatedNamespaceOptions {
   /** Namespace name. */
@@ -96,7 +87,7 @@ export class IsolatedNamespace extends Construct {
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
     const level = props.podSecurity ?? 'restricted';
-    const network = props.network ?? props.platform!.network;
+    const network = props.network;
     const egress = props.egress ?? {};
     this.name = props.name;
     this.resource = new k8s.KubeNamespace(this, 'Resource', {

@@ -6,9 +6,9 @@
  * `admin.internal`) are typed here on top of the program's {@link BootstrapPlan}.
  */
 import { BootstrapPlan } from '../programs/bootstrap/plan';
-import { ResolvedPlatform } from '../config/platform';
+import { ResolvedPlatform } from '../platform/platform';
 import { TenantState } from '../config/tenant-schema';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedTenant } from './tenants';
 import { tenantQueues } from './queues';
 
 /** One login whitelist entry (`login.add_whitelist_entries`): e-mails routed to the company, as admins or not. */

@@ -4,8 +4,8 @@
  * the apiserver and fileserver containers; the bootstrap has revoked the keys, the data stays until an
  * operator runs these steps. The company id is in the tenant's ledger Secret in the server namespace.
  */
-import { ResolvedPlatform } from '../config/platform';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedPlatform } from '../platform/platform';
+import { ResolvedTenant } from './tenants';
 import { ledgerSecretName } from './bootstrap-plan';
 
 /** Path of the procedure below the output folder. */

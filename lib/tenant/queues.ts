@@ -3,7 +3,7 @@
  * one queue per GPU fraction in the order of the tenant file.
  */
 import { migResource } from '../config/mig-profiles';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedTenant } from './tenants';
 
 /** One queue of the agent. */
 export interface TenantQueue {

@@ -6,11 +6,11 @@
  * bootstrap writes (`clearml.existingAgentk8sglueSecret`).
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedPlatform } from '../platform/platform';
+import { ResolvedTenant } from './tenants';
 import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { ReleaseRef } from '../gitops/release-definition';
+import { ReleaseRef } from '../flavors/release-definition';
 import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 import { sharedRedisHost } from '../components/shared-redis/shared-redis';
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT } from '../core/labels';

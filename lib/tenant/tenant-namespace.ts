@@ -11,8 +11,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedPlatform } from '../config/platform';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedPlatform } from '../platform/platform';
+import { ResolvedTenant } from './tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';

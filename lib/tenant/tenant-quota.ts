@@ -3,13 +3,13 @@
  * CPU, memory, pods, whole GPUs and MIG devices per profile) and the LimitRange `tenant-limits`
  * (requests and limits for containers that set none, maxima per container).
  *
- * The values come from the tenant file (`quota`, `limitRange`), checked in lib/config/tenants.ts. GPUs
+ * The values come from the tenant file (`quota`, `limitRange`), checked in lib/tenant/tenants.ts. GPUs
  * and MIG devices are extended resources, which a ResourceQuota can only count as `requests.<resource>`
  * (they cannot be overcommitted, so requests equal limits).
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { TenantLimitRangeSpec, TenantQuotaSpec } from '../config/tenants';
+import { TenantLimitRangeSpec, TenantQuotaSpec } from './tenants';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 
 /** Names of the objects in the tenant namespace. */

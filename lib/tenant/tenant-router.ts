@@ -5,11 +5,11 @@
  * the tenant's router host.
  */
 import { Construct } from 'constructs';
-import { ResolvedPlatform } from '../config/platform';
-import { ResolvedTenant } from '../config/tenants';
+import { ResolvedPlatform } from '../platform/platform';
+import { ResolvedTenant } from './tenants';
 import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { HelmChartRelease } from '../gitops/helm-chart-release';
-import { ReleaseRef } from '../gitops/release-definition';
+import { ReleaseRef } from '../flavors/release-definition';
 import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 
 /** Release name of the router, as in the runbook. */

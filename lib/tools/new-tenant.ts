@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { usageText } from '../cli-args';
 import { TENANT_NEW_COMMAND } from '../cli-commands';
-import { resolvePlatform } from '../config/platform';
-import { PlatformProps } from '../config/platform-props';
+import { resolvePlatform } from '../platform/platform';
+import { PlatformProps } from '../platform/platform-props';
 import { NODE_PORT_RANGE, TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
-import { readTenantFiles, resolveTenants } from '../config/tenants';
+import { readTenantFiles, resolveTenants } from '../tenant/tenants';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
 export const TENANT_NEW_USAGE = usageText(TENANT_NEW_COMMAND).trimEnd();

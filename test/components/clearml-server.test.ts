@@ -1,7 +1,7 @@
 import { ClearmlServer } from '../../lib/components/clearml-server/clearml-server';
 import { clearmlServerProps as propsOf } from '../../lib/components/clearml-server/descriptor';
 import { componentEndpoints } from '../../lib/components/derived';
-import { ResolvedPlatform } from '../../lib/config/platform';
+import { ResolvedPlatform } from '../../lib/platform/platform';
 
 /** The server's props as the registry builds them (with the enabled components' endpoints). */
 const clearmlServerProps = (platform: ResolvedPlatform, after?: Parameters<typeof propsOf>[2]) => propsOf(platform, componentEndpoints(platform), after);

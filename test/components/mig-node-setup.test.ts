@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ConfigError } from '../../lib/core/problems';
-import { DEFAULT_MIG_SETUP_IMAGE, ResolvedPlatform, resolvePlatform } from '../../lib/config/platform';
-import { MigSetupProps, PlatformProps } from '../../lib/config/platform-props';
+import { DEFAULT_MIG_SETUP_IMAGE, ResolvedPlatform, resolvePlatform } from '../../lib/platform/platform';
+import { MigSetupProps, PlatformProps } from '../../lib/platform/platform-props';
 import { MigNodeSetup } from '../../lib/components/mig-node-setup/mig-node-setup';
 
 const MINIMAL: PlatformProps = { baseDomain: 'example.com', server: { supervisor: { email: 'root@example.com' } }, billing: { enabled: false } };

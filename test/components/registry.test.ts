@@ -6,10 +6,10 @@ import { ComponentDescriptor } from '../../lib/components/component';
 import { PLATFORM_FOLDERS, SOURCES_FOLDER, componentCharts, componentEndpoints, componentNamespaces, enabledComponents, platformFolderRules } from '../../lib/components/derived';
 import { COMPONENTS } from '../../lib/components/index';
 import { serverUpstreams } from '../../lib/components/clearml-server/descriptor';
-import { platformFolders } from '../../lib/components/platform-folders';
-import { ResolvedPlatform, resolvePlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
-import { reservedNamespaces, resolveTenants } from '../../lib/config/tenants';
+import { platformFolders } from '../../lib/platform/platform-folders';
+import { ResolvedPlatform, resolvePlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
+import { reservedNamespaces, resolveTenants } from '../../lib/tenant/tenants';
 import { ConfigError } from '../../lib/core/problems';
 import { ociRepositoryName } from '../../lib/core/names';
 import { defaultDependencies, planLayout } from '../../lib/gitops/layout';
@@ -74,10 +74,10 @@ describe('component registry', () => {
   test('the platform folders, their order and what each waits for come from the descriptors', () => {
     expect(PLATFORM_FOLDERS).toEqual(['sources', 'gpu', 'mig-setup', 'server', 'server-apps']);
     expect(Object.fromEntries(platformFolderRules())).toEqual({ 'gpu': ['sources'], 'mig-setup': ['gpu'], 'server': ['gpu'], 'server-apps': ['server'] });
-    expect(defaultDependencies('gpu')).toEqual(['sources']);
-    expect(defaultDependencies('sources')).toEqual(['secrets']);
-    expect(defaultDependencies('tenants/acme/bootstrap')).toEqual(['server']);
-    expect(defaultDependencies('tenants/acme/agent')).toEqual(['tenants/acme/bootstrap']);
+    expect(defaultDependencies('gpu', platformFolderRules())).toEqual(['sources']);
+    expect(defaultDependencies('sources', platformFolderRules())).toEqual(['secrets']);
+    expect(defaultDependencies('tenants/acme/bootstrap', platformFolderRules())).toEqual(['server']);
+    expect(defaultDependencies('tenants/acme/agent', platformFolderRules())).toEqual(['tenants/acme/bootstrap']);
 
     const platform = platformWith({ migSetup: { nodes: [{ name: 'gpu-node-1' }] } });
     const folders = platformFolders(platform);
@@ -90,7 +90,7 @@ describe('component registry', () => {
       'server': ['shared-redis', 'clearml-server', 'bootstrap-program'],
       'server-apps': ['apps-upload'],
     });
-    const nodes = planLayout(renderFolderObjects(folders));
+    const nodes = planLayout(renderFolderObjects(folders), platformFolderRules());
     expect(nodes.map((n) => [n.path, n.dependsOn])).toEqual([
       ['sources', []],
       ['gpu', ['sources']],
@@ -100,7 +100,7 @@ describe('component registry', () => {
     ]);
     // Without the GPU layer, the server waits for what the gpu folder would have waited for.
     const noGpu = platformWith({ gpuOperator: { enabled: false }, dynamicMigOperator: { enabled: false } });
-    expect(planLayout(renderFolderObjects(platformFolders(noGpu))).map((n) => [n.path, n.dependsOn])).toEqual([
+    expect(planLayout(renderFolderObjects(platformFolders(noGpu)), platformFolderRules()).map((n) => [n.path, n.dependsOn])).toEqual([
       ['sources', []],
       ['server', ['sources']],
       ['server-apps', ['server']],
@@ -130,7 +130,7 @@ describe('component registry', () => {
     expect(platformFolderRules(registry).get('extra')).toEqual(['gpu']);
     expect(defaultDependencies('extra', platformFolderRules(registry))).toEqual(['gpu']);
     // Unregistered, the folder would fall to the rule of unknown folders.
-    expect(defaultDependencies('extra')).toEqual(['server']);
+    expect(defaultDependencies('extra', platformFolderRules())).toEqual(['server']);
     expect(componentCharts(platform, registry).map((c) => c.field)).toContain('extra.chart');
     expect(componentNamespaces(platform, [], registry).map((n) => n.namespace)).toContain('extra-ns');
     expect(componentEndpoints(platform, registry).map((e) => e.host)).toContain('extra.extra-ns');

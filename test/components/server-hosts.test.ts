@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { resolvePlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { renderOutput } from '../../lib/synth';
 import { platform as repositoryPlatform } from '../../main';

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { resolvePlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { SharedRedis } from '../../lib/components/shared-redis/shared-redis';
 import { sharedRedisProps } from '../../lib/components/shared-redis/descriptor';

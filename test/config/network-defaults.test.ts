@@ -1,5 +1,5 @@
 /** The cluster CIDR defaults are one definition (core/network-defaults.ts), used by the platform and the chart catalog alike. */
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../../lib/core/network-defaults';
 import { ChartCatalog } from '../../lib/gitops/chart-catalog';
 import { MINIMAL_PLATFORM } from '../helpers';

@@ -1,5 +1,5 @@
-import { resolvePlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { MINIMAL_PLATFORM, platformWith } from '../helpers';
 

@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolvePlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError, Problem, formatProblem, shorten } from '../../lib/core/problems';
-import { MAX_TENANT_FILE_BYTES, TenantSource, readTenantFiles, reservedNamespaces, resolveTenants } from '../../lib/config/tenants';
+import { MAX_TENANT_FILE_BYTES, TenantSource, readTenantFiles, reservedNamespaces, resolveTenants } from '../../lib/tenant/tenants';
 import { runSynth } from '../../lib/cli';
 
 /** Platform props of these tests (not main.ts): billing off, a base domain and a supervisor. */

@@ -4,9 +4,9 @@
  * of every file at once.
  */
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, resolveTenants } from '../../lib/config/tenants';
+import { TenantSource, resolveTenants } from '../../lib/tenant/tenants';
 
 const platform = resolvePlatform(platformProps);
 

@@ -3,9 +3,9 @@
  * `default`s, the defaults applied to a tenant file and the usage of `npm run tenant:new` all come from it.
  */
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { TENANT_DEFAULTS, TENANT_DEFAULT_TEXTS, tenantJsonSchema } from '../../lib/config/tenant-schema';
-import { resolveTenants } from '../../lib/config/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
 import { TENANT_NEW_USAGE } from '../../lib/tools/new-tenant';
 
 const platform = resolvePlatform(platformProps);

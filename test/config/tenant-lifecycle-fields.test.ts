@@ -1,9 +1,9 @@
 /** The lifecycle fields of the tenant files: state, credentialsGeneration and the login whitelist. */
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
 import { LIFECYCLE_DEFAULTS, MAX_CREDENTIALS_GENERATION, tenantJsonSchema } from '../../lib/config/tenant-schema';
-import { resolveTenants } from '../../lib/config/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
 
 const platform = resolvePlatform(platformProps);
 

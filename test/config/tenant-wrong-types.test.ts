@@ -4,9 +4,9 @@
  */
 import YAML from 'yaml';
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { resolveTenants } from '../../lib/config/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
 
 const platform = resolvePlatform(platformProps);
 const BASE = { name: 'acme', admin: { name: 'A', email: 'a@acme.com' }, sessions: { startingPort: 31010 } };

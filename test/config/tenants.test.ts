@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/config/tenants';
+import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
 
 const platform = resolvePlatform(platformProps);
 

@@ -4,11 +4,11 @@
  * and the final output, and say exactly which objects differ and how: where they differ, the tests of
  * the final YAML (test/gitops/layout.test.ts, flavors.test.ts) are the ones that count.
  */
-import { reservedNamespaces } from '../../lib/config/tenants';
+import { reservedNamespaces } from '../../lib/tenant/tenants';
 import { RenderedFolder } from '../../lib/core/folders';
 import { GITOPS_FLAVORS, RELEASE_KINDS, gitopsFlavor } from '../../lib/flavors/index';
 import { renderFolderObjects } from '../../lib/output/write-tree';
-import { platformFolders } from '../../lib/components/platform-folders';
+import { platformFolders } from '../../lib/platform/platform-folders';
 import { SynthOptions, renderOutputObjects, resolveInput } from '../../lib/synth';
 import { tenantFolders } from '../../lib/tenant/tenant-folders';
 import { basePlatform } from '../support/fake-tenants';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { TenantSpec } from '../../lib/config/tenant-schema';
 import { SecretsProps } from '../../lib/secrets/secrets-settings';

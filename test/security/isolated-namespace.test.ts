@@ -1,6 +1,6 @@
-/** IsolatedNamespace takes only the network settings it uses (narrow props), and gives the same objects either way. */
+/** IsolatedNamespace takes only the network settings it uses (narrow props). */
 import { IsolatedNamespace, NamespaceNetwork } from '../../lib/security/isolated-namespace';
-import { platformWith, synthOf } from '../helpers';
+import { synthOf } from '../helpers';
 
 const NETWORK: NamespaceNetwork = {
   dnsNamespace: 'dns-ns',
@@ -17,12 +17,5 @@ describe('IsolatedNamespace', () => {
     expect(policy('allow-dns-egress').spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-ns' } }, podSelector: { matchLabels: { app: 'dns' } } }]);
     expect(policy('allow-kubernetes-api-egress').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '192.0.2.10/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
     expect(policy('allow-internet-egress').spec.egress[0].to[0].ipBlock.except).toContain('10.0.0.0/8');
-  });
-
-  test('a caller still passing the platform gets the same objects as one passing its network', () => {
-    const platform = platformWith({});
-    const narrow = synthOf((s) => new IsolatedNamespace(s, 'Ns', { name: 'team', network: platform.network, egress: { internet: true } }));
-    const whole = synthOf((s) => new IsolatedNamespace(s, 'Ns', { name: 'team', platform, egress: { internet: true } }));
-    expect(whole).toEqual(narrow);
   });
 });

@@ -5,8 +5,8 @@
 import { resolve } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { ResolvedPlatform } from '../../lib/config/platform';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { ResolvedPlatform } from '../../lib/platform/platform';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { HelmChartRelease } from '../../lib/gitops/helm-chart-release';
 import { OutputFolder } from '../../lib/output/write-tree';
 

@@ -1,4 +1,4 @@
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { bootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { platform as platformProps } from '../fixtures/platform';
 import { FULL, MINIMAL, platform, tenantFrom } from './helpers';

@@ -1,8 +1,8 @@
 /** Shared setup of the tenant tests: the repository's platform and tenants resolved from YAML text. */
 import { Chart, Testing } from 'cdk8s';
 import { platform as platformProps } from '../fixtures/platform';
-import { resolvePlatform } from '../../lib/config/platform';
-import { ResolvedTenant, resolveTenants } from '../../lib/config/tenants';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { ResolvedTenant, resolveTenants } from '../../lib/tenant/tenants';
 
 export const platform = resolvePlatform(platformProps);
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { runSynth } from '../../lib/cli';
-import { PlatformProps } from '../../lib/config/platform-props';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { tenantShard } from '../../lib/gitops/layout';
 import { TENANT_LABEL } from '../../lib/core/labels';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
-import { resolvePlatform } from '../../lib/config/platform';
-import { readTenantFiles, resolveTenants } from '../../lib/config/tenants';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
 import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tools/new-tenant';
 
 const EXAMPLES = FIXTURE_TENANTS_DIR;

@@ -1,4 +1,4 @@
-import { resolvePlatform } from '../../lib/config/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { TenantRouter } from '../../lib/tenant/tenant-router';
 import { platform as platformProps } from '../fixtures/platform';

@@ -1,4 +1,4 @@
-import { PlatformProps } from '../../lib/config/platform-props';
+import { PlatformProps } from '../../lib/platform/platform-props';
 import { renderOutput } from '../../lib/synth';
 import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
 import { OutputTree, validateTree } from '../../lib/tools/validate/validate-output';

@@ -14,9 +14,9 @@
  */
 import { Construct } from 'constructs';
 import { ChartCatalog } from '../../gitops/chart-catalog';
-import { ChartProps } from '../../gitops/chart-source';
+import { ChartProps } from '../../flavors/chart-source';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef, SecretValue } from '../../gitops/release-definition';
+import { ReleaseRef, SecretValue } from '../../flavors/release-definition';
 
 /** Release name of the app gateway. */
 export const APP_GATEWAY_RELEASE_NAME = 'clearml-app-gateway';

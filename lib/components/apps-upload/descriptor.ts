@@ -1,11 +1,11 @@
 /** The apps upload as a platform component: a folder of its own, since it needs a running apiserver. */
 import type { ComponentDescriptor } from '../component';
 import { SERVER_FOLDER } from '../clearml-server/settings';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { AppsUpload, AppsUploadProps } from './apps-upload';
 
 /** The construct's props from the resolved platform. */
-export function appsUploadProps(platform: ResolvedPlatform): AppsUploadProps {
+export function appsUploadProps(platform: ComponentPlatform): AppsUploadProps {
   return { apps: platform.apps, namespace: platform.server.namespace, apiUrl: platform.internalApiUrl, supervisor: platform.server.supervisor.credentialsSecret };
 }
 

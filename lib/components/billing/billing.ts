@@ -8,11 +8,11 @@
  */
 import { Construct } from 'constructs';
 import type { ChartCatalog } from '../../gitops/chart-catalog';
-import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedNetwork } from '../../config/network';
 import type { ResolvedBilling } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef } from '../../gitops/release-definition';
+import { ReleaseRef } from '../../flavors/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, namespaceByName } from '../../core/labels';
 
@@ -22,7 +22,7 @@ export interface BillingProps {
   /** The server namespace, the only one admitted. */
   readonly serverNamespace: string;
   readonly catalog: ChartCatalog;
-  readonly network: PlatformNetwork;
+  readonly network: ResolvedNetwork;
   /** The server release, installed first. @default - none */
   readonly after?: ReleaseRef;
 }
@@ -36,7 +36,7 @@ export class Billing extends Construct {
     if (!billing.chart) throw new Error('billing.chart is required while billing is enabled');
     new IsolatedNamespace(this, 'Namespace', {
       name: billing.namespace,
-      platform: networkOnlyPlatform(props.network),
+      network: props.network,
       labels: { [LAYER_LABEL]: 'server' },
       // Kafka and Redis of the billing chart may need root; warn/audit stay restricted.
       podSecurity: 'baseline',

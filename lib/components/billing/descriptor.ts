@@ -1,11 +1,11 @@
 /** The billing chart as a platform component: the `server` folder, after the server's release. */
 import type { ComponentDescriptor } from '../component';
 import { SERVER_FOLDER } from '../clearml-server/settings';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { Billing, BillingProps } from './billing';
 
 /** The construct's props from the resolved platform (`after`: the server's release). */
-export function billingProps(platform: ResolvedPlatform, after?: BillingProps['after']): BillingProps {
+export function billingProps(platform: ComponentPlatform, after?: BillingProps['after']): BillingProps {
   return { settings: platform.billing, serverNamespace: platform.server.namespace, catalog: platform.catalog, network: platform.network, after };
 }
 

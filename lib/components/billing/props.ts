@@ -1,5 +1,5 @@
 /** Props of the billing chart (`PlatformProps.billing`). */
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 import type { SecretKeyReference } from '../../security/secret-reference';
 
 /** The billing chart ("Install Billing Chart"). */

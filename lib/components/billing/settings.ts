@@ -1,6 +1,6 @@
 /** Defaults and checks of `PlatformProps.billing`. */
 import { Req, checkSecretRef, definedOnly } from '../../config/checks';
-import type { ChartProps, ChartSourceProps } from '../../gitops/chart-source';
+import type { ChartProps, ChartSourceProps } from '../../flavors/chart-source';
 import { Problems } from '../../core/problems';
 import { BillingProps } from './props';
 

@@ -8,11 +8,11 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { SUPERVISOR_SECRET_PURPOSE } from '../../programs/bootstrap/plan';
 import type { ChartCatalog } from '../../gitops/chart-catalog';
-import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedNetwork } from '../../config/network';
 import type { ResolvedServer, ResolvedServerHosts } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef, SecretValue } from '../../gitops/release-definition';
+import { ReleaseRef, SecretValue } from '../../flavors/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
 import { requireSecret } from '../../security/secret-reference';
@@ -34,7 +34,7 @@ export interface ClearmlServerProps {
   /** The ingress controller's namespace, admitted besides the tenants. */
   readonly ingressNamespace: string;
   readonly catalog: ChartCatalog;
-  readonly network: PlatformNetwork;
+  readonly network: ResolvedNetwork;
   /** The enterprise registry password value (lib/components/registry-credentials). */
   readonly registryPassword: SecretValue;
   /** Releases installed first (the shared Redis). @default [] */
@@ -55,7 +55,7 @@ export class ClearmlServer extends Construct {
     // The chart's bundled MongoDB, Elasticsearch and Redis need root and sysctl init containers.
     new IsolatedNamespace(this, 'Namespace', {
       name: ns,
-      platform: networkOnlyPlatform(props.network),
+      network: props.network,
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'server' },
       egress: {

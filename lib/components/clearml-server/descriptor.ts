@@ -1,6 +1,6 @@
 /** The ClearML server as a platform component: the `server` folder, after the shared Redis. */
 import type { ComponentDescriptor, ComponentEndpoint } from '../component';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 import { ClearmlServer, ClearmlServerProps } from './clearml-server';
 import { APISERVER_PORT, SERVER_FOLDER } from './settings';
@@ -21,7 +21,7 @@ export function serverUpstreams(endpoints: readonly ComponentEndpoint[]): Clearm
  * The construct's props from the resolved platform and the enabled components' endpoints
  * (`componentEndpoints(platform)`); `after`: the releases installed first.
  */
-export function clearmlServerProps(platform: ResolvedPlatform, endpoints: readonly ComponentEndpoint[], after?: ClearmlServerProps['after']): ClearmlServerProps {
+export function clearmlServerProps(platform: ComponentPlatform, endpoints: readonly ComponentEndpoint[], after?: ClearmlServerProps['after']): ClearmlServerProps {
   return {
     server: platform.server,
     hosts: platform.hosts,

@@ -1,5 +1,5 @@
 /** Props of the ClearML server (`PlatformProps.server`). */
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 import type { SecretKeyReference } from '../../security/secret-reference';
 import type { ClearmlFeature } from '../../config/features';
 

@@ -1,11 +1,11 @@
 /** The ClearML Dynamic MIG Operator as a platform component: the `gpu` folder, after the GPU operator's release. */
 import type { ComponentDescriptor } from '../component';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 import { DynamicMigOperator, DynamicMigOperatorProps } from './dynamic-mig-operator';
 
 /** The construct's props from the resolved platform (`after`: the GPU operator's release). */
-export function dynamicMigOperatorProps(platform: ResolvedPlatform, after?: DynamicMigOperatorProps['after']): DynamicMigOperatorProps {
+export function dynamicMigOperatorProps(platform: ComponentPlatform, after?: DynamicMigOperatorProps['after']): DynamicMigOperatorProps {
   return { settings: platform.dynamicMigOperator, catalog: platform.catalog, network: platform.network, registryPassword: registryPasswordValue(platform), after };
 }
 

@@ -4,10 +4,10 @@
  */
 import { Construct } from 'constructs';
 import type { ChartCatalog } from '../../gitops/chart-catalog';
-import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedNetwork } from '../../config/network';
 import type { ResolvedDynamicMigOperator } from './settings';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
-import { ReleaseRef, SecretValue } from '../../gitops/release-definition';
+import { ReleaseRef, SecretValue } from '../../flavors/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL } from '../../core/labels';
 
@@ -15,7 +15,7 @@ export interface DynamicMigOperatorProps {
   /** `dynamicMigOperator` of the resolved platform. */
   readonly settings: ResolvedDynamicMigOperator;
   readonly catalog: ChartCatalog;
-  readonly network: PlatformNetwork;
+  readonly network: ResolvedNetwork;
   /** The enterprise registry password value (lib/components/registry-credentials). */
   readonly registryPassword: SecretValue;
   /** The GPU operator release, installed first. @default - none */
@@ -31,7 +31,7 @@ export class DynamicMigOperator extends Construct {
     // The operator partitions GPUs through the NVIDIA driver: privileged by design.
     new IsolatedNamespace(this, 'Namespace', {
       name: settings.namespace,
-      platform: networkOnlyPlatform(props.network),
+      network: props.network,
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'gpu' },
       egress: { kubernetesApi: true },

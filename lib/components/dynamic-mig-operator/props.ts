@@ -1,5 +1,5 @@
 /** Props of the ClearML Dynamic MIG Operator (`PlatformProps.dynamicMigOperator`). */
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 
 /** ClearML Dynamic MIG Operator ("Install CDMO Chart"). */
 export interface DynamicMigOperatorProps {

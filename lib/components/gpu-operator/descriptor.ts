@@ -1,10 +1,10 @@
 /** The GPU operator as a platform component: the `gpu` folder, after the chart sources. */
 import type { ComponentDescriptor } from '../component';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { GpuOperator, GpuOperatorProps } from './gpu-operator';
 
 /** The construct's props from the resolved platform. */
-export function gpuOperatorProps(platform: ResolvedPlatform): GpuOperatorProps {
+export function gpuOperatorProps(platform: ComponentPlatform): GpuOperatorProps {
   return { settings: platform.gpuOperator, catalog: platform.catalog, network: platform.network };
 }
 

@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import type { ChartCatalog } from '../../gitops/chart-catalog';
-import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedNetwork } from '../../config/network';
 import type { ResolvedGpuOperator } from './settings';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
@@ -53,7 +53,7 @@ export interface GpuOperatorProps {
   /** `gpuOperator` of the resolved platform. */
   readonly settings: ResolvedGpuOperator;
   readonly catalog: ChartCatalog;
-  readonly network: PlatformNetwork;
+  readonly network: ResolvedNetwork;
 }
 
 export class GpuOperator extends Construct {
@@ -65,7 +65,7 @@ export class GpuOperator extends Construct {
     // The operator's driver, toolkit and device-plugin DaemonSets run privileged by design.
     new IsolatedNamespace(this, 'Namespace', {
       name: settings.namespace,
-      platform: networkOnlyPlatform(props.network),
+      network: props.network,
       podSecurity: 'privileged',
       labels: { [LAYER_LABEL]: 'gpu' },
       // The operator watches the API and its driver containers fetch packages.

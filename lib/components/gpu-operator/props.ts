@@ -1,5 +1,5 @@
 /** Props of the NVIDIA GPU operator (`PlatformProps.gpuOperator`). */
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 
 /** NVIDIA GPU operator ("Enabling Dynamic MIG GPUs"). */
 export interface GpuOperatorProps {

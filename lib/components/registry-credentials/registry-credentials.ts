@@ -1,9 +1,9 @@
 /** The enterprise registry password every enterprise chart takes as `imageCredentials.password`. */
-import type { ResolvedPlatform } from '../../config/platform';
-import { SecretValue } from '../../gitops/release-definition';
+import type { ComponentPlatform } from '../component';
+import { SecretValue } from '../../flavors/release-definition';
 
 /** `platform`: its `registryPasswordSecret`. */
-export function registryPasswordValue(platform: Pick<ResolvedPlatform, 'registryPasswordSecret'>): SecretValue {
+export function registryPasswordValue(platform: Pick<ComponentPlatform, 'registryPasswordSecret'>): SecretValue {
   return {
     secret: platform.registryPasswordSecret,
     targetPath: 'imageCredentials.password',

@@ -1,11 +1,11 @@
 /** The shared Redis as a platform component: the `server` folder, first of its releases. */
 import type { ComponentDescriptor } from '../component';
 import { SERVER_FOLDER } from '../clearml-server/settings';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { SharedRedis, SharedRedisProps, sharedRedisHost } from './shared-redis';
 
 /** The construct's props from the resolved platform. */
-export function sharedRedisProps(platform: ResolvedPlatform): SharedRedisProps {
+export function sharedRedisProps(platform: ComponentPlatform): SharedRedisProps {
   return { settings: platform.redis, serverNamespace: platform.server.namespace, catalog: platform.catalog, network: platform.network };
 }
 

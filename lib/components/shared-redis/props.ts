@@ -1,5 +1,5 @@
 /** Props of the shared Redis (`PlatformProps.redis`). */
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 import type { SecretKeyReference } from '../../security/secret-reference';
 
 /** The shared Redis image location. */

@@ -1,7 +1,7 @@
 /** Defaults and checks of `PlatformProps.redis`. */
 import { Req, checkSecretRef, definedOnly } from '../../config/checks';
 import { DEFAULT_CHART_VERSIONS } from '../../config/chart-versions';
-import type { ChartProps } from '../../gitops/chart-source';
+import type { ChartProps } from '../../flavors/chart-source';
 import { Problems } from '../../core/problems';
 import { RedisImageProps, SharedRedisProps } from './props';
 

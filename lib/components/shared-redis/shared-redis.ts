@@ -7,18 +7,18 @@
  * `docker.io/bitnamilegacy/redis` at the chart's own tag): the runbook's `docker.io/bitnami/redis` is gone.
  */
 import { Construct } from 'constructs';
-import type { ResolvedPlatform } from '../../config/platform';
+import type { ComponentPlatform } from '../component';
 import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
 import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
 import { requireSecret } from '../../security/secret-reference';
 import type { ChartCatalog } from '../../gitops/chart-catalog';
-import { PlatformNetwork, networkOnlyPlatform } from '../network';
+import type { ResolvedNetwork } from '../../config/network';
 import type { ResolvedSharedRedis } from './settings';
 
 /** In-cluster host name of the shared Redis master, e.g. `redis-master.redis-shared`. */
-export function sharedRedisHost(platform: Pick<ResolvedPlatform, 'redis'>): string {
+export function sharedRedisHost(platform: Pick<ComponentPlatform, 'redis'>): string {
   return `${platform.redis.releaseName}-master.${platform.redis.namespace}`;
 }
 
@@ -28,7 +28,7 @@ export interface SharedRedisProps {
   /** The server namespace, admitted besides the tenants. */
   readonly serverNamespace: string;
   readonly catalog: ChartCatalog;
-  readonly network: PlatformNetwork;
+  readonly network: ResolvedNetwork;
 }
 
 /** The bitnami chart's `containerSecurityContext` (it renders every key but `enabled`) for "restricted". */
@@ -52,7 +52,7 @@ export class SharedRedis extends Construct {
     this.host = sharedRedisHost({ redis });
     new IsolatedNamespace(this, 'Namespace', {
       name: redis.namespace,
-      platform: networkOnlyPlatform(props.network),
+      network: props.network,
       labels: { [LAYER_LABEL]: 'server' },
       allowIngressFrom: [namespaceByName(props.serverNamespace), anyTenantNamespace()],
     });

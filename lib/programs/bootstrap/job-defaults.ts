@@ -1,5 +1,5 @@
 /**
- * The defaults of the tenant bootstrap Jobs, written once: the platform props (`lib/config/platform.ts`),
+ * The defaults of the tenant bootstrap Jobs, written once: the platform props (`lib/platform/platform.ts`),
  * the Job construct (`lib/tenant/tenant-bootstrap.ts`) and the program itself (`bootstrap.ts`, for
  * `BOOTSTRAP_DEADLINE_SECONDS`) import them from here. Data only, so the program's bundle stays small.
  */

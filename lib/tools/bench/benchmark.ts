@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProps } from '../../config/platform-props';
+import { PlatformProps } from '../../platform/platform-props';
 import { writeTree } from '../../output/write-tree';
 import { renderOutputObjects, serializeOutput, synthesize } from '../../synth';
 

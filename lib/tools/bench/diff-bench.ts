@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProps } from '../../config/platform-props';
+import { PlatformProps } from '../../platform/platform-props';
 import { diffTrees } from '../diff/cli';
 import { readTreeFromDir } from '../diff/tree';
 import { synthesize } from '../../synth';

@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { resolvePlatform } from '../../../lib/config/platform';
+import { resolvePlatform } from '../../../lib/platform/platform';
 import { MigNodeSetup } from '../../../lib/components/mig-node-setup/mig-node-setup';
 
 const TOKEN = 'test-token-123';

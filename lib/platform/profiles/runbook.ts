@@ -1,6 +1,6 @@
 /**
  * The `runbook` profile: the install runbook's values, which are the built-in defaults of
- * lib/config/platform.ts. It adds nothing, so its output is what the product wrote before profiles.
+ * lib/platform/platform.ts. It adds nothing, so its output is what the product wrote before profiles.
  */
 import type { ProfileDefaults } from './profile';
 

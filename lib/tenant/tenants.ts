@@ -9,16 +9,16 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { gitopsFlavor } from '../flavors/index';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from './checks';
-import { ClearmlFeature } from './features';
-import { DOCUMENT_PATH, validateSchema } from './json-schema';
-import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from './mig-profiles';
-import { ResolvedPlatform } from './platform';
+import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from '../config/checks';
+import { ClearmlFeature } from '../config/features';
+import { DOCUMENT_PATH, validateSchema } from '../config/json-schema';
+import { GpuModel, isGpuModel, migProfiles, migResource, supportedFractions } from '../config/mig-profiles';
+import { ResolvedPlatform } from '../platform/platform';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
 import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
-import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from './tenant-schema';
+import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;

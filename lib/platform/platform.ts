@@ -12,13 +12,13 @@ import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOp
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
-import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from './checks';
-import { GPU_MODELS, isGpuModel } from './gpu-models';
-import { DEFAULT_GPU_MODEL } from './mig-profiles';
-import { DEFAULT_CHART_VERSIONS } from './chart-versions';
+import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
+import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
+import { DEFAULT_GPU_MODEL } from '../config/mig-profiles';
+import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
 import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
 import { Problems } from '../core/problems';
-import { ProfileName, applyProfile } from '../profiles/profile';
+import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
 import { componentCharts, componentNamespaces } from '../components/derived';
@@ -32,7 +32,7 @@ import { ResolvedMigSetup, checkMigSetupNamespace, resolveMigSetup } from '../co
 import { ResolvedSharedRedis, resolveSharedRedis } from '../components/shared-redis/settings';
 
 // Defaults and resolved shapes that moved into the components' folders, re-exported under their old path.
-export { DEFAULT_CHART_VERSIONS } from './chart-versions';
+export { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
 export { DEFAULT_PYTHON_IMAGE } from '../components/apps-upload/settings';
 export { RUNBOOK_ADMIN_FEATURES } from '../components/clearml-server/settings';
 export type { ResolvedCredentialsSecret, ResolvedServer, ResolvedSupervisor } from '../components/clearml-server/settings';
@@ -65,7 +65,7 @@ export interface ResolvedGitOps extends GitOpsSettings {
 
 /** The platform with every default applied. */
 export interface ResolvedPlatform {
-  /** The install profile whose defaults were applied under the props (lib/profiles). */
+  /** The install profile whose defaults were applied under the props (lib/platform/profiles). */
   readonly profile: ProfileName;
   readonly baseDomain: string;
   /** The flavor (same as `gitopsSettings.flavor`). */
@@ -109,7 +109,7 @@ export interface ResolvedPlatform {
  */
 export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform props)'): ResolvedPlatform {
   const problems = new Problems(file);
-  // The profile's defaults sit under the user's props (lib/profiles/profile.ts).
+  // The profile's defaults sit under the user's props (lib/platform/profiles/profile.ts).
   const { props: profiled, profile } = applyProfile(props, problems);
   const p = (profiled ?? {}) as Partial<PlatformProps>;
 

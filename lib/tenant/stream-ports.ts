@@ -4,10 +4,10 @@
  * and apart from every tenant's session ports and every other tenant's stream ports (a NodePort is one
  * port of the whole cluster).
  */
-import { checkDnsName } from './checks';
-import type { ResolvedPlatform } from './platform';
+import { checkDnsName } from '../config/checks';
+import type { ResolvedPlatform } from '../platform/platform';
 import { Problems } from '../core/problems';
-import { TENANT_BOUNDS } from './tenant-schema';
+import { TENANT_BOUNDS } from '../config/tenant-schema';
 
 /** A tenant's stream sessions with defaults applied; `portRange` absent: no stream ports. */
 export interface ResolvedStreamSession {

@@ -3,7 +3,7 @@
  * the runbook. Each default below says which page it comes from (paths of the `clearml/clearml-docs`
  * repository); the README's "Profiles" table lists the same.
  */
-import type { PlatformProps } from '../config/platform-props';
+import type { PlatformProps } from '../platform-props';
 import type { ProfileDefaults } from './profile';
 
 /** Where every enterprise chart is now: ClearML's OCI registry on Docker Hub (`enterprise_deploy/k8s.md`). */

@@ -4,12 +4,15 @@
  * Every optional field has a default that reproduces the install runbook
  * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
-import type { ProfileName } from '../profiles/profile';
+import type { ProfileName } from './profiles/profile';
+
+export type { NetworkProps } from '../config/network';
 import { ChartProps, ChartSourceProps } from '../flavors/chart-source';
 import { GitOpsFlavorName } from '../flavors/index';
 import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
-import { GpuModel } from './gpu-models';
+import { GpuModel } from '../config/gpu-models';
+import type { NetworkProps } from '../config/network';
 import type { AppsUploadProps } from '../components/apps-upload/props';
 import type { BillingProps } from '../components/billing/props';
 import type { ClearmlServerProps } from '../components/clearml-server/props';
@@ -85,32 +88,6 @@ export interface BootstrapJobProps {
   readonly adminInternal?: boolean;
 }
 
-/** How the cluster's network looks, for the NetworkPolicies. */
-export interface NetworkProps {
-  /** Namespace of the cluster DNS. @default 'kube-system' */
-  readonly dnsNamespace?: string;
-  /** Labels of the cluster DNS pods. @default { 'k8s-app': 'kube-dns' } */
-  readonly dnsPodLabels?: Readonly<Record<string, string>>;
-  /**
-   * Address ranges inside the cluster (pods, services, nodes): "internet" egress excludes them.
-   * @default ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']
-   */
-  readonly clusterCidrs?: readonly string[];
-  /** Where the Kubernetes API answers, for pods that call it. @default ['0.0.0.0/0'] on ports 443 and 6443 */
-  readonly kubernetesApiCidrs?: readonly string[];
-  /** @default [443, 6443] */
-  readonly kubernetesApiPorts?: readonly number[];
-  /** Tenant pods may reach the internet (datasets, packages). Never other tenants or billing. @default true */
-  readonly tenantInternetEgress?: boolean;
-  /** The server may reach the internet (SSO provider, apps archive). @default true */
-  readonly serverInternetEgress?: boolean;
-  /**
-   * The cluster's NodePort range (`kube-apiserver --service-node-port-range`); tenants' session port
-   * ranges must lie inside it. Widen it for more tenants than 30000-32767 can hold.
-   * @default { min: 30000, max: 32767 }
-   */
-  readonly nodePortRange?: { readonly min: number; readonly max: number };
-}
 
 /** Where the output lives in Git and how the GitOps controller reads it. */
 export interface GitOpsProps {

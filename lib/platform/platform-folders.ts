@@ -3,12 +3,12 @@
  * component registry (./index.ts) that has an enabled component, each component its own cdk8s Chart.
  */
 import { App, Chart } from 'cdk8s';
-import type { ResolvedPlatform } from '../config/platform';
-import { ReleaseRef } from '../gitops/release-definition';
+import type { ResolvedPlatform } from './platform';
+import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
-import { ComponentDescriptor } from './component';
-import { SOURCES_FOLDER, componentEndpoints, enabledComponents } from './derived';
-import { COMPONENTS } from './index';
+import { ComponentDescriptor } from '../components/component';
+import { SOURCES_FOLDER, componentEndpoints, enabledComponents } from '../components/derived';
+import { COMPONENTS } from '../components/index';
 
 /**
  * The chart sources' folder, or none. FLAVOR-SPECIFIC: the one place here that knows a flavor; chart

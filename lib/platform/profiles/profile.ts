@@ -1,13 +1,13 @@
 /**
  * Install profiles: a profile is a set of default props that sits between the built-in defaults (the
- * runbook's values, lib/config/platform.ts) and the user's props in `main.ts`. Every prop the user sets
+ * runbook's values, lib/platform/platform.ts) and the user's props in `main.ts`. Every prop the user sets
  * wins; a profile only fills in what the user left out (see {@link applyProfile}).
  *
  * - `runbook` (the default): no defaults of its own, so the output is what the runbook writes.
- * - `current`: ClearML's current Kubernetes pages (lib/profiles/current.ts).
+ * - `current`: ClearML's current Kubernetes pages (lib/platform/profiles/current.ts).
  */
-import type { PlatformProps } from '../config/platform-props';
-import type { Problems } from '../core/problems';
+import type { PlatformProps } from '../platform-props';
+import type { Problems } from '../../core/problems';
 import { currentProfileDefaults } from './current';
 import { runbookProfileDefaults } from './runbook';
 
