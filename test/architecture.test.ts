@@ -3,7 +3,7 @@
  * no import cycle between folders, a core that imports nothing else, in-cluster programs that need only
  * Node built-ins, and a synth path that does not load the developer tools.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,5 +70,16 @@ describe('the layout of lib/', () => {
     const files = closure(graph, 'lib/synth');
     expect(files.has('lib/synth')).toBe(true);
     expect([...files].filter((f) => f.startsWith('lib/tools/'))).toEqual([]);
+  });
+
+  test("the README's layout table lists every folder of lib/ with exactly the folders it imports", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### Layout'), readme.indexOf('### How to add a platform component'));
+    const rows = new Map([...table.matchAll(/^\| `lib\/([a-z-]+)` \| .*? \| ([^|]*) \|$/gm)].map((m) => [m[1], m[2].trim()]));
+    expect([...rows.keys()].sort()).toEqual(graph.folders.filter((f) => f !== '(top)'));
+    for (const [folder, listed] of rows) {
+      const actual = [...(graph.edges.get(folder)?.keys() ?? [])].sort();
+      expect({ folder, imports: listed === 'nothing of `lib/`' ? [] : listed.split(', ').sort() }).toEqual({ folder, imports: actual });
+    }
   });
 });
