@@ -19,6 +19,7 @@
  *   does not show which pods the chart creates, and per `external` namespace.
  * How the evaluator treats an endpoint with unknown labels is described in network-policy-evaluator.ts.
  */
+import { readRelease } from '../flavors/index';
 import { Labels } from './label-selector';
 import { KubeObject, Manifest, describeObject } from './manifests';
 import { Protocol, PROTOCOLS } from './port-set';
@@ -83,11 +84,7 @@ export function podTemplateOf(object: KubeObject): { metadata?: Record<string, a
 
 /** The namespace a Helm release installs its pods into, or undefined when the object is not a release. */
 export function helmReleaseNamespace(object: KubeObject): string | undefined {
-  const group = object.apiVersion.split('/')[0];
-  if (object.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') return object.spec?.targetNamespace ?? object.metadata.namespace ?? 'default';
-  if (object.kind === 'HelmChart' && group === 'helm.cattle.io') return object.spec?.targetNamespace ?? object.metadata.namespace ?? 'default';
-  if (object.kind === 'Application' && group === 'argoproj.io') return object.spec?.destination?.namespace ?? undefined;
-  return undefined;
+  return readRelease(object)?.targetNamespace;
 }
 
 function namedPortsOf(spec: Record<string, any> | undefined): NamedPort[] {

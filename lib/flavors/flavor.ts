@@ -140,11 +140,34 @@ export interface GroupingOutput {
   readonly external: readonly ExternalObject[];
 }
 
+/** What a release object in the output says (see `GitOpsFlavor.readRelease`). */
+export interface ReleaseFacts {
+  /** Namespace the chart's objects go to; `undefined` when the object names none. */
+  readonly targetNamespace?: string;
+  /** Chart version asked for; `undefined` when none (the newest). */
+  readonly chartVersion?: string;
+}
+
+function groupOf(object: Record<string, any>): string {
+  return String(object?.apiVersion ?? '').split('/')[0];
+}
+
+/** True when `object` has `kind` and an `apiVersion` of `group`. */
+export function isReleaseObject(object: Record<string, any>, kind: string, group: string): boolean {
+  return object?.kind === kind && groupOf(object) === group;
+}
+
 export interface GitOpsFlavor {
   /** The name users write in `gitops` / `gitops.flavor`. */
   readonly name: string;
   /** The kind of the object written per release (`HelmRelease`, `HelmChart`, `Application`). */
   readonly releaseKind: string;
+  /**
+   * Reads one of its release objects back from output YAML (for the checkers and the review diff): the
+   * namespace the chart installs into and the chart version it asks for; `undefined` when `object` is not
+   * this flavor's release (kind and API group).
+   */
+  readRelease(object: Record<string, any>): ReleaseFacts | undefined;
   readonly capabilities: FlavorCapabilities;
   /**
    * Annotations of the objects the prune guard protects (lib/gitops/prune-guard.ts): they stay in the

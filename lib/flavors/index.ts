@@ -2,7 +2,7 @@
  * The registry of GitOps flavors: one line per flavor. Adding a flavor is a folder
  * `lib/flavors/<name>/` exporting a {@link GitOpsFlavor}, and its line here.
  */
-import { GitOpsFlavor } from './flavor';
+import { GitOpsFlavor, ReleaseFacts } from './flavor';
 import { argocdFlavor } from './argocd';
 import { fluxFlavor } from './flux';
 import { k3sFlavor } from './k3s';
@@ -37,6 +37,15 @@ export function gitopsFlavor(name: string): GitOpsFlavor {
 }
 
 /** The kinds of release objects any flavor writes (`HelmRelease`, `HelmChart`, `Application`). */
+/** What a release object of any flavor says (see `GitOpsFlavor.readRelease`); `undefined` for other objects. */
+export function readRelease(object: Record<string, any>): ReleaseFacts | undefined {
+  for (const flavor of Object.values(REGISTRY) as GitOpsFlavor[]) {
+    const facts = flavor.readRelease(object);
+    if (facts) return facts;
+  }
+  return undefined;
+}
+
 export const RELEASE_KINDS: ReadonlySet<string> = new Set(Object.values(REGISTRY).map((f: GitOpsFlavor) => f.releaseKind));
 
 export type { GitOpsFlavor } from './flavor';

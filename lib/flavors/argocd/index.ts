@@ -2,7 +2,7 @@
  * The Argo CD flavor: an `Application` per release (ordered by sync waves), and app-of-apps folder
  * Applications in `argocd/` (one per platform folder, one per tenant shard).
  */
-import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor } from '../flavor';
+import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor, isReleaseObject } from '../flavor';
 import { ArgoCdApplication, argoCdReleaseProblems } from './argocd-application';
 import { argoCdFolders, cascadeTenantReleases, markJobsForReplace } from './argocd-folders';
 
@@ -12,6 +12,9 @@ export const ARGOCD_PRUNE_ANNOTATION = { 'argocd.argoproj.io/sync-options': 'Pru
 export const argocdFlavor: GitOpsFlavor = {
   name: 'argocd',
   releaseKind: 'Application',
+  // Only an Application of a Helm chart has a chart version (`targetRevision`); the folder Applications have none.
+  readRelease: (o) =>
+    isReleaseObject(o, 'Application', 'argoproj.io') ? { targetNamespace: o.spec?.destination?.namespace, chartVersion: o.spec?.source?.chart ? o.spec.source.targetRevision : undefined } : undefined,
   capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: false },
   pruneProtection: { ...FLUX_PRUNE_ANNOTATION, ...ARGOCD_PRUNE_ANNOTATION },
   checkSettings(problems, settings) {

@@ -4,7 +4,7 @@
  * lockdown (`fluxLockdown: true`).
  */
 import { requireSecret } from '../../security/secret-reference';
-import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor } from '../flavor';
+import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor, isReleaseObject } from '../flavor';
 import { FluxHelmRelease } from './flux-helm-release';
 import { fluxKustomizationFolders } from './flux-kustomizations';
 import { FLUX_CONTROLLER_FLAGS, LOCKED_DOWN_CONTROLLERS, applyFluxLockdown } from './flux-lockdown';
@@ -13,6 +13,8 @@ import { FluxSources } from './flux-sources';
 export const fluxFlavor: GitOpsFlavor = {
   name: 'flux',
   releaseKind: 'HelmRelease',
+  readRelease: (o) =>
+    isReleaseObject(o, 'HelmRelease', 'helm.toolkit.fluxcd.io') ? { targetNamespace: o.spec?.targetNamespace ?? o.metadata?.namespace ?? 'default', chartVersion: o.spec?.chart?.spec?.version } : undefined,
   capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: true },
   pruneProtection: { ...FLUX_PRUNE_ANNOTATION },
   checkSettings() {

@@ -2,12 +2,13 @@
  * The k3s/RKE2 helm-controller flavor: a `HelmChart` per release (with its install Job's egress
  * policy), no folder objects: the folders are applied in the order of `apply-order.txt`.
  */
-import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor } from '../flavor';
+import { FLUX_PRUNE_ANNOTATION, GitOpsFlavor, isReleaseObject } from '../flavor';
 import { K3sHelmChart, k3sReleaseProblem } from './k3s-helm-chart';
 
 export const k3sFlavor: GitOpsFlavor = {
   name: 'k3s',
   releaseKind: 'HelmChart',
+  readRelease: (o) => (isReleaseObject(o, 'HelmChart', 'helm.cattle.io') ? { targetNamespace: o.spec?.targetNamespace ?? o.metadata?.namespace ?? 'default', chartVersion: o.spec?.version } : undefined),
   capabilities: {
     tenants: {
       supported: false,

@@ -1,6 +1,7 @@
 /**
  * The risks of a change, each with the objects that cause it (see README "Reviewing changes").
  */
+import { readRelease } from '../../flavors/index';
 import { KubeObject } from '../../analysis/manifests';
 import { podTemplateOf } from '../../analysis/cluster-model';
 import { Comparison, ObjectRef } from './compare';
@@ -20,14 +21,12 @@ export interface Assessment {
 
 const describe = (r: ObjectRef) => `${r.object.kind} ${r.object.metadata.namespace ? `${r.object.metadata.namespace}/` : ''}${r.object.metadata.name} (${r.file})`;
 
-const NETWORK_KINDS = new Set(['Namespace', 'NetworkPolicy', 'HelmRelease', 'HelmChart', 'Application']);
 /** What of an object the network model reads; equal fingerprints on both sides mean unchanged reachability. */
 function networkFingerprint(o: KubeObject): string | undefined {
-  if (NETWORK_KINDS.has(o.kind)) {
-    if (o.kind === 'Namespace') return `ns ${o.metadata.name} ${JSON.stringify(o.metadata.labels ?? {})}`;
-    if (o.kind === 'NetworkPolicy') return `np ${o.metadata.namespace}/${o.metadata.name} ${JSON.stringify(o.spec ?? {})}`;
-    return `rel ${o.kind} ${o.metadata.namespace} ${o.spec?.targetNamespace ?? ''} ${o.spec?.destination?.namespace ?? ''}`;
-  }
+  if (o.kind === 'Namespace') return `ns ${o.metadata.name} ${JSON.stringify(o.metadata.labels ?? {})}`;
+  if (o.kind === 'NetworkPolicy') return `np ${o.metadata.namespace}/${o.metadata.name} ${JSON.stringify(o.spec ?? {})}`;
+  const release = readRelease(o);
+  if (release) return `rel ${o.kind} ${o.metadata.namespace} ${release.targetNamespace ?? ''}`;
   const t = podTemplateOf(o);
   if (!t) return undefined;
   const ports = [...(t.spec?.containers ?? []), ...(t.spec?.initContainers ?? [])].flatMap((c: any) => (c?.ports ?? []).map((p: any) => `${p?.name}:${p?.containerPort}/${p?.protocol ?? 'TCP'}`)).sort();
@@ -83,9 +82,9 @@ function releaseSecrets(o: KubeObject | undefined): Set<string> {
 }
 
 function chartVersion(o: KubeObject | undefined): string | undefined {
-  if (o?.kind === 'HelmRelease') return o.spec?.chart?.spec?.version ?? '(none: latest)';
-  if (o?.kind === 'HelmChart') return o.spec?.version ?? '(none: latest)';
-  return undefined;
+  const release = o ? readRelease(o) : undefined;
+  if (!release || (o?.kind === 'Application' && !o.spec?.source?.chart)) return undefined;
+  return release.chartVersion ?? '(none: latest)';
 }
 export function isFloatingVersion(v: string): boolean {
   return v.startsWith('(none') || /[*xX^~><|]/.test(v) || v === 'latest';
