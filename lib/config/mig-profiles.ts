@@ -18,6 +18,9 @@ export { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
 /** The model the runbook's profiles belong to: the default of `tenantReleases.defaultGpuModel`. */
 export const DEFAULT_GPU_MODEL: GpuModel = 'A100-40GB';
 
+/** The image of tasks that name none (`agentk8sglue.defaultContainerImage`), the runbook's. */
+export const DEFAULT_TASK_IMAGE = 'python:3.9';
+
 /** MIG profile per GPU fraction, per model. */
 export const MIG_PROFILES: Readonly<Record<GpuModel, ReadonlyArray<{ readonly fraction: number; readonly profile: string }>>> = {
   'A100-40GB': [

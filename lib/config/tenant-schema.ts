@@ -11,7 +11,7 @@ import { DNS_LABEL_PATTERN, IMAGE_REFERENCE_MAX_LENGTH, IMAGE_REFERENCE_MESSAGE,
 import { CLEARML_FEATURES } from './features';
 import { GPU_MODELS } from './gpu-models';
 import { FromSchema, JsonSchema } from './json-schema';
-import { ALL_MIG_PROFILES } from './mig-profiles';
+import { ALL_MIG_PROFILES, DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE } from './mig-profiles';
 import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from '../core/quantity';
 
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
@@ -210,7 +210,7 @@ export const TENANT_SCHEMA = {
         },
         gpuModel: {
           type: 'string',
-          description: "The GPU model of the tenant's nodes; it decides the MIG profile of each fraction. Default: the platform's tenantReleases.defaultGpuModel (A100-40GB).",
+          description: `The GPU model of the tenant's nodes; it decides the MIG profile of each fraction. Default: the platform's tenantReleases.defaultGpuModel (${DEFAULT_GPU_MODEL}).`,
           enum: GPU_MODELS,
         },
         maxPods: { type: 'integer', description: `Pods each GPU-fraction queue may run at once. Default: ${TENANT_DEFAULTS.queues.maxPods}.`, minimum: 1, maximum: TENANT_BOUNDS.maxPods, default: TENANT_DEFAULTS.queues.maxPods },
@@ -277,7 +277,7 @@ export const TENANT_SCHEMA = {
         },
         defaultContainerImage: {
           type: 'string',
-          description: "Image of tasks that name none (an image reference). Default: the platform's tenantReleases.defaultContainerImage (python:3.9).",
+          description: `Image of tasks that name none (an image reference). Default: the platform's tenantReleases.defaultContainerImage (${DEFAULT_TASK_IMAGE}).`,
           pattern: IMAGE_REFERENCE_PATTERN,
           patternErrorMessage: IMAGE_REFERENCE_MESSAGE,
           maxLength: IMAGE_REFERENCE_MAX_LENGTH,

@@ -14,7 +14,7 @@ import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES
 import { SecretKeyReference } from '../security/secret-reference';
 import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
 import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
-import { DEFAULT_GPU_MODEL } from '../config/mig-profiles';
+import { DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE } from '../config/mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
 import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
 import { Problems } from '../core/problems';
@@ -172,7 +172,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     routerEnabled: true,
     agentImageTag: '1.24-1.8.1rc99-159',
     defaultGpuModel: DEFAULT_GPU_MODEL,
-    defaultContainerImage: 'python:3.9',
+    defaultContainerImage: DEFAULT_TASK_IMAGE,
     agentRedisDb: 0,
     ...tenantReleasesIn,
     appGateway: { authCookieName: 'clearml_token_basic', streamServiceType: 'NodePort', ...definedOnly(tenantReleasesIn.appGateway) },
