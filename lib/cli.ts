@@ -11,7 +11,7 @@ import { floatingVersionWarnings } from './gitops/chart-catalog';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';
 import { SynthOptions, synthesizeWithResult } from './synth';
-import { DEFAULT_PROFILE, PROFILE_DESCRIPTIONS, isProfileName, profileNameMessage } from './platform/profiles/profile';
+import { DEFAULT_PROFILE, isProfileName, profileDescription, profileNameMessage } from './platform/profiles/profile';
 
 /** The options with `--profile NAME` (when given) as the platform's profile; a bad name is a ConfigError on `--profile`. */
 export function withProfileOption(options: SynthOptions, profile: string | undefined): SynthOptions {
@@ -22,7 +22,7 @@ export function withProfileOption(options: SynthOptions, profile: string | undef
 
 /** The summary line naming the profile, for any profile but the default (whose output is the runbook's). */
 export function profileLine(profile: string): string[] {
-  return profile === DEFAULT_PROFILE || !isProfileName(profile) ? [] : [`profile: ${profile}: ${PROFILE_DESCRIPTIONS[profile]}`];
+  return profile === DEFAULT_PROFILE || !isProfileName(profile) ? [] : [`profile: ${profile}: ${profileDescription(profile)}`];
 }
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */

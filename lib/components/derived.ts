@@ -1,14 +1,10 @@
 /**
  * The lists computed from the component registry (./index.ts): folders and their rules, charts,
- * namespaces, endpoints. Nothing here names a component but the server's folder (which tenants wait for).
+ * namespaces, endpoints. Nothing here names a component.
  */
+import { SOURCES_FOLDER } from '../core/folders';
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
 import { COMPONENTS } from './index';
-
-import { SERVER_FOLDER, SOURCES_FOLDER } from '../core/folders';
-
-export { SERVER_FOLDER, SOURCES_FOLDER };
-
 
 /** The platform's folder names in apply order: the chart sources, then each component folder in registry order. */
 export function platformFolderNames(components: readonly ComponentDescriptor[] = COMPONENTS): string[] {

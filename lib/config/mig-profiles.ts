@@ -13,7 +13,6 @@
  */
 import { GpuModel } from './gpu-models';
 
-export { GPU_MODELS, GpuModel, isGpuModel } from './gpu-models';
 
 /** The model the runbook's profiles belong to: the default of `tenantReleases.defaultGpuModel`. */
 export const DEFAULT_GPU_MODEL: GpuModel = 'A100-40GB';

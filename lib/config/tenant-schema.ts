@@ -12,6 +12,7 @@ import { CLEARML_FEATURES } from './features';
 import { GPU_MODELS } from './gpu-models';
 import { FromSchema, JsonSchema } from './json-schema';
 import { ALL_MIG_PROFILES, DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE } from './mig-profiles';
+import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
 import { QUANTITY_MESSAGE, QUANTITY_PATTERN } from '../core/quantity';
 
 const DNS_LABEL_MESSAGE = 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters';
@@ -45,8 +46,6 @@ export const TENANT_BOUNDS = {
   quotaMig: 10_000,
 } as const;
 
-/** Kubernetes' default NodePort range (the platform's `network.nodePortRange` may widen it). */
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 
 const featureList = (description: string) =>
   ({
@@ -226,7 +225,7 @@ export const TENANT_SCHEMA = {
         externalIP: { type: 'string', description: `IP of a worker node that session clients connect to. Default: ${TENANT_DEFAULTS.sessions.externalIP}.`, pattern: IPV4, patternErrorMessage: 'must be an IPv4 address such as "10.0.0.12"', maxLength: 15, default: TENANT_DEFAULTS.sessions.externalIP },
         startingPort: {
           type: 'integer',
-          description: `First NodePort of the tenant (npm run tenant:new picks the next free range); inside the platform's network.nodePortRange (default ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}).`,
+          description: `First NodePort of the tenant (npm run tenant:new picks the next free range); inside the platform's network.nodePortRange (default ${DEFAULT_NODE_PORT_RANGE.min}-${DEFAULT_NODE_PORT_RANGE.max}).`,
           minimum: 1,
           maximum: 65535,
         },

@@ -42,3 +42,25 @@ export function tenantFolderParts(path: string): { readonly tenant: string; read
   const m = TENANT_FOLDER.exec(path);
   return m ? { tenant: m[1], part: m[2] } : undefined;
 }
+
+/**
+ * A content folder as a unit of apply, with what the controllers need to know about it (computed by
+ * lib/gitops/layout.ts, grouped by each flavor).
+ */
+export interface FolderUnit {
+  readonly path: string;
+  /** Folders to wait for (all existing). */
+  readonly dependsOn: readonly string[];
+  /** The tenant the folder belongs to (`tenants/<tenant>/...`). */
+  readonly tenant?: string;
+  /** Holds Jobs (they are recreated when their template changes). */
+  readonly hasJobs: boolean;
+  /** Holds ExternalSecrets (the folder is Ready only when they are). */
+  readonly hasExternalSecrets: boolean;
+  /** Holds release objects (Helm installs take minutes). */
+  readonly hasReleases: boolean;
+  /** Distance from a folder without dependencies (0 for those); the Argo CD sync wave. */
+  readonly depth: number;
+  /** Name of the unit of apply: the path with `-` for `/`, at most 63 characters. */
+  readonly unitName: string;
+}

@@ -12,7 +12,7 @@
  */
 import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
 import { Construct } from 'constructs';
-import { RenderedFolder } from '../core/folders';
+import { FolderUnit, RenderedFolder } from '../core/folders';
 import { Problems } from '../core/problems';
 import { ChartProps, NamedChartSource } from './chart-source';
 import { ReleaseDefinition } from './release-definition';
@@ -81,24 +81,6 @@ export interface ExternalObject {
   readonly requiredFlags?: readonly string[];
 }
 
-/**
- * A content folder as a unit of apply (lib/gitops/layout.ts computes it; its `FolderNode` has these
- * fields), in apply order.
- */
-export interface FolderUnit {
-  readonly path: string;
-  /** Folders to wait for (all existing). */
-  readonly dependsOn: readonly string[];
-  /** The tenant the folder belongs to. */
-  readonly tenant?: string;
-  readonly hasJobs: boolean;
-  readonly hasExternalSecrets: boolean;
-  readonly hasReleases: boolean;
-  /** Distance from a folder without dependencies (0 for those). */
-  readonly depth: number;
-  /** Name of the unit of apply: the path with `-` for `/`, at most 63 characters. */
-  readonly unitName: string;
-}
 
 /** What a release renderer gets besides the release. */
 export interface ReleaseContext {

@@ -6,18 +6,17 @@
  * ordering k3s has) and `external-objects.json` (objects the output refers to that the cluster must
  * already have).
  */
-import { RenderedFolder } from '../core/folders';
+import { RenderedFolder, FolderUnit } from '../core/folders';
 import { ExternalObject, GitOpsFlavor, GitOpsSettings } from '../flavors/flavor';
-import { FolderNode, FolderRules, applyOrder, planLayout } from './layout';
+import { FolderRules, applyOrder, planLayout } from './layout';
 import { applyPruneGuard } from './prune-guard';
 
-export type { ExternalObject } from '../flavors/flavor';
 
 export interface GitOpsOutput {
   /** The content folders (after the flavor's grouping step) followed by the flavor's folders. */
   readonly folders: RenderedFolder[];
   /** The content folders in apply order. */
-  readonly nodes: readonly FolderNode[];
+  readonly nodes: readonly FolderUnit[];
   /** Extra top-level files by name. */
   readonly files: Map<string, string>;
 }

@@ -17,34 +17,14 @@
  * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
  * Everything here is linear in the number of folders.
  */
-import { RenderedFolder, SECRETS_FOLDER, SERVER_FOLDER, SOURCES_FOLDER, tenantFolderParts, tenantOf } from '../core/folders';
+import { FolderUnit, RenderedFolder, SECRETS_FOLDER, SERVER_FOLDER, SOURCES_FOLDER, tenantFolderParts, tenantOf } from '../core/folders';
 import { boundedDnsLabel } from '../core/names';
 import { RELEASE_KINDS } from '../flavors/index';
 
-export { tenantShard } from '../core/names';
-export { SECRETS_FOLDER, tenantOf } from '../core/folders';
 
 /** What each platform component folder waits for (from the component registry: lib/components/derived.ts). */
 export type FolderRules = ReadonlyMap<string, readonly string[]>;
 
-/** A folder with what the controllers need to know about it. */
-export interface FolderNode {
-  readonly path: string;
-  /** Folders to wait for (all existing). */
-  readonly dependsOn: readonly string[];
-  /** The tenant the folder belongs to (`tenants/<tenant>/...`). */
-  readonly tenant?: string;
-  /** Holds Jobs (they are recreated when their template changes). */
-  readonly hasJobs: boolean;
-  /** Holds ExternalSecrets (the folder is Ready only when they are). */
-  readonly hasExternalSecrets: boolean;
-  /** Holds release objects (Helm installs take minutes). */
-  readonly hasReleases: boolean;
-  /** Distance from a folder without dependencies (0 for those); the Argo CD sync wave. */
-  readonly depth: number;
-  /** Name of the unit of apply: the path with `-` for `/`, at most 63 characters. */
-  readonly unitName: string;
-}
 
 /** The default dependencies of a folder, by its name (see the table above). */
 export function defaultDependencies(path: string, componentRules: FolderRules): string[] {
@@ -61,7 +41,7 @@ export function defaultDependencies(path: string, componentRules: FolderRules): 
  * Throws when a folder names a dependency that is not a folder of the output, or on a cycle.
  * `componentRules`: what each platform component folder waits for (the registry's, `platformFolderRules()`).
  */
-export function planLayout(folders: readonly RenderedFolder[], componentRules: FolderRules): FolderNode[] {
+export function planLayout(folders: readonly RenderedFolder[], componentRules: FolderRules): FolderUnit[] {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const resolved = new Map<string, string[]>();
   const resolveRule = (path: string, seen: Set<string>): string[] => {
@@ -95,7 +75,7 @@ export function planLayout(folders: readonly RenderedFolder[], componentRules: F
     depth.set(path, d);
     return d;
   };
-  const nodes = folders.map((f): FolderNode => {
+  const nodes = folders.map((f): FolderUnit => {
     const kinds = new Set(f.files.flatMap((file) => file.objects.map((o) => o.kind as string)));
     return {
       path: f.path,
@@ -118,6 +98,6 @@ export function planLayout(folders: readonly RenderedFolder[], componentRules: F
 }
 
 /** `apply-order.txt`: one folder a line, in an order that satisfies every dependency. */
-export function applyOrder(nodes: readonly FolderNode[]): string {
+export function applyOrder(nodes: readonly FolderUnit[]): string {
   return `${nodes.map((n) => n.path).join('\n')}\n`;
 }

@@ -13,9 +13,8 @@
  *
  * Deleting a tenant namespace is an operator's act (README "Tenant lifecycle").
  */
-import { RenderedFolder } from '../core/folders';
+import { RenderedFolder, tenantOf } from '../core/folders';
 import { GitOpsFlavor } from '../flavors/flavor';
-import { tenantOf } from './layout';
 
 /** The annotations of guarded objects: the flavor's `pruneProtection`. */
 export function pruneGuardAnnotations(flavor: Pick<GitOpsFlavor, 'pruneProtection'>): Readonly<Record<string, string>> {

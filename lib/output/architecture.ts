@@ -8,8 +8,7 @@
  * does not grow with the number of tenants, and adding a tenant changes only that count (nothing
  * rotates or reorders for the other tenants).
  */
-import { RenderedFolder } from '../core/folders';
-import { FolderUnit } from '../flavors/flavor';
+import { RenderedFolder, FolderUnit } from '../core/folders';
 import { RELEASE_KINDS } from '../flavors/index';
 
 function id(text: string): string {

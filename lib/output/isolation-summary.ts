@@ -8,7 +8,7 @@ import { findViolations, renderMatrix } from '../analysis/isolation-report';
 import { KubeObject, Manifest, manifestsOfFiles } from '../analysis/manifests';
 import { NetworkPolicyEvaluator } from '../analysis/network-policy-evaluator';
 import { billingNamespacesText, FACTS_FILE, parsePlatformFactsText } from '../analysis/platform-facts';
-import { RenderedFolder } from './write-tree';
+import { RenderedFolder } from '../core/folders';
 
 /** File name of the page, at the top of the output. */
 export const ISOLATION_FILE = 'ISOLATION.md';

@@ -30,7 +30,6 @@ export interface OutputFolder {
   readonly dependsOn?: readonly string[];
 }
 
-export type { RenderedFile, RenderedFolder } from '../core/folders';
 
 /** Kinds that have no namespace; cdk8s stamps the chart's namespace on them, which is removed here. */
 const CLUSTER_SCOPED = new Set([

@@ -7,12 +7,13 @@ import type { ResolvedPlatform } from './platform';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from '../components/component';
-import { SOURCES_FOLDER, componentEndpoints, enabledComponents } from '../components/derived';
+import { componentEndpoints, enabledComponents } from '../components/derived';
+import { SOURCES_FOLDER } from '../core/folders';
 import { COMPONENTS } from '../components/index';
 
 /**
- * The chart sources' folder, or none. FLAVOR-SPECIFIC: the one place here that knows a flavor; chart
- * sources are objects of their own only for Flux (k3s and Argo CD name the repository in each release).
+ * The chart sources' folder, written by the flavor when its sources are objects of their own
+ * (`GitOpsFlavor.renderSources`: Flux); the other flavors name the repository in each release.
  */
 function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
   const renderSources = platform.catalog.flavor.renderSources;

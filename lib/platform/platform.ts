@@ -3,14 +3,14 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
-import { BOOTSTRAP_JOB_DEFAULTS, DEFAULT_NODE_IMAGE } from '../programs/bootstrap/job-defaults';
+import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
 import { isExactVersion } from '../core/names';
 import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
-import { DEFAULT_CLUSTER_CIDRS, DEFAULT_KUBERNETES_API_CIDRS, DEFAULT_KUBERNETES_API_PORTS } from '../core/network-defaults';
+import { DEFAULT_NETWORK } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
 import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
 import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
@@ -31,15 +31,6 @@ import { ResolvedGpuOperator, resolveGpuOperator } from '../components/gpu-opera
 import { ResolvedMigSetup, checkMigSetupNamespace, resolveMigSetup } from '../components/mig-node-setup/settings';
 import { ResolvedSharedRedis, resolveSharedRedis } from '../components/shared-redis/settings';
 
-// Defaults and resolved shapes that moved into the components' folders, re-exported under their old path.
-export { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
-export { DEFAULT_PYTHON_IMAGE } from '../components/apps-upload/settings';
-export { RUNBOOK_ADMIN_FEATURES } from '../components/clearml-server/settings';
-export type { ResolvedCredentialsSecret, ResolvedServer, ResolvedSupervisor } from '../components/clearml-server/settings';
-export { DEFAULT_MIG_SETUP_IMAGE } from '../components/mig-node-setup/settings';
-export type { ResolvedMigNode, ResolvedMigSetup } from '../components/mig-node-setup/settings';
-export { DEFAULT_REDIS_IMAGE, REDIS_CHART_IMAGE_TAGS } from '../components/shared-redis/settings';
-export type { ResolvedRedisImage } from '../components/shared-redis/settings';
 
 /**
  * The runbook's chart repositories, except Bitnami: `charts.bitnami.com` no longer lists old versions
@@ -55,8 +46,6 @@ export const DEFAULT_SOURCES: Readonly<Record<string, ChartSourceProps>> = {
   'bitnami': { type: 'oci', url: 'oci://registry-1.docker.io/bitnamicharts' },
 };
 
-/** The pinned `node:20-alpine` of the bootstrap Jobs (written once, with the Jobs' other defaults). */
-export { DEFAULT_NODE_IMAGE };
 
 /** GitOps settings with defaults applied (lib/flavors/flavor.ts). */
 export interface ResolvedGitOps extends GitOpsSettings {
@@ -122,17 +111,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   checkDnsLabel(problems, 'sourceNamespace', sourceNamespace);
   const ingressNamespace = p.ingressNamespace ?? 'ingress-nginx';
   checkDnsLabel(problems, 'ingressNamespace', ingressNamespace);
-  const network: Req<NetworkProps> = {
-    dnsNamespace: 'kube-system',
-    dnsPodLabels: { 'k8s-app': 'kube-dns' },
-    clusterCidrs: DEFAULT_CLUSTER_CIDRS,
-    kubernetesApiCidrs: DEFAULT_KUBERNETES_API_CIDRS,
-    kubernetesApiPorts: DEFAULT_KUBERNETES_API_PORTS,
-    tenantInternetEgress: true,
-    serverInternetEgress: true,
-    nodePortRange: { min: 30000, max: 32767 },
-    ...definedOnly(p.network),
-  };
+  const network: Req<NetworkProps> = { ...DEFAULT_NETWORK, ...definedOnly(p.network) };
   const ports = network.nodePortRange;
   if (!ports || !Number.isInteger(ports.min) || !Number.isInteger(ports.max) || ports.min < 1 || ports.max > 65535 || ports.min > ports.max) {
     problems.add('network.nodePortRange', ports, 'must be { min, max } with whole port numbers, 1 <= min <= max <= 65535');

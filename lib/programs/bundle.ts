@@ -19,8 +19,19 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /** The transpiled CommonJS text of one TypeScript source file. */
 export type Transpile = (file: string) => string;
 
-/** The program entries, under `lib/`: the built file `build/lib/<entry>.js` is the bundle. */
-export const PROGRAM_ENTRIES = ['programs/bootstrap/bootstrap', 'programs/mig/mig-setup'] as const;
+/** The programs, each with its folder under `lib/programs/` and its file name (in the ConfigMap too). */
+export const PROGRAMS = {
+  bootstrap: { dir: 'bootstrap', file: 'bootstrap.js' },
+  'mig-setup': { dir: 'mig', file: 'mig-setup.js' },
+  'upload-apps': { dir: 'apps', file: 'upload-apps.py' },
+} as const;
+
+export type ProgramName = keyof typeof PROGRAMS;
+
+/** The entries of the JavaScript programs, under `lib/` (`programs/<dir>/<name>`): the built `build/lib/<entry>.js` is the bundle. */
+export const PROGRAM_ENTRIES: readonly string[] = Object.values(PROGRAMS)
+  .filter((p) => p.file.endsWith('.js'))
+  .map((p) => `programs/${p.dir}/${p.file.replace(/\.js$/, '')}`);
 
 const RELATIVE_REQUIRE = /\brequire\((["'])(\.{1,2}\/[^"']+)\1\)/g;
 const ANY_REQUIRE = /\brequire\((["'])([^"']+)\1\)/g;

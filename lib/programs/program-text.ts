@@ -10,16 +10,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleProgram } from './bundle';
+import { PROGRAMS, ProgramName, bundleProgram } from './bundle';
 
-/** The programs, each with its folder under `lib/programs/` and its file name (in the ConfigMap too). */
-export const PROGRAMS = {
-  bootstrap: { dir: 'bootstrap', file: 'bootstrap.js' },
-  'mig-setup': { dir: 'mig', file: 'mig-setup.js' },
-  'upload-apps': { dir: 'apps', file: 'upload-apps.py' },
-} as const;
-
-export type ProgramName = keyof typeof PROGRAMS;
+export { PROGRAMS };
+export type { ProgramName };
 
 const texts = new Map<ProgramName, string>();
 

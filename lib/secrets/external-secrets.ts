@@ -21,9 +21,8 @@
  */
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets.io';
 import { Problems } from '../core/problems';
-import { SECRETS_FOLDER, tenantOf } from '../core/folders';
+import { SECRETS_FOLDER, tenantOf, RenderedFolder } from '../core/folders';
 import { PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
-import { RenderedFolder } from '../output/write-tree';
 import { RemoteSecretSource, SecretRequirement, mergeSecretRequirements } from '../security/secret-reference';
 import { RemoteKeyOverride, ResolvedSecrets } from './secrets-settings';
 

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError, Problem } from '../core/problems';
-import { RenderedFolder } from '../output/write-tree';
+import { RenderedFolder } from '../core/folders';
 
 /** What the output says about one tenant. */
 export interface OutputTenant {

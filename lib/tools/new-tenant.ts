@@ -15,7 +15,8 @@ import { usageText } from '../cli-args';
 import { TENANT_NEW_COMMAND } from '../cli-commands';
 import { resolvePlatform } from '../platform/platform';
 import { PlatformProps } from '../platform/platform-props';
-import { NODE_PORT_RANGE, TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
+import { TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
+import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
 import { readTenantFiles, resolveTenants } from '../tenant/tenants';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
@@ -95,7 +96,7 @@ export interface PortRange {
  * NodePort range: right after the highest taken range if there is room, else the lowest gap that fits;
  * undefined when none does.
  */
-export function nextFreePortRange(taken: readonly PortRange[], count: number, range: { readonly min: number; readonly max: number } = NODE_PORT_RANGE): number | undefined {
+export function nextFreePortRange(taken: readonly PortRange[], count: number, range: { readonly min: number; readonly max: number } = DEFAULT_NODE_PORT_RANGE): number | undefined {
   const fits = (start: number) => start >= range.min && start + count <= range.max && taken.every((r) => start + count <= r.start || r.start + r.count <= start);
   const top = Math.max(range.min, ...taken.map((r) => r.start + r.count));
   if (fits(top)) return top;

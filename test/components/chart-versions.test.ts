@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSynth } from '../../lib/cli';
-import { DEFAULT_CHART_VERSIONS, resolvePlatform } from '../../lib/platform/platform';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { DEFAULT_CHART_VERSIONS } from '../../lib/config/chart-versions';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
 import { floatingVersionWarnings } from '../../lib/gitops/chart-catalog';

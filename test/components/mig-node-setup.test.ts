@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ConfigError } from '../../lib/core/problems';
-import { DEFAULT_MIG_SETUP_IMAGE, ResolvedPlatform, resolvePlatform } from '../../lib/platform/platform';
+import { ResolvedPlatform, resolvePlatform } from '../../lib/platform/platform';
+import { DEFAULT_MIG_SETUP_IMAGE } from '../../lib/components/mig-node-setup/settings';
 import { MigSetupProps, PlatformProps } from '../../lib/platform/platform-props';
 import { MigNodeSetup } from '../../lib/components/mig-node-setup/mig-node-setup';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { tenantShard } from '../../lib/gitops/layout';
+import { tenantShard } from '../../lib/core/names';
 import { renderOutput, synthesize } from '../../lib/synth';
 import { basePlatform, fakeTenants } from '../support/fake-tenants';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';

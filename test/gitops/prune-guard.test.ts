@@ -1,6 +1,6 @@
 import { gitopsFlavor } from '../../lib/flavors';
 import { applyPruneGuard, pruneGuardAnnotations } from '../../lib/gitops/prune-guard';
-import { RenderedFolder } from '../../lib/output/write-tree';
+import { RenderedFolder } from '../../lib/core/folders';
 
 function folders(): RenderedFolder[] {
   const obj = (kind: string, name: string, namespace?: string, annotations?: Record<string, string>) => ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) } });

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { main as checkIsolation } from '../../lib/analysis/check-isolation';
 import { main as lintPolicies } from '../../lib/analysis/lint-policies';
 import { runSynth } from '../../lib/cli';
-import { DEFAULT_CHART_VERSIONS, DEFAULT_SOURCES, resolvePlatform } from '../../lib/platform/platform';
+import { DEFAULT_SOURCES, resolvePlatform } from '../../lib/platform/platform';
+import { DEFAULT_CHART_VERSIONS } from '../../lib/config/chart-versions';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { TenantSpec } from '../../lib/config/tenant-schema';
-import { ConfigError, Problem } from '../../lib/core/problems';
+import { ConfigError, Problem, Problems } from '../../lib/core/problems';
 import { readOutputMarker } from '../../lib/output/marker';
 import { filesBelow } from '../../lib/output/write-tree';
 import { CURRENT_CHART_VERSIONS, CURRENT_IMAGE_TAGS, CURRENT_OCI_REGISTRY, currentProfileDefaults } from '../../lib/platform/profiles/current';
@@ -21,7 +22,6 @@ import { PROFILES, applyProfile } from '../../lib/platform/profiles/profile';
 import { renderOutput, resolveInput, synthesize } from '../../lib/synth';
 import { bootstrapPlan } from '../../lib/tenant/bootstrap-plan';
 import { main as validate } from '../../lib/tools/validate/main';
-import { Problems } from '../../lib/core/problems';
 import { platform as MAIN_PLATFORM } from '../../main';
 import { expectBootstrapped, synthesize as synthesizeBootstrap, World } from '../bootstrap/harness';
 
@@ -125,7 +125,7 @@ describe('the current profile', () => {
     expect(objects.filter((o) => o.metadata?.namespace === 'clearml-billing' || o.metadata?.name === 'clearml-billing')).toEqual([]);
     const server = find('HelmRelease', 'clearml', 'clearml').spec.values;
     expect(server.fileserver.ingress.hostName).toBe('files.clearml.example.com');
-    expect(server.fileserver.image).toBeUndefined(); // the chart's own, the release's (CURRENT_IMAGE_TAGS.fileserver)
+    expect(server.fileserver.image).toBeUndefined(); // the chart's own, the release's
     expect(server.apiserver.image).toEqual({ tag: CURRENT_IMAGE_TAGS.apiserver });
     expect(server.webserver.image).toEqual({ tag: CURRENT_IMAGE_TAGS.webserver });
     const env = new Map(server.apiserver.extraEnvs.map((e: any) => [e.name, e.value]));

@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { runSynth } from '../../lib/cli';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError } from '../../lib/core/problems';
-import { tenantShard } from '../../lib/gitops/layout';
+import { tenantShard } from '../../lib/core/names';
 import { TENANT_LABEL } from '../../lib/core/labels';
 import { renderOutput, renderOutputObjects, serializeOutput, synthesize } from '../../lib/synth';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutput } from '../../lib/tenant/lifecycle-guard';

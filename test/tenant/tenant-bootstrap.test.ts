@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { programText } from '../../lib/programs/program-text';
-import { DEFAULT_NODE_IMAGE } from '../../lib/platform/platform';
+import { DEFAULT_NODE_IMAGE } from '../../lib/programs/bootstrap/job-defaults';
 import { collectSecretRequirements } from '../../lib/security/secret-reference';
 import { BootstrapProgram, bootstrapProgramConfigMapName } from '../../lib/components/bootstrap-program/bootstrap-program';
 import { PLAN as BOOTSTRAP_TEST_PLAN } from '../bootstrap/harness';

@@ -1,6 +1,6 @@
 /** The apps upload as a platform component: a folder of its own, since it needs a running apiserver. */
 import type { ComponentDescriptor } from '../component';
-import { SERVER_FOLDER } from '../clearml-server/settings';
+import { SERVER_FOLDER } from '../../core/folders';
 import type { ComponentPlatform } from '../component';
 import { AppsUpload, AppsUploadProps } from './apps-upload';
 

@@ -1,6 +1,6 @@
 /** The billing chart as a platform component: the `server` folder, after the server's release. */
 import type { ComponentDescriptor } from '../component';
-import { SERVER_FOLDER } from '../clearml-server/settings';
+import { SERVER_FOLDER } from '../../core/folders';
 import type { ComponentPlatform } from '../component';
 import { Billing, BillingProps } from './billing';
 

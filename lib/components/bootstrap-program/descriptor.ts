@@ -1,6 +1,6 @@
 /** The tenant bootstrap program as a platform component: one ConfigMap in the server namespace, where the tenants' bootstrap Jobs run. */
 import type { ComponentDescriptor } from '../component';
-import { SERVER_FOLDER } from '../clearml-server/settings';
+import { SERVER_FOLDER } from '../../core/folders';
 import { BootstrapProgram } from './bootstrap-program';
 
 export const bootstrapProgramComponent: ComponentDescriptor = {

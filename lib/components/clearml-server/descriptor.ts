@@ -3,7 +3,8 @@ import type { ComponentDescriptor, ComponentEndpoint } from '../component';
 import type { ComponentPlatform } from '../component';
 import { registryPasswordValue } from '../registry-credentials/registry-credentials';
 import { ClearmlServer, ClearmlServerProps } from './clearml-server';
-import { APISERVER_PORT, SERVER_FOLDER } from './settings';
+import { APISERVER_PORT } from './settings';
+import { SERVER_FOLDER } from '../../core/folders';
 
 /** The namespaces and ports the server reaches: the endpoints of the other components that admit it. */
 export function serverUpstreams(endpoints: readonly ComponentEndpoint[]): ClearmlServerProps['upstreams'] {

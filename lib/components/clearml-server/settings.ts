@@ -9,7 +9,6 @@ import { ClearmlServerProps, CredentialsSecretProps, ServerBillingProps, ServerH
  * The server's output folder: the server's own components share it, the apps upload and the tenants'
  * bootstrap folders wait for it.
  */
-export { SERVER_FOLDER } from '../../core/folders';
 
 /** Port of the apiserver service (`internalApiUrl`). */
 export const APISERVER_PORT = 8008;

@@ -1,6 +1,6 @@
 /** The shared Redis as a platform component: the `server` folder, first of its releases. */
 import type { ComponentDescriptor } from '../component';
-import { SERVER_FOLDER } from '../clearml-server/settings';
+import { SERVER_FOLDER } from '../../core/folders';
 import type { ComponentPlatform } from '../component';
 import { SharedRedis, SharedRedisProps, sharedRedisHost } from './shared-redis';
 

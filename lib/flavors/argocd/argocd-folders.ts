@@ -15,9 +15,9 @@
  * `prune` does. Namespaces and PersistentVolumeClaims are kept by the prune guard (lib/gitops/prune-guard.ts).
  */
 import { Application } from '../../../imports/argoproj.io';
-import { RenderedFile, RenderedFolder } from '../../core/folders';
+import { RenderedFile, RenderedFolder, FolderUnit } from '../../core/folders';
 import { tenantShard } from '../../core/names';
-import { FolderUnit, GitOpsSettings } from '../flavor';
+import { GitOpsSettings } from '../flavor';
 import { SYNC_WAVE_ANNOTATION } from './argocd-application';
 
 /** Folder of the Argo CD folder Applications. */

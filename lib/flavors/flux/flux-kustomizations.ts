@@ -15,9 +15,9 @@
  *   their own `prune`, the tenant's objects).
  */
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../../imports/kustomize.toolkit.fluxcd.io';
-import { RenderedFile, RenderedFolder } from '../../core/folders';
+import { RenderedFile, RenderedFolder, FolderUnit } from '../../core/folders';
 import { tenantShard } from '../../core/names';
-import { FolderUnit, GitOpsSettings } from '../flavor';
+import { GitOpsSettings } from '../flavor';
 
 /** Folder of the Flux Kustomizations. */
 export const FLUX_FOLDER = 'flux';

@@ -36,8 +36,7 @@
  * without `serviceAccountName` does not run as cluster-admin.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { RenderedFolder } from '../../core/folders';
-import { FolderUnit } from '../flavor';
+import { RenderedFolder, FolderUnit } from '../../core/folders';
 import { TenantPlacement } from './flux-kustomizations';
 
 /** Name of each tenant's reconciler ServiceAccount (in the tenant namespace). */

@@ -4,7 +4,8 @@
  * repository); the README's "Profiles" table lists the same.
  */
 import type { PlatformProps } from '../platform-props';
-import type { ProfileDefaults } from './profile';
+import { DEFAULT_CHART_VERSIONS } from '../../config/chart-versions';
+import type { ProfileDefaults, ProfileDefinition } from './profile';
 
 /** Where every enterprise chart is now: ClearML's OCI registry on Docker Hub (`enterprise_deploy/k8s.md`). */
 export const CURRENT_OCI_REGISTRY = 'oci://docker.io/clearml';
@@ -15,28 +16,23 @@ export const CURRENT_OCI_REGISTRY = 'oci://docker.io/clearml';
  */
 export const CURRENT_REGISTRY_SOURCE_SECRET = 'clearml-enterprise-oci-registry';
 
-/** Chart versions of the newest release notes, each with its page. */
+/**
+ * Chart versions: the same pinned versions as the runbook profile (lib/config/chart-versions.ts, each with
+ * the release notes it comes from); the app gateway is the chart the runbook profile pins as the router.
+ */
 export const CURRENT_CHART_VERSIONS = {
-  /** `docs/release_notes/helm/clearml-enterprise/11.0.md`: 11.0.2. */
-  server: '11.0.2',
-  /** `docs/release_notes/helm/clearml-enterprise-agent/6.14.md`: 6.14.6. */
-  agent: '6.14.6',
-  /** `docs/release_notes/helm/clearml-enterprise-app-gateway/`: 3.2.0. */
-  appGateway: '3.2.0',
-  /** `docs/clearml_agent/fractional_gpus/cdmo.md` installs without a version and no release notes exist: the runbook profile's pin, to confirm. */
-  dynamicMigOperator: '1.0.0',
+  server: DEFAULT_CHART_VERSIONS.server,
+  agent: DEFAULT_CHART_VERSIONS.agent,
+  appGateway: DEFAULT_CHART_VERSIONS.router,
+  dynamicMigOperator: DEFAULT_CHART_VERSIONS.dynamicMigOperator,
 } as const;
 
 /** Image tags of the same release notes. */
 export const CURRENT_IMAGE_TAGS = {
   /** clearml-enterprise 11.0.0: apiserver `3.29.1-800`. */
   apiserver: '3.29.1-800',
-  /**
-   * clearml-enterprise 11.0.0: fileserver `3.29.1-800`. For the record only: the profile leaves the
-   * fileserver at the chart's own image (the runbook sets no fileserver tag, so there is no prop a user
-   * could set back), which is the release's.
-   */
-  fileserver: '3.29.1-800',
+  // The fileserver stays at the chart's own image, the release's (11.0.0: `3.29.1-800`): the runbook sets
+  // no fileserver tag, so there would be no prop a user could set back.
   /** clearml-enterprise 11.0.1: webserver `3.29.3-1980`. */
   webserver: '3.29.3-1980',
   /** clearml-enterprise-agent 6.14.5 and later: `1.31-3.0.3-469`. */
@@ -88,3 +84,8 @@ export function currentProfileDefaults(props: PlatformProps): ProfileDefaults {
     bootstrap: { adminInternal: true },
   };
 }
+
+export const currentProfile: ProfileDefinition = {
+  description: "ClearML's current Kubernetes pages (OCI charts, app gateway, internal admins, no billing)",
+  defaults: currentProfileDefaults,
+};

@@ -8,14 +8,27 @@
  */
 import type { PlatformProps } from '../platform-props';
 import type { Problems } from '../../core/problems';
-import { currentProfileDefaults } from './current';
-import { runbookProfileDefaults } from './runbook';
+import { currentProfile } from './current';
+import { runbookProfile } from './runbook';
 
-/** Every profile, the default first. */
-export const PROFILES = ['runbook', 'current'] as const;
+/** A profile: one line on what it is (README, synth summary) and its defaults for the given props. */
+export interface ProfileDefinition {
+  readonly description: string;
+  /** The defaults for these props (a profile may derive some from `baseDomain`). */
+  defaults(props: PlatformProps): ProfileDefaults;
+}
+
+/** The registry: one line per profile, the default first. */
+const REGISTRY = {
+  runbook: runbookProfile,
+  current: currentProfile,
+} as const satisfies Readonly<Record<string, ProfileDefinition>>;
 
 /** The name of a profile. */
-export type ProfileName = (typeof PROFILES)[number];
+export type ProfileName = keyof typeof REGISTRY;
+
+/** Every profile, the default first. */
+export const PROFILES: readonly ProfileName[] = Object.keys(REGISTRY) as ProfileName[];
 
 /** The profile used when neither `main.ts` nor the command line names one. */
 export const DEFAULT_PROFILE: ProfileName = 'runbook';
@@ -25,15 +38,14 @@ export type ProfileDefaults = DeepPartial<PlatformProps>;
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
 
-/** What each profile is, in one line (README, synth summary). */
-export const PROFILE_DESCRIPTIONS: Readonly<Record<ProfileName, string>> = {
-  runbook: "the install runbook's values (ClearML's page before its May 2025 rewrite)",
-  current: "ClearML's current Kubernetes pages (OCI charts, app gateway, internal admins, no billing)",
-};
+/** What a profile is, in one line (README, synth summary). */
+export function profileDescription(name: ProfileName): string {
+  return REGISTRY[name].description;
+}
 
 /** Whether `name` is a profile. */
 export function isProfileName(name: unknown): name is ProfileName {
-  return typeof name === 'string' && (PROFILES as readonly string[]).includes(name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY, name);
 }
 
 /** The message of a bad profile name: what is allowed. */
@@ -43,7 +55,7 @@ export function profileNameMessage(): string {
 
 /** The defaults of one profile for these props (a profile may derive defaults from `baseDomain`). */
 export function profileDefaults(name: ProfileName, props: PlatformProps): ProfileDefaults {
-  return name === 'current' ? currentProfileDefaults(props) : runbookProfileDefaults();
+  return REGISTRY[name].defaults(props);
 }
 
 /**
