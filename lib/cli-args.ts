@@ -109,6 +109,10 @@ export function parseArgs(command: CliCommand, argv: readonly string[]): ParsedA
     if (option.value) {
       const next = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (next === undefined || next === '') throw new UsageError(`${command.name}: ${spelled} needs a value (${option.value}); ${seeHelp(command)}`);
+      // `--out --profile current`: the value is missing, not "--profile" (write `--out=--x` for such a value).
+      if (eq < 0 && byName.has(next.split('=')[0])) {
+        throw new UsageError(`${command.name}: ${spelled} needs a value (${option.value}), got the option ${next.split('=')[0]}; ${seeHelp(command)}`);
+      }
       value = next;
     } else if (eq >= 0) {
       throw new UsageError(`${command.name}: ${spelled} takes no value; ${seeHelp(command)}`);

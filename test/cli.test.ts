@@ -20,6 +20,12 @@ describe('outputDir', () => {
   test('fails when --out has no folder', () => {
     expect(() => outputDir(['--out'], {})).toThrow(/--out needs a value \(DIR\); see `npm run synth -- --help`/);
   });
+
+  test('fails when --out is followed by another option instead of its folder', () => {
+    expect(() => outputDir(['--out', '--profile', 'current'], {})).toThrow(/--out needs a value \(DIR\), got the option --profile; see/);
+    expect(() => outputDir(['--profile', '--out', 'x'], {})).toThrow(/--profile needs a value \(NAME\), got the option --out; see/);
+    expect(outputDir(['--out=--odd'], {})).toBe('--odd');
+  });
 });
 
 describe('runSynth', () => {
