@@ -29,6 +29,7 @@ import { ResolvedServer, ResolvedServerHosts, internalApiUrl, resolveServer, res
 import { ResolvedDynamicMigOperator, resolveDynamicMigOperator } from '../components/dynamic-mig-operator/settings';
 import { ResolvedGpuOperator, resolveGpuOperator } from '../components/gpu-operator/settings';
 import { ResolvedMigSetup, checkMigSetupNamespace, resolveMigSetup } from '../components/mig-node-setup/settings';
+import { migNodeSetupComponent } from '../components/mig-node-setup/descriptor';
 import { ResolvedSharedRedis, resolveSharedRedis } from '../components/shared-redis/settings';
 
 
@@ -141,7 +142,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   const migSetup = resolveMigSetup(problems, p.migSetup);
   const components: ComponentSettings = { gpuOperator, dynamicMigOperator, migSetup, server: resolvedServer, redis, billing, apps };
   // Privileged: no other namespace of the platform (every component's but its own, from the registry).
-  checkMigSetupNamespace(problems, migSetup.namespace, [sourceNamespace, ingressNamespace, ...componentNamespaces(components, ['mig-node-setup']).map((n) => n.namespace)]);
+  checkMigSetupNamespace(problems, migSetup.namespace, [sourceNamespace, ingressNamespace, ...componentNamespaces(components, [migNodeSetupComponent.name]).map((n) => n.namespace)]);
 
   const tenantReleasesIn = definedOnly(p.tenantReleases);
   const tenantReleases: ResolvedPlatform['tenantReleases'] = {
