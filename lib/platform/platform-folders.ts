@@ -7,8 +7,9 @@ import type { ResolvedPlatform } from './platform';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from '../components/component';
-import { SOURCES_FOLDER, componentEndpoints, enabledComponents } from '../components/derived';
+import { SOURCES_FOLDER, componentEndpoints, componentsForRoles, enabledComponents } from '../components/derived';
 import { COMPONENTS } from '../components/index';
+import type { ClusterContext } from './clusters';
 
 /**
  * The chart sources' folder, or none. FLAVOR-SPECIFIC: the one place here that knows a flavor; chart
@@ -22,8 +23,12 @@ function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
   return [{ path: SOURCES_FOLDER, app: sources }];
 }
 
-/** Builds the platform's folders (each its own App). */
-export function platformFolders(platform: ResolvedPlatform, components: readonly ComponentDescriptor[] = COMPONENTS): OutputFolder[] {
+/**
+ * Builds the platform's folders (each its own App). With `cluster`, only the components of its roles
+ * (each descriptor's `roles`; a worker's in their `workerFolder`), for one cluster of several.
+ */
+export function platformFolders(platform: ResolvedPlatform, all: readonly ComponentDescriptor[] = COMPONENTS, cluster?: ClusterContext): OutputFolder[] {
+  const components = cluster ? componentsForRoles(cluster, all) : all;
   const folders: OutputFolder[] = [...sourcesFolder(platform)];
   const apps = new Map<string, App>();
   const releases = new Map<string, ReleaseRef>();
@@ -36,7 +41,7 @@ export function platformFolders(platform: ResolvedPlatform, components: readonly
       folders.push({ path: component.folder, app });
     }
     for (const name of component.after ?? []) {
-      if (!components.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
+      if (!all.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
     }
     const built = component.build(new Chart(app, component.name), platform, { releases, endpoints });
     if (built.release) releases.set(component.name, built.release);
