@@ -34,6 +34,8 @@ const PLATFORM_FILE = 'main.ts (platform props)';
 export interface SynthOptions {
   /** The platform's settings. */
   readonly platform: PlatformProps;
+  /** How problems of the platform props name their origin. @default 'main.ts (platform props)' */
+  readonly platformFile?: string;
   /**
    * Folder of the tenant files: every `*.yaml` in it (sorted) is one tenant. Problems name the files
    * as `<tenantsDir>/<file>`.
@@ -64,7 +66,7 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   const sources: TenantSource[] = [...(options.tenantsDir !== undefined ? readTenantFiles(options.tenantsDir) : []), ...codeTenants(options.tenants ?? [])];
   let platform: ResolvedPlatform;
   try {
-    platform = resolvePlatform(options.platform, PLATFORM_FILE);
+    platform = resolvePlatform(options.platform, options.platformFile ?? PLATFORM_FILE);
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
@@ -73,7 +75,7 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   const support = platform.catalog.flavor.capabilities.tenants;
   const refusal: Problem[] = [];
   if (!support.supported && sources.length > 0) {
-    const problems = new Problems(PLATFORM_FILE);
+    const problems = new Problems(options.platformFile ?? PLATFORM_FILE);
     problems.add('gitops', platform.gitops, `cannot install tenants (${sources.length} tenant files): ${support.why}`);
     refusal.push(...problems.all);
   }

@@ -85,10 +85,13 @@ export function componentsForRoles(roles: ClusterRoles, components: readonly Com
  */
 export function clusterFolderRules(roles: ClusterRoles, components: readonly ComponentDescriptor[] = COMPONENTS): ReadonlyMap<string, readonly string[]> {
   const chosen = componentsForRoles(roles, components);
-  const rules = new Map(platformFolderRules(chosen));
-  if (!roles.controlPlane && !rules.has(SERVER_FOLDER)) {
+  // The whole registry's rules, so that a folder missing here still stands for what it waits for
+  // (the control plane has no `gpu` folder: its `server` waits for the chart sources).
+  const rules = new Map(platformFolderRules(components));
+  for (const [folder, rule] of platformFolderRules(chosen)) rules.set(folder, rule);
+  if (!roles.controlPlane) {
     const moved = [...new Set(components.filter((c) => c.folder === SERVER_FOLDER && c.workerFolder !== undefined && chosen.some((x) => x.name === c.name)).map((c) => c.workerFolder!))];
-    rules.set(SERVER_FOLDER, moved.length > 0 ? moved : [...(platformFolderRules(components).get(SERVER_FOLDER) ?? [])]);
+    if (moved.length > 0) rules.set(SERVER_FOLDER, moved);
   }
   return rules;
 }
