@@ -104,7 +104,7 @@ export function tenantClusters(tenant: ResolvedTenant, platform: Pick<ResolvedPl
  * clusters already (the tenants are resolved together first), and so are the session and stream ports
  * (kept simple: a port range is refused when any other tenant has it, in whichever cluster).
  */
-function checkTenantClusters(sources: readonly TenantSource[], tenants: readonly ResolvedTenant[], platform: ResolvedPlatform): void {
+export function checkTenantClusters(sources: readonly TenantSource[], tenants: readonly ResolvedTenant[], platform: ResolvedPlatform): void {
   const problems: Problem[] = [];
   const workers = new Map(platform.clusters.filter((c) => c.worker).map((c) => [c.name, c]));
   for (const tenant of tenants) {
@@ -214,7 +214,12 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
   texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
-  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.enabled ? platform.billing.namespace : undefined, server: platform.server.namespace, redis: platform.redis.namespace }));
+  // A worker of several clusters has neither the server nor billing.
+  const controlPlane = !cluster || cluster.controlPlane;
+  texts.set(
+    FACTS_FILE,
+    platformFactsJson({ tenantLabel: TENANT_LABEL, billing: controlPlane && platform.billing.enabled ? platform.billing.namespace : undefined, server: controlPlane ? platform.server.namespace : undefined, redis: platform.redis.namespace }),
+  );
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.tenant.name, namespace: t.tenant.namespace })), profile: platform.profile };
 }
 
