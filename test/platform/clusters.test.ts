@@ -7,7 +7,8 @@
  * the agreed contract (control-plane parts: the bootstrap Job and the ledger; worker parts: the
  * namespace, its policies, quota, agent and router), made from today's single-cluster folders.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import YAML from 'yaml';
@@ -16,8 +17,8 @@ import { ClusterContext } from '../../lib/platform/clusters';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { checkTenantClusters, renderOutput, tenantsOfCluster } from '../../lib/synth';
-import { MARKER_FILE } from '../../lib/output/marker';
-import { withPlatformOption } from '../../lib/cli';
+import { MARKER_FILE, tenantDigest } from '../../lib/output/marker';
+import { runSynth, withPlatformOption } from '../../lib/cli';
 import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
 import { validateTree } from '../../lib/tools/validate/validate-output';
 import { CRDS_DIR } from '../support/fake-tenants';
@@ -174,6 +175,11 @@ describe('synth of the two-cluster example', () => {
     const marker = JSON.parse(files.get(MARKER_FILE)!);
     expect(marker.files).toEqual([...files.keys()].filter((p) => p !== MARKER_FILE).sort());
     expect(marker.tenants.map((t: any) => t.name)).toEqual(['acme', 'globex', 'initech']);
+    // A tenant's digest covers its files in every cluster.
+    const acme = marker.tenants.find((t: any) => t.name === 'acme').digest;
+    expect(acme).toBe(tenantDigest(files, 'acme'));
+    expect(acme).not.toBe(tenantDigest(new Map([...files].filter(([p]) => !p.startsWith('clusters/gpu-east/'))), 'acme'));
+    expect(acme).not.toBe(tenantDigest(new Map(), 'acme'));
   });
 
   test('the control plane runs the server, billing, apps upload and the bootstrap program; the worker the GPU layer, MIG setup and the shared Redis', () => {
@@ -268,6 +274,21 @@ describe('synth --platform FILE', () => {
     expect(missing).toEqual([expect.objectContaining({ path: '--platform', value: 'examples/nope.ts', message: expect.stringMatching(/is not a file/) })]);
     const none = problemsOf(() => withPlatformOption({ platform: singleCluster }, 'lib/core/names.ts', ROOT));
     expect(none).toEqual([expect.objectContaining({ path: '--platform', value: 'lib/core/names.ts', message: expect.stringMatching(/exports no `platform`/) })]);
+  });
+
+  test('npm run synth -- --platform examples/two-clusters.ts --out DIR writes each cluster below DIR/clusters/', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'two-clusters-'));
+    const out = join(dir, 'out');
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(runSynth({ platform: singleCluster, tenantsDir: TENANTS }, ['--platform', join(ROOT, 'examples', 'two-clusters.ts'), '--out', out])).toBe(0);
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(/tenants: 3 added/);
+      for (const path of [MARKER_FILE, 'clusters/hq/flux/kustomizations.yaml', 'clusters/gpu-east/apply-order.txt', 'clusters/gpu-east/platform-facts.json']) expect([path, existsSync(join(out, path))]).toEqual([path, true]);
+      expect(existsSync(join(out, 'server'))).toBe(false);
+    } finally {
+      write.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('no --platform: the options as they are', () => {
