@@ -3,7 +3,8 @@
  * component, and every cross-cutting list is computed from it: the platform's output folders and their
  * order (`platformFolders`, `PLATFORM_FOLDERS`, the folder rules of `gitops/layout.ts`), the charts whose
  * source objects are written (`ResolvedPlatform.charts`), the platform's namespaces (those a privileged
- * namespace must not share, those no tenant may take) and the endpoints other parts connect to.
+ * namespace must not share, those no tenant may take) and the endpoints other parts connect to, and
+ * with several clusters which cluster runs the component (`roles`, lib/platform/platform-folders.ts).
  *
  * A descriptor reads the resolved platform; its construct gets only the narrow props `build` hands it.
  */

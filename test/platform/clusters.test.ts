@@ -22,6 +22,8 @@ import { runSynth, withPlatformOption } from '../../lib/cli';
 import { loadSchemas, treeFromFiles } from '../../lib/tools/validate/main';
 import { validateTree } from '../../lib/tools/validate/validate-output';
 import { CRDS_DIR } from '../support/fake-tenants';
+import { clusterFolderRules, componentsForRoles, platformFolderRules } from '../../lib/components/derived';
+import { COMPONENTS } from '../../lib/components/index';
 import { platform as twoClusters } from '../../examples/two-clusters';
 import { platform as singleCluster } from '../../main';
 import type { OutputFolder } from '../../lib/output/write-tree';
@@ -141,6 +143,26 @@ describe('cluster props', () => {
     expect(many.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^defaultWorkerCluster: is required with several worker clusters \(a, b\)/)]);
     const lonely = problemsOf(() => resolvePlatform({ ...singleCluster, defaultWorkerCluster: 'x' }));
     expect(lonely.map((p) => p.path)).toEqual(['defaultWorkerCluster']);
+  });
+});
+
+describe('components by cluster role', () => {
+  const names = (roles: { controlPlane: boolean; worker: boolean }) => componentsForRoles(roles).map((c) => `${c.name}@${c.folder}`);
+
+  test('the control plane: server, shared Redis, billing, bootstrap program, apps upload; a worker: the GPU layer, MIG setup and the Redis in its own folder', () => {
+    expect(names({ controlPlane: true, worker: false })).toEqual(['shared-redis@server', 'clearml-server@server', 'billing@server', 'bootstrap-program@server', 'apps-upload@server-apps']);
+    expect(names({ controlPlane: false, worker: true })).toEqual(['gpu-operator@gpu', 'dynamic-mig-operator@gpu', 'mig-node-setup@mig-setup', 'shared-redis@redis']);
+    expect(componentsForRoles({ controlPlane: true, worker: true })).toEqual([...COMPONENTS]);
+  });
+
+  test("folder rules: the control plane's server waits for the chart sources through the missing gpu folder; a worker's server stands for its redis folder", () => {
+    const cp = clusterFolderRules({ controlPlane: true, worker: false });
+    expect(cp.get('server')).toEqual(['gpu']);
+    expect(cp.get('gpu')).toEqual(['sources']);
+    const worker = clusterFolderRules({ controlPlane: false, worker: true });
+    expect(worker.get('server')).toEqual(['redis']);
+    expect(worker.get('redis')).toEqual(['gpu']);
+    expect(clusterFolderRules({ controlPlane: true, worker: true })).toEqual(platformFolderRules());
   });
 });
 
