@@ -7,7 +7,7 @@ import type { ResolvedPlatform } from './platform';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from '../components/component';
-import { SOURCES_FOLDER, componentEndpoints, componentsForRoles, enabledComponents } from '../components/derived';
+import { SOURCES_FOLDER, componentCharts, componentEndpoints, componentsForRoles, enabledComponents } from '../components/derived';
 import { COMPONENTS } from '../components/index';
 import { CLUSTER_CA_KEY, CLUSTER_TOKEN_KEY, ClusterContext } from './clusters';
 import { SERVER_FOLDER } from '../core/folders';
@@ -17,12 +17,25 @@ import { requireSecret } from '../security/secret-reference';
  * The chart sources' folder, or none. FLAVOR-SPECIFIC: the one place here that knows a flavor; chart
  * sources are objects of their own only for Flux (k3s and Argo CD name the repository in each release).
  */
-function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
+function sourcesFolder(platform: ResolvedPlatform, cluster?: ClusterContext): OutputFolder[] {
   const renderSources = platform.catalog.flavor.renderSources;
   if (!renderSources) return [];
   const sources = new App({ outdir: 'unused' });
-  renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+  const charts = cluster ? clusterCharts(platform, cluster) : platform.charts;
+  // One cluster of several: only the sources its charts come from (no Secret of an unused source).
+  const used = new Set(charts.map((c) => c.source));
+  const named = cluster ? platform.catalog.sources.filter((s) => used.has(s.name)) : platform.catalog.sources;
+  renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: named, charts });
   return [{ path: SOURCES_FOLDER, app: sources }];
+}
+
+/** The charts one cluster of several installs: its components', and the tenants' releases in a worker. */
+function clusterCharts(platform: ResolvedPlatform, cluster: ClusterContext): ResolvedPlatform['charts'] {
+  const all = componentCharts(platform).map((c) => c.chart);
+  const key = (c: { source: string; chart: string; version: string }) => `${c.source}/${c.chart}@${c.version}`;
+  const own = new Set(componentCharts(platform, componentsForRoles(cluster)).map((c) => key(c.chart)));
+  // platform.charts: the components' charts, then the tenants' releases' (lib/platform/platform.ts).
+  return platform.charts.filter((chart, i) => (i < all.length ? own.has(key(chart)) : cluster.worker));
 }
 
 /**
@@ -31,7 +44,7 @@ function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
  */
 export function platformFolders(platform: ResolvedPlatform, all: readonly ComponentDescriptor[] = COMPONENTS, cluster?: ClusterContext): OutputFolder[] {
   const components = cluster ? componentsForRoles(cluster, all) : all;
-  const folders: OutputFolder[] = [...sourcesFolder(platform)];
+  const folders: OutputFolder[] = [...sourcesFolder(platform, cluster)];
   const apps = new Map<string, App>();
   const releases = new Map<string, ReleaseRef>();
   const endpoints = componentEndpoints(platform, components);

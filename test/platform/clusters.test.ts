@@ -207,6 +207,11 @@ describe('synth of the two-cluster example', () => {
   test('the control plane runs the server, billing, apps upload and the bootstrap program; the worker the GPU layer, MIG setup and the shared Redis', () => {
     expect(hq.get('apply-order.txt')!.split('\n').filter((l) => l && !l.startsWith('tenants/'))).toEqual(['sources', 'server', 'server-apps']);
     expect(east.get('apply-order.txt')!.split('\n').filter((l) => l && !l.startsWith('tenants/'))).toEqual(['sources', 'gpu', 'mig-setup', 'redis']);
+    const sources = (tree: Map<string, string>) => objectsOf(tree, '').filter((o) => o.file.startsWith('sources/')).map((o) => `${o.object.kind}/${o.object.metadata.name}`);
+    // Each cluster's chart sources are those of its own charts (the worker: no billing registry and its Secret).
+    expect(sources(hq)).toEqual(['HelmRepository/clearml-enterprise', 'OCIRepository/bitnami-redis', 'OCIRepository/platform-charts-clearml-billing']);
+    expect(sources(east)).toEqual(['HelmRepository/clearml-enterprise', 'HelmRepository/nvidia', 'OCIRepository/bitnami-redis']);
+    expect(JSON.parse(east.get('secrets-inventory.json')!).secrets.some((s: any) => s.name === 'platform-charts-registry')).toBe(false);
     expect([...hq.keys()].filter((p) => p.startsWith('server/'))).toEqual(expect.arrayContaining(['server/clearml-server.yaml', 'server/billing.yaml', 'server/bootstrap-program.yaml', 'server/shared-redis.yaml']));
   });
 
