@@ -14,6 +14,7 @@ export const SYNTH_COMMAND: CliCommand = {
     { name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' },
     { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output or move its namespace (repeatable)" },
     { name: '--profile', value: 'NAME', description: "install profile for this run: runbook or current (default: main.ts's profile, then runbook)" },
+    { name: '--platform', value: 'FILE', description: 'platform props module to use instead of main.ts, e.g. examples/two-clusters.ts (it exports `platform`)' },
   ],
   notes: [
     'The folder must be missing, empty, or an output synth wrote before (it holds the marker .clearml-tenancy);',

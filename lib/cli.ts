@@ -1,9 +1,12 @@
 /**
- * The `npm run synth` command line: `node build/main.js [--out DIR] [--profile NAME] [--allow-removal TENANT]...` (also
+ * The `npm run synth` command line: `node build/main.js [--out DIR] [--profile NAME] [--platform FILE] [--allow-removal TENANT]...` (also
  * `-o DIR`; default `$CDK8S_OUTDIR`, then `dist`). Prints every input problem and returns 1 without writing; refuses a
  * folder it did not write (see lib/output/write-tree.ts); ends with a one-line summary of what changed.
  */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { optionValue, parseArgs, runCli } from './cli-args';
+import { PlatformProps } from './platform/platform-props';
 import { SYNTH_COMMAND } from './cli-commands';
 import { resolvePlatform } from './platform/platform';
 import { ConfigError } from './core/problems';
@@ -23,6 +26,33 @@ export function withProfileOption(options: SynthOptions, profile: string | undef
 /** The summary line naming the profile, for any profile but the default (whose output is the runbook's). */
 export function profileLine(profile: string): string[] {
   return profile === DEFAULT_PROFILE || !isProfileName(profile) ? [] : [`profile: ${profile}: ${profileDescription(profile)}`];
+}
+
+/**
+ * The options with the platform of `--platform FILE` (when given): a TypeScript module like main.ts that
+ * exports `platform` (and may export `tenantsDir`), loaded from its build (scripts/build.mjs compiles
+ * main.ts, lib/, imports/ and examples/ into build/). A missing file, a file outside the build, or one
+ * without `platform` is a ConfigError on `--platform` naming the file.
+ */
+export function withPlatformOption(options: SynthOptions, file: string | undefined, cwd: string = process.cwd()): SynthOptions {
+  if (file === undefined) return options;
+  const fail = (message: string): never => {
+    throw new ConfigError([{ file: '(command line)', path: '--platform', value: file, message }]);
+  };
+  const source = resolve(cwd, file);
+  if (!existsSync(source)) fail(`is not a file (from ${cwd}); give a platform module such as examples/two-clusters.ts`);
+  // Built: this file is build/lib/cli.js and the module is build/<its path>.js; under ts-jest/swc-jest the source itself.
+  const here = resolve(__dirname, '..');
+  const built = basename(here) === 'build';
+  const project = built ? dirname(here) : here;
+  const rel = relative(project, source);
+  if (rel.startsWith('..')) fail(`must be inside the project (${project}), where scripts/build.mjs compiles it`);
+  const target = built ? join(here, rel.replace(/\.ts$/, '.js')) : source;
+  if (!existsSync(target)) fail(`has no build at ${relative(project, target)}: scripts/build.mjs compiles main.ts, lib/, imports/ and examples/ only`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(target) as { platform?: PlatformProps; tenantsDir?: string };
+  if (mod.platform === null || typeof mod.platform !== 'object') fail('exports no `platform` (export const platform: PlatformProps = { ... })');
+  return { ...options, platform: mod.platform!, platformFile: `${file} (platform props)`, ...(typeof mod.tenantsDir === 'string' ? { tenantsDir: mod.tenantsDir } : {}) };
 }
 
 /** Where to write: `--out DIR`/`-o DIR`, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else `dist`. */
@@ -59,9 +89,9 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
     const outdir = outputDir(argv);
     const allowRemoval = [...(options.allowRemoval ?? []), ...(args.options.get('--allow-removal') ?? [])];
     try {
-      const chosen = withProfileOption(options, optionValue(args, '--profile'));
+      const chosen = withProfileOption(withPlatformOption(options, optionValue(args, '--platform')), optionValue(args, '--profile'));
       const { result, lifecycle } = synthesizeWithResult({ ...chosen, allowRemoval }, outdir);
-      const resolved = resolvePlatform(chosen.platform);
+      const resolved = resolvePlatform(chosen.platform, chosen.platformFile);
       const warnings = floatingVersionWarnings(resolved.floatingVersions);
       process.stdout.write([synthSummary(result, outdir), ...profileLine(resolved.profile), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
       return 0;

@@ -5,10 +5,12 @@
  * anything is rendered; `synthesize` then writes into the output folder (only a folder it owns, see
  * write-tree.ts and marker.ts), so bad input never touches it.
  */
-import { platformFolderRules } from './components/derived';
+import { clusterFolderRules, platformFolderRules } from './components/derived';
+import { COMPONENTS } from './components/index';
+import { ClusterContext, ResolvedCluster } from './platform/clusters';
 import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
-import { ResolvedPlatform, resolvePlatform } from './platform/platform';
+import { ClusterPlatform, ResolvedPlatform, resolvePlatform } from './platform/platform';
 import { PlatformProps } from './platform/platform-props';
 import { ConfigError, Problem, Problems } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
@@ -19,6 +21,7 @@ import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
 import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { RenderedFolder } from './core/folders';
+import { join } from 'node:path';
 import { platformFolders } from './platform/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
@@ -32,6 +35,8 @@ const PLATFORM_FILE = 'main.ts (platform props)';
 export interface SynthOptions {
   /** The platform's settings. */
   readonly platform: PlatformProps;
+  /** How problems of the platform props name their origin. @default 'main.ts (platform props)' */
+  readonly platformFile?: string;
   /**
    * Folder of the tenant files: every `*.yaml` in it (sorted) is one tenant. Problems name the files
    * as `<tenantsDir>/<file>`.
@@ -62,7 +67,7 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   const sources: TenantSource[] = [...(options.tenantsDir !== undefined ? readTenantFiles(options.tenantsDir) : []), ...codeTenants(options.tenants ?? [])];
   let platform: ResolvedPlatform;
   try {
-    platform = resolvePlatform(options.platform, PLATFORM_FILE);
+    platform = resolvePlatform(options.platform, options.platformFile ?? PLATFORM_FILE);
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
@@ -71,7 +76,7 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   const support = platform.catalog.flavor.capabilities.tenants;
   const refusal: Problem[] = [];
   if (!support.supported && sources.length > 0) {
-    const problems = new Problems(PLATFORM_FILE);
+    const problems = new Problems(options.platformFile ?? PLATFORM_FILE);
     problems.add('gitops', platform.gitops, `cannot install tenants (${sources.length} tenant files): ${support.why}`);
     refusal.push(...problems.all);
   }
@@ -83,7 +88,51 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
     throw e;
   }
   if (refusal.length > 0) throw new ConfigError(refusal);
+  if (platform.clusterPlatforms.length > 0) checkTenantClusters(sources, tenants, platform);
   return { platform, tenants };
+}
+
+/** The worker clusters a tenant's workloads run in: its file's `clusters`, else the platform's default worker cluster. */
+export function tenantClusters(tenant: ResolvedTenant, platform: Pick<ResolvedPlatform, 'defaultWorkerCluster'>): readonly string[] {
+  const own = (tenant as { readonly clusters?: readonly string[] }).clusters;
+  return own !== undefined && own.length > 0 ? own : [platform.defaultWorkerCluster];
+}
+
+/**
+ * With several clusters, each tenant's `clusters` must name worker clusters, and the tenants of each worker
+ * cluster are checked again against that cluster's own settings (its NodePort range, its namespaces): all
+ * problems at once, on the tenant files. A tenant's name, company and namespace are unique across all
+ * clusters already (the tenants are resolved together first), and so are the session and stream ports
+ * (kept simple: a port range is refused when any other tenant has it, in whichever cluster).
+ */
+export function checkTenantClusters(sources: readonly TenantSource[], tenants: readonly ResolvedTenant[], platform: ResolvedPlatform): void {
+  const problems: Problem[] = [];
+  const workers = new Map(platform.clusters.filter((c) => c.worker).map((c) => [c.name, c]));
+  for (const tenant of tenants) {
+    tenantClusters(tenant, platform).forEach((name, i) => {
+      if (!workers.has(name)) {
+        const known = platform.clusters.find((c) => c.name === name);
+        problems.push({ file: tenant.file, path: `clusters[${i}]`, value: name, message: known ? `is the "${known.role}" cluster; a tenant's clusters must be worker clusters: ${[...workers.keys()].join(', ')}` : `is not a worker cluster of the platform; they are: ${[...workers.keys()].join(', ')}` });
+      }
+    });
+  }
+  const seen = new Set<string>();
+  for (const { cluster, platform: clusterPlatform } of platform.clusterPlatforms) {
+    if (!cluster.worker) continue;
+    const files = new Set(tenants.filter((t) => tenantClusters(t, platform).includes(cluster.name)).map((t) => t.file));
+    try {
+      resolveTenants(sources.filter((s) => files.has(s.file)), clusterPlatform);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const p of e.problems) {
+        const key = `${p.file}\0${p.path}\0${p.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        problems.push({ ...p, message: `${p.message} (in cluster ${cluster.name})` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The output before serialization: the folders as objects, and the files that are text already. */
@@ -95,11 +144,44 @@ export interface OutputObjects {
   readonly tenants?: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
   /** The install profile, for the output's marker. @default 'runbook' */
   readonly profile?: string;
+  /**
+   * With several clusters: each cluster's output, written below `clusters/<name>/` (then `folders` and
+   * `texts` are empty). @default - one cluster
+   */
+  readonly clusters?: ReadonlyArray<{ readonly cluster: ResolvedCluster; readonly output: OutputObjects }>;
 }
 
 /** Checks the input, then builds every object of the output (see {@link renderOutput}). */
 export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const { platform, tenants } = resolveInput(options);
+  if (platform.clusterPlatforms.length === 0) return renderPass(platform, tenants.map((tenant) => ({ tenant })), options);
+  // Several clusters: one pass per cluster over the same resolved input, each with its own platform.
+  const clusters = platform.clusterPlatforms.map(({ cluster, platform: own }: ClusterPlatform) => ({ cluster, output: renderPass(own, tenantsOfCluster(tenants, platform, cluster), options, cluster) }));
+  return { folders: [], texts: new Map(), tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })), profile: platform.profile, clusters };
+}
+
+/**
+ * The tenants of one cluster of several, each with the context its folders are built for: the control plane
+ * gets every tenant's control-plane parts (bootstrap Job, ledger); a worker cluster the worker parts of its
+ * own tenants (a cluster with both roles: both for its own tenants, the control-plane parts of the others).
+ */
+export function tenantsOfCluster(tenants: readonly ResolvedTenant[], platform: ResolvedPlatform, cluster: ResolvedCluster): Array<{ tenant: ResolvedTenant; cluster: ClusterContext }> {
+  const context: ClusterContext = { name: cluster.name, role: cluster.role, controlPlane: cluster.controlPlane, worker: cluster.worker, ...(cluster.apiServer ? { apiServer: cluster.apiServer } : {}) };
+  const controlOnly: ClusterContext = { name: cluster.name, role: 'control-plane', controlPlane: true, worker: false };
+  const out: Array<{ tenant: ResolvedTenant; cluster: ClusterContext }> = [];
+  for (const tenant of tenants) {
+    const here = tenantClusters(tenant, platform).includes(cluster.name);
+    if (here && cluster.worker) out.push({ tenant, cluster: context });
+    else if (cluster.controlPlane) out.push({ tenant, cluster: controlOnly });
+  }
+  return out;
+}
+
+/** The tenant folders of one cluster (lib/tenant/tenant-folders.ts; no cluster: the single cluster's). */
+const tenantFoldersIn: (tenant: ResolvedTenant, platform: ResolvedPlatform, cluster?: ClusterContext) => OutputFolder[] = tenantFolders;
+
+/** One cluster's output (or the single cluster's, without `cluster`). */
+function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant: ResolvedTenant; cluster?: ClusterContext }>, options: SynthOptions, cluster?: ResolvedCluster): OutputObjects {
   // Each folder is built, rendered to objects and let go before the next is built: only objects stay in
   // memory, never thousands of construct trees.
   const rendered: RenderedFolder[] = [];
@@ -113,18 +195,19 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
       secrets.push(...secretRequirementsOf(folder.app).map((requirement) => ({ folder: folder.path, requirement })));
     }
   };
-  render(platformFolders(platform));
+  render(platformFolders(platform, COMPONENTS, cluster));
   const tenantTexts = new Map<string, string>();
-  for (const tenant of tenants) {
-    render(tenantFolders(tenant, platform));
-    for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
+  for (const { tenant, cluster: context } of tenants) {
+    render(context ? tenantFoldersIn(tenant, platform, context) : tenantFolders(tenant, platform));
+    if (!context || context.controlPlane) for (const [path, text] of tenantTextFiles(tenant, platform)) tenantTexts.set(path, text);
   }
-  render(options.extraFolders?.(platform) ?? []);
+  if (!cluster || cluster.controlPlane) render(options.extraFolders?.(platform) ?? []);
   // What the flavor could not render (every release at once), before anything else is built on it.
   platform.catalog.throwIfProblems();
   const externalSecrets = planExternalSecrets(platform.secrets, secrets, seen);
   addExternalSecrets(rendered, platform.secrets, externalSecrets);
-  const gitops = gitopsOutput(rendered, { flavor: platform.catalog.flavor, settings: platform.gitopsSettings, folderRules: platformFolderRules() }, externalStores(externalSecrets));
+  const folderRules = cluster ? clusterFolderRules(cluster) : platformFolderRules();
+  const gitops = gitopsOutput(rendered, { flavor: platform.catalog.flavor, settings: platform.gitopsSettings, folderRules }, externalStores(externalSecrets));
   const texts = new Map([...gitops.files, ...tenantTexts]);
   texts.set('ARCHITECTURE.md', architectureMarkdown(gitops.folders, gitops.nodes));
   const merged = mergeSecretRequirements(secrets.map((s) => s.requirement));
@@ -132,17 +215,38 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   texts.set('SECRETS.md', secretInventoryMarkdown(merged, remote));
   texts.set('secrets-inventory.json', secretInventoryJson(merged, remote));
   // What the checks need to know beyond the objects (lib/analysis/platform-facts.ts).
-  texts.set(FACTS_FILE, platformFactsJson({ tenantLabel: TENANT_LABEL, billing: platform.billing.enabled ? platform.billing.namespace : undefined, server: platform.server.namespace, redis: platform.redis.namespace }));
-  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })), profile: platform.profile };
+  // A worker of several clusters has neither the server nor billing.
+  const controlPlane = !cluster || cluster.controlPlane;
+  texts.set(
+    FACTS_FILE,
+    platformFactsJson({ tenantLabel: TENANT_LABEL, billing: controlPlane && platform.billing.enabled ? platform.billing.namespace : undefined, server: controlPlane ? platform.server.namespace : undefined, redis: platform.redis.namespace }),
+  );
+  return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.tenant.name, namespace: t.tenant.namespace })), profile: platform.profile };
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */
 export function serializeOutput(output: OutputObjects): Map<string, string> {
+  const files = output.clusters ? new Map<string, string>() : clusterFiles(output);
+  // Several clusters: each cluster's tree below clusters/<name>/, one marker at the top listing them all.
+  for (const { cluster, output: own } of output.clusters ?? []) {
+    for (const [path, content] of clusterFiles(own)) files.set(`${cluster.folder}/${path}`, content);
+  }
+  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile)));
+  return sortedByPath(files);
+}
+
+/** The files of one cluster's tree (the marker aside). */
+function clusterFiles(output: OutputObjects): Map<string, string> {
   const files = serializeFolders(output.folders);
   for (const [name, content] of output.texts) files.set(name, content);
   files.set(ISOLATION_FILE, isolationMarkdown(output.folders, output.texts));
-  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile)));
-  return sortedByPath(files);
+  return files;
+}
+
+/** The cluster whose output holds the tenants' bootstrap folders (the lifecycle guard reads them), and its folder. */
+function controlPlaneOutput(output: OutputObjects): { output: OutputObjects; folder: string } {
+  const cp = output.clusters?.find((c) => c.cluster.controlPlane);
+  return cp ? { output: cp.output, folder: cp.cluster.folder } : { output, folder: '' };
 }
 
 /** Every file of the output, relative path to content, sorted by path. */
@@ -157,7 +261,8 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
  */
 export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult; lifecycle: readonly string[] } {
   const output = renderOutputObjects(options);
-  const lifecycle = checkLifecycle(tenantsOfOutputDir(outdir), tenantsOfFolders(output.folders), {
+  const control = controlPlaneOutput(output);
+  const lifecycle = checkLifecycle(tenantsOfOutputDir(control.folder ? join(outdir, control.folder) : outdir), tenantsOfFolders(control.output.folders), {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
   });

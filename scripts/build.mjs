@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Transpiles main.ts, lib/ and imports/ to build/ (CommonJS) with swc: about 0.2 s, no type check.
+// Transpiles main.ts, lib/, imports/ and examples/ (platform modules for `synth --platform`) to build/ (CommonJS) with swc: about 0.2 s, no type check.
 // Types are checked by `npm run typecheck` (tsc --noEmit), which `npm test` and CI run.
 // Then bundles each in-cluster program (lib/programs/bundle.ts) into one self-contained file,
 // build/lib/programs/<dir>/<name>.js, and copies the Python apps upload program beside it.
@@ -25,7 +25,7 @@ function* sources(dir) {
 }
 
 rmSync(out, { recursive: true, force: true });
-for (const file of [join(root, 'main.ts'), ...sources(join(root, 'lib')), ...sources(join(root, 'imports'))]) {
+for (const file of [join(root, 'main.ts'), ...sources(join(root, 'lib')), ...sources(join(root, 'imports')), ...sources(join(root, 'examples'))]) {
   const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, transpile(file));

@@ -87,14 +87,15 @@ export interface PlatformLayers {
   readonly tenantLabel: string;
   /** The billing namespace, or none when billing is off. */
   readonly billing?: string;
-  readonly server: string;
+  /** The server namespace, or none in a cluster without the server (a worker of several clusters). */
+  readonly server?: string;
   readonly redis: string;
 }
 
 /** The content of `platform-facts.json`: sorted keys, no timestamps, a final newline (deterministic). */
 export function platformFactsJson(layers: PlatformLayers): string {
   const facts = {
-    layers: { billing: layers.billing === undefined ? [] : [layers.billing], redis: [layers.redis], server: [layers.server] },
+    layers: { billing: layers.billing === undefined ? [] : [layers.billing], redis: [layers.redis], server: layers.server === undefined ? [] : [layers.server] },
     tenantLabel: layers.tenantLabel,
   };
   return `${JSON.stringify(facts, null, 2)}\n`;

@@ -3,7 +3,8 @@
  * component, and every cross-cutting list is computed from it: the platform's output folders and their
  * order (`platformFolders`, `PLATFORM_FOLDERS`, the folder rules of `gitops/layout.ts`), the charts whose
  * source objects are written (`ResolvedPlatform.charts`), the platform's namespaces (those a privileged
- * namespace must not share, those no tenant may take) and the endpoints other parts connect to.
+ * namespace must not share, those no tenant may take) and the endpoints other parts connect to, and
+ * with several clusters which cluster runs the component (`roles`, lib/platform/platform-folders.ts).
  *
  * A descriptor reads the resolved platform; its construct gets only the narrow props `build` hands it.
  */
@@ -95,11 +96,24 @@ export interface BuiltComponent {
   readonly release?: ReleaseRef;
 }
 
+/**
+ * Which cluster of a platform with several runs a component (README "Several clusters"): the control plane
+ * (server, billing, apps upload, bootstrap program) or the GPU workers; a cluster with both roles runs both.
+ */
+export type ComponentRole = 'control-plane' | 'worker';
+
 export interface ComponentDescriptor {
   /** Name of the component, also the id of its cdk8s Chart (so its file in the folder is `<name>.yaml`). */
   readonly name: string;
   /** Output folder it writes into; several components may share one (they are built in registry order). */
   readonly folder: string;
+  /** The cluster roles that run it (a cluster with both roles runs every component). */
+  readonly roles: readonly ComponentRole[];
+  /**
+   * Its folder in a cluster that is only a worker, when `folder` is the control plane's (a worker has no
+   * `server` folder). @default - `folder`
+   */
+  readonly workerFolder?: string;
   /**
    * Folders this component's folder waits for (a folder waits for the union over its components). A named
    * folder that is not in the output stands for what that folder waits for.

@@ -2,7 +2,7 @@
  * The lists computed from the component registry (./index.ts): folders and their rules, charts,
  * namespaces, endpoints. Nothing here names a component.
  */
-import { SOURCES_FOLDER } from '../core/folders';
+import { SERVER_FOLDER, SOURCES_FOLDER } from '../core/folders';
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
 import { COMPONENTS } from './index';
 
@@ -54,4 +54,40 @@ export function componentNamespaces(platform: ComponentSettings, except: readonl
 /** The endpoints the enabled components expose, in registry order. */
 export function componentEndpoints(platform: ComponentSettings, components: readonly ComponentDescriptor[] = COMPONENTS): ComponentEndpoint[] {
   return enabledComponents(platform, components).flatMap((c) => c.endpoints(platform));
+}
+
+/** The roles of one cluster (lib/platform/clusters.ts's ClusterContext has them). */
+export interface ClusterRoles {
+  readonly controlPlane: boolean;
+  readonly worker: boolean;
+}
+
+/**
+ * The components a cluster of `roles` runs, in registry order, each with its folder there: a cluster that is
+ * only a worker has no `server` folder, so a component of the control plane's folder writes into its
+ * `workerFolder` (the shared Redis into `redis`).
+ */
+export function componentsForRoles(roles: ClusterRoles, components: readonly ComponentDescriptor[] = COMPONENTS): ComponentDescriptor[] {
+  return components
+    .filter((c) => (roles.controlPlane && c.roles.includes('control-plane')) || (roles.worker && c.roles.includes('worker')))
+    .map((c) => (!roles.controlPlane && c.workerFolder !== undefined ? { ...c, folder: c.workerFolder } : c));
+}
+
+/**
+ * The folder rules of a cluster of `roles` (see {@link platformFolderRules}). In a cluster that is only a
+ * worker, the `server` folder the tenants' folders wait for stands for the folders the control plane's
+ * folder's components moved to there (the shared Redis's), so tenant folders wait for their own
+ * cluster's folders only.
+ */
+export function clusterFolderRules(roles: ClusterRoles, components: readonly ComponentDescriptor[] = COMPONENTS): ReadonlyMap<string, readonly string[]> {
+  const chosen = componentsForRoles(roles, components);
+  // The whole registry's rules, so that a folder missing here still stands for what it waits for
+  // (the control plane has no `gpu` folder: its `server` waits for the chart sources).
+  const rules = new Map(platformFolderRules(components));
+  for (const [folder, rule] of platformFolderRules(chosen)) rules.set(folder, rule);
+  if (!roles.controlPlane) {
+    const moved = [...new Set(components.filter((c) => c.folder === SERVER_FOLDER && c.workerFolder !== undefined && chosen.some((x) => x.name === c.name)).map((c) => c.workerFolder!))];
+    if (moved.length > 0) rules.set(SERVER_FOLDER, moved);
+  }
+  return rules;
 }

@@ -41,11 +41,16 @@ export interface OutputMarker {
   readonly files: readonly string[];
 }
 
-/** The digest of one tenant's files in `files` (relative path to content). */
+/**
+ * The digest of one tenant's files in `files` (relative path to content): those below `tenants/<name>/`,
+ * and with several clusters those below `clusters/<cluster>/tenants/<name>/` of every cluster.
+ */
 export function tenantDigest(files: ReadonlyMap<string, string>, name: string): string {
   const hash = createHash('sha256');
   const prefix = `tenants/${name}/`;
-  for (const path of [...files.keys()].filter((p) => p.startsWith(prefix)).sort()) {
+  const inCluster = (p: string) => /^clusters\/[^/]+\//.exec(p)?.[0];
+  const ofTenant = (p: string) => p.startsWith(prefix) || (inCluster(p) !== undefined && p.slice(inCluster(p)!.length).startsWith(prefix));
+  for (const path of [...files.keys()].filter(ofTenant).sort()) {
     hash.update(path).update('\0').update(files.get(path)!).update('\0');
   }
   return `sha256:${hash.digest('hex')}`;

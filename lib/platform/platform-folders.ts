@@ -7,25 +7,45 @@ import type { ResolvedPlatform } from './platform';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { ComponentDescriptor } from '../components/component';
-import { componentEndpoints, enabledComponents } from '../components/derived';
+import { componentCharts, componentEndpoints, componentsForRoles, enabledComponents } from '../components/derived';
 import { SOURCES_FOLDER } from '../core/folders';
 import { COMPONENTS } from '../components/index';
+import { CLUSTER_CA_KEY, CLUSTER_TOKEN_KEY, ClusterContext } from './clusters';
+import { SERVER_FOLDER } from '../core/folders';
+import { requireSecret } from '../security/secret-reference';
 
 /**
  * The chart sources' folder, written by the flavor when its sources are objects of their own
  * (`GitOpsFlavor.renderSources`: Flux); the other flavors name the repository in each release.
  */
-function sourcesFolder(platform: ResolvedPlatform): OutputFolder[] {
+function sourcesFolder(platform: ResolvedPlatform, cluster?: ClusterContext): OutputFolder[] {
   const renderSources = platform.catalog.flavor.renderSources;
   if (!renderSources) return [];
   const sources = new App({ outdir: 'unused' });
-  renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: platform.catalog.sources, charts: platform.charts });
+  const charts = cluster ? clusterCharts(platform, cluster) : platform.charts;
+  // One cluster of several: only the sources its charts come from (no Secret of an unused source).
+  const used = new Set(charts.map((c) => c.source));
+  const named = cluster ? platform.catalog.sources.filter((s) => used.has(s.name)) : platform.catalog.sources;
+  renderSources(new Chart(sources, 'sources'), 'Resource', { namespace: platform.sourceNamespace, sources: named, charts });
   return [{ path: SOURCES_FOLDER, app: sources }];
 }
 
-/** Builds the platform's folders (each its own App). */
-export function platformFolders(platform: ResolvedPlatform, components: readonly ComponentDescriptor[] = COMPONENTS): OutputFolder[] {
-  const folders: OutputFolder[] = [...sourcesFolder(platform)];
+/** The charts one cluster of several installs: its components', and the tenants' releases in a worker. */
+function clusterCharts(platform: ResolvedPlatform, cluster: ClusterContext): ResolvedPlatform['charts'] {
+  const all = componentCharts(platform).map((c) => c.chart);
+  const key = (c: { source: string; chart: string; version: string }) => `${c.source}/${c.chart}@${c.version}`;
+  const own = new Set(componentCharts(platform, componentsForRoles(cluster)).map((c) => key(c.chart)));
+  // platform.charts: the components' charts, then the tenants' releases' (lib/platform/platform.ts).
+  return platform.charts.filter((chart, i) => (i < all.length ? own.has(key(chart)) : cluster.worker));
+}
+
+/**
+ * Builds the platform's folders (each its own App). With `cluster`, only the components of its roles
+ * (each descriptor's `roles`; a worker's in their `workerFolder`), for one cluster of several.
+ */
+export function platformFolders(platform: ResolvedPlatform, all: readonly ComponentDescriptor[] = COMPONENTS, cluster?: ClusterContext): OutputFolder[] {
+  const components = cluster ? componentsForRoles(cluster, all) : all;
+  const folders: OutputFolder[] = [...sourcesFolder(platform, cluster)];
   const apps = new Map<string, App>();
   const releases = new Map<string, ReleaseRef>();
   const endpoints = componentEndpoints(platform, components);
@@ -37,10 +57,26 @@ export function platformFolders(platform: ResolvedPlatform, components: readonly
       folders.push({ path: component.folder, app });
     }
     for (const name of component.after ?? []) {
-      if (!components.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
+      if (!all.some((c) => c.name === name)) throw new Error(`component "${component.name}" installs after "${name}", which is not a registered component`);
     }
     const built = component.build(new Chart(app, component.name), platform, { releases, endpoints });
     if (built.release) releases.set(component.name, built.release);
   }
+  const server = apps.get(SERVER_FOLDER);
+  if (cluster?.controlPlane && server) workerAccessSecrets(new Chart(server, 'worker-clusters'), platform);
   return folders;
+}
+
+/**
+ * The operator's Secrets of each worker cluster in the control plane (README "Several clusters"): the token
+ * of the bootstrap's ServiceAccount there and the worker's CA certificate, which the bootstrap Jobs mount.
+ * Declarations only (in the inventory), no objects.
+ */
+function workerAccessSecrets(scope: Chart, platform: ResolvedPlatform): void {
+  for (const worker of platform.clusters) {
+    if (!worker.apiServer) continue;
+    const namespace = platform.server.namespace;
+    requireSecret(scope, { namespace, name: worker.apiServer.tokenSecret, keys: [CLUSTER_TOKEN_KEY], purpose: `Token of the tenant bootstrap's ServiceAccount in worker cluster ${worker.name} (${worker.apiServer.url}); the bootstrap Jobs write the tenants' credentials there with it` });
+    requireSecret(scope, { namespace, name: worker.apiServer.caSecret, keys: [CLUSTER_CA_KEY], purpose: `CA certificate of worker cluster ${worker.name}'s API server (${worker.apiServer.url})` });
+  }
 }

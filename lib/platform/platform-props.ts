@@ -5,6 +5,7 @@
  * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
 import type { ProfileName } from './profiles/profile';
+import type { ClusterRole } from './clusters';
 
 export type { NetworkProps } from '../config/network';
 import { ChartProps, ChartSourceProps } from '../flavors/chart-source';
@@ -127,6 +128,43 @@ export interface TenancyProps {
   readonly reservedNamespaces?: readonly string[];
 }
 
+/**
+ * One cluster of a platform with several (issue 19; README "Several clusters"). Its own settings are merged
+ * over the platform's: `network` field by field, `migSetup` replaces the platform's, `gitops` over the
+ * platform's GitOps settings with the path `<platform path>/clusters/<name>` unless it sets one.
+ */
+export interface ClusterProps {
+  /** The cluster's name, a DNS label of at most 40 characters; its folder is `clusters/<name>/`. */
+  readonly name: string;
+  /**
+   * `control-plane`: the ClearML server, billing, apps upload, the bootstrap program and each tenant's
+   * bootstrap Job and ledger. `worker`: the GPU operator, CDMO, MIG setup, the shared Redis the agents use,
+   * the tenant namespaces with their policies, quota, agent and app gateway. `both`: all of it.
+   */
+  readonly role: ClusterRole;
+  /** This cluster's network (ranges, API server addresses, NodePort range), over the platform's `network`. @default - the platform's */
+  readonly network?: NetworkProps;
+  /** This cluster's MIG nodes. @default - the platform's `migSetup` */
+  readonly migSetup?: MigSetupProps;
+  /** This cluster's GitOps controller and path, over the platform's `gitops`. @default - the platform's, path `<platform path>/clusters/<name>` */
+  readonly gitops?: GitOpsFlavorName | GitOpsProps;
+  /**
+   * How the control plane's bootstrap Jobs reach this worker's API server (required for a `worker`, refused
+   * otherwise). The two Secrets are the operator's, in the control plane's server namespace.
+   */
+  readonly apiServer?: ClusterApiServerProps;
+}
+
+/** A worker's API server as seen from the control plane. */
+export interface ClusterApiServerProps {
+  /** `https://host:port`. */
+  readonly url: string;
+  /** Secret with the worker's CA certificate (key `ca.crt`). @default 'clearml-cluster-<name>-ca' */
+  readonly caSecret?: string;
+  /** Secret with the token of the bootstrap's ServiceAccount in that worker (key `token`). @default 'clearml-cluster-<name>-token' */
+  readonly tokenSecret?: string;
+}
+
 /** Everything about the platform. Only `baseDomain` and `server.supervisor.email` have no default. */
 export interface PlatformProps {
   /**
@@ -183,4 +221,11 @@ export interface PlatformProps {
   readonly migSetup?: MigSetupProps;
   /** Which namespaces tenants may have. @default - see TenancyProps */
   readonly tenancy?: TenancyProps;
+  /**
+   * Several clusters (README "Several clusters"): exactly one `control-plane` (or one `both`) and worker
+   * clusters; the output gets `clusters/<name>/` per cluster. @default - one cluster with both roles, today's layout
+   */
+  readonly clusters?: readonly ClusterProps[];
+  /** The worker cluster of tenants whose file has no `clusters`. @default - the only worker cluster */
+  readonly defaultWorkerCluster?: string;
 }

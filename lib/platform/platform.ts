@@ -17,7 +17,9 @@ import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
 import { DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE } from '../config/mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
 import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
-import { Problems } from '../core/problems';
+import { ConfigError, Problems } from '../core/problems';
+import { ResolvedCluster } from './clusters';
+import { clusterPlatformProps, clusterProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -91,6 +93,26 @@ export interface ResolvedPlatform {
   readonly charts: readonly ChartProps[];
   /** Charts whose version floats by opt-in (`allowFloatingVersion`), for the synth summary. */
   readonly floatingVersions: readonly FloatingVersion[];
+  /**
+   * The clusters (README "Several clusters"): without `clusters` in the props, one implicit cluster
+   * `default` with both roles (folder '').
+   */
+  readonly clusters: readonly ResolvedCluster[];
+  /** The worker cluster of tenants whose file has no `clusters`. */
+  readonly defaultWorkerCluster: string;
+  /**
+   * With `clusters` in the props: each cluster with its own resolved platform (its network, MIG nodes and
+   * GitOps settings over the platform's; `cluster` set). Empty for one cluster.
+   */
+  readonly clusterPlatforms: readonly ClusterPlatform[];
+  /** The cluster this platform is resolved for (a platform of {@link clusterPlatforms}). @default - the whole platform */
+  readonly cluster?: ResolvedCluster;
+}
+
+/** One cluster of a platform with several, and the platform as that cluster has it. */
+export interface ClusterPlatform {
+  readonly cluster: ResolvedCluster;
+  readonly platform: ResolvedPlatform;
 }
 
 /**
@@ -207,8 +229,28 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   else tenancy.reservedNamespaces.forEach((ns, i) => checkDnsLabel(problems, `tenancy.reservedNamespaces[${i}]`, ns));
 
   const hosts = resolveServerHosts(problems, p.server?.hosts, baseDomain);
+  const clusterSet = resolveClusters(problems, p);
+  // Each cluster's own settings over the platform's, resolved like the platform's; its problems named
+  // under clusters[<i>] (those the platform's own resolution reports already are left out).
+  const perCluster: Array<{ cluster: ResolvedCluster; platform?: ResolvedPlatform }> = [];
+  if (clusterSet.multi) {
+    const reported = new Set(problems.all.map((x) => `${x.path}\0${JSON.stringify(x.value)}`));
+    for (const cluster of clusterSet.clusters) {
+      const own = (p.clusters ?? [])[cluster.index];
+      try {
+        const resolved = resolvePlatform(clusterPlatformProps(props, own, gitopsSettings.path), file);
+        perCluster.push({ cluster, platform: { ...resolved, clusters: clusterSet.clusters, defaultWorkerCluster: clusterSet.defaultWorkerCluster, cluster } });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index));
+      }
+    }
+  }
   problems.throwIfAny();
   return {
+    clusters: clusterSet.clusters,
+    defaultWorkerCluster: clusterSet.defaultWorkerCluster,
+    clusterPlatforms: perCluster.map((c) => ({ cluster: c.cluster, platform: c.platform! })),
     profile,
     baseDomain,
     gitops,

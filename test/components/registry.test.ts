@@ -112,6 +112,7 @@ describe('component registry', () => {
     const extra: ComponentDescriptor = {
       name: 'extra-thing',
       folder: 'extra',
+      roles: ['control-plane'],
       waitsFor: ['gpu'],
       after: ['clearml-server'],
       enabled: () => true,

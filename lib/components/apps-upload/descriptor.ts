@@ -12,6 +12,7 @@ export function appsUploadProps(platform: ComponentPlatform): AppsUploadProps {
 export const appsUploadComponent: ComponentDescriptor = {
   name: 'apps-upload',
   folder: 'server-apps',
+  roles: ['control-plane'],
   waitsFor: [SERVER_FOLDER],
   enabled: (p) => p.apps.enabled,
   namespaces: (p) => [{ namespace: p.server.namespace, field: 'server.namespace' }],

@@ -15,6 +15,7 @@ export const BILLING_PORTS = { kafka: 9092, redis: 6379 } as const;
 export const billingComponent: ComponentDescriptor = {
   name: 'billing',
   folder: SERVER_FOLDER,
+  roles: ['control-plane'],
   waitsFor: ['gpu'],
   after: ['clearml-server'],
   enabled: (p) => p.billing.enabled,

@@ -6,6 +6,7 @@ import { BootstrapProgram } from './bootstrap-program';
 export const bootstrapProgramComponent: ComponentDescriptor = {
   name: 'bootstrap-program',
   folder: SERVER_FOLDER,
+  roles: ['control-plane'],
   waitsFor: ['gpu'],
   enabled: () => true,
   namespaces: (p) => [{ namespace: p.server.namespace, field: 'server.namespace' }],

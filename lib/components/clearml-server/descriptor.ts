@@ -38,6 +38,7 @@ export function clearmlServerProps(platform: ComponentPlatform, endpoints: reado
 export const clearmlServerComponent: ComponentDescriptor = {
   name: 'clearml-server',
   folder: SERVER_FOLDER,
+  roles: ['control-plane'],
   waitsFor: ['gpu'],
   after: ['shared-redis'],
   enabled: () => true,

@@ -12,6 +12,7 @@ export function dynamicMigOperatorProps(platform: ComponentPlatform, after?: Dyn
 export const dynamicMigOperatorComponent: ComponentDescriptor = {
   name: 'dynamic-mig-operator',
   folder: 'gpu',
+  roles: ['worker'],
   waitsFor: ['sources'],
   after: ['gpu-operator'],
   enabled: (p) => p.dynamicMigOperator.enabled,

@@ -11,6 +11,7 @@ export function gpuOperatorProps(platform: ComponentPlatform): GpuOperatorProps 
 export const gpuOperatorComponent: ComponentDescriptor = {
   name: 'gpu-operator',
   folder: 'gpu',
+  roles: ['worker'],
   waitsFor: ['sources'],
   enabled: (p) => p.gpuOperator.enabled,
   namespaces: (p) => [{ namespace: p.gpuOperator.namespace, field: 'gpuOperator.namespace' }],

@@ -8,6 +8,7 @@ import { MigNodeSetup } from './mig-node-setup';
 export const migNodeSetupComponent: ComponentDescriptor = {
   name: 'mig-node-setup',
   folder: 'mig-setup',
+  roles: ['worker'],
   waitsFor: ['gpu'],
   enabled: (p) => p.migSetup.enabled,
   namespaces: (p) => [{ namespace: p.migSetup.namespace, field: 'migSetup.namespace' }],

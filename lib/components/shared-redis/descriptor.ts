@@ -12,6 +12,9 @@ export function sharedRedisProps(platform: ComponentPlatform): SharedRedisProps 
 export const sharedRedisComponent: ComponentDescriptor = {
   name: 'shared-redis',
   folder: SERVER_FOLDER,
+  // The server uses it in the control plane; the agents use the one of their own worker cluster.
+  roles: ['control-plane', 'worker'],
+  workerFolder: 'redis',
   waitsFor: ['gpu'],
   enabled: () => true,
   namespaces: (p) => [{ namespace: p.redis.namespace, field: 'redis.namespace' }],

@@ -1,0 +1,118 @@
+/**
+ * The `clusters` of the platform props, checked (README "Several clusters"): names, roles, the one
+ * control plane, the default worker cluster and each worker's API server. Each cluster's own settings
+ * (network, MIG nodes, GitOps) are merged over the platform's by {@link clusterPlatformProps} and then
+ * resolved like the platform's own (lib/platform/platform.ts), their problems under `clusters[<i>].`.
+ */
+import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel } from '../config/checks';
+import { Problem, Problems } from '../core/problems';
+import { CLUSTER_ROLES, ClusterRole, ResolvedCluster, isControlPlaneRole, isWorkerRole } from './clusters';
+import { ClusterProps, GitOpsProps, PlatformProps } from './platform-props';
+
+/** The name of the implicit single cluster (no `clusters` in the props). */
+export const SINGLE_CLUSTER_NAME = 'default';
+
+/** Folder of a cluster's tree in the output of a platform with several clusters. */
+export function clusterFolder(name: string): string {
+  return `clusters/${name}`;
+}
+
+/** The longest cluster name (its Secrets' names and the credentials' labels carry it). */
+export const MAX_CLUSTER_NAME = 40;
+
+/** The clusters of `props`, checked into `problems`; one implicit `both` cluster without `clusters`. */
+export function resolveClusters(problems: Problems, props: Partial<PlatformProps>): { clusters: ResolvedCluster[]; defaultWorkerCluster: string; multi: boolean } {
+  const given = props.clusters;
+  if (given === undefined) {
+    if (props.defaultWorkerCluster !== undefined) problems.add('defaultWorkerCluster', props.defaultWorkerCluster, 'needs clusters: without clusters there is one cluster, which runs everything');
+    return { clusters: [{ name: SINGLE_CLUSTER_NAME, role: 'both', controlPlane: true, worker: true, index: -1, folder: '' }], defaultWorkerCluster: SINGLE_CLUSTER_NAME, multi: false };
+  }
+  if (!Array.isArray(given) || given.length === 0) {
+    problems.add('clusters', given, 'must be a list of at least one cluster { name, role }, with one "control-plane" or "both" (leave it out for one cluster)');
+    return { clusters: [], defaultWorkerCluster: SINGLE_CLUSTER_NAME, multi: true };
+  }
+  const clusters: ResolvedCluster[] = [];
+  const seen = new Map<string, number>();
+  given.forEach((c: ClusterProps, i) => {
+    const at = `clusters[${i}]`;
+    const name = c?.name;
+    if (checkDnsLabel(problems, `${at}.name`, name)) {
+      if (name.length > MAX_CLUSTER_NAME) problems.add(`${at}.name`, name, `must be at most ${MAX_CLUSTER_NAME} characters`);
+      const other = seen.get(name);
+      if (other !== undefined) problems.add(`${at}.name`, name, `is also the name of clusters[${other}]; each cluster needs its own name`);
+      else seen.set(name, i);
+    }
+    const role = c?.role;
+    if (!CLUSTER_ROLES.includes(role)) {
+      problems.add(`${at}.role`, role, `must be one of ${CLUSTER_ROLES.map((r) => `"${r}"`).join(', ')}`);
+      return;
+    }
+    const api = c.apiServer;
+    let apiServer: ResolvedCluster['apiServer'];
+    if (role === 'worker') {
+      if (api === undefined || api === null || typeof api !== 'object') {
+        problems.add(`${at}.apiServer`, api, 'is required for a worker: { url: "https://host:port" } of its API server as the control plane reaches it (the bootstrap Jobs write the tenants\' credentials there)');
+      } else {
+        checkHttpUrl(problems, `${at}.apiServer.url`, api.url, ['https:']);
+        const caSecret = api.caSecret ?? `clearml-cluster-${name}-ca`;
+        const tokenSecret = api.tokenSecret ?? `clearml-cluster-${name}-token`;
+        if (api.caSecret !== undefined) checkDnsLabel(problems, `${at}.apiServer.caSecret`, api.caSecret);
+        if (api.tokenSecret !== undefined) checkDnsLabel(problems, `${at}.apiServer.tokenSecret`, api.tokenSecret);
+        if (caSecret === tokenSecret) problems.add(`${at}.apiServer.tokenSecret`, tokenSecret, 'must differ from apiServer.caSecret');
+        apiServer = { url: typeof api.url === 'string' ? api.url.replace(/\/+$/, '') : api.url, caSecret, tokenSecret };
+      }
+    } else if (api !== undefined) {
+      problems.add(`${at}.apiServer`, api, `is only for a "worker": a "${role}" cluster runs the bootstrap Jobs itself`);
+    }
+    clusters.push({ name, role, controlPlane: isControlPlaneRole(role), worker: isWorkerRole(role), ...(apiServer ? { apiServer } : {}), index: i, folder: clusterFolder(name) });
+  });
+  const controlPlanes = clusters.filter((c) => c.controlPlane);
+  if (clusters.length === given.length && controlPlanes.length !== 1) {
+    problems.add('clusters', given.map((c) => `${c?.name}: ${c?.role}`), `must have exactly one cluster with role "control-plane" or "both" (it has ${controlPlanes.length}: ${controlPlanes.map((c) => c.name).join(', ') || 'none'})`);
+  }
+  const workers = clusters.filter((c) => c.worker);
+  if (clusters.length === given.length && workers.length === 0) problems.add('clusters', given.map((c) => `${c?.name}: ${c?.role}`), 'must have at least one cluster with role "worker" or "both" (the tenants\' workloads run there)');
+  let defaultWorkerCluster = props.defaultWorkerCluster;
+  if (defaultWorkerCluster === undefined) {
+    if (workers.length === 1) defaultWorkerCluster = workers[0].name;
+    else if (workers.length > 1) problems.add('defaultWorkerCluster', undefined, `is required with several worker clusters (${workers.map((w) => w.name).join(', ')}): the cluster of tenants whose file has no clusters`);
+  } else if (!workers.some((w) => w.name === defaultWorkerCluster)) {
+    problems.add('defaultWorkerCluster', defaultWorkerCluster, `must name a cluster with role "worker" or "both"; they are: ${workers.map((w) => w.name).join(', ') || 'none'}`);
+  }
+  return { clusters, defaultWorkerCluster: defaultWorkerCluster ?? workers[0]?.name ?? SINGLE_CLUSTER_NAME, multi: true };
+}
+
+/** The platform props of one cluster: its own settings over the platform's, without `clusters`. */
+export function clusterPlatformProps(props: PlatformProps, cluster: ClusterProps, platformPath: string): PlatformProps {
+  const { clusters: _clusters, defaultWorkerCluster: _default, ...rest } = props;
+  void _clusters;
+  void _default;
+  const base: GitOpsProps = typeof props.gitops === 'string' ? { flavor: props.gitops } : (props.gitops ?? {});
+  const own: GitOpsProps = typeof cluster.gitops === 'string' ? { flavor: cluster.gitops } : (cluster.gitops ?? {});
+  return {
+    ...rest,
+    network: { ...definedOnly(props.network), ...definedOnly(cluster.network) },
+    migSetup: cluster.migSetup ?? props.migSetup,
+    gitops: { ...base, path: `${platformPath}/${clusterFolder(cluster.name)}`, ...definedOnly(own) },
+  };
+}
+
+/** The settings a cluster may set itself; problems under them belong to the cluster. */
+const CLUSTER_FIELDS = ['network', 'migSetup', 'gitops', 'fluxLockdown'];
+
+/**
+ * The problems of resolving a cluster's props that are the cluster's own (under its settings), renamed
+ * `clusters[<i>].<field>`; the others are the platform's and reported once, by its own resolution.
+ */
+export function clusterProblems(problems: readonly Problem[], index: number): Problem[] {
+  return problems
+    .filter((p) => CLUSTER_FIELDS.some((f) => p.path === f || p.path.startsWith(`${f}.`) || p.path.startsWith(`${f}[`)))
+    .map((p) => ({ ...p, path: `clusters[${index}].${p.path}` }));
+}
+
+/** Whether `value` is a cluster's name (for the tenant files' `clusters`). */
+export function isClusterName(value: unknown): value is string {
+  return isDnsLabel(value) && value.length <= MAX_CLUSTER_NAME;
+}
+
+export type { ClusterRole };
