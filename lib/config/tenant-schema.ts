@@ -123,16 +123,6 @@ export const TENANT_SCHEMA = {
       maxLength: 63,
       examples: ['acme'],
     },
-    clusters: {
-      type: 'array',
-      description:
-        `The clusters that run the tenant's namespace, agent and app gateway: names of the platform's clusters of role worker or both. ` +
-        `The control plane keeps its bootstrap Job and ledger. On a platform of one cluster, leave it out. Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
-      items: { type: 'string', pattern: DNS_LABEL_PATTERN, patternErrorMessage: DNS_LABEL_MESSAGE, minLength: 1, maxLength: 63 },
-      uniqueItems: true,
-      minItems: 1,
-      maxItems: TENANT_BOUNDS.clusters,
-    },
     namespace: {
       type: 'string',
       description: `The Kubernetes namespace of the tenant. Default: ${TENANT_DEFAULT_TEXTS.namespace}.`,
@@ -336,6 +326,16 @@ export const TENANT_SCHEMA = {
         maxCpu: quantity('The largest CPU limit a container may have. Default: no maximum.', ['16']),
         maxMemory: quantity('The largest memory limit a container may have. Default: no maximum.', ['64Gi']),
       },
+    },
+    clusters: {
+      type: 'array',
+      description:
+        `The clusters that run the tenant's namespace, agent and app gateway: names of the platform's clusters of role worker or both. ` +
+        `The control plane keeps its bootstrap Job and ledger. On a platform of one cluster, leave it out (or name that cluster). Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
+      items: { type: 'string', pattern: DNS_LABEL_PATTERN, patternErrorMessage: DNS_LABEL_MESSAGE, minLength: 1, maxLength: 63 },
+      uniqueItems: true,
+      minItems: 1,
+      maxItems: TENANT_BOUNDS.clusters,
     },
   },
 } as const satisfies JsonSchema;
