@@ -105,8 +105,10 @@ function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, clust
   namespaceCharts(namespace, tenant, platform);
   new WorkerAccess(new Chart(namespace, 'worker-access'), 'WorkerAccess', { tenant: tenant.name, namespace: tenant.namespace, cluster: cluster.name });
   const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, dependsOn: [...dependsOn] }];
-  // The server is in the control plane: its release is no dependency here (the agent retries until it answers).
-  if (hasWorkloads(tenant)) folders.push({ path: paths.workloads, app: workloadsApp(tenant, platform, []), dependsOn: [paths.namespace] });
+  // The server is in the control plane: its release is no dependency here (the agent retries until it answers),
+  // and its in-cluster URL is not reachable from here: the releases use the public API URL.
+  const remote: ResolvedPlatform = { ...platform, internalApiUrl: platform.urls.api };
+  if (hasWorkloads(tenant)) folders.push({ path: paths.workloads, app: workloadsApp(tenant, remote, []), dependsOn: [paths.namespace] });
   return folders;
 }
 
