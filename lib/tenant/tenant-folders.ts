@@ -26,7 +26,7 @@ import { registryPasswordValue } from '../components/registry-credentials/regist
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { ResolvedTenant } from './tenants';
+import { ResolvedTenant, platformClusters } from './tenants';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { bootstrapPlan } from './bootstrap-plan';
@@ -50,7 +50,10 @@ export interface TargetCluster extends ClusterContext {
 
 /** What {@link tenantFolders} needs to know about the other clusters of a platform of several. */
 export interface TenantFolderOptions {
-  /** Every cluster of the platform (the tenant's `clusters` name some of them). @default - one cluster */
+  /**
+   * Every cluster of the platform (the tenant's `clusters` name some of them), with their API ranges.
+   * @default - the resolved platform's `clusters` (without API ranges), or one cluster
+   */
   readonly clusters?: readonly TargetCluster[];
   /** Folders of the worker cluster that the tenant's first folder there waits for (e.g. `gpu`). @default [] */
   readonly workerDependsOn?: readonly string[];
@@ -67,7 +70,7 @@ export function serverReleaseRef(platform: ResolvedPlatform): ReleaseRef {
  * plane and the worker clusters; a worker cluster the tenant does not run in gets no folder.
  */
 export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster?: ClusterContext, options: TenantFolderOptions = {}): OutputFolder[] {
-  const all = options.clusters ?? [];
+  const all: readonly TargetCluster[] = options.clusters ?? platformClusters(platform);
   // Several clusters: a cluster of one role only, or a `both` cluster among others.
   const several = cluster !== undefined && (cluster.role !== 'both' || all.length > 1);
   const runsHere = cluster === undefined || tenant.clusters.length === 0 || tenant.clusters.includes(cluster.name);

@@ -33,7 +33,7 @@ export interface ResolvedTenant {
   readonly name: string;
   /**
    * The clusters that run its namespace and workloads (`clusters`, default: the platform's default worker
-   * cluster); empty when the tenants were resolved without the platform's clusters (one cluster).
+   * cluster); empty on a platform of one cluster when the file names none.
    */
   readonly clusters: readonly string[];
   readonly namespace: string;
@@ -291,9 +291,10 @@ const obj = (v: unknown): Record<string, any> => (isObject(v) ? v : {});
  * Applies the defaults to a tenant file's content. The content is trusted to match the schema here;
  * {@link resolveTenants} only returns the result when it does.
  */
-export function applyTenantDefaults(file: string, data: unknown, platform: ResolvedPlatform, clusters: readonly ClusterContext[] = []): ResolvedTenant {
+export function applyTenantDefaults(file: string, data: unknown, platform: ResolvedPlatform, clusters: readonly ClusterContext[] = platformClusters(platform)): ResolvedTenant {
   const t = obj(data) as TenantSpec;
-  const defaultCluster = defaultWorkerCluster(clusters);
+  // One cluster: nothing to choose, the tenant names none.
+  const defaultCluster = clusters.length > 1 ? defaultWorkerCluster(clusters, platform) : undefined;
   const queues = obj(t.queues);
   const sessions = obj(t.sessions);
   const agent = obj(t.agent);
@@ -336,9 +337,21 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
   };
 }
 
-/** The platform's default worker cluster: the first cluster (in the platform's order) that runs tenant workloads. */
-export function defaultWorkerCluster(clusters: readonly ClusterContext[]): ClusterContext | undefined {
-  return clusters.find((c) => c.worker);
+/**
+ * The platform's clusters (`clusters` of the resolved platform, lib/platform/clusters.ts), read only when
+ * its resolution has them; none otherwise (one cluster).
+ */
+export function platformClusters(platform: ResolvedPlatform): readonly ClusterContext[] {
+  return (platform as { readonly clusters?: readonly ClusterContext[] }).clusters ?? [];
+}
+
+/**
+ * The platform's default worker cluster: its `defaultWorkerCluster` when it names one of `clusters` that
+ * runs tenants, else the first cluster (in the platform's order) that does.
+ */
+export function defaultWorkerCluster(clusters: readonly ClusterContext[], platform?: ResolvedPlatform): ClusterContext | undefined {
+  const named = platform === undefined ? undefined : (platform as { readonly defaultWorkerCluster?: string }).defaultWorkerCluster;
+  return clusters.find((c) => c.worker && c.name === named) ?? clusters.find((c) => c.worker);
 }
 
 /**
@@ -662,9 +675,10 @@ export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems
 /**
  * Checks every tenant (schema, rules, against each other and the platform) and applies the defaults.
  * Throws one `ConfigError` with all problems of all tenants; returns the tenants in the given order.
- * `clusters`: the platform's clusters (issue 19), which the tenants' `clusters` name. @default - one cluster
+ * `clusters`: the platform's clusters (issue 19), which the tenants' `clusters` name. @default - the resolved
+ * platform's `clusters` when it has them, else one cluster
  */
-export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform, clusters: readonly ClusterContext[] = []): ResolvedTenant[] {
+export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform, clusters: readonly ClusterContext[] = platformClusters(platform)): ResolvedTenant[] {
   const all = new Problems();
   const checked: Checked[] = [];
   const reserved = reservedNamespaces(platform);
