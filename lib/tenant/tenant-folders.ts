@@ -26,6 +26,7 @@ import { registryPasswordValue } from '../components/registry-credentials/regist
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
 import { IsolatedNamespace } from '../security/isolated-namespace';
+import { TENANT_LABEL } from '../core/labels';
 import { ResolvedTenant, platformClusters } from './tenants';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
@@ -125,11 +126,17 @@ function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPla
 
 /**
  * The control plane's namespace of a tenant that runs elsewhere: it only keeps the admin credentials Secret
- * the bootstrap writes (no pod runs in it), so it is closed both ways and enforces `restricted`. It carries no
- * tenant label: nothing selects it as a tenant namespace (the server admits no traffic from it).
+ * the bootstrap writes (no pod runs in it), so it is closed both ways and enforces `restricted`. It carries the
+ * tenant label like every tenant namespace (the checks of the output see it as the tenant's), and
+ * {@link ADMIN_CREDENTIALS_OF_LABEL}.
  */
 function adminCredentialsNamespace(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform): IsolatedNamespace {
-  return new IsolatedNamespace(scope, 'AdminCredentialsNamespace', { name: tenant.namespace, network: platform.network, podSecurity: 'restricted', labels: { [ADMIN_CREDENTIALS_OF_LABEL]: tenant.name } });
+  return new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
+    name: tenant.namespace,
+    network: platform.network,
+    podSecurity: 'restricted',
+    labels: { [TENANT_LABEL]: tenant.name, [ADMIN_CREDENTIALS_OF_LABEL]: tenant.name },
+  });
 }
 
 /** Label of the control plane's namespace that keeps a tenant's admin credentials: the tenant's name. */

@@ -116,10 +116,9 @@ describe('tenant folders per cluster', () => {
       'Role acme/clearml-bootstrap-acme',
       'RoleBinding acme/clearml-bootstrap-acme',
     ]);
-    // not a tenant namespace: nothing selects it as one; no pod may run there but restricted ones
+    // the tenant's namespace for its admin credentials only: no pod may run there but restricted ones
     const ns = cp.objects.find((o) => o.kind === 'Namespace');
-    expect(ns.metadata.labels).not.toHaveProperty([TENANT_LABEL]);
-    expect(ns.metadata.labels).toMatchObject({ [ADMIN_CREDENTIALS_OF_LABEL]: 'acme', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(ns.metadata.labels).toMatchObject({ [TENANT_LABEL]: 'acme', [ADMIN_CREDENTIALS_OF_LABEL]: 'acme', 'pod-security.kubernetes.io/enforce': 'restricted' });
     for (const kind of ['HelmRelease', 'ServiceAccount', 'ResourceQuota', 'LimitRange', 'Secret']) expect(cp.objects.filter((o) => o.kind === kind && o.metadata.namespace === 'acme')).toEqual([]);
     expect(cp.objects.filter((o) => o.kind === 'Job')).toHaveLength(1);
   });
