@@ -106,7 +106,8 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
 function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster: ClusterContext, dependsOn: readonly string[]): OutputFolder[] {
   const paths = tenantFolderPaths(tenant);
   const namespace = new App({ outdir: 'unused' });
-  namespaceCharts(namespace, tenant, platform);
+  // The server namespace is in the control plane: no egress to a namespace of that name here.
+  namespaceCharts(namespace, tenant, platform, false);
   new WorkerAccess(new Chart(namespace, 'worker-access'), 'WorkerAccess', { tenant: tenant.name, namespace: tenant.namespace, cluster: cluster.name });
   const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, dependsOn: [...dependsOn] }];
   // The server is in the control plane: its release is no dependency here (the agent retries until it answers),
@@ -117,8 +118,8 @@ function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, clust
 }
 
 /** The tenant namespace with its policies, and its quota and LimitRange when the file sets them. */
-function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPlatform): void {
-  new TenantNamespace(new Chart(app, 'namespace'), 'TenantNamespace', { tenant, platform });
+function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPlatform, serverInCluster = true): void {
+  new TenantNamespace(new Chart(app, 'namespace'), 'TenantNamespace', { tenant, platform, serverInCluster });
   if (tenant.quota !== undefined || tenant.limitRange !== undefined) {
     new TenantQuota(new Chart(app, 'quota'), 'TenantQuota', { tenant: tenant.name, namespace: tenant.namespace, quota: tenant.quota, limitRange: tenant.limitRange });
   }

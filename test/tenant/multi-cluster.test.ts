@@ -14,6 +14,10 @@ import { bootstrapPlan, targetCaFile, targetTokenFile } from '../../lib/tenant/b
 import { ResolvedTenant, resolveTenants } from '../../lib/tenant/tenants';
 import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_TOKEN_SECRET, workerTokenSecretName } from '../../lib/tenant/worker-access';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
+import { planExternalSecrets } from '../../lib/secrets/external-secrets';
+import { resolvePlatform } from '../../lib/platform/platform';
+import { secretRequirementsOf } from '../../lib/security/secret-reference';
+import { platform as platformProps } from '../fixtures/platform';
 import { FULL, MINIMAL, inChart, platform } from './helpers';
 
 const CP: TargetCluster = { name: 'cp', role: 'control-plane', controlPlane: true, worker: false };
@@ -136,6 +140,11 @@ describe('tenant folders per cluster', () => {
     expect(all.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'acme')).toBe(true);
     expect(all.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'ResourceQuota', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret']));
     expect(all.find((o) => o.kind === 'Namespace').metadata.labels).toMatchObject({ [TENANT_LABEL]: 'acme' });
+    // no egress to the server's namespace, which is in the control plane (a namespace of that name here is no server)
+    const policies = all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+    expect(policies).not.toContain(`allow-egress-to-${platform.server.namespace}`);
+    expect(policies).toEqual(expect.arrayContaining(['default-deny-ingress', 'default-deny-egress', `allow-egress-to-${platform.redis.namespace}`, `allow-egress-to-${platform.ingressNamespace}`]));
+    expect(folders(tenant(FULL, []), undefined, [])[0].objects.map((o) => o.metadata.name)).toContain(`allow-egress-to-${platform.server.namespace}`);
     // the agent and app gateway do not wait for the server release, which is in the control plane
     const releases = worker[1].objects.filter((o) => o.kind === 'HelmRelease');
     expect(releases.length).toBeGreaterThan(0);
@@ -257,5 +266,17 @@ describe('the bootstrap plan and Job of the control plane', () => {
     const access = [{ cluster: 'gpu-eu-1', tokenSecret: 't', caSecret: 'c', apiCidrs: ['10.20.0.1/32'], apiPort: 6443 }];
     expect(() => inChart((c) => new TenantBootstrap(c, 'B', { ...base, plan: moved, targetAccess: access }))).toThrow(/tokenFile must be \/var\/run\/targets\/gpu-eu-1\/token/);
     expect(() => inChart((c) => new TenantBootstrap(c, 'B', { ...base, plan: { ...plan, targets: undefined }, targetAccess: access }))).toThrow(/targetAccess names cluster "gpu-eu-1", which is no target/);
+  });
+});
+
+describe('secrets from External Secrets in a worker cluster', () => {
+  test("a worker tenant's own operator Secrets go into its first folder there, the namespace folder", () => {
+    const eso = resolvePlatform({ ...platformProps, secrets: { provider: 'external-secrets', store: { kind: 'ClusterSecretStore', name: 'vault' } } });
+    const t = resolveTenants([{ file: 'tenants/acme.yaml', text: ACME_EU }], eso, CLUSTERS)[0];
+    const built = tenantFolders(t, eso, EU, { clusters: CLUSTERS });
+    const declarations = built.flatMap((f) => secretRequirementsOf(f.app).map((requirement) => ({ folder: f.path, requirement })));
+    const planned = planExternalSecrets(eso.secrets, declarations, new Set(built.map((f) => f.path)));
+    expect(planned.length).toBeGreaterThan(0);
+    for (const p of planned) expect([p.requirement.namespace, p.folder]).toEqual(['acme', 'tenants/acme/namespace']);
   });
 });
