@@ -44,6 +44,8 @@ export const TENANT_BOUNDS = {
   quotaPods: 1_000_000,
   quotaGpus: 10_000,
   quotaMig: 10_000,
+  /** Clusters a tenant runs in. */
+  clusters: 64,
 } as const;
 
 
@@ -94,6 +96,7 @@ export const TENANT_DEFAULTS = {
 export const TENANT_DEFAULT_TEXTS = {
   namespace: "<prefix><name>, where <prefix> is the platform's tenancy.namespacePrefix (empty by default: the name)",
   routerHost: '<name>-apps.<baseDomain>',
+  clusters: "the platform's default worker cluster (the first of its clusters that runs tenants)",
 } as const;
 
 /** A list default as the schema's descriptions and the usage write it: `1, 0.5, 0.25`. */
@@ -322,6 +325,16 @@ export const TENANT_SCHEMA = {
         maxCpu: quantity('The largest CPU limit a container may have. Default: no maximum.', ['16']),
         maxMemory: quantity('The largest memory limit a container may have. Default: no maximum.', ['64Gi']),
       },
+    },
+    clusters: {
+      type: 'array',
+      description:
+        `The clusters that run the tenant's namespace, agent and app gateway: names of the platform's clusters of role worker or both. ` +
+        `The control plane keeps its bootstrap Job and ledger. On a platform of one cluster, leave it out (or name that cluster). Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
+      items: { type: 'string', pattern: DNS_LABEL_PATTERN, patternErrorMessage: DNS_LABEL_MESSAGE, minLength: 1, maxLength: 63 },
+      uniqueItems: true,
+      minItems: 1,
+      maxItems: TENANT_BOUNDS.clusters,
     },
   },
 } as const satisfies JsonSchema;

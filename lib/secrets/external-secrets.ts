@@ -90,8 +90,9 @@ export function planExternalSecrets(settings: ResolvedSecrets, declarations: rea
     .map((r) => {
       const tenants = new Set([...folders.get(secretId(r))!].map((f) => tenantOf(f)));
       const [tenant] = [...tenants];
-      const tenantFolder = `tenants/${tenant}/bootstrap`;
-      const folder = tenants.size === 1 && tenant !== undefined && existingFolders.has(tenantFolder) ? tenantFolder : SECRETS_FOLDER;
+      // The tenant's first folder: its bootstrap folder, or in a worker cluster (issue 19) its namespace folder.
+      const tenantFolder = [`tenants/${tenant}/bootstrap`, `tenants/${tenant}/namespace`].find((f) => existingFolders.has(f));
+      const folder = tenants.size === 1 && tenant !== undefined && tenantFolder !== undefined ? tenantFolder : SECRETS_FOLDER;
       return { folder, requirement: r, source: remoteSourceOf(settings, r) };
     });
 }

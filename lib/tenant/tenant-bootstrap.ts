@@ -10,6 +10,10 @@
  * own ConfigMap holds its plan. The Job and plan ConfigMap names carry a hash of the program, the plan and
  * the Job's settings: a change runs a new Job (a Job's pod template cannot be changed in place), an
  * unchanged one is not re-run, and an older Job keeps its own (immutable) ConfigMaps.
+ *
+ * Several clusters (contract section 7): for each target of the plan in a worker cluster, the Job mounts the
+ * operator-provided Secrets with that worker's token and CA at `/var/run/targets/<cluster>/` (`targetAccess`),
+ * and a NetworkPolicy lets the Job's pods reach that worker's API server by address, on its port only.
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
@@ -20,9 +24,29 @@ import type { ResolvedCredentialsSecret } from '../components/clearml-server/set
 import { boundedDnsLabel } from '../core/names';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from '../components/bootstrap-program/bootstrap-program';
-import { LEDGER_KEYS, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose } from './bootstrap-plan';
+import { LEDGER_KEYS, TARGETS_MOUNT, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose, targetCaFile, targetTokenFile } from './bootstrap-plan';
+import { CLUSTER_CA_KEY, CLUSTER_TOKEN_KEY } from '../platform/clusters';
 import { contentHash, hashedName, resources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../security/restricted-pod';
 import { requireSecret } from '../security/secret-reference';
+import { safeIpBlock } from '../security/never-egress';
+
+/**
+ * How the Job reaches one worker cluster of its plan's targets: the Secrets in the Job's namespace that hold
+ * the token of the worker access (lib/tenant/worker-access.ts) and the worker's CA, and the worker API
+ * server's addresses and port for the Job's egress.
+ */
+export interface TargetAccess {
+  /** The target's cluster (as in the plan's `targets`). */
+  readonly cluster: string;
+  /** Secret (key `token`) with the token of the tenant's `clearml-bootstrap-writer` in that cluster. */
+  readonly tokenSecret: string;
+  /** Secret (key `ca.crt`) with that cluster's CA certificate. */
+  readonly caSecret: string;
+  /** Where that cluster's API server answers (IPv4 CIDRs). */
+  readonly apiCidrs: readonly string[];
+  /** The port of its API server. */
+  readonly apiPort: number;
+}
 
 /** Requests and limits of the bootstrap container. */
 export interface BootstrapResources {
@@ -53,6 +77,8 @@ export interface TenantBootstrapProps {
   readonly deadlineSeconds?: number;
   /** @default - requests 50m CPU and 64Mi, limits 500m CPU and 128Mi */
   readonly resources?: BootstrapResources;
+  /** One per target of the plan that has `kubernetes` (a worker cluster). @default [] */
+  readonly targetAccess?: readonly TargetAccess[];
 }
 
 /** The Job's defaults, written once in lib/programs/bootstrap/job-defaults.ts. */
@@ -98,12 +124,13 @@ export class TenantBootstrap extends Construct {
     const activeDeadlineSeconds = props.activeDeadlineSeconds ?? DEFAULTS.activeDeadlineSeconds;
     const deadlineSeconds = props.deadlineSeconds ?? DEFAULTS.deadlineSeconds;
     const limits = props.resources ?? DEFAULTS.resources;
+    const targetAccess = props.targetAccess ?? [];
     checkProps(props, { backoffLimit, activeDeadlineSeconds, deadlineSeconds });
 
     const program = programText('bootstrap');
     this.planJson = `${JSON.stringify(plan, null, 2)}\n`;
     // The pod template of a Job cannot change: whatever goes into it is part of the name, not only the plan.
-    const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits };
+    const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits, ...(targetAccess.length > 0 ? { targetAccess } : {}) };
     this.hash = contentHash([program, this.planJson, JSON.stringify(runtime)]);
     this.jobName = hashedName(`clearml-bootstrap-${plan.tenant}`, this.hash);
     const name = this.jobName;
@@ -118,9 +145,28 @@ export class TenantBootstrap extends Construct {
       purpose: SUPERVISOR_SECRET_PURPOSE,
     });
     requireSecret(this, { namespace: jobNamespace, name: ledgerSecretName(plan.tenant), keys: LEDGER_KEYS, purpose: ledgerSecretPurpose(plan.tenant), providedBy: 'bootstrap' });
-    for (const kind of CREDENTIAL_SECRETS) {
+    // With targets, the tenant namespace of the Job's own cluster keeps only the admin credentials (section 7);
+    // each target's agent and router Secrets are declared by the releases that read them, in that cluster.
+    for (const kind of plan.targets === undefined ? CREDENTIAL_SECRETS : (['admin'] as const)) {
       const secret = BOOTSTRAP_SECRETS[kind];
       requireSecret(this, { namespace: plan.namespace, name: secret.name, keys: secret.keys, purpose: bootstrapSecretPurpose(kind, plan.tenant), providedBy: 'bootstrap' });
+    }
+
+    const targetVolumes = targetAccess.map((t) => ({ ...t, volume: boundedDnsLabel(`target-${t.cluster}`), mountPath: `${TARGETS_MOUNT}/${t.cluster}` }));
+    for (const t of targetAccess) {
+      requireSecret(this, { namespace: jobNamespace, name: t.tokenSecret, keys: [CLUSTER_TOKEN_KEY], purpose: `Token of tenant ${plan.tenant}'s clearml-bootstrap-writer ServiceAccount in cluster ${t.cluster} (copied from its clearml-bootstrap-writer-token Secret there), for the bootstrap Job` });
+      requireSecret(this, { namespace: jobNamespace, name: t.caSecret, keys: [CLUSTER_CA_KEY], purpose: `CA certificate of cluster ${t.cluster}'s API server, for the bootstrap Jobs` });
+    }
+    if (targetAccess.length > 0) {
+      // The Job's pods reach the worker API servers by address, on their port; nothing else of those clusters.
+      new k8s.KubeNetworkPolicy(this, 'TargetsEgress', {
+        metadata: { name: boundedDnsLabel(`allow-${account}-to-targets`), namespace: jobNamespace, labels },
+        spec: {
+          podSelector: { matchLabels: { ...labels } },
+          policyTypes: ['Egress'],
+          egress: targetAccess.map((t) => ({ to: t.apiCidrs.map((cidr) => ({ ipBlock: safeIpBlock(cidr) })), ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(t.apiPort) }] })),
+        },
+      });
     }
 
     new k8s.KubeConfigMap(this, 'Plan', {
@@ -176,12 +222,23 @@ export class TenantBootstrap extends Construct {
                 volumeMounts: [
                   { name: 'program', mountPath: PROGRAM_MOUNT, readOnly: true },
                   { name: 'plan', mountPath: PLAN_MOUNT, readOnly: true },
+                  ...targetVolumes.map((t) => ({ name: t.volume, mountPath: t.mountPath, readOnly: true })),
                 ],
               },
             ],
             volumes: [
               { name: 'program', configMap: { name: bootstrapProgramConfigMapName(program), defaultMode: 0o444 } },
               { name: 'plan', configMap: { name, defaultMode: 0o444 } },
+              ...targetVolumes.map((t) => ({
+                name: t.volume,
+                projected: {
+                  defaultMode: 0o444,
+                  sources: [
+                    { secret: { name: t.tokenSecret, items: [{ key: CLUSTER_TOKEN_KEY, path: 'token' }] } },
+                    { secret: { name: t.caSecret, items: [{ key: CLUSTER_CA_KEY, path: 'ca.crt' }] } },
+                  ],
+                },
+              })),
             ],
           },
         },
@@ -202,5 +259,15 @@ function checkProps(props: TenantBootstrapProps, resolved: { backoffLimit: numbe
   const ledgerNamespace = props.plan.ledgerNamespace;
   if (ledgerNamespace !== props.jobNamespace) problems.push(`plan.ledgerNamespace must be the Job's own namespace "${props.jobNamespace}" (contract section 3), got "${ledgerNamespace}"`);
   if (!/^https?:\/\/[^\s/]+/.test(props.apiUrl)) problems.push(`apiUrl must be an http:// or https:// URL, got "${props.apiUrl}"`);
+  // Every worker target is mounted where the plan says, and only those.
+  const access = new Map((props.targetAccess ?? []).map((t) => [t.cluster, t]));
+  const remote = (props.plan.targets ?? []).filter((t) => t.kubernetes !== undefined);
+  for (const t of remote) {
+    if (!access.has(t.cluster)) problems.push(`plan.targets cluster "${t.cluster}" has kubernetes but targetAccess has no entry for it (its token and CA Secrets)`);
+    if (t.kubernetes!.tokenFile !== targetTokenFile(t.cluster)) problems.push(`plan.targets cluster "${t.cluster}": tokenFile must be ${targetTokenFile(t.cluster)} (where the Job mounts it), got ${t.kubernetes!.tokenFile}`);
+    if (t.kubernetes!.caFile !== targetCaFile(t.cluster)) problems.push(`plan.targets cluster "${t.cluster}": caFile must be ${targetCaFile(t.cluster)} (where the Job mounts it), got ${t.kubernetes!.caFile}`);
+  }
+  for (const cluster of access.keys()) if (!remote.some((t) => t.cluster === cluster)) problems.push(`targetAccess names cluster "${cluster}", which is no target of the plan with kubernetes`);
+  for (const t of props.targetAccess ?? []) if (t.apiCidrs.length === 0) problems.push(`targetAccess cluster "${t.cluster}": apiCidrs must list the API server's addresses`);
   if (problems.length > 0) throw new Error(`TenantBootstrap for tenant "${props.plan.tenant}": ${problems.join('; ')}`);
 }

@@ -7,25 +7,57 @@
  *   bootstrap writes and wait for the ClearML server release. Only for an `active` tenant: a `suspended` or
  *   `decommissioned` tenant has no workloads folder, so every GitOps flavor removes its releases (README
  *   "Tenant lifecycle"), while the namespace, quota, policies and bootstrap Job stay.
+ *
+ * On a platform of several clusters (issue 19) each cluster gets its own part of the tenant
+ * ({@link tenantFolders} with a {@link ClusterContext}):
+ *
+ * - the control plane (role `control-plane`): only `tenants/<name>/bootstrap/` with the bootstrap Job, its
+ *   RBAC and ledger reference, and the namespace that keeps the admin credentials (contract section 7: they
+ *   stay in the Job's own cluster); nothing of the tenant's workloads;
+ * - a worker cluster the tenant runs in (role `worker`): `tenants/<name>/namespace/` (the namespace, its
+ *   policies, quota and LimitRange, and the worker access of lib/tenant/worker-access.ts) and
+ *   `tenants/<name>/workloads/`; no bootstrap folder, so neither waits for one;
+ * - a cluster of role `both`: today's folders, the plan's targets naming the tenant's other clusters.
  */
 import { App, Chart } from 'cdk8s';
 import { AppGateway } from '../components/app-gateway';
 import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 import { ResolvedPlatform } from '../platform/platform';
-import { ResolvedTenant } from './tenants';
+import type { ClusterContext } from '../platform/clusters';
+import { IsolatedNamespace } from '../security/isolated-namespace';
+import { TENANT_LABEL } from '../core/labels';
+import { ResolvedTenant, platformClusters } from './tenants';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
 import { bootstrapPlan } from './bootstrap-plan';
 import { TenantAgent } from './tenant-agent';
-import { TenantBootstrap } from './tenant-bootstrap';
+import { TargetAccess, TenantBootstrap } from './tenant-bootstrap';
+import { WorkerAccess, workerTokenSecretName } from './worker-access';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantQuota } from './tenant-quota';
 import { TenantRouter } from './tenant-router';
 
-/** Folder paths of a tenant. */
-export function tenantFolderPaths(tenant: Pick<ResolvedTenant, 'name'>): { readonly bootstrap: string; readonly workloads: string } {
-  return { bootstrap: `tenants/${tenant.name}/bootstrap`, workloads: `tenants/${tenant.name}/workloads` };
+/** Folder paths of a tenant; `namespace` is the first folder of a worker cluster (which has no bootstrap folder). */
+export function tenantFolderPaths(tenant: Pick<ResolvedTenant, 'name'>): { readonly bootstrap: string; readonly namespace: string; readonly workloads: string } {
+  return { bootstrap: `tenants/${tenant.name}/bootstrap`, namespace: `tenants/${tenant.name}/namespace`, workloads: `tenants/${tenant.name}/workloads` };
+}
+
+/** A cluster of the platform as the control plane's bootstrap sees it: its context and its API server's addresses. */
+export interface TargetCluster extends ClusterContext {
+  /** Where the cluster's API server answers (its `network.kubernetesApiCidrs`); used when `apiServer.url` names a host, not an IP. */
+  readonly kubernetesApiCidrs?: readonly string[];
+}
+
+/** What {@link tenantFolders} needs to know about the other clusters of a platform of several. */
+export interface TenantFolderOptions {
+  /**
+   * Every cluster of the platform (the tenant's `clusters` name some of them), with their API ranges.
+   * @default - the resolved platform's `clusters` (without API ranges), or one cluster
+   */
+  readonly clusters?: readonly TargetCluster[];
+  /** Folders of the worker cluster that the tenant's first folder there waits for (e.g. `gpu`). @default [] */
+  readonly workerDependsOn?: readonly string[];
 }
 
 /** The server release the tenant's releases wait for. */
@@ -33,17 +65,27 @@ export function serverReleaseRef(platform: ResolvedPlatform): ReleaseRef {
   return { name: platform.server.releaseName, namespace: platform.server.namespace };
 }
 
-/** Builds the tenant's two folders. */
-export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform): OutputFolder[] {
+/**
+ * Builds the tenant's folders of one cluster. Without `cluster` (one cluster, today's output), or in a cluster
+ * of role `both`: the bootstrap folder and the workloads folder. See the top of this file for the control
+ * plane and the worker clusters; a worker cluster the tenant does not run in gets no folder.
+ */
+export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster?: ClusterContext, options: TenantFolderOptions = {}): OutputFolder[] {
+  const all: readonly TargetCluster[] = options.clusters ?? platformClusters(platform);
+  // Several clusters: a cluster of one role only, or a `both` cluster among others.
+  const several = cluster !== undefined && (cluster.role !== 'both' || all.length > 1);
+  const runsHere = cluster === undefined || tenant.clusters.length === 0 || tenant.clusters.includes(cluster.name);
+  if (cluster !== undefined && !cluster.controlPlane) return runsHere ? workerFolders(tenant, platform, cluster, options.workerDependsOn ?? []) : [];
   const paths = tenantFolderPaths(tenant);
+  if (several && all.length === 0) throw new Error(`tenantFolders for tenant ${tenant.name} in cluster ${cluster!.name}: options.clusters must list the platform's clusters (the bootstrap's targets)`);
+  const targets = several ? tenantClusters(tenant, all) : undefined;
 
   const bootstrap = new App({ outdir: 'unused' });
-  new TenantNamespace(new Chart(bootstrap, 'namespace'), 'TenantNamespace', { tenant, platform });
-  if (tenant.quota !== undefined || tenant.limitRange !== undefined) {
-    new TenantQuota(new Chart(bootstrap, 'quota'), 'TenantQuota', { tenant: tenant.name, namespace: tenant.namespace, quota: tenant.quota, limitRange: tenant.limitRange });
-  }
+  if (runsHere) namespaceCharts(bootstrap, tenant, platform);
+  // Not run here: only the namespace that keeps the admin credentials (the Job's own cluster, section 7).
+  else adminCredentialsNamespace(new Chart(bootstrap, 'namespace'), tenant, platform);
   new TenantBootstrap(new Chart(bootstrap, 'bootstrap'), 'TenantBootstrap', {
-    plan: bootstrapPlan(tenant, platform),
+    plan: bootstrapPlan(tenant, platform, targets),
     jobNamespace: platform.server.namespace,
     apiUrl: platform.internalApiUrl,
     supervisorSecret: platform.server.supervisor.credentialsSecret,
@@ -51,18 +93,88 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
     deadlineSeconds: platform.bootstrap.deadlineSeconds,
     backoffLimit: platform.bootstrap.backoffLimit,
     activeDeadlineSeconds: platform.bootstrap.activeDeadlineSeconds,
+    ...(targets !== undefined ? { targetAccess: targetAccess(tenant, platform, targets) } : {}),
   });
 
   const folders: OutputFolder[] = [{ path: paths.bootstrap, app: bootstrap }];
-  if (!hasWorkloads(tenant)) return folders;
+  if (!hasWorkloads(tenant) || !runsHere) return folders;
+  folders.push({ path: paths.workloads, app: workloadsApp(tenant, platform, [serverReleaseRef(platform)]) });
+  return folders;
+}
 
+/** The tenant's parts in a worker cluster: its namespace (with the worker access) and its workloads. */
+function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster: ClusterContext, dependsOn: readonly string[]): OutputFolder[] {
+  const paths = tenantFolderPaths(tenant);
+  const namespace = new App({ outdir: 'unused' });
+  // The server namespace is in the control plane: no egress to a namespace of that name here.
+  namespaceCharts(namespace, tenant, platform, false);
+  new WorkerAccess(new Chart(namespace, 'worker-access'), 'WorkerAccess', { tenant: tenant.name, namespace: tenant.namespace, cluster: cluster.name });
+  const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, dependsOn: [...dependsOn] }];
+  // The server is in the control plane: its release is no dependency here (the agent retries until it answers),
+  // and its in-cluster URL is not reachable from here: the releases use the public API URL.
+  const remote: ResolvedPlatform = { ...platform, internalApiUrl: platform.urls.api };
+  if (hasWorkloads(tenant)) folders.push({ path: paths.workloads, app: workloadsApp(tenant, remote, []), dependsOn: [paths.namespace] });
+  return folders;
+}
+
+/** The tenant namespace with its policies, and its quota and LimitRange when the file sets them. */
+function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPlatform, serverInCluster = true): void {
+  new TenantNamespace(new Chart(app, 'namespace'), 'TenantNamespace', { tenant, platform, serverInCluster });
+  if (tenant.quota !== undefined || tenant.limitRange !== undefined) {
+    new TenantQuota(new Chart(app, 'quota'), 'TenantQuota', { tenant: tenant.name, namespace: tenant.namespace, quota: tenant.quota, limitRange: tenant.limitRange });
+  }
+}
+
+/**
+ * The control plane's namespace of a tenant that runs elsewhere: it only keeps the admin credentials Secret
+ * the bootstrap writes (no pod runs in it), so it is closed both ways and enforces `restricted`. It carries the
+ * tenant label like every tenant namespace (the checks of the output see it as the tenant's), and
+ * {@link ADMIN_CREDENTIALS_OF_LABEL}.
+ */
+function adminCredentialsNamespace(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform): IsolatedNamespace {
+  return new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
+    name: tenant.namespace,
+    network: platform.network,
+    podSecurity: 'restricted',
+    labels: { [TENANT_LABEL]: tenant.name, [ADMIN_CREDENTIALS_OF_LABEL]: tenant.name },
+  });
+}
+
+/** Label of the control plane's namespace that keeps a tenant's admin credentials: the tenant's name. */
+export const ADMIN_CREDENTIALS_OF_LABEL = 'clearml-tenancy/admin-credentials-of';
+
+/** The tenant's clusters (its `clusters`, in that order) among the platform's. */
+export function tenantClusters(tenant: Pick<ResolvedTenant, 'name' | 'clusters'>, clusters: readonly TargetCluster[]): TargetCluster[] {
+  return tenant.clusters.map((name) => {
+    const c = clusters.find((k) => k.name === name);
+    if (c === undefined) throw new Error(`tenant ${tenant.name} names cluster "${name}", which is not a cluster of the platform (${clusters.map((k) => k.name).join(', ')})`);
+    return c;
+  });
+}
+
+/** How the Job reaches each worker cluster among `targets`: the token and CA Secrets, the API server's address and port. */
+export function targetAccess(tenant: Pick<ResolvedTenant, 'name'>, platform: Pick<ResolvedPlatform, 'network'>, targets: readonly TargetCluster[]): TargetAccess[] {
+  return targets.flatMap((c): TargetAccess[] => {
+    if (c.controlPlane || c.apiServer === undefined) return [];
+    const url = new URL(c.apiServer.url);
+    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(url.hostname);
+    return [{
+      cluster: c.name,
+      tokenSecret: workerTokenSecretName(c.apiServer.tokenSecret, tenant.name),
+      caSecret: c.apiServer.caSecret,
+      apiCidrs: ipv4 ? [`${url.hostname}/32`] : [...(c.kubernetesApiCidrs ?? platform.network.kubernetesApiCidrs)],
+      apiPort: url.port !== '' ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
+    }];
+  });
+}
+
+/** The agent and the router (app gateway) of an active tenant. */
+function workloadsApp(tenant: ResolvedTenant, platform: ResolvedPlatform, after: readonly ReleaseRef[]): App {
   const workloads = new App({ outdir: 'unused' });
-  const after = [serverReleaseRef(platform)];
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
   if (platform.tenantReleases.routerEnabled && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
   else if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
-  folders.push({ path: paths.workloads, app: workloads });
-  return folders;
+  return workloads;
 }
 
 /** The tenant's app gateway (the current profile's router), with the router credentials the bootstrap writes. */

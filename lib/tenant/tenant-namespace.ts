@@ -23,6 +23,11 @@ export interface TenantNamespaceProps {
   readonly platform: ResolvedPlatform;
   /** Pod Security level enforced. @default 'baseline' */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * The ClearML server runs in this cluster (egress to its namespace). False in a worker cluster of several
+   * (issue 19), where the server is in the control plane and reached through its public URLs. @default true
+   */
+  readonly serverInCluster?: boolean;
 }
 
 export class TenantNamespace extends Construct {
@@ -40,7 +45,7 @@ export class TenantNamespace extends Construct {
       egress: {
         toNamespaces: [
           // The apiserver, fileserver and webserver (the router proxies to them too).
-          { namespace: platform.server.namespace },
+          ...(props.serverInCluster ?? true ? [{ namespace: platform.server.namespace }] : []),
           { namespace: platform.redis.namespace, ports: [platform.redis.port] },
           // The agent and tasks use the public URLs (https://api.<baseDomain>, ...); from inside the cluster
           // those usually land on the ingress controller's pods.

@@ -15,6 +15,7 @@ import { DOCUMENT_PATH, validateSchema } from '../config/json-schema';
 import { migProfiles, migResource, supportedFractions } from '../config/mig-profiles';
 import { GpuModel, isGpuModel } from '../config/gpu-models';
 import { ResolvedPlatform } from '../platform/platform';
+import type { ClusterContext } from '../platform/clusters';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
@@ -31,6 +32,11 @@ export interface ResolvedTenant {
   /** Where it came from (`tenants/acme.yaml`, or a pseudo name for tenants given in code). */
   readonly file: string;
   readonly name: string;
+  /**
+   * The clusters that run its namespace and workloads (`clusters`, default: the platform's default worker
+   * cluster); empty on a platform of one cluster when the file names none.
+   */
+  readonly clusters: readonly string[];
   readonly namespace: string;
   readonly admin: { readonly name: string; readonly email: string };
   /** Lifecycle state (README "Tenant lifecycle"). */
@@ -286,8 +292,10 @@ const obj = (v: unknown): Record<string, any> => (isObject(v) ? v : {});
  * Applies the defaults to a tenant file's content. The content is trusted to match the schema here;
  * {@link resolveTenants} only returns the result when it does.
  */
-export function applyTenantDefaults(file: string, data: unknown, platform: ResolvedPlatform): ResolvedTenant {
+export function applyTenantDefaults(file: string, data: unknown, platform: ResolvedPlatform, clusters: readonly ClusterContext[] = platformClusters(platform)): ResolvedTenant {
   const t = obj(data) as TenantSpec;
+  // One cluster: nothing to choose, the tenant names none.
+  const defaultCluster = clusters.length > 1 ? defaultWorkerCluster(clusters, platform) : undefined;
   const queues = obj(t.queues);
   const sessions = obj(t.sessions);
   const agent = obj(t.agent);
@@ -295,6 +303,7 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
   return {
     file,
     name: t.name,
+    clusters: Array.isArray(t.clusters) ? t.clusters : defaultCluster !== undefined ? [defaultCluster.name] : [],
     namespace: t.namespace ?? `${platform.tenancy.namespacePrefix}${t.name}`,
     admin: { name: obj(t.admin).name, email: obj(t.admin).email },
     state: t.state ?? TENANT_DEFAULTS.state,
@@ -329,13 +338,52 @@ export function applyTenantDefaults(file: string, data: unknown, platform: Resol
   };
 }
 
+/**
+ * The platform's clusters (`clusters` of the resolved platform, lib/platform/clusters.ts), read only when
+ * its resolution has them; none otherwise (one cluster).
+ */
+export function platformClusters(platform: ResolvedPlatform): readonly ClusterContext[] {
+  return (platform as { readonly clusters?: readonly ClusterContext[] }).clusters ?? [];
+}
+
+/**
+ * The platform's default worker cluster: its `defaultWorkerCluster` when it names one of `clusters` that
+ * runs tenants, else the first cluster (in the platform's order) that does.
+ */
+export function defaultWorkerCluster(clusters: readonly ClusterContext[], platform?: ResolvedPlatform): ClusterContext | undefined {
+  const named = platform === undefined ? undefined : (platform as { readonly defaultWorkerCluster?: string }).defaultWorkerCluster;
+  return clusters.find((c) => c.worker && c.name === named) ?? clusters.find((c) => c.worker);
+}
+
+/**
+ * The tenant's `clusters` against the platform's: each a cluster that runs tenant workloads (role `worker`
+ * or `both`); without the platform's clusters (one cluster), the field must be left out. Duplicates, bounds and
+ * syntax are the schema's.
+ */
+function checkClusters(problems: Problems, data: Record<string, any>, clusters: readonly ClusterContext[]): void {
+  if (!Array.isArray(data.clusters)) return;
+  const workers = clusters.filter((c) => c.worker).map((c) => c.name);
+  const allowed = workers.length > 0 ? `allowed: ${workers.join(', ')}` : 'the platform names no cluster that runs tenants';
+  if (clusters.length === 0) {
+    problems.add('clusters', data.clusters, "is for a platform of several clusters (the platform props' clusters); this platform has one cluster: leave clusters out");
+    return;
+  }
+  data.clusters.forEach((name: unknown, i: number) => {
+    if (typeof name !== 'string' || !isDnsLabel(name)) return; // the schema reports it
+    const cluster = clusters.find((c) => c.name === name);
+    if (cluster === undefined) problems.add(`clusters[${i}]`, name, `is not a cluster of the platform; ${allowed}`);
+    else if (!cluster.worker) problems.add(`clusters[${i}]`, name, `is the control plane (role ${cluster.role}), which runs no tenant namespace or workloads; ${allowed}`);
+  });
+}
+
 /** Whether a quota limits CPU or memory, so that every container needs requests or limits for them. */
 export function limitsCompute(quota: TenantQuotaSpec): boolean {
   return [quota.cpu, quota.memory, quota.limitsCpu, quota.limitsMemory].some((q) => q !== undefined);
 }
 
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
-function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>): void {
+function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>, clusters: readonly ClusterContext[]): void {
+  checkClusters(problems, data, clusters);
   const supervisor = platform.server.supervisor.email;
   if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '' && checkEmail(problems, 'admin.email', tenant.admin.email)) {
     if (tenant.admin.email.toLowerCase() === supervisor.toLowerCase()) problems.add('admin.email', tenant.admin.email, "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own");
@@ -628,8 +676,10 @@ export function tenantSchemaProblems(sources: readonly TenantSource[]): Problems
 /**
  * Checks every tenant (schema, rules, against each other and the platform) and applies the defaults.
  * Throws one `ConfigError` with all problems of all tenants; returns the tenants in the given order.
+ * `clusters`: the platform's clusters (issue 19), which the tenants' `clusters` name. @default - the resolved
+ * platform's `clusters` when it has them, else one cluster
  */
-export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform): ResolvedTenant[] {
+export function resolveTenants(sources: readonly TenantSource[], platform: ResolvedPlatform, clusters: readonly ClusterContext[] = platformClusters(platform)): ResolvedTenant[] {
   const all = new Problems();
   const checked: Checked[] = [];
   const reserved = reservedNamespaces(platform);
@@ -643,9 +693,9 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
     if (source.text !== undefined && data === undefined) continue;
     validateSchema(TENANT_SCHEMA, data, problems);
     if (!isObject(data)) continue;
-    const tenant = applyTenantDefaults(source.file, data, platform);
+    const tenant = applyTenantDefaults(source.file, data, platform, clusters);
     const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
-    checkTenant(problems, data, tenant, platform, fileName, reserved);
+    checkTenant(problems, data, tenant, platform, fileName, reserved, clusters);
     checked.push({ file: source.file, problems, data, tenant });
   }
   checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');

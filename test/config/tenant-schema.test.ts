@@ -14,7 +14,7 @@ describe('tenant schema', () => {
     const schema = tenantJsonSchema();
     expect(schema).toHaveProperty('$schema', 'http://json-schema.org/draft-07/schema#');
     expect(schema).toHaveProperty('required', ['name', 'admin', 'sessions']);
-    expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'state', 'credentialsGeneration', 'login', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent', 'quota', 'limitRange']);
+    expect(Object.keys(TENANT_SCHEMA.properties)).toEqual(['name', 'namespace', 'admin', 'state', 'credentialsGeneration', 'login', 'ssoDomains', 'features', 'excludeFeatures', 'allowedUsers', 'queues', 'sessions', 'router', 'agent', 'quota', 'limitRange', 'clusters']);
     expect(schema).toHaveProperty('properties.sessions.properties.startingPort', expect.objectContaining({ minimum: 1, maximum: 65535 }));
     expect(schema).toHaveProperty('properties.quota.properties.cpu.pattern', QUANTITY_PATTERN);
     // Editors offer every MIG profile; which ones a tenant may use depends on its GPU model.

@@ -45,6 +45,8 @@ describe('resolveTenants', () => {
     expect(t).toEqual({
       file: 'tenants/acme.yaml',
       name: 'acme',
+      // one cluster (no platform clusters given): the tenant names none
+      clusters: [],
       namespace: 'acme',
       admin: { name: 'Acme Admin', email: 'admin@acme.com' },
       state: 'active',
