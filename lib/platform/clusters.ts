@@ -46,6 +46,8 @@ export interface ClusterContext {
   readonly worker: boolean;
   /** Workers reached from a separate control plane: how the bootstrap Jobs get there. */
   readonly apiServer?: ClusterApiServer;
+  /** Where its Kubernetes API answers (its `network.kubernetesApiCidrs`): the control plane's egress to a worker whose `apiServer.url` names a host. */
+  readonly kubernetesApiCidrs?: readonly string[];
 }
 
 /**

@@ -10,9 +10,7 @@ import { ComponentDescriptor } from '../components/component';
 import { componentCharts, componentEndpoints, componentsForRoles, enabledComponents } from '../components/derived';
 import { SOURCES_FOLDER } from '../core/folders';
 import { COMPONENTS } from '../components/index';
-import { CLUSTER_CA_KEY, CLUSTER_TOKEN_KEY, ClusterContext } from './clusters';
-import { SERVER_FOLDER } from '../core/folders';
-import { requireSecret } from '../security/secret-reference';
+import { ClusterContext } from './clusters';
 
 /**
  * The chart sources' folder, written by the flavor when its sources are objects of their own
@@ -62,21 +60,5 @@ export function platformFolders(platform: ResolvedPlatform, all: readonly Compon
     const built = component.build(new Chart(app, component.name), platform, { releases, endpoints });
     if (built.release) releases.set(component.name, built.release);
   }
-  const server = apps.get(SERVER_FOLDER);
-  if (cluster?.controlPlane && server) workerAccessSecrets(new Chart(server, 'worker-clusters'), platform);
   return folders;
-}
-
-/**
- * The operator's Secrets of each worker cluster in the control plane (README "Several clusters"): the token
- * of the bootstrap's ServiceAccount there and the worker's CA certificate, which the bootstrap Jobs mount.
- * Declarations only (in the inventory), no objects.
- */
-function workerAccessSecrets(scope: Chart, platform: ResolvedPlatform): void {
-  for (const worker of platform.clusters) {
-    if (!worker.apiServer) continue;
-    const namespace = platform.server.namespace;
-    requireSecret(scope, { namespace, name: worker.apiServer.tokenSecret, keys: [CLUSTER_TOKEN_KEY], purpose: `Token of the tenant bootstrap's ServiceAccount in worker cluster ${worker.name} (${worker.apiServer.url}); the bootstrap Jobs write the tenants' credentials there with it` });
-    requireSecret(scope, { namespace, name: worker.apiServer.caSecret, keys: [CLUSTER_CA_KEY], purpose: `CA certificate of worker cluster ${worker.name}'s API server (${worker.apiServer.url})` });
-  }
 }

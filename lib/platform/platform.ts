@@ -239,7 +239,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
       const own = (p.clusters ?? [])[cluster.index];
       try {
         const resolved = resolvePlatform(clusterPlatformProps(props, own, gitopsSettings.path), file);
-        perCluster.push({ cluster, platform: { ...resolved, clusters: clusterSet.clusters, defaultWorkerCluster: clusterSet.defaultWorkerCluster, cluster } });
+        perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: resolved });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index));
@@ -247,10 +247,13 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     }
   }
   problems.throwIfAny();
+  // Each cluster with its own API ranges, and each cluster's platform knowing all of them (the bootstrap's targets).
+  const clusters = perCluster.length > 0 ? perCluster.map((c) => c.cluster) : clusterSet.clusters;
+  const clusterPlatforms = perCluster.map((c) => ({ cluster: c.cluster, platform: { ...c.platform!, clusters, defaultWorkerCluster: clusterSet.defaultWorkerCluster, cluster: c.cluster } }));
   return {
-    clusters: clusterSet.clusters,
+    clusters,
     defaultWorkerCluster: clusterSet.defaultWorkerCluster,
-    clusterPlatforms: perCluster.map((c) => ({ cluster: c.cluster, platform: c.platform! })),
+    clusterPlatforms,
     profile,
     baseDomain,
     gitops,

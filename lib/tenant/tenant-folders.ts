@@ -56,7 +56,7 @@ export interface TenantFolderOptions {
    * @default - the resolved platform's `clusters` (without API ranges), or one cluster
    */
   readonly clusters?: readonly TargetCluster[];
-  /** Folders of the worker cluster that the tenant's first folder there waits for (e.g. `gpu`). @default [] */
+  /** Folders of the worker cluster that the tenant's first folder there waits for (e.g. `gpu`). @default - the layout's rules (the worker's shared Redis) */
   readonly workerDependsOn?: readonly string[];
 }
 
@@ -75,7 +75,7 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
   // Several clusters: a cluster of one role only, or a `both` cluster among others.
   const several = cluster !== undefined && (cluster.role !== 'both' || all.length > 1);
   const runsHere = cluster === undefined || tenant.clusters.length === 0 || tenant.clusters.includes(cluster.name);
-  if (cluster !== undefined && !cluster.controlPlane) return runsHere ? workerFolders(tenant, platform, cluster, options.workerDependsOn ?? []) : [];
+  if (cluster !== undefined && !cluster.controlPlane) return runsHere ? workerFolders(tenant, platform, cluster, options.workerDependsOn) : [];
   const paths = tenantFolderPaths(tenant);
   if (several && all.length === 0) throw new Error(`tenantFolders for tenant ${tenant.name} in cluster ${cluster!.name}: options.clusters must list the platform's clusters (the bootstrap's targets)`);
   const targets = several ? tenantClusters(tenant, all) : undefined;
@@ -103,13 +103,14 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
 }
 
 /** The tenant's parts in a worker cluster: its namespace (with the worker access) and its workloads. */
-function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster: ClusterContext, dependsOn: readonly string[]): OutputFolder[] {
+function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, cluster: ClusterContext, dependsOn: readonly string[] | undefined): OutputFolder[] {
   const paths = tenantFolderPaths(tenant);
   const namespace = new App({ outdir: 'unused' });
   // The server namespace is in the control plane: no egress to a namespace of that name here.
   namespaceCharts(namespace, tenant, platform, false);
   new WorkerAccess(new Chart(namespace, 'worker-access'), 'WorkerAccess', { tenant: tenant.name, namespace: tenant.namespace, cluster: cluster.name });
-  const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, dependsOn: [...dependsOn] }];
+  // Without `dependsOn`, the layout's rules decide (lib/gitops/layout.ts: in a worker, what its server folder would wait for).
+  const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, ...(dependsOn ? { dependsOn: [...dependsOn] } : {}) }];
   // The server is in the control plane: its release is no dependency here (the agent retries until it answers),
   // and its in-cluster URL is not reachable from here: the releases use the public API URL.
   const remote: ResolvedPlatform = { ...platform, internalApiUrl: platform.urls.api };

@@ -10,10 +10,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import YAML from 'yaml';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { ClusterContext } from '../../lib/platform/clusters';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { checkTenantClusters, renderOutput, tenantsOfCluster } from '../../lib/synth';
@@ -26,35 +24,8 @@ import { clusterFolderRules, componentsForRoles, platformFolderRules } from '../
 import { COMPONENTS } from '../../lib/components/index';
 import { platform as twoClusters } from '../../examples/two-clusters';
 import { platform as singleCluster } from '../../main';
-import type { OutputFolder } from '../../lib/output/write-tree';
-import type { ResolvedPlatform } from '../../lib/platform/platform';
 import type { ResolvedTenant } from '../../lib/tenant/tenants';
 
-jest.mock('../../lib/tenant/tenant-folders', () => {
-  const real = jest.requireActual('../../lib/tenant/tenant-folders');
-  const stub = (tenant: ResolvedTenant, platform: ResolvedPlatform, cluster?: ClusterContext): OutputFolder[] => {
-    const folders: OutputFolder[] = real.tenantFolders(tenant, platform);
-    if (!cluster || (cluster.controlPlane && cluster.worker)) return folders;
-    const remove = (app: App, keep: (chart: Chart) => boolean) => {
-      for (const chart of [...app.charts]) if (!keep(chart)) app.node.tryRemoveChild(chart.node.id);
-    };
-    const objects = (app: App) => app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-    if (!cluster.worker) {
-      const bootstrap = folders.find((f) => f.path.endsWith('/bootstrap'))!;
-      remove(bootstrap.app, (c) => c.node.id === 'bootstrap');
-      // The tenant namespace's objects of the Job (its Role there) move to the worker side.
-      for (const o of objects(bootstrap.app)) if (o.metadata.namespace === tenant.namespace) o.node.scope!.node.tryRemoveChild(o.node.id);
-      return [bootstrap];
-    }
-    for (const folder of folders) {
-      remove(folder.app, (c) => c.node.id !== 'bootstrap');
-      // No server release in a worker: the releases wait for nothing there.
-      for (const o of objects(folder.app)) if (o.kind === 'HelmRelease') o.addJsonPatch(JsonPatch.remove('/spec/dependsOn'));
-    }
-    return folders;
-  };
-  return { ...real, tenantFolders: jest.fn(stub) };
-});
 
 const ROOT = join(__dirname, '..', '..');
 const TENANTS = join(ROOT, 'tenants');
@@ -222,26 +193,39 @@ describe('synth of the two-cluster example', () => {
     expect([...east.keys()].some((p) => p.startsWith('server'))).toBe(false);
   });
 
-  test('no tenant object lands in the control plane but its bootstrap Job and ledger parts', () => {
+  test('no tenant object lands in the control plane but its bootstrap Job, ledger and admin-credentials namespace', () => {
     const objects = objectsOf(hq, '').filter((o) => o.file.startsWith('tenants/'));
-    expect(objects.filter((o) => tenantNamespaces.includes(o.object.metadata?.namespace) || (o.object.kind === 'Namespace' && tenantNamespaces.includes(o.object.metadata?.name)))).toEqual([]);
     expect(objects.filter((o) => o.object.kind === 'Job').map((o) => o.file)).toEqual(['tenants/acme/bootstrap/bootstrap.yaml', 'tenants/globex/bootstrap/bootstrap.yaml', 'tenants/initech/bootstrap/bootstrap.yaml']);
-    expect(objects.every((o) => o.object.metadata?.namespace === 'clearml')).toBe(true);
+    // Contract section 7: the admin credentials stay in the Job's cluster, in the plan's namespace. So the tenant's
+    // namespace exists in the control plane for that Secret only: no workload, only the Job's rights there.
+    const inTenantNamespaces = objects.filter((o) => tenantNamespaces.includes(o.object.metadata?.namespace) || (o.object.kind === 'Namespace' && tenantNamespaces.includes(o.object.metadata?.name)));
+    expect([...new Set(inTenantNamespaces.map((o) => o.object.kind))].sort()).toEqual(['Namespace', 'NetworkPolicy', 'Role', 'RoleBinding'].filter((k) => inTenantNamespaces.some((o) => o.object.kind === k)));
+    for (const o of inTenantNamespaces.filter((x) => x.object.kind === 'Namespace')) expect(o.object.metadata.labels['clearml-tenancy/admin-credentials-of']).toBe(o.object.metadata.labels['clearml-tenancy/tenant']);
+    for (const o of inTenantNamespaces.filter((x) => x.object.kind === 'RoleBinding')) expect(o.object.subjects).toEqual([expect.objectContaining({ kind: 'ServiceAccount', namespace: 'clearml' })]);
+    expect(objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'HelmRelease'].includes(o.object.kind))).toEqual([]);
+    expect(objects.filter((o) => !inTenantNamespaces.includes(o)).every((o) => o.object.metadata?.namespace === 'clearml')).toBe(true);
   });
 
   test("the worker's tenant folders wait for its own folders only (the redis folder, not a server folder)", () => {
     const root = YAML.parseAllDocuments(east.get('flux/kustomizations.yaml')!).map((d) => d.toJSON());
     const names = new Set(root.map((k: any) => k.metadata.name));
     for (const k of root) for (const d of k.spec.dependsOn ?? []) expect(names.has(d.name)).toBe(true);
-    expect(east.get('apply-order.txt')!.split('\n').indexOf('redis')).toBeLessThan(east.get('apply-order.txt')!.split('\n').indexOf('tenants/acme/bootstrap'));
+    const order = east.get('apply-order.txt')!.split('\n');
+    expect(order.indexOf('tenants/acme/bootstrap')).toBe(-1);
+    expect(order.indexOf('redis')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('redis')).toBeLessThan(order.indexOf('tenants/acme/namespace'));
+    const all = [...east.keys()].filter((f) => f.startsWith('flux/') && f.endsWith('.yaml')).flatMap((f) => YAML.parseAllDocuments(east.get(f)!).map((d) => d.toJSON()));
+    expect(all.find((k: any) => k?.spec?.path?.endsWith('/tenants/acme/namespace'))?.spec.dependsOn.map((d: any) => d.name)).toEqual(['redis']);
     for (const k of root) expect(k.spec.path.startsWith('./fleet/clusters/gpu-east/')).toBe(true);
   });
 
-  test("the control plane's inventory lists the worker's token and CA Secrets", () => {
+  test("the control plane's inventory lists each tenant's token in the worker and the worker's CA", () => {
     const inventory = JSON.parse(hq.get('secrets-inventory.json')!).secrets;
-    const found = inventory.filter((s: any) => ['gpu-east-bootstrap-token', 'gpu-east-ca'].includes(s.name));
+    const found = inventory.filter((s: any) => s.name.startsWith('gpu-east-'));
     expect(found.map((s: any) => [s.namespace, s.name, s.keys])).toEqual([
-      ['clearml', 'gpu-east-bootstrap-token', ['token']],
+      ['clearml', 'gpu-east-bootstrap-token-acme', ['token']],
+      ['clearml', 'gpu-east-bootstrap-token-globex', ['token']],
+      ['clearml', 'gpu-east-bootstrap-token-initech', ['token']],
       ['clearml', 'gpu-east-ca', ['ca.crt']],
     ]);
     expect(JSON.parse(east.get('secrets-inventory.json')!).secrets.some((s: any) => s.name.startsWith('gpu-east-'))).toBe(false);

@@ -131,7 +131,7 @@ describe('tenant folders per cluster', () => {
     const t = tenant(`${ACME_EU}quota: { pods: 50 }\n`);
     const worker = folders(t, EU);
     expect(worker.map((f) => [f.path, f.dependsOn])).toEqual([
-      ['tenants/acme/namespace', []],
+      ['tenants/acme/namespace', undefined], // the layout's rules decide: the worker's shared Redis
       ['tenants/acme/workloads', ['tenants/acme/namespace']],
     ]);
     const all = worker.flatMap((f) => f.objects);
