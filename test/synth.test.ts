@@ -23,7 +23,7 @@ function generatedTenants(n: number): TenantSpec[] {
     ...(i % 4 === 0 ? { features: ['experiments' as const], excludeFeatures: ['app_management' as const] } : {}),
     queues: { gpuModel: GPU_MODELS[i % GPU_MODELS.length], gpuFractions: FRACTIONS[i % FRACTIONS.length] },
     sessions: { startingPort: 30000 + i * 12, maxServices: 1 + (i % 12) },
-    ...(i % 5 === 0 ? { router: { hostName: `apps-${i}.clearml.example.com` } } : {}),
+    ...(i % 5 === 0 ? { router: { hostName: `tenant-${String(i).padStart(3, '0')}-${i}-apps.clearml.example.com` } } : {}),
   }));
 }
 
@@ -90,10 +90,10 @@ describe('renderOutput with tenants', () => {
   });
 
   test('fails when any of 200 tenants collide, with every problem', () => {
-    // GIVEN 200 tenants where two share a port range and a host
+    // GIVEN 200 tenants where two share a port range and one takes another's host (refused as not its own; the owner is not blamed)
     const specs = generatedTenants(200);
     specs[150] = { ...specs[150], sessions: { startingPort: 30000 } };
-    specs[199] = { ...specs[199], router: { hostName: 'apps-0.clearml.example.com' } };
+    specs[199] = { ...specs[199], router: { hostName: 'tenant-000-0-apps.clearml.example.com' } };
     // WHEN / THEN
     let error: ConfigError | undefined;
     try {

@@ -192,10 +192,12 @@ export function validateSchema(schema: JsonSchema, value: unknown, problems: Pro
         return;
       }
       for (const key of schema.required ?? []) {
-        if (object[key] === undefined || object[key] === null) problems.add(childPath(path, key), undefined, 'is required');
+        if (object[key] === undefined) problems.add(childPath(path, key), undefined, 'is required');
+        else if (object[key] === null) problems.add(childPath(path, key), null, `is null; it is required: give ${TYPE_TEXT[schema.properties[key]?.type] ?? 'a value'}`);
       }
       for (const [key, v] of Object.entries(object)) {
-        const property = schema.properties[key];
+        // Own fields only: `__proto__`, `constructor` and the like are unknown fields, not Object.prototype's.
+        const property = Object.prototype.hasOwnProperty.call(schema.properties, key) ? schema.properties[key] : undefined;
         if (!property) {
           if (schema.additionalProperties === false) {
             problems.add(childPath(path, key), v, `is not a field here; allowed: ${Object.keys(schema.properties).join(', ')}`);

@@ -116,7 +116,7 @@ export const TENANT_SCHEMA = {
   properties: {
     name: {
       type: 'string',
-      description: 'The ClearML company name; also the file name (<name>.yaml). A DNS-1123 label.',
+      description: 'The ClearML company name; also the file name (<name>.yaml). A DNS-1123 label; never "clearml" (the server\'s own default company) nor a name of the platform\'s tenancy.reservedCompanyNames.',
       pattern: DNS_LABEL_PATTERN,
       patternErrorMessage: DNS_LABEL_MESSAGE,
       maxLength: 63,
@@ -174,7 +174,7 @@ export const TENANT_SCHEMA = {
     ssoDomains: {
       type: 'array',
       description:
-        "E-mail domains whose users may log in through SSO (login.set_domains). Each domain belongs to one tenant only; public webmail domains, the platform's base domain (and its subdomains) and the supervisor's e-mail domain are refused. Default: none.",
+        "E-mail domains whose users may log in through SSO (login.set_domains). Each domain belongs to one tenant only: one equal to, inside or a parent of another tenant's SSO domain or of the supervisor's e-mail domain is refused, and so are public webmail domains, public suffixes (co.uk, com.au, ...) and the platform's base domain (and its subdomains). Default: none.",
       items: { type: 'string', maxLength: TENANT_BOUNDS.dnsName },
       uniqueItems: true,
       maxItems: TENANT_BOUNDS.ssoDomains,
@@ -232,7 +232,7 @@ export const TENANT_SCHEMA = {
           minimum: 1,
           maximum: 65535,
         },
-        maxServices: { type: 'integer', description: `Number of NodePorts. Default: ${TENANT_DEFAULTS.sessions.maxServices}.`, minimum: 1, maximum: TENANT_BOUNDS.maxServices, default: TENANT_DEFAULTS.sessions.maxServices },
+        maxServices: { type: 'integer', description: `Number of NodePorts, at most the platform's tenancy.maxSessionPorts (default 100). Default: ${TENANT_DEFAULTS.sessions.maxServices}.`, minimum: 1, maximum: TENANT_BOUNDS.maxServices, default: TENANT_DEFAULTS.sessions.maxServices },
       },
     },
     router: {
@@ -240,10 +240,10 @@ export const TENANT_SCHEMA = {
       description: 'The app gateway (task traffic router).',
       additionalProperties: false,
       properties: {
-        hostName: { type: 'string', description: `Ingress host of the app gateway, inside the platform's base domain. Default: ${TENANT_DEFAULT_TEXTS.routerHost}.`, maxLength: TENANT_BOUNDS.dnsName },
+        hostName: { type: 'string', description: `Ingress host of the app gateway: ${TENANT_DEFAULT_TEXTS.routerHost} or <name>-<anything>-apps.<baseDomain>, never a host of the ClearML server. Default: ${TENANT_DEFAULT_TEXTS.routerHost}.`, maxLength: TENANT_BOUNDS.dnsName },
         streamSession: {
           type: 'object',
-          description: "TCP/UDP sessions through the app gateway (platform tenantReleases.routerKind 'app-gateway'; the task traffic router has none).",
+          description: "TCP/UDP sessions through the app gateway: refused unless the platform deploys it (tenantReleases.routerKind 'app-gateway'; the task traffic router has none).",
           additionalProperties: false,
           properties: {
             routerAddress: {
@@ -253,7 +253,7 @@ export const TENANT_SCHEMA = {
             },
             portRange: {
               type: 'object',
-              description: `streamSession.portRange: the NodePorts start ... end (both included, at most ${TENANT_BOUNDS.streamPorts}); inside the platform's network.nodePortRange and apart from every tenant's session and stream ports. Default: none (no stream sessions).`,
+              description: `streamSession.portRange: the NodePorts start ... end (both included, at most the platform's tenancy.maxStreamPorts, default 100); inside the platform's network.nodePortRange and apart from every tenant's session and stream ports. Default: none (no stream sessions).`,
               additionalProperties: false,
               required: ['start', 'end'],
               properties: {

@@ -126,6 +126,16 @@ export interface TenancyProps {
   readonly namespacePrefix?: string;
   /** More namespaces no tenant may have, on top of the built-in reserved ones. @default [] */
   readonly reservedNamespaces?: readonly string[];
+  /**
+   * Company names no tenant may have (compared case-insensitively), on top of `clearml` (the server's
+   * own default company): companies that already exist in the ClearML server, which the bootstrap
+   * would otherwise adopt by name. @default []
+   */
+  readonly reservedCompanyNames?: readonly string[];
+  /** The most session NodePorts (`sessions.maxServices`) one tenant may take. @default 100 */
+  readonly maxSessionPorts?: number;
+  /** The most stream NodePorts (`router.streamSession.portRange`) one tenant may take. @default 100 */
+  readonly maxStreamPorts?: number;
 }
 
 /**

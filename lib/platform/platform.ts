@@ -219,7 +219,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     versions.set(id, chart.version);
   }
 
-  const tenancy: Req<TenancyProps> = { namespacePrefix: '', reservedNamespaces: [], ...definedOnly(p.tenancy) };
+  const tenancy: Req<TenancyProps> = { namespacePrefix: '', reservedNamespaces: [], reservedCompanyNames: [], maxSessionPorts: 100, maxStreamPorts: 100, ...definedOnly(p.tenancy) };
   if (typeof tenancy.namespacePrefix !== 'string' || !/^([a-z0-9][-a-z0-9]{0,29})?$/.test(tenancy.namespacePrefix)) {
     problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must be empty or lower-case letters, digits and "-", starting with a letter or digit, at most 30 characters, such as "tenant-"');
   } else if (tenancy.namespacePrefix.startsWith('kube-')) {
@@ -227,6 +227,10 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   }
   if (!Array.isArray(tenancy.reservedNamespaces)) problems.add('tenancy.reservedNamespaces', tenancy.reservedNamespaces, 'must be a list of namespace names');
   else tenancy.reservedNamespaces.forEach((ns, i) => checkDnsLabel(problems, `tenancy.reservedNamespaces[${i}]`, ns));
+  if (!Array.isArray(tenancy.reservedCompanyNames) || !tenancy.reservedCompanyNames.every((n) => typeof n === 'string' && n !== '')) problems.add('tenancy.reservedCompanyNames', tenancy.reservedCompanyNames, 'must be a list of company names');
+  for (const key of ['maxSessionPorts', 'maxStreamPorts'] as const) {
+    if (!Number.isInteger(tenancy[key]) || tenancy[key] < 1) problems.add(`tenancy.${key}`, tenancy[key], 'must be a whole number of at least 1');
+  }
 
   const hosts = resolveServerHosts(problems, p.server?.hosts, baseDomain);
   const clusterSet = resolveClusters(problems, p);

@@ -17,10 +17,16 @@ export interface ResolvedStreamSession {
 
 const PATH = 'router.streamSession.portRange';
 
+function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Defaults of a tenant file's `router.streamSession`: the router address is the router host. */
 export function resolveStreamSession(router: { streamSession?: { routerAddress?: string; portRange?: { start: number; end: number } } } | undefined, hostName: string): ResolvedStreamSession {
-  const s = router?.streamSession ?? {};
-  return { routerAddress: s.routerAddress ?? hostName, ...(s.portRange !== undefined ? { portRange: { start: s.portRange.start, end: s.portRange.end } } : {}) };
+  // A value of the wrong type (`streamSession: 5`, `portRange: null`) is the schema's problem; here it is no range, not a crash.
+  const s: Record<string, any> = isRecord(router?.streamSession) ? router!.streamSession : {};
+  const range = isRecord(s.portRange) ? s.portRange : undefined;
+  return { routerAddress: s.routerAddress ?? hostName, ...(range !== undefined ? { portRange: { start: range.start, end: range.end } } : {}) };
 }
 
 /** One tenant's range: start <= end, at most TENANT_BOUNDS.streamPorts ports, inside network.nodePortRange. */

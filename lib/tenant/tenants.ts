@@ -9,7 +9,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { gitopsFlavor } from '../flavors/index';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel } from '../config/checks';
+import { checkDnsName, checkEmail, checkFeaturesNotExcluded, isDnsLabel, isDnsName } from '../config/checks';
 import { ClearmlFeature } from '../config/features';
 import { DOCUMENT_PATH, validateSchema } from '../config/json-schema';
 import { migProfiles, migResource, supportedFractions } from '../config/mig-profiles';
@@ -20,7 +20,7 @@ import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
 import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
-import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
+import { DEFAULT_LIMIT_RANGE, TENANT_BOUNDS, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
@@ -102,6 +102,21 @@ export const PUBLIC_EMAIL_DOMAINS: readonly string[] = [
   'proton.me', 'protonmail.com', 'qq.com', 'tuta.io', 'tutanota.com', 'web.de', 'yahoo.com', 'yandex.com', 'yandex.ru',
   'ymail.com', 'zoho.com',
 ];
+
+/**
+ * Common public suffixes of more than one label (the single-label ones, `com`, `uk`, ..., are refused as
+ * domains of one label): an SSO domain there would route every company registered under it to one tenant.
+ * Not the whole Public Suffix List, only the suffixes under which companies commonly register.
+ */
+export const PUBLIC_SUFFIXES: readonly string[] = [
+  'ac.in', 'ac.jp', 'ac.nz', 'ac.uk', 'co.at', 'co.id', 'co.il', 'co.in', 'co.jp', 'co.kr', 'co.nz', 'co.th', 'co.uk', 'co.za',
+  'com.ar', 'com.au', 'com.br', 'com.cn', 'com.co', 'com.hk', 'com.mx', 'com.my', 'com.pl', 'com.sg', 'com.tr', 'com.tw', 'com.ua', 'com.vn',
+  'edu.au', 'gov.uk', 'gv.at', 'ltd.uk', 'me.uk', 'ne.jp', 'net.au', 'net.br', 'net.cn', 'net.nz', 'or.jp', 'org.au', 'org.br', 'org.cn',
+  'org.nz', 'org.uk', 'plc.uk', 'gov.au', 'govt.nz', 'or.kr', 'ne.kr', 'github.io', 'herokuapp.com', 'vercel.app', 'netlify.app', 'pages.dev',
+];
+
+/** The ClearML server's own default company (clearml-server creates it): never a tenant's company name. */
+export const CLEARML_DEFAULT_COMPANY = 'clearml';
 
 /**
  * Namespaces of common cluster add-ons: never a tenant namespace, whatever `tenancy.namespacePrefix`
@@ -270,11 +285,45 @@ export function parseTenantYaml(text: string, problems: Problems): unknown {
   }
   const lines = text.split('\n');
   for (const error of doc.errors) {
+    if (error.code === 'MULTIPLE_DOCS') {
+      problems.add(YAML_PATH, undefined, `holds ${countYamlDocuments(text)} YAML documents (separated by "---"); a tenant file holds one: one tenant per file`);
+      continue;
+    }
     const line = error.linePos?.[0]?.line;
     const source = line !== undefined ? lines[line - 1]?.trim() : undefined;
     problems.add(YAML_PATH, source, `is not valid YAML: ${shorten(error.message.split('\n')[0].replace(/:$/, ''))}`);
   }
   return undefined;
+}
+
+/** The number of YAML documents of a text (for the message on a file with more than one). */
+function countYamlDocuments(text: string): number {
+  try {
+    return YAML.parseAllDocuments(text).length;
+  } catch {
+    return 2;
+  }
+}
+
+/** Whether two domains are the same, or one is inside the other (case-insensitive). */
+export function domainsOverlap(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
+}
+
+/** Why SSO domain `a` conflicts with SSO domain `b` (`path` of `file`), which overlap. */
+function domainConflict(a: string, b: string, file: string, path: string): string {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return `is also an SSO domain of ${file} (${path}); a domain may belong to one tenant only, or ClearML's SSO routing is unstable`;
+  const how = x.endsWith(`.${y}`) ? 'is inside' : 'is a parent of';
+  return `${how} the SSO domain ${b} of ${file} (${path}); a domain and every domain inside it may belong to one tenant only, or ClearML routes one tenant's users to the other's company`;
+}
+
+/** Whether an e-mail's domain is a public webmail domain (or inside one). */
+function isWebmail(domain: string): boolean {
+  return PUBLIC_EMAIL_DOMAINS.some((w) => domain === w || domain.endsWith(`.${w}`));
 }
 
 /** The domain of an e-mail address, lower case. */
@@ -396,9 +445,13 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
       const webmail = PUBLIC_EMAIL_DOMAINS.find((w) => d === w || d.endsWith(`.${w}`));
       if (webmail !== undefined) problems.add(path, d, `is a public webmail domain (${webmail}): anyone can have an address there; an SSO domain must be the tenant's own`);
       else if (d === platform.baseDomain || d.endsWith(`.${platform.baseDomain}`)) problems.add(path, d, `is the platform's base domain ${platform.baseDomain} or inside it; an SSO domain must be the tenant's own`);
-      else if (d === supervisorDomain) problems.add(path, d, `is the domain of the supervisor's e-mail (server.supervisor.email); an SSO domain must be the tenant's own`);
+      else if (PUBLIC_SUFFIXES.includes(d.toLowerCase())) problems.add(path, d, 'is a public suffix (companies register their own domains under it); an SSO domain must be the tenant\'s own domain, such as "acme.co.uk"');
+      else if (domainsOverlap(d, supervisorDomain)) problems.add(path, d, `is the domain of the supervisor's e-mail (server.supervisor.email), or inside or a parent of it (${supervisorDomain}); an SSO domain must be the tenant's own`);
     });
   }
+  checkCompanyName(problems, data, platform);
+  checkPortCaps(problems, data, tenant, platform);
+  checkRouterHosts(problems, data, tenant, platform);
   checkLogin(problems, data);
   for (const role of ['admins', 'users'] as const) {
     const list = obj(data.login)[role];
@@ -489,43 +542,70 @@ function loginEmails(c: Checked): Array<{ path: string; email: string }> {
 
 /**
  * A tenant's e-mails (its admin and its login whitelist) must not belong to another tenant: not another
- * tenant's admin, and not inside another tenant's SSO domains, whose users ClearML routes to that company.
- * Otherwise one tenant file could route another tenant's people into its own company.
+ * tenant's admin, not inside another tenant's SSO domains, whose users ClearML routes to that company,
+ * and not inside another tenant's admin e-mail domain (unless that is a public webmail domain).
+ * Otherwise one tenant file could route another tenant's people into its own company. Each conflict is
+ * reported on both files, each naming the other.
  */
-function checkEmailsOfOthers(items: readonly Checked[]): void {
+function checkEmailsOfOthers(items: readonly Checked[], ok: (c: Checked, path: string) => boolean = () => true): void {
+  const adminOf = (c: Checked) => (typeof c.tenant.admin.email === 'string' && c.tenant.admin.email.includes('@') && ok(c, 'admin.email') ? c.tenant.admin.email : undefined);
   const admins = new Map<string, Checked>();
-  for (const c of items) if (typeof c.tenant.admin.email === 'string') admins.set(c.tenant.admin.email.toLowerCase(), c);
-  const domainOwner = (email: string, self: Checked): { c: Checked; domain: string } | undefined => {
-    const host = email.slice(email.lastIndexOf('@') + 1);
+  for (const c of items) if (adminOf(c) !== undefined) admins.set(adminOf(c)!.toLowerCase(), c);
+  const inside = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+  type Owner = { c: Checked; domain: string; path: string; value: string; what: string };
+  const ssoOwner = (host: string, self: Checked | undefined, others: boolean): Owner | undefined => {
     for (const c of items) {
-      if (c === self) continue;
-      const domain = c.tenant.ssoDomains.find((d) => typeof d === 'string' && (host === d.toLowerCase() || host.endsWith(`.${d.toLowerCase()}`)));
-      if (domain) return { c, domain };
+      if ((c === self) === others) continue;
+      const i = c.tenant.ssoDomains.findIndex((d, j) => typeof d === 'string' && ok(c, `ssoDomains[${j}]`) && inside(host, d.toLowerCase()));
+      if (i >= 0) return { c, domain: c.tenant.ssoDomains[i], path: `ssoDomains[${i}]`, value: c.tenant.ssoDomains[i], what: 'SSO domain' };
+    }
+    return undefined;
+  };
+  // An admin's domain counts as the tenant's unless it is webmail or inside another tenant's SSO domain.
+  const ownsAdminDomain = (c: Checked) => {
+    const admin = adminOf(c);
+    return admin !== undefined && !isWebmail(emailDomain(admin)) && ssoOwner(emailDomain(admin), c, true) === undefined;
+  };
+  const domainOwner = (email: string, self: Checked): Owner | undefined => {
+    const host = emailDomain(email);
+    const sso = ssoOwner(host, self, true);
+    if (sso || ssoOwner(host, self, false)) return sso; // inside the tenant's own SSO domains: its own people
+    for (const c of items) {
+      const admin = adminOf(c);
+      if (c === self || admin === undefined || admin.toLowerCase() === email || !ownsAdminDomain(c)) continue;
+      const domain = emailDomain(admin);
+      // Two admins of one domain: reported once on each file (from the later one), each naming the other.
+      if (host === domain && admins.get(email) === self && ownsAdminDomain(self) && items.indexOf(self) < items.indexOf(c)) continue;
+      if (inside(host, domain)) return { c, domain, path: 'admin.email', value: admin, what: 'admin e-mail domain' };
     }
     return undefined;
   };
   for (const c of items) {
-    const own = typeof c.tenant.admin.email === 'string' ? [{ path: 'admin.email', email: c.tenant.admin.email.toLowerCase() }] : [];
-    for (const { path, email } of [...own, ...loginEmails(c)]) {
+    const own = adminOf(c) !== undefined ? [{ path: 'admin.email', email: adminOf(c)!.toLowerCase() }] : [];
+    for (const { path, email } of [...own, ...loginEmails(c).filter((e) => ok(c, e.path))]) {
       const admin = admins.get(email);
       if (path !== 'admin.email' && admin && admin !== c) {
         c.problems.add(path, email, `is the admin e-mail of ${admin.file}; a tenant may not route another tenant's admin to its company`);
+        admin.problems.add('admin.email', admin.tenant.admin.email, `is whitelisted by ${c.file} (${path}); a tenant may not route another tenant's admin to its company, so ${c.file} must remove it`);
         continue;
       }
       const owner = domainOwner(email, c);
-      if (owner) c.problems.add(path, email, `is inside the SSO domain ${owner.domain} of ${owner.c.file}; that tenant's users belong to its company, so use an address outside it`);
+      if (!owner) continue;
+      c.problems.add(path, email, `is inside the ${owner.what} ${owner.domain} of ${owner.c.file}; that tenant's users belong to its company, so use an address outside it`);
+      owner.c.problems.add(owner.path, owner.value, `is the ${owner.what} of ${email}, which ${c.file} lists (${path}); one tenant's people may not be routed to another tenant's company, so ${c.file} must use an address outside ${owner.domain}`);
     }
   }
 }
 
-/** An e-mail whitelisted by two tenants: ClearML routes a login to one company only. Reported on the later file, naming both. */
-function checkLoginUnique(items: readonly Checked[]): void {
+/** An e-mail whitelisted by two tenants: ClearML routes a login to one company only. Reported on both files, each naming the other. */
+function checkLoginUnique(items: readonly Checked[], ok: (c: Checked, path: string) => boolean = () => true): void {
   const first = new Map<string, { c: Checked; path: string }>();
   for (const c of items) {
-    for (const { path, email } of loginEmails(c)) {
+    for (const { path, email } of loginEmails(c).filter((e) => ok(c, e.path))) {
       const prev = first.get(email);
       if (prev && prev.c !== c) {
         c.problems.add(path, email, `is also whitelisted by ${prev.c.file} (${prev.path}); a login goes to one company only, so list the e-mail in one tenant file (${prev.c.file} or ${c.file})`);
+        prev.c.problems.add(prev.path, email, `is also whitelisted by ${c.file} (${path}); a login goes to one company only, so list the e-mail in one tenant file (${prev.c.file} or ${c.file})`);
       } else if (!prev) first.set(email, { c, path });
     }
   }
@@ -588,6 +668,135 @@ function checkQuota(problems: Problems, data: Record<string, any>, tenant: Resol
   }
 }
 
+/** `clearml` (the server's own default company) and the platform's `tenancy.reservedCompanyNames`, case-insensitively. */
+function checkCompanyName(problems: Problems, data: Record<string, any>, platform: ResolvedPlatform): void {
+  if (typeof data.name !== 'string') return;
+  const name = data.name.toLowerCase();
+  if (name === CLEARML_DEFAULT_COMPANY) {
+    problems.add('name', data.name, `is the name of the ClearML server's own default company ("${CLEARML_DEFAULT_COMPANY}", in any case); the bootstrap finds a tenant's company by its name and would take that company over: choose another name`);
+    return;
+  }
+  const reserved = platform.tenancy.reservedCompanyNames.find((n) => n.toLowerCase() === name);
+  if (reserved !== undefined) {
+    problems.add('name', data.name, `is the name of a company that already exists in the ClearML server (the platform's tenancy.reservedCompanyNames: ${platform.tenancy.reservedCompanyNames.join(', ')}; compared in any case); the bootstrap would take it over: choose another name`);
+  }
+}
+
+/** The platform's caps on a tenant's NodePorts, and stream sessions only with the app gateway. */
+function checkPortCaps(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform): void {
+  const { maxSessionPorts, maxStreamPorts } = platform.tenancy;
+  const maxServices = tenant.sessions.maxServices;
+  if (Number.isInteger(maxServices) && maxServices > maxSessionPorts && maxServices <= TENANT_BOUNDS.maxServices) {
+    problems.add('sessions.maxServices', maxServices, `takes ${maxServices} session NodePorts; the platform allows at most ${maxSessionPorts} per tenant (tenancy.maxSessionPorts)`);
+  }
+  const stream = obj(data.router).streamSession;
+  if (stream !== undefined && stream !== null) {
+    const { routerKind, routerEnabled } = platform.tenantReleases;
+    if (!routerEnabled || routerKind !== 'app-gateway') {
+      const why = !routerEnabled ? 'deploys no router (tenantReleases.routerEnabled is false)' : `deploys the ${routerKind} (tenantReleases.routerKind), which has no stream sessions`;
+      problems.add('router.streamSession', stream, `is for the app gateway only, and the platform ${why}; remove router.streamSession`);
+    }
+  }
+  const r = tenant.router.streamSession.portRange;
+  if (r && Number.isInteger(r.start) && Number.isInteger(r.end) && r.end >= r.start) {
+    const n = r.end - r.start + 1;
+    if (n > maxStreamPorts && n <= TENANT_BOUNDS.streamPorts) {
+      problems.add('router.streamSession.portRange', r, `holds ${n} ports; the platform allows at most ${maxStreamPorts} stream ports per tenant (tenancy.maxStreamPorts)`);
+    }
+  }
+}
+
+/** The characters of a long tenant name its router host must start with (see checkRouterHosts). */
+export const ROUTER_HOST_STEM = 52;
+
+/**
+ * The hosts of the ClearML server, with the file server in both its `file.` and `files.` forms (the
+ * runbook and the current profile differ), plus the default server hosts of the base domain.
+ */
+export function serverHostNames(platform: ResolvedPlatform): Set<string> {
+  const hosts = new Set<string>();
+  const base = platform.baseDomain;
+  for (const h of [...Object.values(platform.hosts), `api.${base}`, `app.${base}`, `file.${base}`, `files.${base}`]) {
+    hosts.add(h);
+    if (h.startsWith('file.')) hosts.add(`files.${h.slice('file.'.length)}`);
+    if (h.startsWith('files.')) hosts.add(`file.${h.slice('files.'.length)}`);
+  }
+  return hosts;
+}
+
+/**
+ * A router host set in the file must be `<name>-apps.<baseDomain>` or `<name>-<anything>-apps.<baseDomain>`
+ * (so that a tenant cannot take the Ingress host of another app under the base domain), and no host of
+ * the server; a stream router address must be no server host.
+ */
+function checkRouterHosts(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform): void {
+  const base = platform.baseDomain;
+  const server = serverHostNames(platform);
+  const host = obj(data.router).hostName;
+  if (typeof host === 'string' && isDnsName(host) && host.endsWith(`.${base}`) && typeof tenant.name === 'string' && isDnsLabel(tenant.name)) {
+    const label = host.slice(0, -(base.length + 1));
+    const something = label.endsWith('-apps') && !label.includes('.') ? label.slice(0, -'-apps'.length) : undefined;
+    // A name too long for "<name>-apps" (a DNS label has at most 63 characters) gives its first ROUTER_HOST_STEM characters.
+    const long = tenant.name.length > 63 - '-apps'.length;
+    const own = something !== undefined && (something === tenant.name || something.startsWith(`${tenant.name}-`) || (long && something.startsWith(tenant.name.slice(0, ROUTER_HOST_STEM))));
+    if (server.has(host) && !Object.values(platform.hosts).includes(host)) {
+      problems.add('router.hostName', host, `is a host of the ClearML server (${[...server].sort().join(', ')}); choose ${defaultRouterHost(tenant.name, base)}`);
+    } else if (!own && !Object.values(platform.hosts).includes(host)) {
+      const allowed = long
+        ? `"${tenant.name.slice(0, ROUTER_HOST_STEM)}<anything>-apps.${base}" (the name's first ${ROUTER_HOST_STEM} characters: "<name>-apps" is longer than a DNS label)`
+        : `${defaultRouterHost(tenant.name, base)} (the default) or "${tenant.name}-<anything>-apps.${base}"`;
+      problems.add('router.hostName', host, `must be ${allowed}: a tenant's router host starts with its name and ends in "-apps", so that it cannot take the host of another app under the base domain`);
+    }
+  }
+  const address = obj(obj(data.router).streamSession).routerAddress;
+  if (typeof address === 'string' && server.has(address.toLowerCase())) {
+    problems.add('router.streamSession.routerAddress', address, `is a host of the ClearML server (${[...server].sort().join(', ')}); the stream router address must be the tenant's router host, a node or a load balancer of its own`);
+  }
+}
+
+/** A stream router address that is another tenant's router host, reported on both files. */
+function checkRouterAddresses(items: readonly Checked[], ok: (c: Checked, path: string) => boolean): void {
+  const path = 'router.streamSession.routerAddress';
+  for (const c of items) {
+    const address = obj(obj(c.data.router).streamSession).routerAddress;
+    if (typeof address !== 'string' || !ok(c, path)) continue;
+    for (const other of items) {
+      if (other === c || !ok(other, 'router.hostName') || typeof other.tenant.router.hostName !== 'string' || other.tenant.router.hostName.toLowerCase() !== address.toLowerCase()) continue;
+      const hostPath = obj(other.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName';
+      c.problems.add(path, address, `is the router host of ${other.file}; the stream router address must be this tenant's own`);
+      other.problems.add(hostPath, other.tenant.router.hostName, `is taken as the stream router address by ${c.file} (${path}); a tenant may not point its streams at another tenant's router`);
+    }
+  }
+}
+
+/**
+ * SSO domains of two tenants that are equal, or one inside the other (ClearML would route the users
+ * of one to the other's company), reported on both files, each naming the other.
+ */
+function checkSsoDomainsOverlap(items: readonly Checked[], ok: (c: Checked, path: string) => boolean): void {
+  const domains = items.map((c) => c.tenant.ssoDomains.flatMap((d, i) => (typeof d === 'string' && ok(c, `ssoDomains[${i}]`) ? [{ d, i }] : [])));
+  for (let a = 0; a < items.length; a++) {
+    for (let b = a + 1; b < items.length; b++) {
+      for (const x of domains[a]) {
+        for (const y of domains[b]) {
+          if (!domainsOverlap(x.d, y.d)) continue;
+          items[b].problems.add(`ssoDomains[${y.i}]`, y.d, domainConflict(y.d, x.d, items[a].file, `ssoDomains[${x.i}]`));
+          items[a].problems.add(`ssoDomains[${x.i}]`, x.d, domainConflict(x.d, y.d, items[b].file, `ssoDomains[${y.i}]`));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Whether the problems of `file` (so far) touch the field `path`: at it, inside it, or at a field it
+ * is inside. The checks across tenants skip such fields (their own problem says what is wrong).
+ */
+function problemsTouch(problems: readonly { file?: string; path: string }[], file: string, path: string): boolean {
+  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || a.startsWith(`${b} `);
+  return problems.some((p) => p.file === file && (inside(p.path, path) || inside(path, p.path)));
+}
+
 interface Checked {
   readonly file: string;
   readonly problems: Problems;
@@ -596,7 +805,8 @@ interface Checked {
 }
 
 /**
- * Reports `value` of a later file that equals one of an earlier file, on the later file. `shown` is the
+ * Reports `value` of a later file that equals one of an earlier file, on both files (each naming the
+ * other, so that CI does not blame only the tenant that was there first). `shown` is the
  * value to report when `value` is a normalized key (e.g. lower case).
  */
 function checkUnique(items: readonly Checked[], path: (c: Checked) => string, value: (c: Checked) => unknown, what: string, shown: (c: Checked) => unknown = value): void {
@@ -605,25 +815,10 @@ function checkUnique(items: readonly Checked[], path: (c: Checked) => string, va
     const v = value(c);
     if (typeof v !== 'string') continue;
     const prev = first.get(v);
-    if (prev) c.problems.add(path(c), shown(c), `is also the ${what} of ${prev.file}; each tenant needs its own`);
-    else first.set(v, c);
-  }
-}
-
-/**
- * An SSO domain claimed by two tenants (ClearML then routes its users to either), reported on the later
- * file naming the earlier one.
- */
-function checkSsoDomainsUnique(items: readonly Checked[]): void {
-  const first = new Map<string, { c: Checked; index: number }>();
-  for (const c of items) {
-    c.tenant.ssoDomains.forEach((d, i) => {
-      if (typeof d !== 'string') return;
-      const prev = first.get(d);
-      if (prev && prev.c !== c) {
-        c.problems.add(`ssoDomains[${i}]`, d, `is also an SSO domain of ${prev.c.file} (ssoDomains[${prev.index}]); a domain may belong to one tenant only, or ClearML's SSO routing is unstable`);
-      } else if (!prev) first.set(d, { c, index: i });
-    });
+    if (prev) {
+      c.problems.add(path(c), shown(c), `is also the ${what} of ${prev.file}; each tenant needs its own`);
+      prev.problems.add(path(prev), shown(prev), `is also the ${what} of ${c.file}; each tenant needs its own`);
+    } else first.set(v, c);
   }
 }
 
@@ -698,15 +893,27 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
     checkTenant(problems, data, tenant, platform, fileName, reserved, clusters);
     checked.push({ file: source.file, problems, data, tenant });
   }
-  checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');
-  checkUnique(checked, (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
-  checkUnique(checked, (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
-  checkPortRanges(checked);
-  checkStreamPortRanges(checked.map((c) => ({ file: c.file, problems: c.problems, sessions: validSessionPorts(c.tenant), stream: c.tenant.router.streamSession.portRange })));
-  checkSsoDomainsUnique(checked);
-  checkUnique(checked, () => 'admin.email', (c) => (typeof c.tenant.admin.email === 'string' ? c.tenant.admin.email.toLowerCase() : undefined), 'admin e-mail', (c) => c.tenant.admin.email);
-  checkLoginUnique(checked);
-  checkEmailsOfOthers(checked);
+  // The checks across tenants skip the fields that already have a problem (no follow-on problems).
+  const own = [...all.all];
+  const ok = (c: Checked, path: string) => !problemsTouch(own, c.file, path);
+  const okAt = (path: string) => checked.filter((c) => ok(c, path));
+  // A default namespace or router host comes from the name: not compared when the name has a problem.
+  const okDerived = (path: string, given: (c: Checked) => unknown) => checked.filter((c) => ok(c, path) && (given(c) !== undefined || ok(c, 'name')));
+  checkUnique(okAt('name'), () => 'name', (c) => c.tenant.name, 'name');
+  checkUnique(okDerived('namespace', (c) => c.data.namespace), (c) => (c.data.namespace === undefined ? 'namespace (defaults to name)' : 'namespace'), (c) => c.tenant.namespace, 'namespace');
+  checkUnique(okDerived('router.hostName', (c) => obj(c.data.router).hostName), (c) => (obj(c.data.router).hostName === undefined ? 'router.hostName (default)' : 'router.hostName'), (c) => c.tenant.router.hostName, 'router host name');
+  checkRouterAddresses(checked, ok);
+  checkPortRanges(okAt('sessions'));
+  checkStreamPortRanges(checked.map((c) => ({
+    file: c.file,
+    problems: c.problems,
+    sessions: ok(c, 'sessions') ? validSessionPorts(c.tenant) : undefined,
+    stream: ok(c, 'router.streamSession') ? c.tenant.router.streamSession.portRange : undefined,
+  })));
+  checkSsoDomainsOverlap(checked, ok);
+  checkUnique(okAt('admin.email'), () => 'admin.email', (c) => (typeof c.tenant.admin.email === 'string' ? c.tenant.admin.email.toLowerCase() : undefined), 'admin e-mail', (c) => c.tenant.admin.email);
+  checkLoginUnique(checked, ok);
+  checkEmailsOfOthers(checked, ok);
   if (all.count > 0) {
     const order = new Map(sources.map((source, i) => [source.file, i]));
     throw new ConfigError([...all.all].sort((a, b) => (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0)));

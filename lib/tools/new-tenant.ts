@@ -17,7 +17,7 @@ import { resolvePlatform } from '../platform/platform';
 import { PlatformProps } from '../platform/platform-props';
 import { TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
 import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
-import { readTenantFiles, resolveTenants } from '../tenant/tenants';
+import { ResolvedTenant, readTenantFiles, resolveTenants } from '../tenant/tenants';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
 export const TENANT_NEW_USAGE = usageText(TENANT_NEW_COMMAND).trimEnd();
@@ -104,6 +104,17 @@ export function nextFreePortRange(taken: readonly PortRange[], count: number, ra
   return candidates.find(fits);
 }
 
+/**
+ * Every NodePort range the tenants use, as {@link PortRange}s: their session ports, and their app
+ * gateway stream ports (`start` ... `end`, both included, which is the range `start-1`, `end-start+1`).
+ */
+export function takenPorts(tenants: readonly ResolvedTenant[]): PortRange[] {
+  return tenants.flatMap((t) => {
+    const stream = t.router.streamSession.portRange;
+    return [{ start: t.sessions.startingPort, count: t.sessions.maxServices }, ...(stream ? [{ start: stream.start - 1, count: stream.end - stream.start + 1 }] : [])];
+  });
+}
+
 /** The tenant file's content for the options: only what was given, plus the port range. */
 export function newTenantSpec(options: NewTenantOptions, startingPort: number): TenantSpec {
   const queues = {
@@ -145,7 +156,7 @@ export function createTenantFile(options: NewTenantOptions, platformProps: Platf
   const tenants = resolveTenants(existing, platform);
   const count = options.maxServices ?? TENANT_DEFAULTS.sessions.maxServices;
   const range = platform.network.nodePortRange;
-  const start = options.startingPort ?? nextFreePortRange(tenants.map((t) => ({ start: t.sessions.startingPort, count: t.sessions.maxServices })), count, range);
+  const start = options.startingPort ?? nextFreePortRange(takenPorts(tenants), count, range);
   if (start === undefined) throw new Error(`no ${count} free session ports are left in ${range.min}-${range.max} (network.nodePortRange); use a smaller --max-services or widen the range`);
   const text = renderTenantFile(newTenantSpec(options, start));
   resolveTenants([...existing, { file, text }], platform);

@@ -124,6 +124,7 @@ describe('item 7: SSO domains and admin e-mails', () => {
   test('item 7: fails when two tenants claim the same SSO domain (both files named)', () => {
     const problems = problemsOfFiles({ 'acme.yaml': tenant('acme', 31010, 'ssoDomains: [acme.example, shared.example]\n'), 'beta.yaml': tenant('beta', 31100, 'ssoDomains: [shared.example]\n') });
     expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'ssoDomains[1]', value: 'shared.example', message: expect.stringMatching(/^is also an SSO domain of tenants\/beta\.yaml \(ssoDomains\[0\]\); a domain may belong to one tenant only/) },
       { file: 'tenants/beta.yaml', path: 'ssoDomains[0]', value: 'shared.example', message: expect.stringMatching(/^is also an SSO domain of tenants\/acme\.yaml \(ssoDomains\[1\]\); a domain may belong to one tenant only/) },
     ]);
   });
@@ -146,6 +147,7 @@ describe('item 7: SSO domains and admin e-mails', () => {
       'gamma.yaml': tenant('gamma', 31200).replace('admin@gamma.example', 'root@corp.example'),
     });
     expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'admin.email', value: 'ops@shared.example', message: 'is also the admin e-mail of tenants/beta.yaml; each tenant needs its own' },
       { file: 'tenants/beta.yaml', path: 'admin.email', value: 'OPS@shared.example', message: 'is also the admin e-mail of tenants/acme.yaml; each tenant needs its own' },
       { file: 'tenants/gamma.yaml', path: 'admin.email', value: 'root@corp.example', message: "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own" },
     ]);
@@ -168,8 +170,10 @@ describe("item 7: a tenant's e-mails never belong to another tenant", () => {
       'acme.yaml': tenant('acme', 31010, 'ssoDomains: [acme.example]\n'),
       'beta.yaml': tenant('beta', 31100, 'login: { admins: [ADMIN@acme.example], users: [dev@team.acme.example, dev@beta.example] }\n'),
     });
-    // THEN both are refused on beta's file, naming acme's file; beta's own address passes
+    // THEN both are refused on beta's file, naming acme's file, and acme's file names beta's; beta's own address passes
     expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'admin.email', value: 'admin@acme.example', message: expect.stringMatching(/^is whitelisted by tenants\/beta\.yaml \(login\.admins\[0\]\); a tenant may not route another tenant's admin to its company/) },
+      { file: 'tenants/acme.yaml', path: 'ssoDomains[0]', value: 'acme.example', message: expect.stringMatching(/^is the SSO domain of dev@team\.acme\.example, which tenants\/beta\.yaml lists \(login\.users\[0\]\)/) },
       { file: 'tenants/beta.yaml', path: 'login.admins[0]', value: 'admin@acme.example', message: "is the admin e-mail of tenants/acme.yaml; a tenant may not route another tenant's admin to its company" },
       { file: 'tenants/beta.yaml', path: 'login.users[0]', value: 'dev@team.acme.example', message: expect.stringMatching(/^is inside the SSO domain acme\.example of tenants\/acme\.yaml/) },
     ]);
@@ -180,7 +184,10 @@ describe("item 7: a tenant's e-mails never belong to another tenant", () => {
       'acme.yaml': tenant('acme', 31010, 'ssoDomains: [acme.example]\n'),
       'evil.yaml': tenant('evil', 31100).replace('admin@evil.example', 'ceo@acme.example'),
     });
-    expect(problems).toEqual([{ file: 'tenants/evil.yaml', path: 'admin.email', value: 'ceo@acme.example', message: expect.stringMatching(/^is inside the SSO domain acme\.example of tenants\/acme\.yaml/) }]);
+    expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'ssoDomains[0]', value: 'acme.example', message: expect.stringMatching(/^is the SSO domain of ceo@acme\.example, which tenants\/evil\.yaml lists \(admin\.email\)/) },
+      { file: 'tenants/evil.yaml', path: 'admin.email', value: 'ceo@acme.example', message: expect.stringMatching(/^is inside the SSO domain acme\.example of tenants\/acme\.yaml/) },
+    ]);
   });
 });
 
@@ -398,6 +405,7 @@ describe('every problem at once', () => {
         'beta.yaml sessions.maxServices',
         'cert-manager.yaml ssoDomains[0]',
         'cert-manager.yaml namespace (defaults to name)',
+        'delta.yaml ssoDomains[0]',
         'gamma.yaml ssoDomains[0]',
         'notes.json (file)',
         'x.yaml (file)',

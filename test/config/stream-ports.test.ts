@@ -8,7 +8,8 @@ import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
 import { TenantSource, resolveTenants } from '../../lib/tenant/tenants';
 
-const platform = resolvePlatform(platformProps);
+/** Stream sessions are the app gateway's: the `current` profile deploys it. */
+const platform = resolvePlatform({ ...platformProps, profile: 'current' });
 
 function tenant(name: string, port: number, stream?: string, address?: string): string {
   const session = stream || address ? `router: { streamSession: { ${[address ? `routerAddress: ${address}` : '', stream ? `portRange: ${stream}` : ''].filter(Boolean).join(', ')} } }\n` : '';
@@ -66,7 +67,7 @@ describe('router.streamSession', () => {
   });
 
   test('a wider platform NodePort range admits the range; the schema bounds the ports and refuses other fields', () => {
-    const wide = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 20000, max: 40000 } } });
+    const wide = resolvePlatform({ ...platformProps, profile: 'current', network: { nodePortRange: { min: 20000, max: 40000 } }, tenancy: { maxStreamPorts: 101 } });
     expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 39000, end: 39100 }') }, wide)).toEqual([]);
     expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32001, step: 1 }') }).map((p) => p.path)).toEqual(['router.streamSession.portRange.step']);
     expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 65536 }') }).map((p) => p.path)).toContain('router.streamSession.portRange.end');
@@ -76,5 +77,53 @@ describe('router.streamSession', () => {
   test('a router address that is neither a DNS name nor an IPv4 address is refused', () => {
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 31010, undefined, '"not a host"') });
     expect(problems).toEqual([{ file: 'tenants/acme.yaml', path: 'router.streamSession.routerAddress', value: 'not a host', message: expect.stringMatching(/DNS name/) }]);
+  });
+
+  test('fails when a tenant takes more stream ports than the platform allows (tenancy.maxStreamPorts, default 100)', () => {
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32100 }') })).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange', value: { start: 32000, end: 32100 }, message: 'holds 101 ports; the platform allows at most 100 stream ports per tenant (tenancy.maxStreamPorts)' },
+    ]);
+    const small = resolvePlatform({ ...platformProps, profile: 'current', tenancy: { maxStreamPorts: 5 } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32005 }') }, small)).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange', value: { start: 32000, end: 32005 }, message: 'holds 6 ports; the platform allows at most 5 stream ports per tenant (tenancy.maxStreamPorts)' },
+    ]);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32004 }') }, small)).toEqual([]);
+  });
+
+  test('fails when a tenant asks for stream sessions and the platform deploys no app gateway', () => {
+    const runbook = resolvePlatform(platformProps);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 32000, end: 32009 }') }, runbook)).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession', value: { portRange: { start: 32000, end: 32009 } }, message: 'is for the app gateway only, and the platform deploys the task-traffic-router (tenantReleases.routerKind), which has no stream sessions; remove router.streamSession' },
+    ]);
+    const off = resolvePlatform({ ...platformProps, profile: 'current', tenantReleases: { routerEnabled: false } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, undefined, '10.0.0.5') }, off)).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession', value: { routerAddress: '10.0.0.5' }, message: 'is for the app gateway only, and the platform deploys no router (tenantReleases.routerEnabled is false); remove router.streamSession' },
+    ]);
+  });
+
+  test('fails when the stream router address is a host of the server (file. or files.) or another tenant\'s router host, naming both files', () => {
+    const problems = problemsOf({
+      'acme.yaml': tenant('acme', 31010, undefined, 'files.clearml.example.com'),
+      'beta.yaml': tenant('beta', 31100, undefined, 'api.clearml.example.com'),
+      'gamma.yaml': tenant('gamma', 31200, undefined, 'delta-apps.clearml.example.com'),
+      'delta.yaml': tenant('delta', 31300),
+    });
+    expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.routerAddress', value: 'files.clearml.example.com', message: expect.stringMatching(/^is a host of the ClearML server \(.*file\.clearml\.example\.com, files\.clearml\.example\.com\); the stream router address must be the tenant's router host/) },
+      { file: 'tenants/beta.yaml', path: 'router.streamSession.routerAddress', value: 'api.clearml.example.com', message: expect.stringMatching(/^is a host of the ClearML server/) },
+      { file: 'tenants/gamma.yaml', path: 'router.streamSession.routerAddress', value: 'delta-apps.clearml.example.com', message: "is the router host of tenants/delta.yaml; the stream router address must be this tenant's own" },
+      { file: 'tenants/delta.yaml', path: 'router.hostName (default)', value: 'delta-apps.clearml.example.com', message: "is taken as the stream router address by tenants/gamma.yaml (router.streamSession.routerAddress); a tenant may not point its streams at another tenant's router" },
+    ]);
+  });
+
+  test('fails on a null portRange with a problem, not a crash (applyTenantDefaults)', () => {
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010, 'null') })).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange', value: null, message: 'must be a mapping of fields (key: value)' },
+    ]);
+  });
+
+  test('fails with no follow-on overlap problem when a port of the range already has a problem', () => {
+    const problems = problemsOf({ 'acme.yaml': tenant('acme', 31010, '{ start: 31200, end: 31210 }'), 'beta.yaml': tenant('beta', 31100, '{ start: null, end: 31200 }') });
+    expect(problems).toEqual([{ file: 'tenants/beta.yaml', path: 'router.streamSession.portRange.start', value: null, message: 'is null; it is required: give a whole number' }]);
   });
 });

@@ -69,6 +69,12 @@ describe('tenant lifecycle fields', () => {
     });
     expect(problems).toEqual([
       {
+        file: 'tenants/acme.yaml',
+        path: 'login.users[0]',
+        value: 'shared@partner.org',
+        message: 'is also whitelisted by tenants/beta.yaml (login.admins[0]); a login goes to one company only, so list the e-mail in one tenant file (tenants/acme.yaml or tenants/beta.yaml)',
+      },
+      {
         file: 'tenants/beta.yaml',
         path: 'login.admins[0]',
         value: 'shared@partner.org',

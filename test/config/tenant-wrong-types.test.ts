@@ -7,22 +7,26 @@ import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
 import { resolveTenants } from '../../lib/tenant/tenants';
+import { TENANT_SCHEMA } from '../../lib/config/tenant-schema';
+import { JsonSchema } from '../../lib/config/json-schema';
 
 const platform = resolvePlatform(platformProps);
 const BASE = { name: 'acme', admin: { name: 'A', email: 'a@acme.com' }, sessions: { startingPort: 31010 } };
 const WRONG: unknown[] = [null, 1, -1, 1.5, 'x', true, [], {}, [1], ['x'], [null], [{}], { a: 1 }];
-const FIELDS = [
-  'name', 'namespace', 'admin', 'admin.name', 'admin.email', 'state', 'credentialsGeneration', 'login', 'login.admins', 'login.users', 'ssoDomains',
-  'features', 'excludeFeatures', 'allowedUsers', 'queues', 'queues.default', 'queues.default.maxPods', 'queues.default.requiredResources',
-  'queues.gpuFractions', 'queues.gpuModel', 'queues.maxPods', 'sessions', 'sessions.portMode', 'sessions.externalIP', 'sessions.startingPort',
-  'sessions.maxServices', 'router', 'router.hostName', 'agent', 'agent.imageTag', 'agent.defaultContainerImage', 'agent.debugMode', 'agent.maxResources',
-  'quota', 'quota.cpu', 'quota.memory', 'quota.limitsCpu', 'quota.limitsMemory', 'quota.mig', 'quota.pods', 'limitRange', 'limitRange.defaultCpu',
-  'limitRange.maxCpu', 'limitRange.defaultRequestMemory', 'limitRange.maxMemory',
-];
+/**
+ * Every field of the schema, leaves and objects, by walking TENANT_SCHEMA: a new field is covered
+ * without editing this test.
+ */
+function schemaFields(schema: JsonSchema, keys: readonly string[] = []): string[][] {
+  if (schema.type !== 'object') return [];
+  return Object.entries(schema.properties).flatMap(([key, child]) => [[...keys, key], ...schemaFields(child, [...keys, key])]);
+}
+/** Field paths joined with "/" (MIG profiles such as 1g.5gb hold dots). */
+const FIELDS = schemaFields(TENANT_SCHEMA).map((keys) => keys.join('/'));
 
 function withValue(name: string, port: number, path: string, value: unknown): string {
   const t: any = { ...structuredClone(BASE), name, sessions: { startingPort: port }, ...(path.startsWith('limitRange') ? { quota: { cpu: '4' } } : {}) };
-  const keys = path.split('.');
+  const keys = path.split(path.includes('/') ? '/' : '.');
   let at = t;
   for (const k of keys.slice(0, -1)) at = at[k] !== null && typeof at[k] === 'object' && !Array.isArray(at[k]) ? at[k] : (at[k] = {});
   at[keys.at(-1)!] = value;
@@ -41,6 +45,11 @@ function problemsOf(path: string, value: unknown): readonly Problem[] {
 }
 
 describe('tenant files with values of the wrong type', () => {
+  test('the fields come from the schema: every leaf and object, the nested stream session ones too', () => {
+    expect(FIELDS).toEqual(expect.arrayContaining(['router/streamSession', 'router/streamSession/routerAddress', 'router/streamSession/portRange', 'router/streamSession/portRange/start',
+      'router/streamSession/portRange/end', 'quota/gpus', 'limitRange/defaultMemory', 'limitRange/defaultRequestCpu', 'quota/mig', 'quota/mig/1g.5gb']));
+  });
+
   test.each(FIELDS)('%s: problems, never a crash', (path) => {
     for (const value of WRONG) expect(() => problemsOf(path, value)).not.toThrow();
   });

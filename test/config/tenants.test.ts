@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
+import { TenantSource, codeTenants, readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
 
 const platform = resolvePlatform(platformProps);
 
@@ -64,7 +64,7 @@ describe('resolveTenants', () => {
   test('keeps what the file sets; queues.default.maxPods defaults to queues.maxPods', () => {
     const [t] = resolveTenants(
       files({
-        'acme.yaml': tenant('acme', 31010, 'namespace: acme-ns\nfeatures: [experiments]\nexcludeFeatures: [app_management]\nqueues: { maxPods: 4, gpuModel: H200-141GB, gpuFractions: [0.125] }\nrouter: { hostName: apps.acme.clearml.example.com }\n'),
+        'acme.yaml': tenant('acme', 31010, 'namespace: acme-ns\nfeatures: [experiments]\nexcludeFeatures: [app_management]\nqueues: { maxPods: 4, gpuModel: H200-141GB, gpuFractions: [0.125] }\nrouter: { hostName: acme-ml-apps.clearml.example.com }\n'),
       }),
       platform,
     );
@@ -72,7 +72,7 @@ describe('resolveTenants', () => {
     expect(t).toHaveProperty('features', ['experiments']);
     expect(t).toHaveProperty('excludeFeatures', ['app_management']);
     expect(t).toHaveProperty('queues', { default: { maxPods: 4, requiredResources: 0.5 }, gpuFractions: [0.125], gpuModel: 'H200-141GB', maxPods: 4 });
-    expect(t).toHaveProperty('router.hostName', 'apps.acme.clearml.example.com');
+    expect(t).toHaveProperty('router.hostName', 'acme-ml-apps.clearml.example.com');
   });
 
   test('takes the GPU model, agent image tag and default container image from the platform', () => {
@@ -130,16 +130,37 @@ describe('resolveTenants', () => {
     expectProblem(problems, 'tenants/acme.yaml', 'namespace', '-acme', /^must be a DNS-1123 label/);
   });
 
-  test('fails when two tenants have the same name', () => {
-    // GIVEN two files naming the same tenant (one of them also misnamed)
-    const problems = problemsOf({ 'acme.yaml': ACME, 'acme2.yaml': tenant('acme', 31100, 'namespace: acme2\n') });
-    // THEN the later file is told which file has the name already
-    expectProblem(problems, 'tenants/acme2.yaml', 'name', 'acme', /^is also the name of tenants\/acme\.yaml; each tenant needs its own$/);
+  test('fails when two tenants have the same name, naming each other on both', () => {
+    // GIVEN two tenants given in code with the same name (files cannot: the name is the file name)
+    const spec = (port: number, email: string) => ({ name: 'acme', admin: { name: 'A', email }, sessions: { startingPort: port } });
+    let problems: Problem[] = [];
+    try {
+      resolveTenants(codeTenants([spec(31010, 'a@acme.com'), spec(31100, 'b@acme2.example')]), platform);
+    } catch (e) {
+      problems = [...(e as ConfigError).problems];
+    }
+    // THEN each is told which one has the name too
+    expectProblem(problems, '(code) tenants[1]', 'name', 'acme', /^is also the name of \(code\) tenants\[0\]; each tenant needs its own$/);
+    expectProblem(problems, '(code) tenants[0]', 'name', 'acme', /^is also the name of \(code\) tenants\[1\]; each tenant needs its own$/);
   });
 
-  test('fails when two tenants have the same namespace', () => {
-    const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'namespace: acme\n') });
-    expectProblem(problems, 'tenants/beta.yaml', 'namespace', 'acme', /^is also the namespace of tenants\/acme\.yaml/);
+  test('fails when a file takes another tenant\'s name: only the misnamed file is blamed, the other is not', () => {
+    // GIVEN two files naming the same tenant, the later one misnamed
+    const problems = problemsOf({ 'acme.yaml': ACME, 'acme2.yaml': tenant('acme', 31100, 'namespace: acme2\n') });
+    expectProblem(problems, 'tenants/acme2.yaml', 'name', 'acme', /^must match the file name/);
+    // THEN nothing follows from the refused name (no "is also the name" on either file)
+    expect(problems.filter((p) => /is also the name/.test(p.message))).toEqual([]);
+    expect(problems.filter((p) => p.file === 'tenants/acme.yaml')).toEqual([]);
+  });
+
+  test('fails when two tenants have the same namespace, on both files', () => {
+    // GIVEN acme's namespace acme-beta (allowed: acme-<suffix>), the default namespace of tenant acme-beta
+    const problems = problemsOf({ 'acme.yaml': `${ACME}namespace: acme-beta\n`, 'acme-beta.yaml': tenant('acme-beta', 31100) });
+    expectProblem(problems, 'tenants/acme-beta.yaml', 'namespace (defaults to name)', 'acme-beta', /^is also the namespace of tenants\/acme\.yaml/);
+    expectProblem(problems, 'tenants/acme.yaml', 'namespace', 'acme-beta', /^is also the namespace of tenants\/acme-beta\.yaml/);
+    // a namespace the allowlist refuses is not compared (no follow-on problem on the other file)
+    const refused = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'namespace: acme\n') });
+    expect(refused).toEqual([{ file: 'tenants/beta.yaml', path: 'namespace', value: 'acme', message: expect.stringMatching(/^is not allowed for tenant "beta"/) }]);
   });
 
   test('fails when a tenant namespace is a platform namespace', () => {
@@ -171,9 +192,13 @@ describe('resolveTenants', () => {
   });
 
   test('fails when two router hosts are alike', () => {
-    // GIVEN beta's explicit host equal to acme's default host
-    const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'router: { hostName: acme-apps.clearml.example.com }\n') });
-    expectProblem(problems, 'tenants/beta.yaml', 'router.hostName', 'acme-apps.clearml.example.com', /^is also the router host name of tenants\/acme\.yaml/);
+    // GIVEN acme's explicit host equal to the default host of tenant acme-beta
+    const problems = problemsOf({ 'acme.yaml': `${ACME}router: { hostName: acme-beta-apps.clearml.example.com }\n`, 'acme-beta.yaml': tenant('acme-beta', 31100) });
+    expectProblem(problems, 'tenants/acme-beta.yaml', 'router.hostName (default)', 'acme-beta-apps.clearml.example.com', /^is also the router host name of tenants\/acme\.yaml/);
+    expectProblem(problems, 'tenants/acme.yaml', 'router.hostName', 'acme-beta-apps.clearml.example.com', /^is also the router host name of tenants\/acme-beta\.yaml/);
+    // GIVEN beta's explicit host equal to acme's default host: refused as not beta's, and acme is not blamed
+    const taken = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31100, 'router: { hostName: acme-apps.clearml.example.com }\n') });
+    expect(taken).toEqual([{ file: 'tenants/beta.yaml', path: 'router.hostName', value: 'acme-apps.clearml.example.com', message: expect.stringMatching(/^must be beta-apps\.clearml\.example\.com \(the default\) or "beta-<anything>-apps\.clearml\.example\.com"/) }]);
   });
 
   test('fails when a router host is outside the base domain or is a server host', () => {

@@ -8,7 +8,7 @@ const ARGO = { flavor: 'argocd' as const, repoURL: 'https://git.example.com/plat
 
 /** A tenant whose name (and namespace) is `name`, with ports from `port`. */
 function longTenant(name: string, port: number): TenantSpec {
-  return { name, admin: { name: 'Admin', email: `admin@t${port}.example` }, sessions: { startingPort: port }, router: { hostName: `apps-${port}.clearml.example.com` } };
+  return { name, admin: { name: 'Admin', email: `admin@t${port}.example` }, sessions: { startingPort: port }, router: { hostName: `${name.slice(0, 52)}-${port}-apps.clearml.example.com` } };
 }
 
 function objects(files: Map<string, string>, path: string): Record<string, any>[] {

@@ -59,7 +59,9 @@ describe.each(PROFILES.map((p) => [p]))('profile %s end to end', (profile) => {
   let files: Map<string, string>;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), `profile-${profile}-`));
-    files = synthesize({ platform: { ...MAIN_PLATFORM, profile }, tenantsDir: TENANTS_DIR, tenants: [STREAMING] }, dir);
+    // Stream sessions are the app gateway's: a profile that deploys the task traffic router refuses them.
+    const gateway = resolvePlatform({ ...MAIN_PLATFORM, profile }).tenantReleases.routerKind === 'app-gateway';
+    files = synthesize({ platform: { ...MAIN_PLATFORM, profile }, tenantsDir: TENANTS_DIR, tenants: [gateway ? STREAMING : (({ router, ...rest }) => rest)(STREAMING)] }, dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

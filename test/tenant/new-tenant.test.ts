@@ -34,7 +34,7 @@ describe('tenant:new', () => {
 
   test('passes the options through to the file', () => {
     const { text } = createTenantFile(
-      parseNewTenantArgs(['hooli', '--admin-email=a@hooli.example', '--admin-name=H', '--namespace', 'hooli-ml', '--gpu-model', 'H100-80GB', '--gpu-fractions', '1,0.125', '--max-services', '5', '--allowed-users', '3', '--router-host', 'ml.hooli.clearml.example.com', '--dir', dir]),
+      parseNewTenantArgs(['hooli', '--admin-email=a@hooli.example', '--admin-name=H', '--namespace', 'hooli-ml', '--gpu-model', 'H100-80GB', '--gpu-fractions', '1,0.125', '--max-services', '5', '--allowed-users', '3', '--router-host', 'hooli-ml-apps.clearml.example.com', '--dir', dir]),
       platformProps,
     );
     const [t] = resolveTenants([{ file: join(dir, 'hooli.yaml'), text }], resolvePlatform(platformProps));
@@ -43,7 +43,7 @@ describe('tenant:new', () => {
     expect(t).toHaveProperty('queues.gpuFractions', [1, 0.125]);
     expect(t).toHaveProperty('sessions.maxServices', 5);
     expect(t).toHaveProperty('allowedUsers', 3);
-    expect(t).toHaveProperty('router.hostName', 'ml.hooli.clearml.example.com');
+    expect(t).toHaveProperty('router.hostName', 'hooli-ml-apps.clearml.example.com');
   });
 
   test('fails when the new tenant does not pass the checks, and writes nothing', () => {
