@@ -80,12 +80,17 @@ function seeHelp(command: CliCommand): string {
   return `see \`npm run ${command.name} -- --help\``;
 }
 
-/** Parses `argv` for `command`; throws a {@link UsageError} for an unknown option or a missing value. */
-export function parseArgs(command: CliCommand, argv: readonly string[]): ParsedArgs {
+/**
+ * Parses `argv` for `command`, collecting every mistake (unknown options, missing or unexpected values, extra
+ * arguments) instead of stopping at the first: `problems` holds one message per mistake, each naming the
+ * command and the option; `args` holds everything that did parse.
+ */
+export function parseArgsAll(command: CliCommand, argv: readonly string[]): { readonly args: ParsedArgs; readonly problems: readonly string[] } {
   const byName = new Map<string, CliOption>();
   for (const o of [...command.options, HELP]) for (const n of [o.name, ...(o.aliases ?? [])]) byName.set(n, o);
   const options = new Map<string, string[]>();
   const positionals: string[] = [];
+  const problems: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -100,30 +105,51 @@ export function parseArgs(command: CliCommand, argv: readonly string[]): ParsedA
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const spelled = eq >= 0 ? arg.slice(0, eq) : arg;
     const option = byName.get(spelled);
-    if (!option) throw new UsageError(`${command.name}: unknown option ${spelled}; ${seeHelp(command)}`);
+    if (!option) {
+      problems.push(`${command.name}: unknown option ${spelled}`);
+      continue;
+    }
     if (option === HELP) {
       help = true;
       continue;
     }
     let value = '';
     if (option.value) {
-      const next = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (next === undefined || next === '') throw new UsageError(`${command.name}: ${spelled} needs a value (${option.value}); ${seeHelp(command)}`);
+      const next = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
+      if (next === undefined || next === '') {
+        problems.push(`${command.name}: ${spelled} needs a value (${option.value})`);
+        continue;
+      }
       // `--out --profile current`: the value is missing, not "--profile" (write `--out=--x` for such a value).
       if (eq < 0 && byName.has(next.split('=')[0])) {
-        throw new UsageError(`${command.name}: ${spelled} needs a value (${option.value}), got the option ${next.split('=')[0]}; ${seeHelp(command)}`);
+        problems.push(`${command.name}: ${spelled} needs a value (${option.value}), got the option ${next.split('=')[0]}`);
+        continue;
       }
+      if (eq < 0) i++;
       value = next;
     } else if (eq >= 0) {
-      throw new UsageError(`${command.name}: ${spelled} takes no value; ${seeHelp(command)}`);
+      problems.push(`${command.name}: ${spelled} takes no value`);
+      continue;
     }
     options.set(option.name, [...(options.get(option.name) ?? []), value]);
   }
   if (!help && positionals.length > (command.maxPositionals ?? 0)) {
     const extra = positionals.slice(command.maxPositionals ?? 0);
-    throw new UsageError(`${command.name}: unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => JSON.stringify(a)).join(', ')}; ${seeHelp(command)}`);
+    problems.push(`${command.name}: unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => JSON.stringify(a)).join(', ')}`);
   }
-  return { help, options, positionals };
+  return { args: { help, options, positionals }, problems };
+}
+
+/** The message of one or more usage mistakes, ending with where the usage is. */
+function usageMessage(command: CliCommand, problems: readonly string[]): string {
+  return problems.length === 1 ? `${problems[0]}; ${seeHelp(command)}` : `${problems.join('\n')}\n${seeHelp(command)}`;
+}
+
+/** Parses `argv` for `command`; throws one {@link UsageError} naming every mistake (see {@link parseArgsAll}). */
+export function parseArgs(command: CliCommand, argv: readonly string[]): ParsedArgs {
+  const { args, problems } = parseArgsAll(command, argv);
+  if (problems.length > 0 && !args.help) throw new UsageError(usageMessage(command, problems));
+  return args;
 }
 
 /** Where a command prints. */
@@ -154,4 +180,22 @@ export function runCli(command: CliCommand, argv: readonly string[], body: (args
     return 0;
   }
   return body(args);
+}
+
+/**
+ * Parses a command line inside the command's own `main` (callable from tests and other tools as well as from
+ * its script): `--help` prints the usage and gives 0, a usage mistake prints its message and gives
+ * `usageExit`; otherwise the parsed arguments.
+ */
+export function parseOrExit(command: CliCommand, argv: readonly string[], io: CliIo, usageExit: number, check: (args: ParsedArgs) => readonly string[] = () => []): ParsedArgs | number {
+  const { args, problems } = parseArgsAll(command, argv);
+  if (args.help) {
+    io.out(usageText(command));
+    return 0;
+  }
+  // The command's own checks of what did parse come in the same list as the parser's.
+  const all = [...problems, ...check(args).map((p) => `${command.name}: ${p}`)];
+  if (all.length === 0) return args;
+  io.err(`${usageMessage(command, all)}\n`);
+  return usageExit;
 }

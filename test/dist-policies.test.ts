@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { main as checkIsolation } from '../lib/analysis/check-isolation';
+import { main as checkIsolation } from '../lib/tools/check-isolation';
 import { buildClusterModel, podTemplateOf } from '../lib/analysis/cluster-model';
 import { findViolations, renderMatrix } from '../lib/analysis/isolation-report';
 import { KubeObject, loadManifests, Manifest } from '../lib/analysis/manifests';

@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main as checkIsolation } from '../lib/analysis/check-isolation';
-import { main as lintPolicies } from '../lib/analysis/lint-policies';
+import { main as checkIsolation } from '../lib/tools/check-isolation';
+import { main as lintPolicies } from '../lib/tools/lint-policies';
 import { main as validate } from '../lib/tools/validate/main';
 import { readOutputMarker } from '../lib/output/marker';
 

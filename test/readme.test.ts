@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main as checkIsolation } from '../lib/analysis/check-isolation';
+import { main as checkIsolation } from '../lib/tools/check-isolation';
 
 const ROOT = join(__dirname, '..');
 

@@ -11,7 +11,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { usageText } from '../cli-args';
+import { ParsedArgs, UsageError, parseArgs, usageText } from '../cli-args';
 import { TENANT_NEW_COMMAND } from '../cli-commands';
 import { resolvePlatform } from '../platform/platform';
 import { PlatformProps } from '../platform/platform-props';
@@ -38,31 +38,23 @@ export interface NewTenantOptions {
   readonly dir?: string;
 }
 
-const FLAGS: readonly string[] = TENANT_NEW_COMMAND.options.map((o) => o.name);
-
 function toNumber(flag: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} needs a number, got "${text}"`);
   return n;
 }
 
-/** Parses the arguments after `--`; throws with the usage on a mistake. */
+/** Parses the arguments after `--` with the shared parser (lib/cli-args.ts); throws with the usage on a mistake. */
 export function parseNewTenantArgs(argv: readonly string[]): NewTenantOptions {
-  const values = new Map<string, string[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!FLAGS.includes(flag)) throw new Error(`unknown option ${flag}\n${TENANT_NEW_USAGE}`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value\n${TENANT_NEW_USAGE}`);
-    values.set(flag, [...(values.get(flag) ?? []), value]);
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(TENANT_NEW_COMMAND, argv);
+  } catch (e) {
+    if (e instanceof UsageError) throw new Error(`${e.message}\n${TENANT_NEW_USAGE}`);
+    throw e;
   }
+  const values = args.options;
+  const positional = args.positionals;
   if (positional.length !== 1) throw new Error(`give exactly one tenant name (got ${positional.length})\n${TENANT_NEW_USAGE}`);
   const one = (flag: string) => values.get(flag)?.at(-1);
   const adminEmail = one('--admin-email');

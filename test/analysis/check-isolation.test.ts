@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../lib/analysis/check-isolation';
+import { main } from '../../lib/tools/check-isolation';
 import { renderMatrix } from '../../lib/analysis/isolation-report';
 import { NetworkPolicyEvaluator } from '../../lib/analysis/network-policy-evaluator';
 import { deployment, helmRelease, model, namespace, Obj, policy, tenantNamespace, writeFolder } from './fixtures';
@@ -196,9 +196,11 @@ describe('check-isolation', () => {
   });
 
   test('fails when the arguments are wrong', () => {
-    expect(run(['--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining('unknown option "--bogus"') });
-    expect(run(['a', 'b'])).toMatchObject({ code: 2, err: expect.stringContaining('only one folder can be checked') });
-    expect(run(['--markdown'])).toMatchObject({ code: 2, err: expect.stringContaining('--markdown needs a file name') });
+    expect(run(['--bogus'])).toMatchObject({ code: 1, err: 'check:isolation: unknown option --bogus; see `npm run check:isolation -- --help`\n' });
+    expect(run(['a', 'b'])).toMatchObject({ code: 1, err: expect.stringContaining('check:isolation: unexpected argument "b"') });
+    expect(run(['--markdown'])).toMatchObject({ code: 1, err: expect.stringContaining('check:isolation: --markdown needs a value (FILE)') });
+    // Every mistake at once.
+    expect(run(['--bogus', 'a', 'b', '--markdown'])).toMatchObject({ code: 1, err: 'check:isolation: unknown option --bogus\ncheck:isolation: --markdown needs a value (FILE)\ncheck:isolation: unexpected argument "b"\nsee `npm run check:isolation -- --help`\n' });
     expect(run([join(tmpdir(), 'does-not-exist-analysis')])).toMatchObject({ code: 2, err: expect.stringContaining('cannot read folder') });
   });
 });

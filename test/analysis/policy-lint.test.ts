@@ -1,5 +1,5 @@
 import { LINT_RULES, LintRule, lintObjects, formatFinding } from '../../lib/analysis/policy-lint';
-import { main } from '../../lib/analysis/lint-policies';
+import { main } from '../../lib/tools/lint-policies';
 import { FACTS, helmRelease, manifests, namespace, Obj, policy, writeFolder } from './fixtures';
 
 /** A digest-shaped test value (not a real image). */

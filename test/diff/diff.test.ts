@@ -344,7 +344,7 @@ describe('npm run diff: bad input', () => {
   test('fails when options are wrong, naming all of them', () => {
     const r = run(['--frobnicate', '--fail-on', 'anything', '--base', 'HEAD', '--base-dir', 'x']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('unknown argument "--frobnicate"');
+    expect(r.err).toContain('diff: unknown option --frobnicate');
     expect(r.err).toContain('--fail-on "anything" is not allowed; allowed: risk');
     expect(r.err).toContain('--base and --base-dir cannot be used together');
   });

@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main as checkIsolation } from '../../lib/analysis/check-isolation';
-import { main as lintPolicies } from '../../lib/analysis/lint-policies';
+import { main as checkIsolation } from '../../lib/tools/check-isolation';
+import { main as lintPolicies } from '../../lib/tools/lint-policies';
 import { runSynth } from '../../lib/cli';
 import { DEFAULT_SOURCES, resolvePlatform } from '../../lib/platform/platform';
 import { DEFAULT_CHART_VERSIONS } from '../../lib/config/chart-versions';

@@ -85,12 +85,12 @@ export function runCheckSample(check: Check, outdir: string): CheckSample {
     check === 'validate'
       ? () => (require('../validate/main') as typeof import('../validate/main')).main([outdir], () => undefined)
       : check === 'isolation'
-        ? () => (require('../../analysis/check-isolation') as typeof import('../../analysis/check-isolation')).main([outdir], quiet)
-        : () => (require('../../analysis/lint-policies') as typeof import('../../analysis/lint-policies')).main([outdir], quiet);
+        ? () => (require('../check-isolation') as typeof import('../check-isolation')).main([outdir], quiet)
+        : () => (require('../lint-policies') as typeof import('../lint-policies')).main([outdir], quiet);
   // Load the modules first (not timed), as synth's are loaded before it is timed.
   require('../validate/main');
-  require('../../analysis/check-isolation');
-  require('../../analysis/lint-policies');
+  require('../check-isolation');
+  require('../lint-policies');
   const start = process.hrtime.bigint();
   const code = run();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code };

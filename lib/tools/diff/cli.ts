@@ -6,6 +6,8 @@
  * 1 bad input (unknown option or ref, missing folder, unreadable YAML), with every problem named.
  */
 import { writeFileSync } from 'node:fs';
+import { ParsedArgs, hasOption, optionValue, parseOrExit } from '../../cli-args';
+import { DIFF_COMMAND } from '../../cli-commands';
 import { resolve } from 'node:path';
 import { Comparison, ObjectRef, compareTrees } from './compare';
 import { DiffReport, TenantSummary, renderMarkdown, renderText } from './report';
@@ -18,38 +20,13 @@ export interface Output {
 }
 const STDIO: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export const USAGE = `usage: npm run diff -- [--base REF | --base-dir DIR] [--head-dir DIR] [--markdown FILE] [--fail-on risk] [--summary]
-  --base REF        compare dist/ as committed at REF (default: HEAD) with the working tree's dist/
-  --base-dir DIR    compare the output tree DIR instead
-  --head-dir DIR    the new tree (default: dist)
-  --markdown FILE   also write the report as Markdown (for a pull request comment)
-  --fail-on risk    exit 3 when any risk is found
-  --summary         print only the summary, the risks and the information (no details)
-exit codes: 0 done, 3 risk found (with --fail-on risk), 1 bad input
-`;
-
-const OPTIONS = ['--base', '--base-dir', '--head-dir', '--markdown', '--fail-on'];
-
-/** Parses the command line; every problem at once. */
-export function parseDiffArguments(argv: readonly string[]): { args: Record<string, string>; summary: boolean; problems: string[] } {
-  const args: Record<string, string> = {};
+/** Checks the parsed command line beyond the parser (lib/cli-args.ts): every problem at once. */
+export function diffArgumentProblems(args: ParsedArgs): string[] {
   const problems: string[] = [];
-  let summary = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (OPTIONS.includes(a)) {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) problems.push(`${a} needs a value`);
-      else {
-        args[a.slice(2)] = v;
-        i++;
-      }
-    } else if (a === '--summary') summary = true;
-    else problems.push(`unknown argument "${a}"; allowed: ${[...OPTIONS, '--summary', '--help'].join(', ')}`);
-  }
-  if (args.base !== undefined && args['base-dir'] !== undefined) problems.push('--base and --base-dir cannot be used together');
-  if (args['fail-on'] !== undefined && args['fail-on'] !== 'risk') problems.push(`--fail-on "${args['fail-on']}" is not allowed; allowed: risk`);
-  return { args, summary, problems };
+  if (hasOption(args, '--base') && hasOption(args, '--base-dir')) problems.push('--base and --base-dir cannot be used together');
+  const failOn = optionValue(args, '--fail-on');
+  if (failOn !== undefined && failOn !== 'risk') problems.push(`--fail-on "${failOn}" is not allowed; allowed: risk`);
+  return problems;
 }
 
 function tenantsOf(t: Tree): Set<string> {
@@ -118,15 +95,10 @@ export function diffTrees(base: Tree, head: Tree): DiffReport {
 
 /** Runs the command; returns the exit code. */
 export function main(argv: readonly string[], io: Output = STDIO, cwd = process.cwd()): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.out(USAGE);
-    return 0;
-  }
-  const { args, summary, problems } = parseDiffArguments(argv);
-  if (problems.length > 0) {
-    io.err(`diff: ${problems.length} problem(s) with the arguments:\n${problems.map((p) => `  ${p}\n`).join('')}${USAGE}`);
-    return 1;
-  }
+  const parsed = parseOrExit(DIFF_COMMAND, argv, io, 1, diffArgumentProblems);
+  if (typeof parsed === 'number') return parsed;
+  const summary = hasOption(parsed, '--summary');
+  const args: Record<string, string | undefined> = Object.fromEntries(['base', 'base-dir', 'head-dir', 'markdown', 'fail-on'].map((k) => [k, optionValue(parsed, `--${k}`)]));
   let report: DiffReport;
   try {
     const headDir = args['head-dir'] ?? 'dist';
