@@ -22,6 +22,7 @@ import { TenantBootstrap } from './tenant-bootstrap';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantQuota } from './tenant-quota';
 import { TenantRouter } from './tenant-router';
+import { routerDeployed } from './tenant-deployment';
 
 /** Folder paths of a tenant. */
 export function tenantFolderPaths(tenant: Pick<ResolvedTenant, 'name'>): { readonly bootstrap: string; readonly workloads: string } {
@@ -59,8 +60,8 @@ export function tenantFolders(tenant: ResolvedTenant, platform: ResolvedPlatform
   const workloads = new App({ outdir: 'unused' });
   const after = [serverReleaseRef(platform)];
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
-  if (platform.tenantReleases.routerEnabled && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
-  else if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  if (routerDeployed(tenant, platform) && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
+  else if (routerDeployed(tenant, platform)) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
   folders.push({ path: paths.workloads, app: workloads });
   return folders;
 }

@@ -17,6 +17,7 @@ import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namesp
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
 import { AppGatewayPolicies } from '../components/app-gateway';
+import { routerDeployed, sessionPortsDeployed } from './tenant-deployment';
 
 export interface TenantNamespaceProps {
   readonly tenant: ResolvedTenant;
@@ -52,24 +53,28 @@ export class TenantNamespace extends Construct {
         internet: platform.network.tenantInternetEgress,
       },
     });
-    // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant.
-    if (platform.tenantReleases.routerKind === 'app-gateway') {
-      new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
-    } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
-      metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
-      spec: {
-        podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
-      },
-    });
+    // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant; only
+    // while the gateway is deployed (its pod label is one any tenant pod may carry).
+    if (routerDeployed(tenant, platform)) {
+      if (platform.tenantReleases.routerKind === 'app-gateway') {
+        new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
+      } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
+        metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
+        spec: {
+          podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
+        },
+      });
+    }
     // Task pods (and so sessions) run as this account: no Role or RoleBinding names it, and its token is
     // not mounted, so tenant code has no Kubernetes API rights.
     new k8s.KubeServiceAccount(this, 'TaskServiceAccount', {
       metadata: { name: TASK_SERVICE_ACCOUNT, namespace: tenant.namespace },
       automountServiceAccountToken: false,
     });
-    if (tenant.sessions.portMode) {
+    if (sessionPortsDeployed(tenant)) {
+      // Only while the agent runs (an `active` tenant): its session Services are what this opens to.
       // Sessions over TCP ports: clients connect to NodePorts startingPort+1 ... startingPort+maxServices
       // (the chart's range) on the nodes; a NetworkPolicy sees that traffic at the session pod's port (the
       // agent's session Services use the NodePort as target port), from the client's or a node's address.
