@@ -3,8 +3,8 @@
  * name (TENANT_LABEL, which the platform's policies and the isolation checks select on) and closed to
  * every other namespace by the runbook's `default-deny-ingress` policy, except the ingress controller,
  * which reaches only the app gateway's pods on their port (`allow-ingress-controller-to-router`). Egress is denied too, except to the
- * ClearML server, the shared Redis, the ingress controller (the public URLs), the DNS, the Kubernetes API
- * and (configurable) the internet.
+ * platform's endpoints for tenants on their ports (the apiserver, the shared Redis), the ingress controller
+ * (the public URLs), the DNS, the Kubernetes API and (configurable) the internet.
  *
  * Pod Security is enforced at `baseline` (warn and audit at `restricted`): the agent starts task pods
  * from images such as `python:3.9` that run as root and install packages, which `restricted` rejects.
@@ -17,7 +17,25 @@ import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namesp
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
 import { AppGatewayPolicies } from '../components/app-gateway';
+import type { ComponentEndpoint } from '../components/component';
+import { componentEndpoints } from '../components/derived';
 import { routerDeployed, sessionPortsDeployed } from './tenant-deployment';
+
+/**
+ * The namespaces and TCP ports a tenant namespace may connect to inside the platform: the endpoints of the
+ * enabled components whose clients include `tenants`, by namespace in registry order (the server's
+ * `allow-clearml-ingress` admits tenants on the same ports, lib/components/clearml-server/descriptor.ts).
+ */
+export function tenantUpstreams(endpoints: readonly ComponentEndpoint[]): { readonly namespace: string; readonly ports: number[] }[] {
+  const byNamespace = new Map<string, number[]>();
+  for (const e of endpoints) {
+    if (!e.clients.includes('tenants')) continue;
+    const ports = byNamespace.get(e.namespace) ?? [];
+    if (!ports.includes(e.port)) ports.push(e.port);
+    byNamespace.set(e.namespace, ports);
+  }
+  return [...byNamespace].map(([namespace, ports]) => ({ namespace, ports }));
+}
 
 export interface TenantNamespaceProps {
   readonly tenant: ResolvedTenant;
@@ -40,9 +58,9 @@ export class TenantNamespace extends Construct {
       podSecurity: props.podSecurity ?? 'baseline',
       egress: {
         toNamespaces: [
-          // The apiserver, fileserver and webserver (the router proxies to them too).
-          { namespace: platform.server.namespace },
-          { namespace: platform.redis.namespace, ports: [platform.redis.port] },
+          // The platform's endpoints for tenants, on their ports only: the apiserver (the task traffic router
+          // uses its internal URL) and the shared Redis (the agent).
+          ...tenantUpstreams(componentEndpoints(platform)),
           // The agent and tasks use the public URLs (https://api.<baseDomain>, ...); from inside the cluster
           // those usually land on the ingress controller's pods.
           { namespace: platform.ingressNamespace, ports: [80, 443] },
