@@ -19,6 +19,7 @@ import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
 import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
+import { checkTenantLimits } from './tenant-limits';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
@@ -645,6 +646,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
     const tenant = applyTenantDefaults(source.file, data, platform);
     const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
     checkTenant(problems, data, tenant, platform, fileName, reserved);
+    checkTenantLimits(problems, data, tenant, platform.tenancy.limits);
     checked.push({ file: source.file, problems, data, tenant });
   }
   checkUnique(checked, () => 'name', (c) => c.tenant.name, 'name');
