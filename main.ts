@@ -48,6 +48,19 @@ export const platform: PlatformProps = {
     ],
   },
   billing: { chart: { source: 'platform-charts', chart: 'clearml-billing', version: '1.1.0' } },
+  // What a tenant file may grant its own tenant (README "Isolation"): no company-administration features
+  // (sso_management, user_management_advanced, permissions, resource_policy, app_management), at most 100
+  // users. Against hostile tenants also set requireQuota and maxQuota, once every tenant file has a quota
+  // (globex and initech have none yet).
+  tenancy: {
+    limits: {
+      allowedFeatures: [
+        'applications', 'config_vault', 'data_management', 'experiments', 'model_serving', 'pipelines', 'queue_management', 'queues', 'reports',
+        'resource_dashboard', 'service_users', 'show_dashboard', 'show_datasets', 'show_model_view', 'show_orchestration', 'show_projects', 'user_management',
+      ],
+      maxAllowedUsers: 100,
+    },
+  },
 };
 
 if (require.main === module) {

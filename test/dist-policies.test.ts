@@ -124,6 +124,15 @@ describe('committed dist/', () => {
     expect(readme).not.toMatch(/kept apart by credentials/);
   });
 
+  test('tenants reach the server namespace on the apiserver port only, never the other server ports', () => {
+    const model = buildClusterModel(manifests, FACTS);
+    const matrix = new NetworkPolicyEvaluator(model).evaluate().matrix;
+    const servers = FACTS.layers.server ?? [];
+    expect(servers).toEqual(['clearml']);
+    expect(tenantNamespaces.length).toBeGreaterThan(0);
+    for (const tenant of tenantNamespaces) expect([tenant, matrix.get(tenant)?.get(servers[0])?.describe()]).toEqual([tenant, 'TCP 8008']);
+  });
+
   test('passes the policy lint', () => {
     expect(lintObjects(manifests, FACTS).map((f) => `${f.file}: ${f.object}: [${f.rule}] ${f.message}`)).toEqual([]);
   });

@@ -13,6 +13,8 @@ import { GitOpsFlavorName } from '../flavors/index';
 import { SecretsProps } from '../secrets/secrets-settings';
 import { SecretKeyReference } from '../security/secret-reference';
 import { GpuModel } from '../config/gpu-models';
+import type { ClearmlFeature } from '../config/features';
+import type { TenantSpec } from '../config/tenant-schema';
 import type { NetworkProps } from '../config/network';
 import type { AppsUploadProps } from '../components/apps-upload/props';
 import type { BillingProps } from '../components/billing/props';
@@ -136,6 +138,41 @@ export interface TenancyProps {
   readonly maxSessionPorts?: number;
   /** The most stream NodePorts (`router.streamSession.portRange`) one tenant may take. @default 100 */
   readonly maxStreamPorts?: number;
+  /**
+   * What a tenant file may grant its own tenant (README "Isolation"): synth refuses a tenant file beyond these
+   * (lib/tenant/tenant-limits.ts). Against hostile tenants set all of them.
+   * @default - no limits beyond the tenant schema's bounds
+   */
+  readonly limits?: TenancyLimitsProps;
+}
+
+/** The most a tenant file may set in `quota`: the keys of the tenant quota (tenant schema). */
+export type TenantQuotaLimits = NonNullable<TenantSpec['quota']>;
+
+/** Platform limits on what a tenant file may grant itself (`tenancy.limits`). */
+export interface TenancyLimitsProps {
+  /**
+   * Every tenant file must have a `quota` (a file without one gets no ResourceQuota: every GPU, CPU and
+   * memory of the cluster).
+   * @default false
+   */
+  readonly requireQuota?: boolean;
+  /**
+   * The most each tenant's `quota` may set, per key (`cpu`, `memory`, `limitsCpu`, `limitsMemory`, `pods`,
+   * `gpus`, `mig.<profile>`). A key set here must be set in every tenant's `quota`, to at most this value
+   * (an unset quota key is unlimited). MIG profiles not listed here are not limited: list every profile of
+   * the cluster's GPU models.
+   * @default - none
+   */
+  readonly maxQuota?: TenantQuotaLimits;
+  /**
+   * The features a tenant file may add to its company (`features`); any other is refused. Removing features
+   * (`excludeFeatures`) is always allowed.
+   * @default - every ClearML feature
+   */
+  readonly allowedFeatures?: readonly ClearmlFeature[];
+  /** The most users a tenant's company may have (`allowedUsers`, default or set). @default - the schema's bound */
+  readonly maxAllowedUsers?: number;
 }
 
 /**

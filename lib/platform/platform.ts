@@ -12,11 +12,13 @@ import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOp
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { DEFAULT_NETWORK } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
-import { Req, checkDnsLabel, checkDnsName, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
+import { Req, checkDnsLabel, checkDnsName, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
 import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
 import { DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE } from '../config/mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
-import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
+import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, PlatformProps, TenancyLimitsProps, TenancyProps, TenantReleaseDefaultsProps } from './platform-props';
+import { ALL_MIG_PROFILES } from '../config/mig-profiles';
+import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
 import { clusterPlatformProps, clusterProblems, resolveClusters } from './cluster-settings';
@@ -79,8 +81,8 @@ export interface ResolvedPlatform {
   readonly tenantReleases: Req<Omit<TenantReleaseDefaultsProps, 'appGateway'>> & { readonly appGateway: Req<AppGatewayDefaultsProps> };
   readonly bootstrap: Req<BootstrapJobProps>;
   readonly migSetup: ResolvedMigSetup;
-  /** Which namespaces tenants may have. */
-  readonly tenancy: Req<TenancyProps>;
+  /** Which namespaces tenants may have, and what a tenant file may grant itself. */
+  readonly tenancy: Req<Omit<TenancyProps, 'limits'>> & { readonly limits: ResolvedTenancyLimits };
   /** Public URLs. */
   readonly urls: { readonly api: string; readonly file: string; readonly web: string };
   /** Ingress host names. */
@@ -219,7 +221,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     versions.set(id, chart.version);
   }
 
-  const tenancy: Req<TenancyProps> = { namespacePrefix: '', reservedNamespaces: [], reservedCompanyNames: [], maxSessionPorts: 100, maxStreamPorts: 100, ...definedOnly(p.tenancy) };
+  const tenancy: ResolvedPlatform['tenancy'] = { namespacePrefix: '', reservedNamespaces: [], reservedCompanyNames: [], maxSessionPorts: 100, maxStreamPorts: 100, ...definedOnly(p.tenancy), limits: resolveTenancyLimits(problems, p.tenancy?.limits) };
   if (typeof tenancy.namespacePrefix !== 'string' || !/^([a-z0-9][-a-z0-9]{0,29})?$/.test(tenancy.namespacePrefix)) {
     problems.add('tenancy.namespacePrefix', tenancy.namespacePrefix, 'must be empty or lower-case letters, digits and "-", starting with a letter or digit, at most 30 characters, such as "tenant-"');
   } else if (tenancy.namespacePrefix.startsWith('kube-')) {
@@ -377,4 +379,46 @@ function tenantReleaseCharts(tenantReleases: ResolvedPlatform['tenantReleases'])
     { field: 'tenantReleases.agentChart', chart: tenantReleases.agentChart },
     ...(tenantReleases.routerEnabled ? [{ field: 'tenantReleases.routerChart', chart: tenantReleases.routerChart }] : []),
   ];
+}
+
+/** `tenancy.limits` with its default (quota not required; the other limits absent: not limited). */
+export type ResolvedTenancyLimits = Req<Pick<TenancyLimitsProps, 'requireQuota'>> & Omit<TenancyLimitsProps, 'requireQuota'>;
+
+const QUANTITY_LIMITS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory'] as const;
+const COUNT_LIMITS = ['pods', 'gpus'] as const;
+
+/** Checks `tenancy.limits` (lib/tenant/tenant-limits.ts applies them to each tenant file). */
+function resolveTenancyLimits(problems: Problems, input: TenancyLimitsProps | undefined): ResolvedTenancyLimits {
+  const path = 'tenancy.limits';
+  if (input === undefined) return { requireQuota: false };
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    problems.add(path, input, 'must be an object with requireQuota, maxQuota, allowedFeatures and maxAllowedUsers (each optional)');
+    return { requireQuota: false };
+  }
+  const limits = { requireQuota: false, ...definedOnly(input) };
+  if (typeof limits.requireQuota !== 'boolean') problems.add(`${path}.requireQuota`, limits.requireQuota, 'must be true or false');
+  const max = limits.maxQuota as Record<string, unknown> | undefined;
+  if (max !== undefined) {
+    if (max === null || typeof max !== 'object' || Array.isArray(max)) problems.add(`${path}.maxQuota`, max, 'must be an object with the keys of a tenant quota');
+    else {
+      const count = (p: string, v: unknown) => {
+        if (!Number.isInteger(v) || (v as number) < 0) problems.add(p, v, 'must be a whole number, 0 or more');
+      };
+      for (const [key, v] of Object.entries(max)) {
+        if (v === undefined) continue;
+        if ((QUANTITY_LIMITS as readonly string[]).includes(key)) {
+          if (typeof v !== 'string' || !isQuantity(v)) problems.add(`${path}.maxQuota.${key}`, v, 'must be a Kubernetes quantity such as "64", "500m" or "256Gi"');
+        } else if ((COUNT_LIMITS as readonly string[]).includes(key)) count(`${path}.maxQuota.${key}`, v);
+        else if (key === 'mig' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+          for (const [profile, n] of Object.entries(v)) {
+            if (!(ALL_MIG_PROFILES as readonly string[]).includes(profile)) problems.add(`${path}.maxQuota.mig.${profile}`, n, `is not a MIG profile; known: ${ALL_MIG_PROFILES.join(', ')}`);
+            else count(`${path}.maxQuota.mig.${profile}`, n);
+          }
+        } else problems.add(`${path}.maxQuota.${key}`, v, `is not a quota key; allowed: ${[...QUANTITY_LIMITS, ...COUNT_LIMITS, 'mig (an object of MIG profiles)'].join(', ')}`);
+      }
+    }
+  }
+  checkFeatures(problems, `${path}.allowedFeatures`, limits.allowedFeatures);
+  if (limits.maxAllowedUsers !== undefined) checkPositiveInteger(problems, `${path}.maxAllowedUsers`, limits.maxAllowedUsers);
+  return limits as ResolvedTenancyLimits;
 }

@@ -37,6 +37,7 @@ import { WorkerAccess, workerTokenSecretName } from './worker-access';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantQuota } from './tenant-quota';
 import { TenantRouter } from './tenant-router';
+import { routerDeployed } from './tenant-deployment';
 
 /** Folder paths of a tenant; `namespace` is the first folder of a worker cluster (which has no bootstrap folder). */
 export function tenantFolderPaths(tenant: Pick<ResolvedTenant, 'name'>): { readonly bootstrap: string; readonly namespace: string; readonly workloads: string } {
@@ -173,8 +174,8 @@ export function targetAccess(tenant: Pick<ResolvedTenant, 'name'>, platform: Pic
 function workloadsApp(tenant: ResolvedTenant, platform: ResolvedPlatform, after: readonly ReleaseRef[]): App {
   const workloads = new App({ outdir: 'unused' });
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
-  if (platform.tenantReleases.routerEnabled && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
-  else if (platform.tenantReleases.routerEnabled) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  if (routerDeployed(tenant, platform) && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
+  else if (routerDeployed(tenant, platform)) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
   return workloads;
 }
 

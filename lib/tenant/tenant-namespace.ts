@@ -3,8 +3,8 @@
  * name (TENANT_LABEL, which the platform's policies and the isolation checks select on) and closed to
  * every other namespace by the runbook's `default-deny-ingress` policy, except the ingress controller,
  * which reaches only the app gateway's pods on their port (`allow-ingress-controller-to-router`). Egress is denied too, except to the
- * ClearML server, the shared Redis, the ingress controller (the public URLs), the DNS, the Kubernetes API
- * and (configurable) the internet.
+ * platform's endpoints for tenants on their ports (the apiserver, the shared Redis), the ingress controller
+ * (the public URLs), the DNS, the Kubernetes API and (configurable) the internet.
  *
  * Pod Security is enforced at `baseline` (warn and audit at `restricted`): the agent starts task pods
  * from images such as `python:3.9` that run as root and install packages, which `restricted` rejects.
@@ -17,6 +17,25 @@ import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namesp
 import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
 import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
 import { AppGatewayPolicies } from '../components/app-gateway';
+import type { ComponentEndpoint } from '../components/component';
+import { componentEndpoints } from '../components/derived';
+import { routerDeployed, sessionPortsDeployed } from './tenant-deployment';
+
+/**
+ * The namespaces and TCP ports a tenant namespace may connect to inside the platform: the endpoints of the
+ * enabled components whose clients include `tenants`, by namespace in registry order (the server's
+ * `allow-clearml-ingress` admits tenants on the same ports, lib/components/clearml-server/descriptor.ts).
+ */
+export function tenantUpstreams(endpoints: readonly ComponentEndpoint[]): { readonly namespace: string; readonly ports: number[] }[] {
+  const byNamespace = new Map<string, number[]>();
+  for (const e of endpoints) {
+    if (!e.clients.includes('tenants')) continue;
+    const ports = byNamespace.get(e.namespace) ?? [];
+    if (!ports.includes(e.port)) ports.push(e.port);
+    byNamespace.set(e.namespace, ports);
+  }
+  return [...byNamespace].map(([namespace, ports]) => ({ namespace, ports }));
+}
 
 export interface TenantNamespaceProps {
   readonly tenant: ResolvedTenant;
@@ -44,9 +63,9 @@ export class TenantNamespace extends Construct {
       podSecurity: props.podSecurity ?? 'baseline',
       egress: {
         toNamespaces: [
-          // The apiserver, fileserver and webserver (the router proxies to them too).
-          ...(props.serverInCluster ?? true ? [{ namespace: platform.server.namespace }] : []),
-          { namespace: platform.redis.namespace, ports: [platform.redis.port] },
+          // The platform's endpoints for tenants, on their ports only: the apiserver (the task traffic router
+          // uses its internal URL) and the shared Redis (the agent).
+          ...tenantUpstreams(componentEndpoints(platform)).filter((u) => (props.serverInCluster ?? true) || u.namespace !== platform.server.namespace),
           // The agent and tasks use the public URLs (https://api.<baseDomain>, ...); from inside the cluster
           // those usually land on the ingress controller's pods.
           { namespace: platform.ingressNamespace, ports: [80, 443] },
@@ -57,24 +76,28 @@ export class TenantNamespace extends Construct {
         internet: platform.network.tenantInternetEgress,
       },
     });
-    // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant.
-    if (platform.tenantReleases.routerKind === 'app-gateway') {
-      new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
-    } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
-      metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
-      spec: {
-        podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
-      },
-    });
+    // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant; only
+    // while the gateway is deployed (its pod label is one any tenant pod may carry).
+    if (routerDeployed(tenant, platform)) {
+      if (platform.tenantReleases.routerKind === 'app-gateway') {
+        new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
+      } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
+        metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
+        spec: {
+          podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
+        },
+      });
+    }
     // Task pods (and so sessions) run as this account: no Role or RoleBinding names it, and its token is
     // not mounted, so tenant code has no Kubernetes API rights.
     new k8s.KubeServiceAccount(this, 'TaskServiceAccount', {
       metadata: { name: TASK_SERVICE_ACCOUNT, namespace: tenant.namespace },
       automountServiceAccountToken: false,
     });
-    if (tenant.sessions.portMode) {
+    if (sessionPortsDeployed(tenant)) {
+      // Only while the agent runs (an `active` tenant): its session Services are what this opens to.
       // Sessions over TCP ports: clients connect to NodePorts startingPort+1 ... startingPort+maxServices
       // (the chart's range) on the nodes; a NetworkPolicy sees that traffic at the session pod's port (the
       // agent's session Services use the NodePort as target port), from the client's or a node's address.

@@ -21,6 +21,7 @@ import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
 import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_BOUNDS, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
+import { checkTenantLimits } from './tenant-limits';
 
 /** A tenant's `quota` as written (see TENANT_SCHEMA). */
 export type TenantQuotaSpec = NonNullable<TenantSpec['quota']>;
@@ -891,6 +892,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
     const tenant = applyTenantDefaults(source.file, data, platform, clusters);
     const fileName = (source.checkFileName ?? source.text !== undefined) ? basename(source.file) : undefined;
     checkTenant(problems, data, tenant, platform, fileName, reserved, clusters);
+    checkTenantLimits(problems, data, tenant, platform.tenancy.limits);
     checked.push({ file: source.file, problems, data, tenant });
   }
   // The checks across tenants skip the fields that already have a problem (no follow-on problems).

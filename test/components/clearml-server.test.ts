@@ -1,5 +1,6 @@
 import { ClearmlServer } from '../../lib/components/clearml-server/clearml-server';
-import { clearmlServerProps as propsOf } from '../../lib/components/clearml-server/descriptor';
+import { clearmlServerProps as propsOf, serverTenantPorts } from '../../lib/components/clearml-server/descriptor';
+import type { ComponentEndpoint } from '../../lib/components/component';
 import { componentEndpoints } from '../../lib/components/derived';
 import { ResolvedPlatform } from '../../lib/platform/platform';
 
@@ -100,11 +101,26 @@ describe('ClearmlServer', () => {
     expect(only(objects, 'NetworkPolicy', 'allow-same-namespace-ingress').spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     const allow = only(objects, 'NetworkPolicy', 'allow-clearml-ingress');
     expect(allow.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'clearml-clearml-enterprise' } });
-    expect(allow.spec.ingress[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
-      { namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } },
+    // The ingress controller on every port (it serves the api, files and app hosts); the tenants only on the
+    // ports of the server's endpoints for them (the apiserver's 8008).
+    expect(allow.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
+      { from: [{ namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } }], ports: [{ protocol: 'TCP', port: 8008 }] },
     ]);
     expect(JSON.stringify(allow)).not.toMatch(/ipBlock/);
+  });
+});
+
+describe('the ports tenants may reach on the server', () => {
+  test('serverTenantPorts: the ports of the endpoints in the namespace offered to tenants, each once', () => {
+    const e = (namespace: string, port: number, clients: ComponentEndpoint['clients']): ComponentEndpoint => ({ name: `x${port}`, namespace, host: 'h', port, clients });
+    expect(serverTenantPorts([e('clearml', 8008, ['ingress', 'tenants']), e('clearml', 8081, ['ingress']), e('redis-shared', 6379, ['tenants']), e('clearml', 8008, ['tenants'])], 'clearml')).toEqual([8008]);
+    expect(serverTenantPorts([e('clearml', 8081, ['ingress'])], 'clearml')).toEqual([]);
+  });
+
+  test('no endpoint for tenants: no rule admits them at all (never every port)', () => {
+    const allow = only(synthOf((s) => new ClearmlServer(s, 'server', { ...clearmlServerProps(platformWith()), tenantPorts: [] })), 'NetworkPolicy', 'allow-clearml-ingress');
+    expect(allow.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { TenantNamespace } from '../../lib/tenant/tenant-namespace';
+import { TenantNamespace, tenantUpstreams } from '../../lib/tenant/tenant-namespace';
+import type { ComponentEndpoint } from '../../lib/components/component';
 import { TENANT_LABEL } from '../../lib/core/labels';
 import { FULL, inChart, platform, tenantFrom } from './helpers';
 
@@ -30,6 +31,23 @@ describe('TenantNamespace', () => {
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
+  });
+
+  test('egress inside the platform: the apiserver and the shared Redis, each on its endpoint port only', () => {
+    const egress = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('allow-egress-to-')).map((o) => [o.metadata.name, o.spec.egress]);
+    expect(egress).toEqual([
+      ['allow-egress-to-redis-shared', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis-shared' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]],
+      ['allow-egress-to-clearml', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }], ports: [{ protocol: 'TCP', port: 8008 }] }]],
+      ['allow-egress-to-ingress-nginx', [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }] }]],
+    ]);
+  });
+
+  test('tenantUpstreams: the endpoints for tenants by namespace, their ports only', () => {
+    const e = (namespace: string, port: number, clients: ComponentEndpoint['clients']): ComponentEndpoint => ({ name: `x${port}`, namespace, host: 'h', port, clients });
+    expect(tenantUpstreams([e('a', 1, ['tenants']), e('b', 2, ['server']), e('a', 3, ['ingress', 'tenants']), e('c', 4, ['tenants']), e('a', 1, ['tenants'])])).toEqual([
+      { namespace: 'a', ports: [1, 3] },
+      { namespace: 'c', ports: [4] },
+    ]);
   });
 
   test('item 2: the task pods\' ServiceAccount has no token mounted', () => {

@@ -2,7 +2,8 @@
  * The ClearML server ("Install ClearML Chart" and "Namespace Isolation using Network Policies"):
  * the `clearml-enterprise` release in `clearml` with the runbook's overrides, and the namespace's
  * policies. The runbook's `allow-clearml-ingress` admitted `0.0.0.0/0`; ipBlock rules do not reliably
- * match pods, so the ingress controller's namespace and the tenant namespaces are admitted by name/label.
+ * match pods, so the ingress controller's namespace and the tenant namespaces are admitted by name/label,
+ * the tenants only on the ports of the server's endpoints for them (`tenantPorts`).
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
@@ -33,6 +34,11 @@ export interface ClearmlServerProps {
   readonly upstreams: readonly ServerUpstream[];
   /** The ingress controller's namespace, admitted besides the tenants. */
   readonly ingressNamespace: string;
+  /**
+   * The TCP ports of the server's pods the tenant namespaces may connect to: those of the server's endpoints
+   * for `tenants` (./descriptor.ts, `serverTenantPorts`). None: tenants are not admitted at all.
+   */
+  readonly tenantPorts: readonly number[];
   readonly catalog: ChartCatalog;
   readonly network: ResolvedNetwork;
   /** The enterprise registry password value (lib/components/registry-credentials). */
@@ -71,7 +77,15 @@ export class ClearmlServer extends Construct {
       spec: {
         podSelector: { matchLabels: SERVER_POD_SELECTOR },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceByName(props.ingressNamespace) }, { namespaceSelector: anyTenantNamespace() }] }],
+        ingress: [
+          // The ingress controller serves the api, files and app hosts, so it reaches every server port.
+          { from: [{ namespaceSelector: namespaceByName(props.ingressNamespace) }] },
+          // Tenants (hostile) reach only the ports the server offers them (the apiserver's); never the
+          // fileserver, webserver or the chart's MongoDB, Elasticsearch or Redis directly.
+          ...(props.tenantPorts.length > 0
+            ? [{ from: [{ namespaceSelector: anyTenantNamespace() }], ports: props.tenantPorts.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }]
+            : []),
+        ],
       },
     });
 

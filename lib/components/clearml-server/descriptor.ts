@@ -19,6 +19,18 @@ export function serverUpstreams(endpoints: readonly ComponentEndpoint[]): Clearm
 }
 
 /**
+ * The TCP ports of the server's namespace that tenants may reach: the ports of the endpoints in `namespace`
+ * whose clients include `tenants` (the apiserver; agents and tasks reach the fileserver and webserver
+ * through their public URLs, i.e. the ingress controller). The tenant namespace's egress to the server
+ * (lib/tenant/tenant-namespace.ts) and the server's `allow-clearml-ingress` both take these.
+ */
+export function serverTenantPorts(endpoints: readonly ComponentEndpoint[], namespace: string): number[] {
+  const ports: number[] = [];
+  for (const e of endpoints) if (e.namespace === namespace && e.clients.includes('tenants') && !ports.includes(e.port)) ports.push(e.port);
+  return ports;
+}
+
+/**
  * The construct's props from the resolved platform and the enabled components' endpoints
  * (`componentEndpoints(platform)`); `after`: the releases installed first.
  */
@@ -28,6 +40,7 @@ export function clearmlServerProps(platform: ComponentPlatform, endpoints: reado
     hosts: platform.hosts,
     upstreams: serverUpstreams(endpoints),
     ingressNamespace: platform.ingressNamespace,
+    tenantPorts: serverTenantPorts(endpoints, platform.server.namespace),
     catalog: platform.catalog,
     network: platform.network,
     registryPassword: registryPasswordValue(platform),
