@@ -23,6 +23,11 @@ const hooli = (state?: TenantSpec['state']): TenantSpec => ({
   router: { streamSession: { portRange: { start: 32000, end: 32009 } } },
   ...(state ? { state } : {}),
 });
+/** The same tenant without a stream range: one is refused where no app gateway is deployed (test/config/stream-ports.test.ts). */
+const hooliWithoutStreams = (): TenantSpec => {
+  const { router: _, ...rest } = hooli();
+  return rest;
+};
 
 function objectsOf(files: ReadonlyMap<string, string>): any[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -50,7 +55,7 @@ describe('the current profile', () => {
   });
 
   test('routerEnabled false: no app gateway and no gateway or stream policy; the agent and its session ports stay', () => {
-    const objects = objectsOf(renderOutput({ platform: { ...MAIN_PLATFORM, profile: 'current', tenantReleases: { ...MAIN_PLATFORM.tenantReleases, routerEnabled: false } }, tenantsDir: TENANTS_DIR, tenants: [hooli()] }));
+    const objects = objectsOf(renderOutput({ platform: { ...MAIN_PLATFORM, profile: 'current', tenantReleases: { ...MAIN_PLATFORM.tenantReleases, routerEnabled: false } }, tenantsDir: TENANTS_DIR, tenants: [hooliWithoutStreams()] }));
     expect(releases(objects, 'hooli')).toEqual(['clearml-agent']);
     expect(openingPolicies(objects, 'hooli')).toEqual(['allow-session-ports']);
   });
@@ -72,7 +77,7 @@ describe('the runbook profile (task traffic router)', () => {
   });
 
   test('routerEnabled false: no router policy, the session policy stays', () => {
-    const objects = objectsOf(renderOutput({ platform: { ...MAIN_PLATFORM, tenantReleases: { ...MAIN_PLATFORM.tenantReleases, routerEnabled: false } }, tenantsDir: TENANTS_DIR, tenants: [hooli()] }));
+    const objects = objectsOf(renderOutput({ platform: { ...MAIN_PLATFORM, tenantReleases: { ...MAIN_PLATFORM.tenantReleases, routerEnabled: false } }, tenantsDir: TENANTS_DIR, tenants: [hooliWithoutStreams()] }));
     expect(releases(objects, 'hooli')).toEqual(['clearml-agent']);
     expect(openingPolicies(objects, 'hooli')).toEqual(['allow-session-ports']);
   });
