@@ -82,4 +82,11 @@ describe('the layout of lib/', () => {
       expect({ folder, imports: listed === 'nothing of `lib/`' ? [] : listed.split(', ').sort() }).toEqual({ folder, imports: actual });
     }
   });
+
+  test('nothing outside the router-kind registry compares router kinds (lib/tenant/router-kinds.ts)', () => {
+    const branch = /routerKind\s*[!=]==|[!=]==\s*'(app-gateway|task-traffic-router)'/;
+    expect(branch.test("if (platform.tenantReleases.routerKind === 'app-gateway')")).toBe(true);
+    const offenders = [...graph.lines.keys()].filter((file) => !file.endsWith('router-kinds.ts') && readFileSync(join(ROOT, file), 'utf8').split('\n').some((line) => branch.test(line)));
+    expect(offenders).toEqual([]);
+  });
 });

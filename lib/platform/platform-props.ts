@@ -4,6 +4,7 @@
  * Every optional field has a default that reproduces the install runbook
  * (`multi-tenant-service-on-kubernetes.md`); each component's props, defaults and checks live in its folder under `lib/components/`.
  */
+import type { RouterKindName } from '../config/router-kinds';
 import type { ProfileName } from './profiles/profile';
 import type { ClusterRole } from './clusters';
 
@@ -51,7 +52,7 @@ export interface TenantReleaseDefaultsProps {
    * `clearml-ttr`) or the current `clearml-enterprise-app-gateway` (release `clearml-app-gateway`, with
    * stream sessions; lib/components/app-gateway). Set `routerChart` to match. @default 'task-traffic-router'
    */
-  readonly routerKind?: 'task-traffic-router' | 'app-gateway';
+  readonly routerKind?: RouterKindName;
   /** Settings of the app gateway (`routerKind: 'app-gateway'`). @default - see AppGatewayDefaultsProps */
   readonly appGateway?: AppGatewayDefaultsProps;
   /** `agentk8sglue.image.tag` of every agent (a tenant file may set its own `agent.imageTag`). @default '1.24-1.8.1rc99-159' */

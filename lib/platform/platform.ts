@@ -3,6 +3,7 @@
  *
  * The defaults are the runbook's values and are all in this file, before the user's props.
  */
+import { DEFAULT_ROUTER_KIND, ROUTER_KIND_NAMES, isRouterKindName } from '../config/router-kinds';
 import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
 import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
@@ -170,7 +171,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
 
   const tenantReleasesIn = definedOnly(p.tenantReleases);
   const tenantReleases: ResolvedPlatform['tenantReleases'] = {
-    routerKind: 'task-traffic-router',
+    routerKind: DEFAULT_ROUTER_KIND,
     agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: DEFAULT_CHART_VERSIONS.agent },
     routerChart: { source: 'clearml-enterprise', chart: 'clearml-task-traffic-router', version: DEFAULT_CHART_VERSIONS.router },
     routerEnabled: true,
@@ -291,8 +292,8 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
 
 /** The router kind and the app gateway's shared settings. */
 function checkAppGatewaySettings(problems: Problems, releases: ResolvedPlatform['tenantReleases']): void {
-  if (!['task-traffic-router', 'app-gateway'].includes(releases.routerKind)) {
-    problems.add('tenantReleases.routerKind', releases.routerKind, 'must be "task-traffic-router" or "app-gateway"');
+  if (!isRouterKindName(releases.routerKind)) {
+    problems.add('tenantReleases.routerKind', releases.routerKind, `must be one of ${ROUTER_KIND_NAMES.map((n) => `"${n}"`).join(', ')}`);
   }
   const gw = releases.appGateway;
   if (typeof gw.authCookieName !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(gw.authCookieName)) {

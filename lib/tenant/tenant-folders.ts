@@ -20,9 +20,6 @@
  * - a cluster of role `both`: today's folders, the plan's targets naming the tenant's other clusters.
  */
 import { App, Chart } from 'cdk8s';
-import { AppGateway } from '../components/app-gateway';
-import { BOOTSTRAP_SECRETS, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
-import { registryPasswordValue } from '../components/registry-credentials/registry-credentials';
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
 import { IsolatedNamespace } from '../security/isolated-namespace';
@@ -36,7 +33,7 @@ import { TargetAccess, TenantBootstrap } from './tenant-bootstrap';
 import { WorkerAccess, workerTokenSecretName } from './worker-access';
 import { TenantNamespace } from './tenant-namespace';
 import { TenantQuota } from './tenant-quota';
-import { TenantRouter } from './tenant-router';
+import { routerKindOf } from './router-kinds';
 import { routerDeployed } from './tenant-deployment';
 
 /** Folder paths of a tenant; `namespace` is the first folder of a worker cluster (which has no bootstrap folder). */
@@ -170,32 +167,15 @@ export function targetAccess(tenant: Pick<ResolvedTenant, 'name'>, platform: Pic
   });
 }
 
-/** The agent and the router (app gateway) of an active tenant. */
+/** The agent and the router (the platform's router kind, lib/tenant/router-kinds.ts) of an active tenant. */
 function workloadsApp(tenant: ResolvedTenant, platform: ResolvedPlatform, after: readonly ReleaseRef[]): App {
   const workloads = new App({ outdir: 'unused' });
   new TenantAgent(new Chart(workloads, 'agent'), 'TenantAgent', { tenant, platform, after });
-  if (routerDeployed(tenant, platform) && platform.tenantReleases.routerKind === 'app-gateway') appGateway(new Chart(workloads, 'app-gateway'), tenant, platform, after);
-  else if (routerDeployed(tenant, platform)) new TenantRouter(new Chart(workloads, 'router'), 'TenantRouter', { tenant, platform, after });
+  if (routerDeployed(tenant, platform)) {
+    const router = routerKindOf(platform);
+    router.build(new Chart(workloads, router.chartId), tenant, platform, after);
+  }
   return workloads;
-}
-
-/** The tenant's app gateway (the current profile's router), with the router credentials the bootstrap writes. */
-function appGateway(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform, after: readonly ReleaseRef[]): AppGateway {
-  const [accessKeyKey, secretKeyKey] = BOOTSTRAP_SECRETS.router.keys;
-  const gateway = platform.tenantReleases.appGateway;
-  return new AppGateway(scope, 'AppGateway', {
-    namespace: tenant.namespace,
-    chart: platform.tenantReleases.routerChart,
-    catalog: platform.catalog,
-    credentials: { name: BOOTSTRAP_SECRETS.router.name, accessKeyKey, secretKeyKey, purpose: bootstrapSecretPurpose('router', tenant.name) },
-    registryPassword: registryPasswordValue(platform),
-    apiServerUrl: platform.urls.api,
-    authCookieName: gateway.authCookieName,
-    hostName: tenant.router.hostName,
-    ingressClassName: platform.server.ingressClassName,
-    streamSession: { ...tenant.router.streamSession, serviceType: gateway.streamServiceType },
-    after,
-  });
 }
 
 /** Whether the tenant's agent and app gateway are deployed: only while it is `active`. */

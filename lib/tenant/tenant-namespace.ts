@@ -14,9 +14,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../platform/platform';
 import { ResolvedTenant } from './tenants';
 import { IsolatedNamespace, PodSecurityLevel } from '../security/isolated-namespace';
-import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL, namespaceByName } from '../core/labels';
-import { ROUTER_POD_LABELS, ROUTER_PORT } from './tenant-router';
-import { AppGatewayPolicies } from '../components/app-gateway';
+import { TASK_POD_LABEL, TASK_SERVICE_ACCOUNT, TENANT_LABEL } from '../core/labels';
+import { routerKindOf } from './router-kinds';
 import type { ComponentEndpoint } from '../components/component';
 import { componentEndpoints } from '../components/derived';
 import { routerDeployed, sessionPortsDeployed } from './tenant-deployment';
@@ -78,18 +77,7 @@ export class TenantNamespace extends Construct {
     });
     // The ingress controller reaches the app gateway's pods on their port, nothing else of the tenant; only
     // while the gateway is deployed (its pod label is one any tenant pod may carry).
-    if (routerDeployed(tenant, platform)) {
-      if (platform.tenantReleases.routerKind === 'app-gateway') {
-        new AppGatewayPolicies(this, 'AppGateway', { namespace: tenant.namespace, ingressNamespace: platform.ingressNamespace, streamPorts: tenant.router.streamSession.portRange });
-      } else new k8s.KubeNetworkPolicy(this, 'AllowIngressControllerToRouter', {
-        metadata: { name: 'allow-ingress-controller-to-router', namespace: tenant.namespace },
-        spec: {
-          podSelector: { matchLabels: { ...ROUTER_POD_LABELS } },
-          policyTypes: ['Ingress'],
-          ingress: [{ from: [{ namespaceSelector: namespaceByName(platform.ingressNamespace) }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ROUTER_PORT) }] }],
-        },
-      });
-    }
+    if (routerDeployed(tenant, platform)) routerKindOf(platform).policies(this, tenant, platform);
     // Task pods (and so sessions) run as this account: no Role or RoleBinding names it, and its token is
     // not mounted, so tenant code has no Kubernetes API rights.
     new k8s.KubeServiceAccount(this, 'TaskServiceAccount', {

@@ -5,6 +5,7 @@
  * {@link resolveTenants} reports every problem of every file in one `ConfigError` (file, field path,
  * value, what is allowed) and returns nothing unless all files are good.
  */
+import { routerKindOf } from './router-kinds';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { gitopsFlavor } from '../flavors/index';
 import { basename, join } from 'node:path';
@@ -693,7 +694,7 @@ function checkPortCaps(problems: Problems, data: Record<string, any>, tenant: Re
   const stream = obj(data.router).streamSession;
   if (stream !== undefined && stream !== null) {
     const { routerKind, routerEnabled } = platform.tenantReleases;
-    if (!routerEnabled || routerKind !== 'app-gateway') {
+    if (!routerEnabled || !routerKindOf(platform).streamSessions) {
       const why = !routerEnabled ? 'deploys no router (tenantReleases.routerEnabled is false)' : `deploys the ${routerKind} (tenantReleases.routerKind), which has no stream sessions`;
       problems.add('router.streamSession', stream, `is for the app gateway only, and the platform ${why}; remove router.streamSession`);
     }
