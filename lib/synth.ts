@@ -14,7 +14,8 @@ import { ClusterPlatform, ResolvedPlatform, resolvePlatform } from './platform/p
 import { PlatformProps } from './platform/platform-props';
 import { ConfigError, Problem, Problems } from './core/problems';
 import { TenantSpec } from './config/tenant-schema';
-import { ResolvedTenant, TenantSource, codeTenants, readTenantFiles, resolveTenants, tenantSchemaProblems } from './tenant/tenants';
+import { ResolvedTenant, resolveTenants, tenantSchemaProblems } from './tenant/tenants';
+import { readTenantFiles, codeTenants, TenantSource } from './tenant/tenant-files';
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
 import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';

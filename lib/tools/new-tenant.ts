@@ -17,7 +17,8 @@ import { resolvePlatform } from '../platform/platform';
 import { PlatformProps } from '../platform/platform-props';
 import { TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
 import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
-import { ResolvedTenant, readTenantFiles, resolveTenants } from '../tenant/tenants';
+import { ResolvedTenant, resolveTenants } from '../tenant/tenants';
+import { readTenantFiles } from '../tenant/tenant-files';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
 export const TENANT_NEW_USAGE = usageText(TENANT_NEW_COMMAND).trimEnd();

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError, Problem, formatProblem, shorten } from '../../lib/core/problems';
-import { MAX_TENANT_FILE_BYTES, TenantSource, readTenantFiles, reservedNamespaces, resolveTenants } from '../../lib/tenant/tenants';
+import { reservedNamespaces, resolveTenants } from '../../lib/tenant/tenants';
+import { MAX_TENANT_FILE_BYTES, readTenantFiles, TenantSource } from '../../lib/tenant/tenant-files';
 import { runSynth } from '../../lib/cli';
 
 /** Platform props of these tests (not main.ts): billing off, a base domain and a supervisor. */

@@ -6,7 +6,8 @@
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, resolveTenants } from '../../lib/tenant/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
+import { TenantSource } from '../../lib/tenant/tenant-files';
 
 /** Stream sessions are the app gateway's: the `current` profile deploys it. */
 const platform = resolvePlatform({ ...platformProps, profile: 'current' });

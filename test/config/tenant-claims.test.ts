@@ -11,7 +11,8 @@ import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
+import { readTenantFiles, TenantSource } from '../../lib/tenant/tenant-files';
 import { createTenantFile, parseNewTenantArgs } from '../../lib/tools/new-tenant';
 
 const platform = resolvePlatform(platformProps);

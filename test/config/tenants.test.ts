@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { ConfigError, Problem } from '../../lib/core/problems';
-import { TenantSource, codeTenants, readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
+import { readTenantFiles, codeTenants, TenantSource } from '../../lib/tenant/tenant-files';
 
 const platform = resolvePlatform(platformProps);
 

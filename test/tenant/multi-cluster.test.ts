@@ -6,7 +6,7 @@
 import { ConfigError } from '../../lib/core/problems';
 import { ClusterContext, singleClusterContext } from '../../lib/platform/clusters';
 import { BOOTSTRAP_SECRETS } from '../../lib/programs/bootstrap/plan';
-import { collectSecretRequirements } from '../../lib/security/secret-reference';
+import { collectSecretRequirements, secretRequirementsOf } from '../../lib/security/secret-reference';
 import { TENANT_LABEL } from '../../lib/core/labels';
 import { renderFolderObjects } from '../../lib/output/write-tree';
 import { ADMIN_CREDENTIALS_OF_LABEL, TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
@@ -16,7 +16,6 @@ import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_TOKEN_SECRET, workerTokenSecretNam
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { planExternalSecrets } from '../../lib/secrets/external-secrets';
 import { resolvePlatform } from '../../lib/platform/platform';
-import { secretRequirementsOf } from '../../lib/security/secret-reference';
 import { platform as platformProps } from '../fixtures/platform';
 import { FULL, MINIMAL, inChart, platform } from './helpers';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { FIXTURE_TENANTS_DIR } from '../support/fixtures';
 import { resolvePlatform } from '../../lib/platform/platform';
-import { readTenantFiles, resolveTenants } from '../../lib/tenant/tenants';
+import { resolveTenants } from '../../lib/tenant/tenants';
+import { readTenantFiles } from '../../lib/tenant/tenant-files';
 import { createTenantFile, nextFreePortRange, parseNewTenantArgs, runTenantNew } from '../../lib/tools/new-tenant';
 
 const EXAMPLES = FIXTURE_TENANTS_DIR;
