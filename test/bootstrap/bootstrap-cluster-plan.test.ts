@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { BootstrapProgram } from '../../lib/components/bootstrap-program/bootstrap-program';
 import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/programs/bootstrap/plan';
-import { EXIT } from '../../lib/programs/shared/exit-codes';
+import { EXIT } from '../../lib/programs/common/exit-codes';
 import { renderFolderObjects } from '../../lib/output/write-tree';
 import { TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
 import { resolveTenants } from '../../lib/tenant/tenants';

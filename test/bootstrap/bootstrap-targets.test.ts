@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOOTSTRAP_SECRETS, BootstrapPlan, BootstrapTarget, GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
-import { EXIT } from '../../lib/programs/shared/exit-codes';
+import { EXIT } from '../../lib/programs/common/exit-codes';
 import { FakeKubernetes, FakeRole } from './fakes/fake-kubernetes';
 import { FaultRule } from './fakes/faults';
 import { TlsIdentity } from './fakes/http-server';

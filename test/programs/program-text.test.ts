@@ -34,8 +34,8 @@ test.each(PROGRAM_ENTRIES.map((e) => [e]))('%s is one file that requires Node bu
   expect(required.length).toBeGreaterThan(0);
   for (const module of required) expect(module).toMatch(/^node:/);
   // the shared client and exit codes are inside, as functions keyed by path
-  expect(text).toContain('"programs/shared/exit-codes": function (exports, module, require, __load) {');
-  expect(text).toContain('"programs/shared/kubernetes": function (exports, module, require, __load) {');
+  expect(text).toContain('"programs/common/exit-codes": function (exports, module, require, __load) {');
+  expect(text).toContain('"programs/common/kubernetes": function (exports, module, require, __load) {');
   // required as a module, it exports the entry's exports and does not run main()
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(join(out, 'lib', `${entry}.js`));

@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { programText } from '../../lib/programs/program-text';
-import { EXIT } from '../../lib/programs/shared/exit-codes';
+import { EXIT } from '../../lib/programs/common/exit-codes';
 
 jest.setTimeout(60_000);
 

@@ -20,7 +20,7 @@ import { toDnsLabel } from '../../core/names';
 import { NAMESPACE_NAME_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
 import { POD_SECURITY_VERSION } from '../../security/isolated-namespace';
 import { contentHash, hashedName, resources } from '../../security/restricted-pod';
-import { EXIT } from '../../programs/shared/exit-codes';
+import { EXIT } from '../../programs/common/exit-codes';
 import { PROGRAMS, programText } from '../../programs/program-text';
 
 const MIG_SETUP_SCRIPT_FILE = PROGRAMS['mig-setup'].file;
@@ -161,7 +161,7 @@ function jobSpec(props: MigNodeSetupProps, node: ResolvedMigNode, configMapName:
     podFailurePolicy: {
       rules: [
         // A permanent failure (bad settings, a GPU without MIG, a refusal) or a pending reboot is not fixed by
-        // retrying (lib/programs/shared/exit-codes.ts): fail the Job at once with a clear reason.
+        // retrying (lib/programs/common/exit-codes.ts): fail the Job at once with a clear reason.
         { action: 'FailJob', onExitCodes: { containerName: MIG_SETUP_CONTAINER, operator: 'In', values: [EXIT.permanent, EXIT.waiting] }, onPodConditions: [] },
         // A pod evicted by a node drain or shutdown (e.g. for that reboot) does not use up a retry.
         { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },

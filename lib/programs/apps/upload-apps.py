@@ -4,7 +4,7 @@
 # The archive URL and the credentials come from Secrets through the environment and are never printed.
 #
 # Python, not Node: the archive's own upload_apps.py is Python, so the container needs Python anyway.
-# Exit codes follow the convention of every in-cluster program (lib/programs/shared/exit-codes.ts,
+# Exit codes follow the convention of every in-cluster program (lib/programs/common/exit-codes.ts,
 # docs/programs.md): 0 uploaded; 1 a failure that may pass (download or network error, HTTP 5xx/429,
 # pip failed, upload_apps.py failed: its own codes are not documented, so any failure of it counts as one
 # to retry); 2 retrying cannot fix it (a setting is missing, the archive URL is refused with 4xx, the

@@ -6,9 +6,9 @@
  *
  * One file on purpose: synth embeds the built file in a ConfigMap and the Job runs it on a plain `node`
  * image, so it imports Node built-ins and its own modules only (the shared HTTP and Kubernetes client in
- * ../shared/), which `scripts/build.mjs` bundles into it (lib/programs/bundle.ts).
+ * ../common/), which `scripts/build.mjs` bundles into it (lib/programs/bundle.ts).
  *
- * Exit status (the convention of every program, ../shared/exit-codes.ts): 0 when the tenant is fully
+ * Exit status (the convention of every program, ../common/exit-codes.ts): 0 when the tenant is fully
  * bootstrapped (every target included); 1 when a transient failure outlasted the deadline or a target could
  * not be reached (re-running the Job can fix it); 2 when retrying cannot fix it (bad input, bad credentials, a
  * state only an operator can resolve). The reason is the last line written to standard error; progress lines
@@ -18,11 +18,11 @@
  * per place: the tenant namespace and each target cluster), entry points.
  */
 import { readFileSync } from 'node:fs';
-import { AbortedError, GaveUpError, PermanentError, TransientError, errorText, exitCodeOf, oneLine } from '../shared/errors';
-import { EXIT } from '../shared/exit-codes';
+import { AbortedError, GaveUpError, PermanentError, TransientError, errorText, exitCodeOf, oneLine } from '../common/errors';
+import { EXIT } from '../common/exit-codes';
 import { BOOTSTRAP_JOB_DEFAULTS } from './job-defaults';
-import { Backoff, MAX_ANSWER_BYTES, RetryPolicy, send, transientStatus, withRetry } from '../shared/http';
-import { KubernetesClient, KubernetesEndpoint, ReplaceOutcome, SecretOutcome, Secrets, SERVICE_ACCOUNT, StoredSecret } from '../shared/kubernetes';
+import { Backoff, MAX_ANSWER_BYTES, RetryPolicy, send, transientStatus, withRetry } from '../common/http';
+import { KubernetesClient, KubernetesEndpoint, ReplaceOutcome, SecretOutcome, Secrets, SERVICE_ACCOUNT, StoredSecret } from '../common/kubernetes';
 import type { BootstrapPlan, BootstrapState, BootstrapTarget, BootstrapWhitelistEntry } from './plan';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ function checkTargets(targets: unknown, plan: Record<string, unknown>, at: (path
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Errors (the shared kinds of lib/programs/shared/errors.ts, under the names this program has always used)
+// Errors (the shared kinds of lib/programs/common/errors.ts, under the names this program has always used)
 // ---------------------------------------------------------------------------------------------------------
 
 /** Retrying cannot fix it (exit 2). */
@@ -400,7 +400,7 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Kubernetes Secrets (contract, section 2): the shared in-cluster client, lib/programs/shared/kubernetes.ts
+// Kubernetes Secrets (contract, section 2): the shared in-cluster client, lib/programs/common/kubernetes.ts
 // ---------------------------------------------------------------------------------------------------------
 
 type SecretData = Readonly<Record<string, string>>;
@@ -1042,7 +1042,7 @@ function rethrowWithContext(e: unknown, message: string): Error {
 // Entry points
 // ---------------------------------------------------------------------------------------------------------
 
-/** Exit status of a run: the convention of every program (lib/programs/shared/exit-codes.ts). */
+/** Exit status of a run: the convention of every program (lib/programs/common/exit-codes.ts). */
 export { EXIT };
 
 /** Runs the bootstrap with this environment; never throws, answers the exit status. */

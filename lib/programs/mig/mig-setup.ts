@@ -8,7 +8,7 @@
  *    `cdmo.clear.ml/gpu-partitioning=mig` and removes the reboot annotation; when a GPU needs a reset or
  *    a reboot first, annotates the node `cdmo.clear.ml/mig-reboot-required=true` and does not label it.
  *
- * Exit codes: the convention of every program (lib/programs/shared/exit-codes.ts; the Job's
+ * Exit codes: the convention of every program (lib/programs/common/exit-codes.ts; the Job's
  * `podFailurePolicy` relies on 3):
  * - 0: every listed GPU is in MIG mode and the node is labelled.
  * - 1: a failure that may pass (nvidia-smi failed, the Kubernetes API kept failing). The Job retries it up
@@ -27,9 +27,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { GaveUpError, PermanentError, TransientError, errorText } from '../shared/errors';
-import { EXIT } from '../shared/exit-codes';
-import { KubernetesClient, SERVICE_ACCOUNT } from '../shared/kubernetes';
+import { GaveUpError, PermanentError, TransientError, errorText } from '../common/errors';
+import { EXIT } from '../common/exit-codes';
+import { KubernetesClient, SERVICE_ACCOUNT } from '../common/kubernetes';
 
 /** The label the runbook puts on MIG nodes. */
 export const MIG_LABEL = 'cdmo.clear.ml/gpu-partitioning';
@@ -221,7 +221,7 @@ async function enableMig(cfg: MigSetupConfig, log: (line: string) => void): Prom
 }
 
 // ------------------------------------------------------------------------------------- Kubernetes API
-// The shared in-cluster client (lib/programs/shared/kubernetes.ts), retried a number of attempts.
+// The shared in-cluster client (lib/programs/common/kubernetes.ts), retried a number of attempts.
 
 interface NodeMeta {
   readonly labels: Record<string, string>;
