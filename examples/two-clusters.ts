@@ -41,7 +41,7 @@ export const platform: PlatformProps = {
       },
       // The worker's API server as the control plane reaches it, and the operator's Secrets (in the control
       // plane's server namespace) with the token of the bootstrap's ServiceAccount there and its CA.
-      apiServer: { url: 'https://gpu-east.k8s.example.com:6443', tokenSecret: 'gpu-east-bootstrap-token', caSecret: 'gpu-east-ca' },
+      apiServer: { url: 'https://gpu-east.k8s.example.com:6443', cidrs: ['203.0.113.20/32'], tokenSecret: 'gpu-east-bootstrap-token', caSecret: 'gpu-east-ca' },
       migSetup: {
         nodes: [{ name: 'gpu-node-a100-1', gpus: 'all', gpuModel: 'A100-40GB' }],
       },

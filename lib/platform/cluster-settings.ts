@@ -5,6 +5,7 @@
  * resolved like the platform's own (lib/platform/platform.ts), their problems under `clusters[<i>].`.
  */
 import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel } from '../config/checks';
+import { neverEgressProblem } from '../security/never-egress';
 import { Problem, Problems } from '../core/problems';
 import { CLUSTER_ROLES, ClusterRole, ResolvedCluster, isControlPlaneRole, isWorkerRole } from './clusters';
 import { ClusterProps, GitOpsProps, PlatformProps } from './platform-props';
@@ -59,7 +60,9 @@ export function resolveClusters(problems: Problems, props: Partial<PlatformProps
         if (api.caSecret !== undefined) checkDnsLabel(problems, `${at}.apiServer.caSecret`, api.caSecret);
         if (api.tokenSecret !== undefined) checkDnsLabel(problems, `${at}.apiServer.tokenSecret`, api.tokenSecret);
         if (caSecret === tokenSecret) problems.add(`${at}.apiServer.tokenSecret`, tokenSecret, 'must differ from apiServer.caSecret');
-        apiServer = { url: typeof api.url === 'string' ? api.url.replace(/\/+$/, '') : api.url, caSecret, tokenSecret };
+        const url = typeof api.url === 'string' ? api.url.replace(/\/+$/, '') : api.url;
+        const cidrs = apiServerCidrs(problems, `${at}.apiServer`, url, api.cidrs);
+        apiServer = { url, cidrs, caSecret, tokenSecret };
       }
     } else if (api !== undefined) {
       problems.add(`${at}.apiServer`, api, `is only for a "worker": a "${role}" cluster runs the bootstrap Jobs itself`);
@@ -116,3 +119,38 @@ export function isClusterName(value: unknown): value is string {
 }
 
 export type { ClusterRole };
+
+/**
+ * The addresses the control plane reaches a worker's API server at: `cidrs` as given (each an IPv4 CIDR, none a
+ * never-allowed range, not `0.0.0.0/0`), else the `url`'s own address when it is IPv4; a host name without
+ * `cidrs` is a problem, since a NetworkPolicy cannot name a host and any fallback would open the bootstrap
+ * Jobs (which hold the supervisor's credentials) to far more than that API server.
+ */
+function apiServerCidrs(problems: Problems, at: string, url: unknown, cidrs: unknown): readonly string[] {
+  let host: string | undefined;
+  try {
+    host = typeof url === 'string' ? new URL(url).hostname : undefined;
+  } catch {
+    host = undefined;
+  }
+  const ipv4 = host !== undefined && /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : undefined;
+  if (cidrs === undefined) {
+    if (ipv4 !== undefined) return [`${ipv4}/32`];
+    if (host !== undefined) problems.add(`${at}.cidrs`, cidrs, `is required: the url names the host "${host}", and a NetworkPolicy can only name addresses; give the IPv4 CIDRs the control plane reaches it at (e.g. ["203.0.113.10/32"])`);
+    return [];
+  }
+  if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    problems.add(`${at}.cidrs`, cidrs, 'must be a non-empty list of IPv4 CIDRs such as "203.0.113.10/32"');
+    return [];
+  }
+  cidrs.forEach((c, i) => {
+    const m = typeof c === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c) : null;
+    if (!m || !m.slice(1, 5).every((o) => Number(o) <= 255) || Number(m[5]) > 32) problems.add(`${at}.cidrs[${i}]`, c, 'must be an IPv4 CIDR such as "203.0.113.10/32"');
+    else if (Number(m[5]) === 0) problems.add(`${at}.cidrs[${i}]`, c, 'must name the API server\'s addresses, not every address');
+    else {
+      const why = neverEgressProblem(c);
+      if (why) problems.add(`${at}.cidrs[${i}]`, c, why);
+    }
+  });
+  return cidrs as string[];
+}

@@ -21,6 +21,8 @@ export const CLUSTER_ROLES: readonly ClusterRole[] = ['control-plane', 'worker',
 export interface ClusterApiServer {
   /** `https://host:port` of the worker's API server, as seen from the control plane. */
   readonly url: string;
+  /** Where the control plane reaches it (IPv4 CIDRs; the `url`'s own address when it is one): the bootstrap Jobs' only egress to it. */
+  readonly cidrs: readonly string[];
   /** Secret holding the worker's CA certificate (key `ca.crt`). */
   readonly caSecret: string;
   /** Secret holding the token of the bootstrap's ServiceAccount in that worker (key `token`). */

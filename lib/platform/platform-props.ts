@@ -207,6 +207,13 @@ export interface ClusterProps {
 export interface ClusterApiServerProps {
   /** `https://host:port`. */
   readonly url: string;
+  /**
+   * The addresses the control plane reaches that API server at (IPv4 CIDRs): the only egress of the bootstrap
+   * Jobs to this worker. Required when `url` names a host (a policy cannot name one); an IPv4 `url` is its own
+   * address. Never the cloud metadata, loopback or `0.0.0.0/8` ranges, and never `0.0.0.0/0`.
+   * @default - the `url`'s address when it is an IPv4 address
+   */
+  readonly cidrs?: readonly string[];
   /** Secret with the worker's CA certificate (key `ca.crt`). @default 'clearml-cluster-<name>-ca' */
   readonly caSecret?: string;
   /** Secret with the token of the bootstrap's ServiceAccount in that worker (key `token`). @default 'clearml-cluster-<name>-token' */

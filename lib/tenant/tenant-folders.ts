@@ -152,16 +152,16 @@ export function tenantClusters(tenant: Pick<ResolvedTenant, 'name' | 'clusters'>
 }
 
 /** How the Job reaches each worker cluster among `targets`: the token and CA Secrets, the API server's address and port. */
-export function targetAccess(tenant: Pick<ResolvedTenant, 'name'>, platform: Pick<ResolvedPlatform, 'network'>, targets: readonly TargetCluster[]): TargetAccess[] {
+export function targetAccess(tenant: Pick<ResolvedTenant, 'name'>, _platform: Pick<ResolvedPlatform, 'network'>, targets: readonly TargetCluster[]): TargetAccess[] {
   return targets.flatMap((c): TargetAccess[] => {
     if (c.controlPlane || c.apiServer === undefined) return [];
     const url = new URL(c.apiServer.url);
-    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(url.hostname);
     return [{
       cluster: c.name,
       tokenSecret: workerTokenSecretName(c.apiServer.tokenSecret, tenant.name),
       caSecret: c.apiServer.caSecret,
-      apiCidrs: ipv4 ? [`${url.hostname}/32`] : [...(c.kubernetesApiCidrs ?? platform.network.kubernetesApiCidrs)],
+      // Only where the control plane reaches that API server (checked in lib/platform/cluster-settings.ts).
+      apiCidrs: [...c.apiServer.cidrs],
       apiPort: url.port !== '' ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
     }];
   });

@@ -30,7 +30,7 @@ const EU: TargetCluster = {
   role: 'worker',
   controlPlane: false,
   worker: true,
-  apiServer: { url: 'https://10.20.0.1:6443', caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
+  apiServer: { url: 'https://10.20.0.1:6443', cidrs: ['10.20.0.1/32'], caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
 };
 const CLUSTERS = [CP, EU];
 

@@ -71,7 +71,7 @@ describe('cluster props', () => {
     expect(east.platform.network.kubernetesApiCidrs).toEqual(['10.20.0.1/32']);
     expect(hq.platform.network.clusterCidrs).toEqual(['10.10.0.0/16', '10.96.0.0/12']);
     expect(east.platform.migSetup.nodes.map((n) => n.name)).toEqual(['gpu-node-a100-1']);
-    expect(east.cluster.apiServer).toEqual({ url: 'https://gpu-east.k8s.example.com:6443', tokenSecret: 'gpu-east-bootstrap-token', caSecret: 'gpu-east-ca' });
+    expect(east.cluster.apiServer).toEqual({ url: 'https://gpu-east.k8s.example.com:6443', cidrs: ['203.0.113.20/32'], tokenSecret: 'gpu-east-bootstrap-token', caSecret: 'gpu-east-ca' });
     expect(east.platform.cluster?.name).toBe('gpu-east');
   });
 
@@ -102,14 +102,14 @@ describe('cluster props', () => {
   });
 
   test('exactly one control plane, at least one worker, a default worker among several', () => {
-    const none = problemsOf(() => resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'worker', apiServer: { url: 'https://a:6443' } }] }));
+    const none = problemsOf(() => resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'worker', apiServer: { url: 'https://a:6443', cidrs: ['203.0.113.1/32'] } }] }));
     expect(none.map((p) => p.message).join('\n')).toMatch(/exactly one cluster with role "control-plane" or "both" \(it has 0: none\)/);
     const two = problemsOf(() => resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'both' }, { name: 'b', role: 'control-plane' }] }));
     expect(two.map((p) => p.message).join('\n')).toMatch(/it has 2: a, b/);
     const noWorker = problemsOf(() => resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'control-plane' }] }));
     expect(noWorker.map((p) => p.message).join('\n')).toMatch(/at least one cluster with role "worker" or "both"/);
     const many = problemsOf(() =>
-      resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'both' }, { name: 'b', role: 'worker', apiServer: { url: 'https://b:6443' } }] }),
+      resolvePlatform({ ...twoClusters, clusters: [{ name: 'a', role: 'both' }, { name: 'b', role: 'worker', apiServer: { url: 'https://b:6443', cidrs: ['203.0.113.2/32'] } }] }),
     );
     expect(many.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^defaultWorkerCluster: is required with several worker clusters \(a, b\)/)]);
     const lonely = problemsOf(() => resolvePlatform({ ...singleCluster, defaultWorkerCluster: 'x' }));
@@ -138,7 +138,7 @@ describe('components by cluster role', () => {
 });
 
 describe('tenants of a cluster', () => {
-  const p = resolvePlatform({ ...twoClusters, clusters: [{ name: 'cp', role: 'both' }, { name: 'w', role: 'worker', apiServer: { url: 'https://w:6443' } }], defaultWorkerCluster: 'w' });
+  const p = resolvePlatform({ ...twoClusters, clusters: [{ name: 'cp', role: 'both' }, { name: 'w', role: 'worker', apiServer: { url: 'https://w:6443', cidrs: ['203.0.113.30/32'] } }], defaultWorkerCluster: 'w' });
   const tenant = (name: string, clusters?: string[]) => ({ name, namespace: name, ...(clusters ? { clusters } : {}) }) as unknown as ResolvedTenant;
   const tenants = [tenant('a'), tenant('b', ['cp']), tenant('c', ['cp', 'w'])];
   const roles = (name: string) => tenantsOfCluster(tenants, p, p.clusters.find((c) => c.name === name)!).map((t) => `${t.tenant.name}:${t.cluster.role}`);
@@ -313,4 +313,19 @@ describe('one cluster (no clusters in the props)', () => {
     const files = renderOutput({ platform: singleCluster, tenantsDir: TENANTS });
     for (const [path, content] of files) expect([path, readFileSync(join(ROOT, 'dist', path), 'utf8')]).toEqual([path, content]);
   });
+
+test('fails when a worker named by host has no apiServer.cidrs, or they open every address or a never-allowed range', () => {
+  const bad = (apiServer: Record<string, unknown>) => {
+    try {
+      resolvePlatform({ ...twoClusters, clusters: [{ name: 'cp', role: 'control-plane' }, { name: 'w', role: 'worker', apiServer: apiServer as never }], defaultWorkerCluster: 'w' });
+    } catch (e) {
+      return (e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    return [];
+  };
+  expect(bad({ url: 'https://w.example:6443' })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs: is required: the url names the host "w\.example"/)]);
+  expect(bad({ url: 'https://w.example:6443', cidrs: ['0.0.0.0/0'] })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs\[0\]: must name the API server's addresses/)]);
+  expect(bad({ url: 'https://w.example:6443', cidrs: ['169.254.169.254/32'] })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs\[0\]: /)]);
+  expect(bad({ url: 'https://203.0.113.9:6443' })).toEqual([]);
+});
 });

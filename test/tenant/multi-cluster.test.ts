@@ -25,14 +25,14 @@ const EU: TargetCluster = {
   role: 'worker',
   controlPlane: false,
   worker: true,
-  apiServer: { url: 'https://10.20.0.1:6443', caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
+  apiServer: { url: 'https://10.20.0.1:6443', cidrs: ['10.20.0.1/32'], caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
 };
 const US: TargetCluster = {
   name: 'gpu-us-1',
   role: 'worker',
   controlPlane: false,
   worker: true,
-  apiServer: { url: 'https://api.gpu-us-1.example:6443', caSecret: 'gpu-us-1-ca', tokenSecret: 'gpu-us-1-bootstrap-token' },
+  apiServer: { url: 'https://api.gpu-us-1.example:6443', cidrs: ['203.0.113.0/24'], caSecret: 'gpu-us-1-ca', tokenSecret: 'gpu-us-1-bootstrap-token' },
   kubernetesApiCidrs: ['203.0.113.0/24'],
 };
 const CLUSTERS: readonly TargetCluster[] = [CP, EU, US];
@@ -248,12 +248,11 @@ describe('the bootstrap plan and Job of the control plane', () => {
         { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 6443 }] },
       ],
     });
-    // a worker named by host without ranges of its own: the platform's API ranges, never link-local or loopback
-    const named: TargetCluster = { ...US, kubernetesApiCidrs: undefined, apiServer: { ...US.apiServer!, url: 'https://api.gpu-us-1.example' } };
+    // a worker named by host: only its apiServer.cidrs (a missing one is refused, test/platform/clusters.test.ts), never the platform's API ranges
+    const named: TargetCluster = { ...US, kubernetesApiCidrs: ['0.0.0.0/0'], apiServer: { ...US.apiServer!, url: 'https://api.gpu-us-1.example' } };
     const t = tenant(`${FULL}clusters: [gpu-us-1]\n`, [CP, named]);
     const egress = folders(t, CP, [CP, named])[0].objects.find((o) => o.metadata.name === 'allow-clearml-bootstrap-acme-to-targets').spec.egress;
-    expect(egress).toEqual([{ to: platform.network.kubernetesApiCidrs.map((cidr) => ({ ipBlock: expect.objectContaining({ cidr }) })), ports: [{ protocol: 'TCP', port: 443 }] }]);
-    if (platform.network.kubernetesApiCidrs.includes('0.0.0.0/0')) expect(egress[0].to[0].ipBlock.except).toEqual(expect.arrayContaining(['169.254.0.0/16', '127.0.0.0/8']));
+    expect(egress).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
   });
 
   test('refuses a plan whose worker target is not mounted where it says, or has no token and CA Secrets', () => {
