@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { ConfigError, Problem } from '../lib/core/problems';
 import { Construct } from 'constructs';
 import { ResolvedPlatform, resolvePlatform } from '../lib/platform/platform';
 import { PlatformProps } from '../lib/platform/platform-props';
@@ -36,3 +37,14 @@ export function envEntry(env: Array<{ name: string }>, name: string): any {
 }
 
 export { App };
+
+/** The problems a checked input gives: `run`'s ConfigError's problems, or none when it passes (any other error is thrown). */
+export function configProblems(run: () => unknown): Problem[] {
+  try {
+    run();
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}

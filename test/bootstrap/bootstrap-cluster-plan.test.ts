@@ -15,23 +15,15 @@ import { BootstrapProgram } from '../../lib/components/bootstrap-program/bootstr
 import { BOOTSTRAP_SECRETS, BootstrapPlan } from '../../lib/programs/bootstrap/plan';
 import { EXIT } from '../../lib/programs/common/exit-codes';
 import { renderFolderObjects } from '../../lib/output/write-tree';
-import { TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
+import { tenantFolders } from '../../lib/tenant/tenant-folders';
 import { resolveTenants } from '../../lib/tenant/tenants';
-import { FULL, platform } from '../tenant/helpers';
+import { CP, EU, FULL, platform } from '../tenant/helpers';
 import { FakeKubernetes, FakeRole } from './fakes/fake-kubernetes';
 import { expectNoSecretPrinted, LEDGER, LEDGER_NAMESPACE, Synthesized, World } from './harness';
 
 jest.setTimeout(60_000);
 
 const WORKER_TOKEN = 'gpu-eu-1-writer-token-do-not-print';
-const CP: TargetCluster = { name: 'cp', role: 'control-plane', controlPlane: true, worker: false };
-const EU: TargetCluster = {
-  name: 'gpu-eu-1',
-  role: 'worker',
-  controlPlane: false,
-  worker: true,
-  apiServer: { url: 'https://10.20.0.1:6443', cidrs: ['10.20.0.1/32'], caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
-};
 const CLUSTERS = [CP, EU];
 
 const objectsOf = (folders: ReturnType<typeof tenantFolders>): any[] => renderFolderObjects(folders).flatMap((f) => f.files.flatMap((file) => file.objects));

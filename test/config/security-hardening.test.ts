@@ -2,6 +2,7 @@
  * Issue 12 (security hardening), the input side: items 3, 7, 11, 12, 13, 14 and 15. Each test is named
  * after its item and fails on the behaviour before the fix. Fixtures are local (no tenants/ files).
  */
+import { configProblems } from '../helpers';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +32,7 @@ function files(byName: Record<string, string>): TenantSource[] {
 }
 
 function problemsOf(sources: readonly TenantSource[], on = platform): Problem[] {
-  try {
-    resolveTenants(sources, on);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolveTenants(sources, on));
 }
 
 const problemsOfFiles = (byName: Record<string, string>, on = platform) => problemsOf(files(byName), on);
@@ -47,13 +42,7 @@ function expectProblem(problems: Problem[], file: string, path: string, value: u
 }
 
 function platformProblems(props: PlatformProps): Problem[] {
-  try {
-    resolvePlatform(props);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolvePlatform(props));
 }
 
 describe('item 3: tenant namespaces come from an allowlist, with a reserved list always refused', () => {

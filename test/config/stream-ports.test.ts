@@ -3,9 +3,10 @@
  * platform's NodePort range, start <= end, apart from every session and other stream range; every problem
  * of every file at once.
  */
+import { configProblems } from '../helpers';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
-import { ConfigError, Problem } from '../../lib/core/problems';
+import { Problem } from '../../lib/core/problems';
 import { resolveTenants } from '../../lib/tenant/tenants';
 import { TenantSource } from '../../lib/tenant/tenant-files';
 
@@ -19,13 +20,7 @@ function tenant(name: string, port: number, stream?: string, address?: string): 
 
 function problemsOf(byName: Record<string, string>, on = platform): Problem[] {
   const sources: TenantSource[] = Object.entries(byName).map(([file, text]) => ({ file: `tenants/${file}`, text }));
-  try {
-    resolveTenants(sources, on);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolveTenants(sources, on));
 }
 
 describe('router.streamSession', () => {

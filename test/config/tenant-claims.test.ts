@@ -4,13 +4,14 @@
  * both files, each naming the other; the messages of a null value, a `__proto__` key and a file of several
  * YAML documents say what is wrong.
  */
+import { configProblems } from '../helpers';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
-import { ConfigError, Problem } from '../../lib/core/problems';
+import { Problem } from '../../lib/core/problems';
 import { resolveTenants } from '../../lib/tenant/tenants';
 import { readTenantFiles, TenantSource } from '../../lib/tenant/tenant-files';
 import { createTenantFile, parseNewTenantArgs } from '../../lib/tools/new-tenant';
@@ -24,23 +25,11 @@ function tenant(name: string, port: number, extra = '', email = `admin@${name}.e
 
 function problemsOf(byName: Record<string, string>, on = platform): Problem[] {
   const sources: TenantSource[] = Object.entries(byName).map(([file, text]) => ({ file: `tenants/${file}`, text }));
-  try {
-    resolveTenants(sources, on);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolveTenants(sources, on));
 }
 
 function platformProblems(props: PlatformProps): Problem[] {
-  try {
-    resolvePlatform(props);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolvePlatform(props));
 }
 
 describe('company names', () => {

@@ -1,7 +1,8 @@
 /** The lifecycle fields of the tenant files: state, credentialsGeneration and the login whitelist. */
+import { configProblems } from '../helpers';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
-import { ConfigError, Problem } from '../../lib/core/problems';
+import { Problem } from '../../lib/core/problems';
 import { LIFECYCLE_DEFAULTS, MAX_CREDENTIALS_GENERATION, tenantJsonSchema } from '../../lib/config/tenant-schema';
 import { resolveTenants } from '../../lib/tenant/tenants';
 
@@ -16,13 +17,7 @@ function resolve(byName: Record<string, string>) {
 }
 
 function problemsOf(byName: Record<string, string>): Problem[] {
-  try {
-    resolve(byName);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolve(byName));
 }
 
 describe('tenant lifecycle fields', () => {

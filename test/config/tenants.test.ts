@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { configProblems } from '../helpers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platform as platformProps } from '../fixtures/platform';
@@ -25,13 +26,7 @@ function files(byName: Record<string, string>): TenantSource[] {
 
 /** The problems of the files (none when they are good). */
 function problemsOf(byName: Record<string, string>, on = platform): Problem[] {
-  try {
-    resolveTenants(files(byName), on);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
+  return configProblems(() => resolveTenants(files(byName), on));
 }
 
 function expectProblem(problems: Problem[], file: string, path: string, value: unknown, message: RegExp): void {

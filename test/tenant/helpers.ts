@@ -1,4 +1,5 @@
 /** Shared setup of the tenant tests: the repository's platform and tenants resolved from YAML text. */
+import type { TargetCluster } from '../../lib/tenant/tenant-folders';
 import { Chart, Testing } from 'cdk8s';
 import { platform as platformProps } from '../fixtures/platform';
 import { resolvePlatform } from '../../lib/platform/platform';
@@ -40,3 +41,21 @@ export function inChart<T>(build: (chart: Chart) => T): { result: T; manifests: 
   const result = build(chart);
   return { result, manifests: Testing.synth(chart) };
 }
+
+/** Clusters of a platform with several (control plane, a worker by IP, a worker by host name), for the tenant and bootstrap tests. */
+export const CP: TargetCluster = { name: 'cp', role: 'control-plane', controlPlane: true, worker: false };
+export const EU: TargetCluster = {
+  name: 'gpu-eu-1',
+  role: 'worker',
+  controlPlane: false,
+  worker: true,
+  apiServer: { url: 'https://10.20.0.1:6443', cidrs: ['10.20.0.1/32'], caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
+};
+export const US: TargetCluster = {
+  name: 'gpu-us-1',
+  role: 'worker',
+  controlPlane: false,
+  worker: true,
+  apiServer: { url: 'https://api.gpu-us-1.example:6443', cidrs: ['203.0.113.0/24'], caSecret: 'gpu-us-1-ca', tokenSecret: 'gpu-us-1-bootstrap-token' },
+  kubernetesApiCidrs: ['203.0.113.0/24'],
+};

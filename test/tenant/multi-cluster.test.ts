@@ -17,24 +17,8 @@ import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { planExternalSecrets } from '../../lib/secrets/external-secrets';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { platform as platformProps } from '../fixtures/platform';
-import { FULL, MINIMAL, inChart, platform } from './helpers';
+import { CP, EU, FULL, MINIMAL, US, inChart, platform } from './helpers';
 
-const CP: TargetCluster = { name: 'cp', role: 'control-plane', controlPlane: true, worker: false };
-const EU: TargetCluster = {
-  name: 'gpu-eu-1',
-  role: 'worker',
-  controlPlane: false,
-  worker: true,
-  apiServer: { url: 'https://10.20.0.1:6443', cidrs: ['10.20.0.1/32'], caSecret: 'gpu-eu-1-ca', tokenSecret: 'gpu-eu-1-bootstrap-token' },
-};
-const US: TargetCluster = {
-  name: 'gpu-us-1',
-  role: 'worker',
-  controlPlane: false,
-  worker: true,
-  apiServer: { url: 'https://api.gpu-us-1.example:6443', cidrs: ['203.0.113.0/24'], caSecret: 'gpu-us-1-ca', tokenSecret: 'gpu-us-1-bootstrap-token' },
-  kubernetesApiCidrs: ['203.0.113.0/24'],
-};
 const CLUSTERS: readonly TargetCluster[] = [CP, EU, US];
 
 function tenant(text: string, clusters: readonly ClusterContext[] = CLUSTERS): ResolvedTenant {
