@@ -29,6 +29,7 @@ import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, 
 import { tenantTextFiles } from './tenant/decommission-procedure';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
+import { workerAccessFolder } from './tenant/worker-access';
 
 /** How problems of the platform props name their origin. */
 const PLATFORM_FILE = 'main.ts (platform props)';
@@ -197,6 +198,8 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
     }
   };
   render(platformFolders(platform, COMPONENTS, cluster));
+  // A worker of several clusters: the guard of the bootstrap's write access there (lib/tenant/worker-access.ts).
+  if (cluster && !cluster.controlPlane) render([workerAccessFolder()]);
   const tenantTexts = new Map<string, string>();
   for (const { tenant, cluster: context } of tenants) {
     render(context ? tenantFoldersIn(tenant, platform, context) : tenantFolders(tenant, platform));

@@ -8,6 +8,7 @@
  * not apply and is itself a finding (`waiver-without-reason`), as is a waiver naming an unknown rule.
  * Pod findings can be waived on the workload or on its pod template; namespace findings on the Namespace.
  */
+import { CORE_CLUSTER_SCOPED_KINDS } from '../core/kinds';
 import { helmReleaseNamespace, podTemplateOf } from './cluster-model';
 import { selectorMatches, isEmptySelector, LabelSelector } from './label-selector';
 import { describeObject, KubeObject, Manifest } from './manifests';
@@ -52,6 +53,7 @@ export const LINT_RULES = {
   'deny-policy-with-rules': 'a NetworkPolicy named default-deny-* is a pure deny: podSelector {}, policyTypes, no ingress or egress rules',
   'allow-from-anywhere-to-all-ports': 'no ingress rule admits 0.0.0.0/0 (or ::/0) without naming ports',
   'egress-to-link-local': 'no egress rule allows link-local, loopback or 0.0.0.0/8 (nor ::1, ::, fe80::/10, fd00:ec2::254): the cloud metadata service lives there',
+  'token-account-creates-secrets-unguarded': 'a ServiceAccount whose long-lived token Secret is in the output (its token is used from outside the cluster) and that may create Secrets is held by a ValidatingAdmissionPolicy of the output, bound with Deny, whose matchConditions name it (RBAC cannot restrict create by name: unguarded, it could create a service-account-token Secret for any account of the namespace)',
   'reconciler-too-privileged': 'the Flux reconciler account is not bound to admin, edit or cluster-admin, nor to a Role that writes NetworkPolicies, RBAC objects, ResourceQuotas or LimitRanges',
   'waiver-without-reason': `a ${WAIVE_ANNOTATION} annotation comes with a non-empty ${WAIVE_REASON_ANNOTATION}`,
   'waiver-unknown-rule': `${WAIVE_ANNOTATION} names only known rules`,
@@ -73,12 +75,7 @@ export function formatFinding(f: Finding): string {
 }
 
 /** Kinds without a namespace; every other kind is taken as namespaced. */
-export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass',
-  'PriorityClass', 'RuntimeClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'ClusterIssuer', 'ClusterPolicy', 'ClusterSecretStore',
-]);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([...CORE_CLUSTER_SCOPED_KINDS, 'ClusterIssuer', 'ClusterPolicy', 'ClusterSecretStore']);
 
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|(^|_)KEY$)/i;
 /** Names that hold where a secret is, not the secret. */
@@ -133,6 +130,14 @@ export function lintObjects(manifests: readonly Manifest[], facts: LintFacts): F
     }
   }
 
+  // Accounts with a long-lived token Secret (`namespace/name`), and the account names that a Deny-bound
+  // ValidatingAdmissionPolicy of the output judges (its matchConditions end with `:<name>'`).
+  const tokenAccounts = new Set<string>();
+  for (const { object } of manifests) {
+    const account = annotationsOf(object)['kubernetes.io/service-account.name'];
+    if (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token' && account) tokenAccounts.add(`${object.metadata.namespace ?? 'default'}/${account}`);
+  }
+  const guardedAccounts = admissionGuardedAccounts(manifests.map((m) => m.object));
   const add = (m: Manifest, rule: LintRule, message: string) => findings.push({ rule, file: m.file, object: describeObject(m.object), message });
   const roles = new Map(manifests.filter((m) => m.object.kind === 'Role').map((m) => [`${m.object.metadata.namespace ?? 'default'}/${m.object.metadata.name}`, m.object]));
 
@@ -166,6 +171,7 @@ export function lintObjects(manifests: readonly Manifest[], facts: LintFacts): F
     }
 
     if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') lintReconcilerBinding(m, roles, add);
+    if (o.kind === 'RoleBinding') lintTokenAccountBinding(m, roles, tokenAccounts, guardedAccounts, add);
     if (o.kind === 'NetworkPolicy') {
       lintPolicyShape(m, add);
       const pns = ns ?? 'default';
@@ -335,6 +341,41 @@ function lintReconcilerBinding(m: Manifest, roles: ReadonlyMap<string, KubeObjec
     const hit = (r?.resources ?? []).filter((x: string) => BOUNDARY_RESOURCES.has(x));
     if (writes.length > 0 && hit.length > 0) add(m, 'reconciler-too-privileged', `binds ${RECONCILER} to Role ${ref.name}, whose rules[${i}] grants ${writes.join(', ')} on ${hit.join(', ')}`);
   });
+}
+
+/**
+ * The account names that a ValidatingAdmissionPolicy judges on Secret writes, when a binding of it denies:
+ * each `:<name>'` that ends a `request.userInfo.username` comparison in its matchConditions.
+ */
+function admissionGuardedAccounts(objects: readonly KubeObject[]): Set<string> {
+  const denying = new Set(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && (o.spec?.validationActions ?? []).includes('Deny')).map((o) => o.spec?.policyName));
+  const out = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'ValidatingAdmissionPolicy' || !denying.has(o.metadata.name)) continue;
+    const judgesSecrets = (o.spec?.matchConstraints?.resourceRules ?? []).some((r: any) => (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.operations ?? []).some((x: string) => x === 'CREATE' || x === '*'));
+    if (!judgesSecrets || (o.spec?.validations ?? []).length === 0) continue;
+    for (const c of o.spec?.matchConditions ?? []) {
+      for (const hit of String(c?.expression ?? '').matchAll(/request\.userInfo\.username[^&|]*?:([a-z0-9.-]+)'/g)) out.add(hit[1]);
+    }
+  }
+  return out;
+}
+
+/** A RoleBinding that lets an account with a token in the output create Secrets, with no admission policy holding it. */
+function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, tokenAccounts: ReadonlySet<string>, guarded: ReadonlySet<string>, add: (m: Manifest, rule: LintRule, message: string) => void): void {
+  const o = m.object;
+  const ns = o.metadata.namespace ?? 'default';
+  if (o.roleRef?.kind !== 'Role') return;
+  const role = roles.get(`${ns}/${o.roleRef.name}`);
+  const creates = ((role?.rules ?? []) as any[]).some((r) =>
+    (r?.apiGroups ?? []).some((g: string) => g === '' || g === '*') && (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.verbs ?? []).some((v: string) => v === 'create' || v === '*'));
+  if (!creates) return;
+  for (const s of o.subjects ?? []) {
+    const account = `${s?.namespace ?? ns}/${s?.name}`;
+    if (s?.kind === 'ServiceAccount' && tokenAccounts.has(account) && !guarded.has(s.name)) {
+      add(m, 'token-account-creates-secrets-unguarded', `lets ${account}, whose token Secret is in the output, create Secrets (Role ${o.roleRef.name}) with no ValidatingAdmissionPolicy holding it to the Secrets it needs`);
+    }
+  }
 }
 
 /** Drops the findings waived with a reason; adds findings for waivers without reason or with unknown rules. */

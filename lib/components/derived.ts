@@ -2,7 +2,7 @@
  * The lists computed from the component registry (./index.ts): folders and their rules, charts,
  * namespaces, endpoints. Nothing here names a component.
  */
-import { SERVER_FOLDER, SOURCES_FOLDER } from '../core/folders';
+import { SERVER_FOLDER, SOURCES_FOLDER, WORKER_ACCESS_FOLDER } from '../core/folders';
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';
 import { COMPONENTS } from './index';
 
@@ -76,8 +76,8 @@ export function componentsForRoles(roles: ClusterRoles, components: readonly Com
 /**
  * The folder rules of a cluster of `roles` (see {@link platformFolderRules}). In a cluster that is only a
  * worker, the `server` folder the tenants' folders wait for stands for the folders the control plane's
- * folder's components moved to there (the shared Redis's), so tenant folders wait for their own
- * cluster's folders only.
+ * folder's components moved to there (the shared Redis's) and the worker access guard's folder, so tenant
+ * folders wait for their own cluster's folders only.
  */
 export function clusterFolderRules(roles: ClusterRoles, components: readonly ComponentDescriptor[] = COMPONENTS): ReadonlyMap<string, readonly string[]> {
   const chosen = componentsForRoles(roles, components);
@@ -87,7 +87,9 @@ export function clusterFolderRules(roles: ClusterRoles, components: readonly Com
   for (const [folder, rule] of platformFolderRules(chosen)) rules.set(folder, rule);
   if (!roles.controlPlane) {
     const moved = [...new Set(components.filter((c) => c.folder === SERVER_FOLDER && c.workerFolder !== undefined && chosen.some((x) => x.name === c.name)).map((c) => c.workerFolder!))];
-    if (moved.length > 0) rules.set(SERVER_FOLDER, moved);
+    // The tenants' folders there also wait for the guard of their worker access (lib/tenant/worker-access.ts).
+    rules.set(SERVER_FOLDER, [...moved, WORKER_ACCESS_FOLDER]);
+    rules.set(WORKER_ACCESS_FOLDER, []);
   }
   return rules;
 }

@@ -30,6 +30,13 @@ export const SOURCES_FOLDER = 'sources';
 /** The server's folder (lib/components/clearml-server): the tenants' bootstrap folders and unknown folders wait for it. */
 export const SERVER_FOLDER = 'server';
 
+/**
+ * The folder of a worker cluster (of several) with the admission policy that holds the tenants'
+ * `clearml-bootstrap-writer` accounts to their two Secrets (lib/tenant/worker-access.ts); waits for nothing,
+ * and the tenants' folders there wait for it.
+ */
+export const WORKER_ACCESS_FOLDER = 'worker-access';
+
 const TENANT_FOLDER = /^tenants\/([^/]+)\/([^/]+)$/;
 
 /** The tenant of a folder path (`tenants/<tenant>/<part>`), if it is a tenant folder. */

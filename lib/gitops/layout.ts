@@ -17,8 +17,8 @@
  * Folders that do not exist are skipped (a rule that names one falls back to what that one waits for).
  * With several clusters each cluster's tree is laid out on its own, with its own rules
  * (`clusterFolderRules` of lib/components/derived.ts): a worker has no `server` folder, and there the
- * `server` the tenant folders wait for stands for the worker's own `redis` folder, so tenant folders wait
- * for their own cluster's folders only.
+ * `server` the tenant folders wait for stands for the worker's own `redis` folder and its `worker-access`
+ * folder (which waits for nothing), so tenant folders wait for their own cluster's folders only.
  * Everything here is linear in the number of folders.
  */
 import { FolderUnit, RenderedFolder, SECRETS_FOLDER, SERVER_FOLDER, SOURCES_FOLDER, tenantFolderParts, tenantOf } from '../core/folders';

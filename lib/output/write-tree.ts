@@ -10,6 +10,7 @@
  * synth wrote before and no longer produces disappear; files synth did not write are never touched
  * (see {@link writeTree} and the marker in marker.ts).
  */
+import { CORE_CLUSTER_SCOPED_KINDS } from '../core/kinds';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
@@ -31,18 +32,6 @@ export interface OutputFolder {
 }
 
 
-/** Kinds that have no namespace; cdk8s stamps the chart's namespace on them, which is removed here. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'RuntimeClass',
-  'StorageClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
 
 /** Serializes objects as a multi-document YAML stream, the same way for every file. */
 export function toYaml(objects: readonly unknown[]): string {
@@ -69,7 +58,7 @@ export function chartManifests(chart: Chart): Record<string, any>[] {
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && chartOf(c) === chart)
     .map((o) => {
       const json = o.toJson();
-      if (CLUSTER_SCOPED.has(json.kind) && json.metadata) delete json.metadata.namespace;
+      if (CORE_CLUSTER_SCOPED_KINDS.has(json.kind) && json.metadata) delete json.metadata.namespace;
       return json;
     });
 }

@@ -7,6 +7,8 @@
  *   (the selectors in `allowIngressFrom`), `allow-same-namespace-egress`, `allow-dns-egress`,
  *   `allow-egress-to-<namespace>`, `allow-kubernetes-api-egress` and `allow-internet-egress` (outside the
  *   cluster's address ranges).
+ * - A namespace in which no pod runs (`ownTraffic: false`) gets neither the same-namespace nor the DNS
+ *   allows.
  * - No allowed egress ever includes link-local, loopback or `0.0.0.0/8` (see `never-egress.ts`).
  *
  * Namespace peers are selected by `kubernetes.io/metadata.name` (or the tenant label), never by an
@@ -75,6 +77,12 @@ export interface IsolatedNamespaceOptions {
   readonly allowIngressFrom?: ReadonlyArray<Record<string, unknown>>;
   /** Egress beyond the namespace itself and the DNS. @default - none */
   readonly egress?: NamespaceEgressProps;
+  /**
+   * Whether its own pods may reach each other and the DNS (`allow-same-namespace-ingress` and `-egress`,
+   * `allow-dns-egress`). `false` for a namespace in which no pod runs: only the two default-deny policies
+   * (and the allows asked for above). @default true
+   */
+  readonly ownTraffic?: boolean;
 }
 
 const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
@@ -116,24 +124,27 @@ export class IsolatedNamespace extends Construct {
     });
     const allow = (id: string, name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: { name, namespace: props.name }, spec: { podSelector: {}, ...spec } });
-    allow('AllowSameNamespaceIngress', 'allow-same-namespace-ingress', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
+    const ownTraffic = props.ownTraffic ?? true;
+    if (ownTraffic) allow('AllowSameNamespaceIngress', 'allow-same-namespace-ingress', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
     if ((props.allowIngressFrom ?? []).length > 0) {
       allow('AllowIngressFromNamespaces', 'allow-ingress-from-namespaces', {
         policyTypes: ['Ingress'],
         ingress: [{ from: (props.allowIngressFrom ?? []).map((s) => ({ namespaceSelector: s })) }],
       });
     }
-    allow('AllowSameNamespaceEgress', 'allow-same-namespace-egress', { policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] });
-    allow('AllowDnsEgress', 'allow-dns-egress', {
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ namespaceSelector: namespaceByName(network.dnsNamespace), podSelector: { matchLabels: { ...network.dnsPodLabels } } }],
-        ports: [
-          { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-          { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-        ],
-      }],
-    });
+    if (ownTraffic) {
+      allow('AllowSameNamespaceEgress', 'allow-same-namespace-egress', { policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] });
+      allow('AllowDnsEgress', 'allow-dns-egress', {
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: namespaceByName(network.dnsNamespace), podSelector: { matchLabels: { ...network.dnsPodLabels } } }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        }],
+      });
+    }
     for (const t of egress.toNamespaces ?? []) {
       allow(`AllowEgressTo-${t.namespace}`, `allow-egress-to-${t.namespace}`.slice(0, 63).replace(/-+$/, ''), {
         policyTypes: ['Egress'],

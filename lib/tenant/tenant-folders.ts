@@ -13,17 +13,19 @@
  *
  * - the control plane (role `control-plane`): only `tenants/<name>/bootstrap/` with the bootstrap Job, its
  *   RBAC and ledger reference, and the namespace that keeps the admin credentials (contract section 7: they
- *   stay in the Job's own cluster); nothing of the tenant's workloads;
+ *   stay in the Job's own cluster), in which no pod may run; nothing of the tenant's workloads;
  * - a worker cluster the tenant runs in (role `worker`): `tenants/<name>/namespace/` (the namespace, its
  *   policies, quota and LimitRange, and the worker access of lib/tenant/worker-access.ts) and
- *   `tenants/<name>/workloads/`; no bootstrap folder, so neither waits for one;
+ *   `tenants/<name>/workloads/`; no bootstrap folder, so neither waits for one; the namespace folder waits
+ *   for the cluster's `worker-access` folder (the admission policy that holds the worker access to its Secrets);
  * - a cluster of role `both`: today's folders, the plan's targets naming the tenant's other clusters.
  */
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
 import { IsolatedNamespace } from '../security/isolated-namespace';
-import { TENANT_LABEL } from '../core/labels';
+import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
+import { k8s } from 'cdk8s-plus-27';
 import { ResolvedTenant, platformClusters } from './tenants';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
@@ -126,18 +128,28 @@ function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPla
 
 /**
  * The control plane's namespace of a tenant that runs elsewhere: it only keeps the admin credentials Secret
- * the bootstrap writes (no pod runs in it), so it is closed both ways and enforces `restricted`. It carries the
- * tenant label like every tenant namespace (the checks of the output see it as the tenant's), and
- * {@link ADMIN_CREDENTIALS_OF_LABEL}.
+ * the bootstrap writes, and no pod may run in it: a ResourceQuota of zero pods, Services and claims
+ * ({@link NO_WORKLOADS_QUOTA}), the two default-deny policies and nothing allowed (not even its own pods or
+ * the DNS), `restricted` enforced. It carries the tenant label like every tenant namespace (the checks of the
+ * output see it as the tenant's), and {@link ADMIN_CREDENTIALS_OF_LABEL}.
  */
 function adminCredentialsNamespace(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform): IsolatedNamespace {
-  return new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
+  const namespace = new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
     name: tenant.namespace,
     network: platform.network,
     podSecurity: 'restricted',
     labels: { [TENANT_LABEL]: tenant.name, [ADMIN_CREDENTIALS_OF_LABEL]: tenant.name },
+    ownTraffic: false,
   });
+  new k8s.KubeResourceQuota(scope, 'NoWorkloads', {
+    metadata: { name: NO_WORKLOADS_QUOTA, namespace: tenant.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: tenant.name } },
+    spec: { hard: { pods: k8s.Quantity.fromNumber(0), services: k8s.Quantity.fromNumber(0), persistentvolumeclaims: k8s.Quantity.fromNumber(0) } },
+  });
+  return namespace;
 }
+
+/** The ResourceQuota that keeps every pod, Service and claim out of a control-plane namespace of admin credentials. */
+export const NO_WORKLOADS_QUOTA = 'no-workloads';
 
 /** Label of the control plane's namespace that keeps a tenant's admin credentials: the tenant's name. */
 export const ADMIN_CREDENTIALS_OF_LABEL = 'clearml-tenancy/admin-credentials-of';

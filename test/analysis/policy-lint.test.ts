@@ -69,6 +69,24 @@ function good(): Obj[] {
   ];
 }
 
+/** A long-lived token Secret of `account` (its token is meant for use from outside the cluster). */
+function tokenSecret(ns: string, account: string): Obj {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${account}-token`, namespace: ns, annotations: { 'kubernetes.io/service-account.name': account } }, type: 'kubernetes.io/service-account-token' };
+}
+
+/** An admission policy on Secret writes whose matchConditions name `account`, and its binding with `actions`. */
+function secretGuard(account: string, actions: string[] = ['Deny']): Obj[] {
+  const spec = {
+    matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['secrets'] }] },
+    matchConditions: [{ name: 'who', expression: `request.userInfo.username.endsWith(':${account}')` }],
+    validations: [{ expression: "object.type == 'Opaque'" }],
+  };
+  return [
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'guard' }, spec },
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'guard' }, spec: { policyName: 'guard', validationActions: actions } },
+  ];
+}
+
 function find(objects: Obj[], kind: string, name: string): any {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind} ${name}`);
@@ -113,6 +131,7 @@ const CASES: [LintRule, (o: Obj[]) => void, RegExp][] = [
   ['allow-from-anywhere-to-all-ports', (o) => delete find(o, 'NetworkPolicy', 'allow-sessions').spec.ingress[0].ports, /NetworkPolicy acme\/allow-sessions: \[allow-from-anywhere-to-all-ports\] ingress\[0\] admits every address to every port/],
   ['egress-to-link-local', (o) => (find(o, 'NetworkPolicy', 'allow-internet-egress').spec.egress[0].to[0].ipBlock.except = ['10.0.0.0/8']), /NetworkPolicy acme\/allow-internet-egress: \[egress-to-link-local\] egress\[0\] ipBlock 0.0.0.0\/0 allows 169.254.0.0\/16, 127.0.0.0\/8, 0.0.0.0\/8/],
   ['reconciler-too-privileged', (o) => (find(o, 'RoleBinding', 'flux-reconciler').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }), /RoleBinding acme\/flux-reconciler: \[reconciler-too-privileged\] binds flux-reconciler to the admin ClusterRole/],
+  ['token-account-creates-secrets-unguarded', (o) => o.push(tokenSecret('app', 'api')), /RoleBinding app\/api: \[token-account-creates-secrets-unguarded\] lets app\/api, whose token Secret is in the output, create Secrets \(Role api\)/],
   ['waiver-without-reason', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'host-pid' }), /lint-waive "host-pid" has no clearml-tenancy\/lint-waive-reason/],
   ['waiver-unknown-rule', (o) => (find(o, 'Deployment', 'web').metadata.annotations = { 'clearml-tenancy/lint-waive': 'no-such-rule', 'clearml-tenancy/lint-waive-reason': 'test' }), /names unknown rule\(s\) no-such-rule/],
 ];
@@ -124,6 +143,16 @@ function lint(objects: Obj[]) {
 describe('lintObjects', () => {
   test('passes good objects', () => {
     expect(lint(good()).map(formatFinding)).toEqual([]);
+  });
+
+  test('an account with a token that may create Secrets passes when a Deny-bound policy on Secret writes names it, not when it only warns or names another', () => {
+    const findings = (extra: Obj[]) => lint([...good(), tokenSecret('app', 'api'), ...extra]).filter((f) => f.rule === 'token-account-creates-secrets-unguarded');
+    expect(findings([])).toHaveLength(1);
+    expect(findings(secretGuard('api'))).toEqual([]);
+    expect(findings(secretGuard('api', ['Warn', 'Audit']))).toHaveLength(1);
+    expect(findings(secretGuard('web'))).toHaveLength(1);
+    // an account with a token but no create right is no finding
+    expect(lint([...good(), tokenSecret('app', 'web')]).filter((f) => f.rule === 'token-account-creates-secrets-unguarded')).toEqual([]);
   });
 
   test('has a case for every rule', () => {

@@ -1,11 +1,7 @@
 /**
  * Several clusters (issue 19, the synth side): cluster props and their problems, the per-cluster passes,
- * the output's layout below clusters/<name>/, the checks per cluster, `synth --platform FILE`.
- *
- * The tenant side (lib/tenant/tenant-folders.ts split by cluster, issue 19's other half) is built in
- * another branch. Until it is merged, `tenantFolders(tenant, platform, cluster)` is stubbed HERE ONLY with
- * the agreed contract (control-plane parts: the bootstrap Job and the ledger; worker parts: the
- * namespace, its policies, quota, agent and router), made from today's single-cluster folders.
+ * the output's layout below clusters/<name>/, the checks per cluster, `synth --platform FILE`. The tenant
+ * side (lib/tenant/tenant-folders.ts by cluster) is tested in test/tenant/multi-cluster.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,12 +122,13 @@ describe('components by cluster role', () => {
     expect(componentsForRoles({ controlPlane: true, worker: true })).toEqual([...COMPONENTS]);
   });
 
-  test("folder rules: the control plane's server waits for the chart sources through the missing gpu folder; a worker's server stands for its redis folder", () => {
+  test("folder rules: the control plane's server waits for the chart sources through the missing gpu folder; a worker's server stands for its redis and worker-access folders", () => {
     const cp = clusterFolderRules({ controlPlane: true, worker: false });
     expect(cp.get('server')).toEqual(['gpu']);
     expect(cp.get('gpu')).toEqual(['sources']);
     const worker = clusterFolderRules({ controlPlane: false, worker: true });
-    expect(worker.get('server')).toEqual(['redis']);
+    expect(worker.get('server')).toEqual(['redis', 'worker-access']);
+    expect(worker.get('worker-access')).toEqual([]);
     expect(worker.get('redis')).toEqual(['gpu']);
     expect(clusterFolderRules({ controlPlane: true, worker: true })).toEqual(platformFolderRules());
   });
@@ -177,7 +174,7 @@ describe('synth of the two-cluster example', () => {
 
   test('the control plane runs the server, billing, apps upload and the bootstrap program; the worker the GPU layer, MIG setup and the shared Redis', () => {
     expect(hq.get('apply-order.txt')!.split('\n').filter((l) => l && !l.startsWith('tenants/'))).toEqual(['sources', 'server', 'server-apps']);
-    expect(east.get('apply-order.txt')!.split('\n').filter((l) => l && !l.startsWith('tenants/'))).toEqual(['sources', 'gpu', 'mig-setup', 'redis']);
+    expect(east.get('apply-order.txt')!.split('\n').filter((l) => l && !l.startsWith('tenants/'))).toEqual(['sources', 'worker-access', 'gpu', 'mig-setup', 'redis']);
     const sources = (tree: Map<string, string>) => objectsOf(tree, '').filter((o) => o.file.startsWith('sources/')).map((o) => `${o.object.kind}/${o.object.metadata.name}`);
     // Each cluster's chart sources are those of its own charts (the worker: no billing registry and its Secret).
     expect(sources(hq)).toEqual(['HelmRepository/clearml-enterprise', 'OCIRepository/bitnami-redis', 'OCIRepository/platform-charts-clearml-billing']);
@@ -199,14 +196,20 @@ describe('synth of the two-cluster example', () => {
     // Contract section 7: the admin credentials stay in the Job's cluster, in the plan's namespace. So the tenant's
     // namespace exists in the control plane for that Secret only: no workload, only the Job's rights there.
     const inTenantNamespaces = objects.filter((o) => tenantNamespaces.includes(o.object.metadata?.namespace) || (o.object.kind === 'Namespace' && tenantNamespaces.includes(o.object.metadata?.name)));
-    expect([...new Set(inTenantNamespaces.map((o) => o.object.kind))].sort()).toEqual(['Namespace', 'NetworkPolicy', 'Role', 'RoleBinding'].filter((k) => inTenantNamespaces.some((o) => o.object.kind === k)));
+    expect([...new Set(inTenantNamespaces.map((o) => o.object.kind))].sort()).toEqual(['Namespace', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding'].filter((k) => inTenantNamespaces.some((o) => o.object.kind === k)));
+    // No pod may run there: zero pods by quota, and nothing allowed but the default denies.
+    for (const ns of ['acme', 'globex', 'initech-ml']) {
+      const here = inTenantNamespaces.filter((o) => o.object.metadata?.namespace === ns);
+      expect(here.filter((o) => o.object.kind === 'ResourceQuota').map((o) => o.object.spec.hard)).toEqual([{ pods: 0, services: 0, persistentvolumeclaims: 0 }]);
+      expect(here.filter((o) => o.object.kind === 'NetworkPolicy').map((o) => o.object.metadata.name).sort()).toEqual(['default-deny-egress', 'default-deny-ingress']);
+    }
     for (const o of inTenantNamespaces.filter((x) => x.object.kind === 'Namespace')) expect(o.object.metadata.labels['clearml-tenancy/admin-credentials-of']).toBe(o.object.metadata.labels['clearml-tenancy/tenant']);
     for (const o of inTenantNamespaces.filter((x) => x.object.kind === 'RoleBinding')) expect(o.object.subjects).toEqual([expect.objectContaining({ kind: 'ServiceAccount', namespace: 'clearml' })]);
     expect(objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'HelmRelease'].includes(o.object.kind))).toEqual([]);
     expect(objects.filter((o) => !inTenantNamespaces.includes(o)).every((o) => o.object.metadata?.namespace === 'clearml')).toBe(true);
   });
 
-  test("the worker's tenant folders wait for its own folders only (the redis folder, not a server folder)", () => {
+  test("the worker's tenant folders wait for its own folders only (the redis and worker-access folders, not a server folder)", () => {
     const root = YAML.parseAllDocuments(east.get('flux/kustomizations.yaml')!).map((d) => d.toJSON());
     const names = new Set(root.map((k: any) => k.metadata.name));
     for (const k of root) for (const d of k.spec.dependsOn ?? []) expect(names.has(d.name)).toBe(true);
@@ -215,7 +218,8 @@ describe('synth of the two-cluster example', () => {
     expect(order.indexOf('redis')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('redis')).toBeLessThan(order.indexOf('tenants/acme/namespace'));
     const all = [...east.keys()].filter((f) => f.startsWith('flux/') && f.endsWith('.yaml')).flatMap((f) => YAML.parseAllDocuments(east.get(f)!).map((d) => d.toJSON()));
-    expect(all.find((k: any) => k?.spec?.path?.endsWith('/tenants/acme/namespace'))?.spec.dependsOn.map((d: any) => d.name)).toEqual(['redis']);
+    expect(all.find((k: any) => k?.spec?.path?.endsWith('/tenants/acme/namespace'))?.spec.dependsOn.map((d: any) => d.name)).toEqual(['redis', 'worker-access']);
+    expect(order.indexOf('worker-access')).toBeLessThan(order.indexOf('tenants/acme/namespace'));
     for (const k of root) expect(k.spec.path.startsWith('./fleet/clusters/gpu-east/')).toBe(true);
   });
 

@@ -9,7 +9,7 @@ import { BOOTSTRAP_SECRETS } from '../../lib/programs/bootstrap/plan';
 import { collectSecretRequirements, secretRequirementsOf } from '../../lib/security/secret-reference';
 import { TENANT_LABEL } from '../../lib/core/labels';
 import { renderFolderObjects } from '../../lib/output/write-tree';
-import { ADMIN_CREDENTIALS_OF_LABEL, TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
+import { ADMIN_CREDENTIALS_OF_LABEL, NO_WORKLOADS_QUOTA, TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
 import { bootstrapPlan, targetCaFile, targetTokenFile } from '../../lib/tenant/bootstrap-plan';
 import { ResolvedTenant, resolveTenants } from '../../lib/tenant/tenants';
 import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_TOKEN_SECRET, workerTokenSecretName } from '../../lib/tenant/worker-access';
@@ -93,20 +93,20 @@ describe('tenant folders per cluster', () => {
     expect(rest).toEqual([]);
     expect(cp.path).toBe('tenants/acme/bootstrap');
     const kinds = cp.objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    // the tenant's namespace for its admin credentials only: closed both ways without even its own pods'
+    // or the DNS allows, and no pod may run there (quota of zero pods, Services and claims)
     expect(kinds.filter((k) => k.includes(' acme/') || k.startsWith('Namespace '))).toEqual([
       'Namespace /acme',
-      'NetworkPolicy acme/allow-dns-egress',
-      'NetworkPolicy acme/allow-same-namespace-egress',
-      'NetworkPolicy acme/allow-same-namespace-ingress',
       'NetworkPolicy acme/default-deny-egress',
       'NetworkPolicy acme/default-deny-ingress',
+      `ResourceQuota acme/${NO_WORKLOADS_QUOTA}`,
       'Role acme/clearml-bootstrap-acme',
       'RoleBinding acme/clearml-bootstrap-acme',
     ]);
-    // the tenant's namespace for its admin credentials only: no pod may run there but restricted ones
     const ns = cp.objects.find((o) => o.kind === 'Namespace');
     expect(ns.metadata.labels).toMatchObject({ [TENANT_LABEL]: 'acme', [ADMIN_CREDENTIALS_OF_LABEL]: 'acme', 'pod-security.kubernetes.io/enforce': 'restricted' });
-    for (const kind of ['HelmRelease', 'ServiceAccount', 'ResourceQuota', 'LimitRange', 'Secret']) expect(cp.objects.filter((o) => o.kind === kind && o.metadata.namespace === 'acme')).toEqual([]);
+    expect(cp.objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({ pods: 0, services: 0, persistentvolumeclaims: 0 });
+    for (const kind of ['HelmRelease', 'ServiceAccount', 'LimitRange', 'Secret']) expect(cp.objects.filter((o) => o.kind === kind && o.metadata.namespace === 'acme')).toEqual([]);
     expect(cp.objects.filter((o) => o.kind === 'Job')).toHaveLength(1);
   });
 

@@ -40,12 +40,6 @@ const CORE_ITEM_ENUMS: Readonly<Record<string, readonly string[]>> = {
   'io.k8s.api.networking.v1.NetworkPolicySpec#policyTypes': ['Egress', 'Ingress'],
 };
 
-/** Kinds without a namespace (core and the Kubernetes API groups). */
-export const CORE_CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass',
-  'StorageClass', 'CSIDriver', 'CSINode', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeAttachment', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
-]);
 
 interface JsiiType {
   readonly primitive?: string;
@@ -66,6 +60,16 @@ interface JsiiInterface {
 }
 
 const ASSEMBLY = 'cdk8s-plus-27';
+
+/**
+ * Kinds that became GA after Kubernetes 1.27, whose 1.27 type stands for the GA version: the GA version
+ * keeps every field of the older one (ValidatingAdmissionPolicy v1, Kubernetes 1.30, adds `variables`,
+ * which the product does not write, so an object that has it is refused here).
+ */
+const GA_SINCE_1_27: Readonly<Record<string, string>> = {
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicyBinding',
+};
 const INT_OR_STRING = new Set([`${ASSEMBLY}.k8s.IntOrString`, `${ASSEMBLY}.k8s.Quantity`]);
 
 /** The core schemas: `apiVersion/kind` to the schema of the whole object. */
@@ -83,6 +87,10 @@ export class CoreSchemas {
     for (const [name, value] of Object.entries(k8s)) {
       const gvk = (value as { GVK?: { apiVersion: string; kind: string } }).GVK;
       if (name.startsWith('Kube') && gvk) this.byGvk.set(`${gvk.apiVersion}/${gvk.kind}`, `${ASSEMBLY}.k8s.${name}Props`);
+    }
+    for (const [ga, older] of Object.entries(GA_SINCE_1_27)) {
+      const fqn = this.byGvk.get(older);
+      if (fqn) this.byGvk.set(ga, fqn);
     }
   }
 

@@ -4,7 +4,8 @@
  * Every message names the file, the object (`Kind namespace/name`) and the field path.
  * Linear in the number of objects (indexes first, then one pass).
  */
-import { CoreSchemas, CORE_CLUSTER_SCOPED, checkMetadata } from './core-schemas';
+import { CoreSchemas, checkMetadata } from './core-schemas';
+import { CORE_CLUSTER_SCOPED_KINDS } from '../../core/kinds';
 import { CrdKind } from './crd-schemas';
 import { FACTS_FILE, FactsResult, PlatformFacts } from '../../analysis/platform-facts';
 import { checkValue } from './structural';
@@ -127,7 +128,7 @@ export function validateTree(tree: OutputTree, schemas: Schemas): string[] {
       checkValue(o, { ...crd.schema, properties: { ...crd.schema.properties, metadata: objectMeta } }, '', errors);
     } else checkValue(o, core!, '', errors);
     checkMetadata(o.kind, o.metadata, errors);
-    const namespaced = crd ? crd.namespaced : !CORE_CLUSTER_SCOPED.has(o.kind);
+    const namespaced = crd ? crd.namespaced : !CORE_CLUSTER_SCOPED_KINDS.has(o.kind);
     namespacedOf.set(o, namespaced);
     const ns = o.metadata?.namespace;
     if (namespaced && !ns) errors.push('metadata.namespace: is required for a namespaced kind');
