@@ -5,7 +5,7 @@
  * anything is rendered; `synthesize` then writes into the output folder (only a folder it owns, see
  * write-tree.ts and marker.ts), so bad input never touches it.
  */
-import { clusterFolderRules, platformFolderRules } from './components/derived';
+import { clusterFolderRules, componentsForRoles, platformFolderRules, tenantReach } from './components/derived';
 import { COMPONENTS } from './components/index';
 import { ClusterContext, ResolvedCluster } from './platform/clusters';
 import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
@@ -223,7 +223,13 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
   const controlPlane = !cluster || cluster.controlPlane;
   texts.set(
     FACTS_FILE,
-    platformFactsJson({ tenantLabel: TENANT_LABEL, billing: controlPlane && platform.billing.enabled ? platform.billing.namespace : undefined, server: controlPlane ? platform.server.namespace : undefined, redis: platform.redis.namespace }),
+    platformFactsJson({
+      tenantLabel: TENANT_LABEL,
+      billing: controlPlane && platform.billing.enabled ? platform.billing.namespace : undefined,
+      server: controlPlane ? platform.server.namespace : undefined,
+      redis: platform.redis.namespace,
+      tenantReach: tenantReach(platform, cluster ? componentsForRoles(cluster) : COMPONENTS),
+    }),
   );
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.tenant.name, namespace: t.tenant.namespace })), profile: platform.profile };
 }

@@ -4,7 +4,8 @@
  * The contract: a tenant namespace is a `Namespace` with the tenant label (`tenantLabel` of the facts file,
  * platform-facts.ts). No pod of a tenant namespace may reach a pod of another tenant namespace or of a billing
  * namespace (the facts file's `layers.billing`), on
- * any port; and no pod of a namespace of the output (created or used by it, not one it only selects, such as
+ * any port; nor a pod of a namespace of the platform's components (the facts file's `tenantReach`) on a port
+ * other than those that namespace offers tenants; and no pod of a namespace of the output (created or used by it, not one it only selects, such as
  * `kube-system`) may reach a cloud metadata address (`169.254.169.254`, `fd00:ec2::254`): those hand out the
  * node's cloud credentials.
  */
@@ -38,24 +39,38 @@ export const METADATA_NODE = 'metadata';
 export interface ViolationOptions {
   /** Namespaces no tenant may reach: the facts file's billing namespaces (see platform-facts.ts). */
   readonly billingNamespaces: readonly string[];
+  /** The platform's namespaces with the TCP ports they offer tenants (the facts file's `tenantReach`). @default {} */
+  readonly tenantReach?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The ports a platform namespace offers tenants, as a port set. */
+function offered(ports: readonly number[]): PortSet {
+  return ports.reduce((set, port) => set.union(PortSet.range('TCP', port)), PortSet.NONE);
 }
 
 /** Every namespace pair that breaks the contract, with the ports allowed and an example. */
 export function findViolations(model: ClusterModel, reachability: Reachability, options: ViolationOptions): Violation[] {
   const billing = new Set(options.billingNamespaces);
+  const reach = new Map(Object.entries(options.tenantReach ?? {}).map(([ns, ports]) => [ns, offered(ports)]));
   const byPair = new Map<string, { from: string; to: string; ports: PortSet; example: Path }>();
   for (const p of reachability.paths) {
     const from = p.from.namespace;
     const to = p.to.namespace;
-    if (!isTenant(model, from)) continue;
-    if (!((to !== from && isTenant(model, to)) || (billing.has(to) && to !== from))) continue;
+    if (!isTenant(model, from) || to === from) continue;
+    // A platform namespace: only the ports beyond those it offers tenants.
+    const ports = isTenant(model, to) || billing.has(to) ? p.ports : reach.has(to) ? p.ports.minus(reach.get(to)!) : PortSet.NONE;
+    if (ports.isEmpty) continue;
     const key = `${from}\u0000${to}`;
     const found = byPair.get(key);
-    if (found) found.ports = found.ports.union(p.ports);
-    else byPair.set(key, { from, to, ports: p.ports, example: p });
+    if (found) found.ports = found.ports.union(ports);
+    else byPair.set(key, { from, to, ports, example: p });
   }
   const pairs: Violation[] = [...byPair.values()].map((v) => {
-    const what = billing.has(v.to) ? 'tenant namespace reaches the billing namespace' : 'tenant namespace reaches another tenant namespace';
+    const what = billing.has(v.to)
+      ? 'tenant namespace reaches the billing namespace'
+      : isTenant(model, v.to)
+        ? 'tenant namespace reaches another tenant namespace'
+        : `tenant namespace reaches a platform namespace beyond the ports it offers tenants (${reach.get(v.to)!.isEmpty ? 'none' : reach.get(v.to)!.describe()})`;
     const message = `${v.from} -> ${v.to}: ${what} on ${v.ports.describe()}, e.g. from ${describeEndpoint(v.example.from)} to ${describeEndpoint(v.example.to)}`;
     return { ...v, message };
   });

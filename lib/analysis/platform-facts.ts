@@ -3,8 +3,10 @@
  * tenant namespace and the namespaces of each layer (the billing namespaces are the ones no tenant may reach).
  *
  * Synth writes them as `platform-facts.json` at the top of the output folder:
- * `{ "tenantLabel": "...", "layers": { "billing": ["..."], "server": ["..."], ... } }` (sorted keys, no
- * timestamps: deterministic). The checks (`check:isolation`, `lint:policies`, `validate`, `diff`) read them
+ * `{ "layers": { "billing": ["..."], "server": ["..."], ... }, "tenantLabel": "...", "tenantReach": { "<namespace>": [8008], ... } }`
+ * (sorted keys, no timestamps: deterministic). `tenantReach` lists every namespace of the platform's
+ * components in the cluster with the TCP ports it offers tenants (`[]`: none); `check:isolation` fails on a
+ * tenant's path to such a namespace on any other port. The checks (`check:isolation`, `lint:policies`, `validate`, `diff`) read them
  * from there and nowhere else: a folder without the file is refused with a message saying how to produce it,
  * so a billing layer moved to another namespace is always the one checked.
  */
@@ -24,6 +26,11 @@ export interface PlatformFacts {
   readonly layers: Readonly<Record<string, readonly string[]>>;
   /** Namespaces no tenant namespace may reach: the `billing` layer's. */
   readonly billingNamespaces: readonly string[];
+  /**
+   * Each namespace of the platform's components with the TCP ports it offers tenants (empty: none). A folder
+   * written before this field existed has none: then only the billing namespaces are checked.
+   */
+  readonly tenantReach: Readonly<Record<string, readonly number[]>>;
 }
 
 /** The facts read, or undefined with the problems that make them unusable. */
@@ -73,8 +80,19 @@ export function parsePlatformFacts(raw: any, file = FACTS_FILE): FactsResult {
       else problems.push(`${file}: layers.${layer} ${JSON.stringify(namespaces)} must be a list of namespace names`);
     }
   }
+  const tenantReach: Record<string, number[]> = {};
+  if (raw.tenantReach !== undefined) {
+    if (raw.tenantReach === null || typeof raw.tenantReach !== 'object' || Array.isArray(raw.tenantReach)) {
+      problems.push(`${file}: tenantReach ${JSON.stringify(raw.tenantReach)} must be an object of namespace name to the TCP ports it offers tenants`);
+    } else {
+      for (const [namespace, ports] of Object.entries(raw.tenantReach)) {
+        if (Array.isArray(ports) && ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) tenantReach[namespace] = ports as number[];
+        else problems.push(`${file}: tenantReach.${namespace} ${JSON.stringify(ports)} must be a list of TCP ports (1-65535)`);
+      }
+    }
+  }
   if (problems.length > 0) return { problems };
-  return { facts: { tenantLabel, layers, billingNamespaces: layers[BILLING_LAYER] }, problems };
+  return { facts: { tenantLabel, layers, billingNamespaces: layers[BILLING_LAYER], tenantReach }, problems };
 }
 
 /** The billing namespaces for messages: `a, b`, or a note that the output has none (billing off). */
@@ -90,13 +108,17 @@ export interface PlatformLayers {
   /** The server namespace, or none in a cluster without the server (a worker of several clusters). */
   readonly server?: string;
   readonly redis: string;
+  /** Each namespace of the cluster's platform components, with the TCP ports it offers tenants. */
+  readonly tenantReach: Readonly<Record<string, readonly number[]>>;
 }
 
 /** The content of `platform-facts.json`: sorted keys, no timestamps, a final newline (deterministic). */
 export function platformFactsJson(layers: PlatformLayers): string {
+  const reach = Object.keys(layers.tenantReach).sort().map((ns) => [ns, [...new Set(layers.tenantReach[ns])].sort((a, b) => a - b)] as const);
   const facts = {
     layers: { billing: layers.billing === undefined ? [] : [layers.billing], redis: [layers.redis], server: layers.server === undefined ? [] : [layers.server] },
     tenantLabel: layers.tenantLabel,
+    tenantReach: Object.fromEntries(reach),
   };
   return `${JSON.stringify(facts, null, 2)}\n`;
 }

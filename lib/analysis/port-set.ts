@@ -132,6 +132,32 @@ export class PortSet {
     return result;
   }
 
+  /**
+   * The ports of this set that are not in `other`. An unresolved name stays unless `other` has the same
+   * name (the number behind it is unknown, so it may lie outside `other`'s ranges: conservative).
+   */
+  public minus(other: PortSet): PortSet {
+    if (other.isEmpty || this.isEmpty) return this;
+    if (this === other || other.isAll) return PortSet.NONE;
+    const ranges: Partial<Record<Protocol, Range[]>> = {};
+    const names: Partial<Record<Protocol, string[]>> = {};
+    for (const p of PROTOCOLS) {
+      let left: Range[] = [...this.ranges[p]];
+      for (const [a2, b2] of other.ranges[p]) {
+        left = left.flatMap(([a1, b1]): Range[] => {
+          if (b2 < a1 || a2 > b1) return [[a1, b1]];
+          const out: Range[] = [];
+          if (a1 < a2) out.push([a1, a2 - 1]);
+          if (b2 < b1) out.push([b2 + 1, b1]);
+          return out;
+        });
+      }
+      ranges[p] = left;
+      names[p] = this.names[p].filter((n) => !other.names[p].includes(n));
+    }
+    return PortSet.of(ranges, names);
+  }
+
   /** Short text: `all`, `-` (none), or e.g. `TCP 80,8000-8010; UDP 53; TCP name:http`. */
   public describe(): string {
     if (this.isAll) return 'all';

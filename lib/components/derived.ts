@@ -93,3 +93,15 @@ export function clusterFolderRules(roles: ClusterRoles, components: readonly Com
   }
   return rules;
 }
+
+/**
+ * Each namespace of the enabled components with the TCP ports their endpoints offer tenants (none: `[]`), for
+ * the facts file's `tenantReach` (lib/analysis/platform-facts.ts): `check:isolation` fails on a tenant's path
+ * to one of them on any other port.
+ */
+export function tenantReach(platform: ComponentSettings, components: readonly ComponentDescriptor[] = COMPONENTS): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const c of enabledComponents(platform, components)) for (const n of c.namespaces(platform)) out[n.namespace] ??= [];
+  for (const e of componentEndpoints(platform, components)) if (e.clients.includes('tenants')) (out[e.namespace] ??= []).push(e.port);
+  return out;
+}

@@ -39,7 +39,7 @@ export function isolationMarkdown(folders: readonly RenderedFolder[], texts: Rea
     renderMatrix(model, reachability).trimEnd(),
     '',
     violations.length === 0
-      ? `check:isolation: no path between tenant namespaces and none from a tenant namespace to ${billingNamespacesText(facts)}.`
+      ? `check:isolation: no path between tenant namespaces, none from a tenant namespace to ${billingNamespacesText(facts)}, none to a platform namespace beyond the ports it offers tenants.`
       : `check:isolation: ${violations.length} violation${violations.length === 1 ? '' : 's'}:\n${violations.map((v) => `- ${v.message}`).join('\n')}`,
     '',
   ].join('\n');

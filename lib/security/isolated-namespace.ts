@@ -75,6 +75,8 @@ export interface IsolatedNamespaceOptions {
    * @default [] - only the namespace's own pods
    */
   readonly allowIngressFrom?: ReadonlyArray<Record<string, unknown>>;
+  /** The TCP ports the namespaces of `allowIngressFrom` may connect to. @default - every port */
+  readonly allowIngressPorts?: readonly number[];
   /** Egress beyond the namespace itself and the DNS. @default - none */
   readonly egress?: NamespaceEgressProps;
   /**
@@ -129,7 +131,7 @@ export class IsolatedNamespace extends Construct {
     if ((props.allowIngressFrom ?? []).length > 0) {
       allow('AllowIngressFromNamespaces', 'allow-ingress-from-namespaces', {
         policyTypes: ['Ingress'],
-        ingress: [{ from: (props.allowIngressFrom ?? []).map((s) => ({ namespaceSelector: s })) }],
+        ingress: [{ from: (props.allowIngressFrom ?? []).map((s) => ({ namespaceSelector: s })), ...(props.allowIngressPorts ? { ports: tcp(props.allowIngressPorts) } : {}) }],
       });
     }
     if (ownTraffic) {

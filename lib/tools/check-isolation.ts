@@ -49,7 +49,7 @@ export function main(argv: readonly string[], io: CliIo = STDIO): number {
   const failures = [
     ...loaded.problems.map((p) => `cannot read: ${p}`),
     ...reachability.problems.map((p) => `cannot evaluate: ${p}`),
-    ...findViolations(model, reachability, { billingNamespaces: facts.billingNamespaces }).map((v) => `violation: ${v.message}`),
+    ...findViolations(model, reachability, facts).map((v) => `violation: ${v.message}`),
   ];
   if (failures.length > 0) {
     const shown = failures.slice(0, MAX_LINES).map((f) => `${f}\n`).join('');
@@ -57,6 +57,6 @@ export function main(argv: readonly string[], io: CliIo = STDIO): number {
     io.err(`\ncheck-isolation: ${failures.length} problem${failures.length === 1 ? '' : 's'}:\n${shown}${more}`);
     return 1;
   }
-  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${billingNamespacesText(facts)}, none to the cloud metadata addresses.\n`);
+  io.out(`\ncheck-isolation: no path between tenant namespaces, none from a tenant namespace to ${billingNamespacesText(facts)}, none to a platform namespace beyond the ports it offers tenants, none to the cloud metadata addresses.\n`);
   return 0;
 }

@@ -220,7 +220,7 @@ describe('renderMatrix', () => {
 });
 
 describe('platform-facts.json', () => {
-  test('the committed dist/ has the facts file the checks read, naming the billing namespace and the tenant label', () => {
+  test('the committed dist/ has the facts file the checks read, naming the billing namespace, the tenant label and what each platform namespace offers tenants', () => {
     const { readPlatformFacts } = jest.requireActual('../../lib/analysis/platform-facts') as typeof import('../../lib/analysis/platform-facts');
     const { facts, problems } = readPlatformFacts(join(__dirname, '..', '..', 'dist'));
     expect(problems).toEqual([]);
@@ -228,6 +228,7 @@ describe('platform-facts.json', () => {
       tenantLabel: 'clearml-tenancy/tenant',
       layers: { billing: ['clearml-billing'], redis: ['redis-shared'], server: ['clearml'] },
       billingNamespaces: ['clearml-billing'],
+      tenantReach: { 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'clearml-mig-setup': [], 'gpu-operator': [], 'redis-shared': [6379] },
     });
   });
 });

@@ -92,3 +92,54 @@ describe('the facts of an output without billing', () => {
     expect(validateTree(treeFromFiles(files), loadSchemas(CRDS_DIR))).toEqual([]);
   });
 });
+
+describe('tenants reach a platform namespace only on the ports it offers them (the facts file\'s tenantReach)', () => {
+  // GIVEN the platform with the fixture tenants
+  const files = renderOutput({ platform: basePlatform(), tenantsDir: FIXTURE_TENANTS_DIR });
+  const policy = (namespace: string, name: string, spec: object) => YAML.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+  const openEgress = policy('acme', 'allow-all-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] });
+
+  test("synth lists every namespace of the components with the ports their endpoints offer tenants", () => {
+    expect(JSON.parse(files.get(FACTS_FILE)!).tenantReach).toEqual({ 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'gpu-operator': [], 'redis-shared': [6379] });
+  });
+
+  test('a path into a namespace that offers tenants nothing is a violation on every port; into the server, on every port but 8008', () => {
+    // GIVEN acme allowed to send anywhere, the GPU operator's namespace open to all, and the server's pods open to acme on every port
+    const planted = new Map(files);
+    planted.set('tenants/acme/planted.yaml', openEgress);
+    planted.set('gpu/planted.yaml', policy('gpu-operator', 'allow-all', { podSelector: {}, ingress: [{}] }));
+    planted.set('server/planted.yaml', policy('clearml', 'allow-acme', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } }] }] }));
+    // WHEN check:isolation runs
+    const { code, err } = run(checkIsolation, write(planted));
+    // THEN both are violations, the server's without its offered port
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> gpu-operator: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(none\) on all/m);
+    expect(err).toMatch(/^violation: acme -> clearml: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(TCP 8008\) on TCP 1-8007,8009-65535; UDP all; SCTP all/m);
+    expect(err).not.toMatch(/^violation: (globex|initech)/m);
+    // AND the open egress alone (every platform namespace keeps its own ingress policies) is no violation
+    const egressOnly = new Map(files);
+    egressOnly.set('tenants/acme/planted.yaml', openEgress);
+    expect(run(checkIsolation, write(egressOnly))).toMatchObject({ code: 0, err: '' });
+  });
+
+  test('a facts file without tenantReach (written before it existed) checks the billing namespaces only; a bad one is refused', () => {
+    const old = new Map(files);
+    const facts = JSON.parse(files.get(FACTS_FILE)!);
+    delete facts.tenantReach;
+    old.set(FACTS_FILE, JSON.stringify(facts));
+    old.set('tenants/acme/planted.yaml', openEgress);
+    old.set('gpu/planted.yaml', policy('gpu-operator', 'allow-all', { podSelector: {}, ingress: [{}] }));
+    expect(run(checkIsolation, write(old)).code).toBe(0);
+    old.set(FACTS_FILE, JSON.stringify({ ...facts, tenantReach: { clearml: ['8008'] } }));
+    expect(run(checkIsolation, write(old)).err).toContain('platform-facts.json: tenantReach.clearml ["8008"] must be a list of TCP ports (1-65535)');
+  });
+
+  test('validate refuses a tenantReach namespace that holds no object', () => {
+    const stale = new Map(files);
+    const facts = JSON.parse(files.get(FACTS_FILE)!);
+    stale.set(FACTS_FILE, JSON.stringify({ ...facts, tenantReach: { ...facts.tenantReach, 'gone-operator': [] } }));
+    expect(validateTree(treeFromFiles(stale), loadSchemas(CRDS_DIR))).toEqual([
+      'platform-facts.json: tenantReach.gone-operator: namespace "gone-operator" holds no object of the output; re-run synth so the facts match the objects',
+    ]);
+  });
+});

@@ -27,13 +27,16 @@ describe('Billing', () => {
     expect(release.spec.chart.spec).toEqual({ chart: 'charts/clearml-billing-1.1.0.tgz', sourceRef: { kind: 'GitRepository', name: 'charts', namespace: 'flux-system' } });
   });
 
-  test('the namespace admits only itself and clearml', () => {
+  test('the namespace admits only itself and clearml, on the Kafka and Redis ports', () => {
     const platform = platformWith({ sources: OCI, billing: { chart: { source: 'charts', chart: 'clearml-billing', version: '1.1.0' } } });
     const policy = only(synthOf((s) => new Billing(s, 'billing', billingProps(platform))), 'NetworkPolicy', 'default-deny-ingress');
     expect(policy).toHaveProperty('metadata.namespace', 'clearml-billing');
     expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     const objects = synthOf((s) => new Billing(s, 'billing', billingProps(platform)));
     expect(only(objects, 'NetworkPolicy', 'allow-same-namespace-ingress').spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
-    expect(only(objects, 'NetworkPolicy', 'allow-ingress-from-namespaces').spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }] }]);
+    expect(only(objects, 'NetworkPolicy', 'allow-ingress-from-namespaces').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } }],
+      ports: [{ protocol: 'TCP', port: 9092 }, { protocol: 'TCP', port: 6379 }],
+    }]);
   });
 });

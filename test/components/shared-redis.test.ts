@@ -37,12 +37,15 @@ describe('SharedRedis', () => {
     expect(JSON.stringify(objects)).not.toMatch(/sdkWoq23/);
   });
 
-  test('admits the server namespace and tenant namespaces only', () => {
+  test('admits the server namespace and tenant namespaces only, on the Redis port only (also when it is moved)', () => {
     const policy = only(synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith()))), 'NetworkPolicy', 'allow-ingress-from-namespaces');
     expect(policy.spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'clearml' } } },
       { namespaceSelector: { matchExpressions: [{ key: 'clearml-tenancy/tenant', operator: 'Exists' }] } },
     ]);
+    expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 6379 }]);
+    const moved = only(synthOf((s) => new SharedRedis(s, 'redis', sharedRedisProps(platformWith({ redis: { port: 6390 } })))), 'NetworkPolicy', 'allow-ingress-from-namespaces');
+    expect(moved.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 6390 }]);
   });
 
   test('exposes the master host the agents use', () => {

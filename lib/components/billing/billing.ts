@@ -27,6 +27,9 @@ export interface BillingProps {
   readonly after?: ReleaseRef;
 }
 
+/** Ports of the billing chart's Kafka and Redis, which the apiserver reaches (and the only ones its namespace admits). */
+export const BILLING_PORTS = { kafka: 9092, redis: 6379 } as const;
+
 export class Billing extends Construct {
   public readonly release: HelmChartRelease;
 
@@ -41,6 +44,8 @@ export class Billing extends Construct {
       // Kafka and Redis of the billing chart may need root; warn/audit stay restricted.
       podSecurity: 'baseline',
       allowIngressFrom: [namespaceByName(props.serverNamespace)],
+      // The apiserver uses the chart's Kafka and Redis only.
+      allowIngressPorts: [BILLING_PORTS.kafka, BILLING_PORTS.redis],
     });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: billing.releaseName,

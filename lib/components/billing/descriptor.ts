@@ -2,15 +2,12 @@
 import type { ComponentDescriptor } from '../component';
 import { SERVER_FOLDER } from '../../core/folders';
 import type { ComponentPlatform } from '../component';
-import { Billing, BillingProps } from './billing';
+import { BILLING_PORTS, Billing, BillingProps } from './billing';
 
 /** The construct's props from the resolved platform (`after`: the server's release). */
 export function billingProps(platform: ComponentPlatform, after?: BillingProps['after']): BillingProps {
   return { settings: platform.billing, serverNamespace: platform.server.namespace, catalog: platform.catalog, network: platform.network, after };
 }
-
-/** Ports of the billing chart's Kafka and Redis, which the apiserver reaches. */
-export const BILLING_PORTS = { kafka: 9092, redis: 6379 } as const;
 
 export const billingComponent: ComponentDescriptor = {
   name: 'billing',

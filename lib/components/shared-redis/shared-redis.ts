@@ -55,6 +55,8 @@ export class SharedRedis extends Construct {
       network: props.network,
       labels: { [LAYER_LABEL]: 'server' },
       allowIngressFrom: [namespaceByName(props.serverNamespace), anyTenantNamespace()],
+      // The server and the tenants' agents use Redis's port only.
+      allowIngressPorts: [redis.port],
     });
     this.release = new HelmChartRelease(this, 'Resource', {
       name: redis.releaseName,

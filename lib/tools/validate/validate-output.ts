@@ -87,6 +87,9 @@ function factsProblems(tree: OutputTree, facts: PlatformFacts): string[] {
       if (!used.has(ns)) problems.push(`${FACTS_FILE}: layers.${layer}[${i}]: namespace "${ns}" holds no object of the output; re-run synth so the facts match the objects`);
     });
   }
+  for (const ns of Object.keys(facts.tenantReach)) {
+    if (!used.has(ns)) problems.push(`${FACTS_FILE}: tenantReach.${ns}: namespace "${ns}" holds no object of the output; re-run synth so the facts match the objects`);
+  }
   for (const { file, object: o } of tree.objects) {
     if (o?.kind === 'Namespace' && file.startsWith('tenants/') && o.metadata?.labels?.[facts.tenantLabel] === undefined) {
       problems.push(`${file}: ${describe(o)}: metadata.labels: has no "${facts.tenantLabel}" label (the tenant label of ${FACTS_FILE}); the checks would not see it as a tenant namespace`);
