@@ -105,12 +105,34 @@ const CLUSTER_FIELDS = ['network', 'migSetup', 'gitops', 'fluxLockdown'];
 
 /**
  * The problems of resolving a cluster's props that are the cluster's own (under its settings), renamed
- * `clusters[<i>].<field>`; the others are the platform's and reported once, by its own resolution.
+ * `clusters[<i>].<field>`; the others are the platform's and reported once, by its own resolution. A flavor
+ * written as a string is named where it is written (`clusters[<i>].gitops`), and the platform's
+ * `fluxLockdown` refused for this cluster's flavor is named on that flavor (a cluster has no `fluxLockdown`).
  */
-export function clusterProblems(problems: readonly Problem[], index: number): Problem[] {
+export function clusterProblems(problems: readonly Problem[], index: number, own?: ClusterProps): Problem[] {
+  const at = `clusters[${index}]`;
+  const flavorField = typeof own?.gitops === 'string' ? `${at}.gitops` : `${at}.gitops.flavor`;
   return problems
     .filter((p) => CLUSTER_FIELDS.some((f) => p.path === f || p.path.startsWith(`${f}.`) || p.path.startsWith(`${f}[`)))
-    .map((p) => ({ ...p, path: `clusters[${index}].${p.path}` }));
+    .map((p) => {
+      if (p.path === 'gitops.flavor') return { ...p, path: flavorField };
+      if (p.path === 'fluxLockdown' && p.value === true) {
+        const flavor = typeof own?.gitops === 'string' ? own.gitops : own?.gitops?.flavor;
+        return { ...p, path: flavorField, value: flavor, message: `is not "flux", and the platform's fluxLockdown: true (a Flux setting, for every cluster) cannot be used with the "${String(flavor)}" flavor; use "flux" in every cluster or leave fluxLockdown out` };
+      }
+      return { ...p, path: `${at}.${p.path}` };
+    });
+}
+
+/**
+ * Where the renderers of a cluster's flavor report what they cannot render (lib/gitops/chart-catalog.ts):
+ * their problems (path `gitops`) named under the cluster, `clusters[<i>].gitops`.
+ */
+export function clusterRenderProblems(file: string, index: number): Problems {
+  const problems = new Problems(file);
+  const add = problems.add.bind(problems);
+  problems.add = (path, value, message) => add(`clusters[${index}].${path}`, value, message);
+  return problems;
 }
 
 /** Whether `value` is a cluster's name (for the tenant files' `clusters`). */

@@ -6,7 +6,7 @@
 import { DEFAULT_ROUTER_KIND, ROUTER_KIND_NAMES, isRouterKindName } from '../config/router-kinds';
 import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
-import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
+import { ChartCatalog, ChartCatalogProps, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
 import { isExactVersion } from '../core/names';
 import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
@@ -21,7 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
-import { clusterPlatformProps, clusterProblems, resolveClusters } from './cluster-settings';
+import { clusterPlatformProps, clusterProblems, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -245,10 +245,12 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
       const own = (p.clusters ?? [])[cluster.index];
       try {
         const resolved = resolvePlatform(clusterPlatformProps(props, own, gitopsSettings.path), file);
-        perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: resolved });
+        // What this cluster's flavor cannot render is named on this cluster's gitops.
+        const catalog = new ChartCatalog({ ...catalogProps(resolved), problems: clusterRenderProblems(file, cluster.index) });
+        perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: { ...resolved, catalog } });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index));
+        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index, own));
       }
     }
   }
@@ -283,10 +285,15 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: internalApiUrl(resolvedServer.namespace),
-    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, gitops: gitopsSettings, network, problems: new Problems(file) }),
+    catalog: new ChartCatalog({ ...catalogProps({ gitops, sourceNamespace, sources, gitopsSettings, network }), problems: new Problems(file) }),
     charts: charts.map((c) => c.chart),
     floatingVersions,
   };
+}
+
+/** What the chart catalog of a resolved platform is made of (its problems list aside). */
+function catalogProps(p: Pick<ResolvedPlatform, 'gitops' | 'sourceNamespace' | 'sources' | 'gitopsSettings' | 'network'>): Omit<ChartCatalogProps, 'problems'> {
+  return { flavor: p.gitops, sourceNamespace: p.sourceNamespace, sources: p.sources, gitops: p.gitopsSettings, network: p.network };
 }
 
 /** The router kind and the app gateway's shared settings. */

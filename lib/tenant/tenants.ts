@@ -283,6 +283,20 @@ function checkClusters(problems: Problems, data: Record<string, any>, clusters: 
   });
 }
 
+/**
+ * Checked for one cluster of several (`platform.cluster`, its own resolved platform): a tenant that runs
+ * there needs a flavor there that can install tenants (k3s cannot), whatever the platform's flavor is.
+ */
+function checkClusterFlavor(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform): void {
+  const cluster = platform.cluster;
+  const support = platform.catalog.flavor.capabilities.tenants;
+  if (cluster === undefined || !cluster.worker || support.supported) return;
+  const i = tenant.clusters.indexOf(cluster.name);
+  if (i < 0) return;
+  const path = Array.isArray(data.clusters) ? `clusters[${i}]` : 'clusters (default)';
+  problems.add(path, cluster.name, `is a cluster whose GitOps flavor "${platform.gitops}" (clusters[${cluster.index}].gitops of the platform props) cannot install tenants: ${support.why}`);
+}
+
 /** Whether a quota limits CPU or memory, so that every container needs requests or limits for them. */
 export function limitsCompute(quota: TenantQuotaSpec): boolean {
   return [quota.cpu, quota.memory, quota.limitsCpu, quota.limitsMemory].some((q) => q !== undefined);
@@ -291,6 +305,7 @@ export function limitsCompute(quota: TenantQuotaSpec): boolean {
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
 function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>, clusters: readonly ClusterContext[]): void {
   checkClusters(problems, data, clusters);
+  checkClusterFlavor(problems, data, tenant, platform);
   const supervisor = platform.server.supervisor.email;
   if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '' && checkEmail(problems, 'admin.email', tenant.admin.email)) {
     if (tenant.admin.email.toLowerCase() === supervisor.toLowerCase()) problems.add('admin.email', tenant.admin.email, "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own");
