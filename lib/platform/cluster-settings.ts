@@ -4,7 +4,7 @@
  * (network, MIG nodes, GitOps) are merged over the platform's by {@link clusterPlatformProps} and then
  * resolved like the platform's own (lib/platform/platform.ts), their problems under `clusters[<i>].`.
  */
-import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel } from '../config/checks';
+import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel, isRepositoryPath } from '../config/checks';
 import { neverEgressProblem } from '../security/never-egress';
 import { Problem, Problems } from '../core/problems';
 import { CLUSTER_ROLES, ClusterRole, ResolvedCluster, isControlPlaneRole, isWorkerRole } from './clusters';
@@ -98,6 +98,26 @@ export function clusterPlatformProps(props: PlatformProps, cluster: ClusterProps
     migSetup: cluster.migSetup ?? props.migSetup,
     gitops: { ...base, path: `${platformPath}/${clusterFolder(cluster.name)}`, ...definedOnly(own) },
   };
+}
+
+/**
+ * A cluster's own `gitops.path`, where its Flux Kustomizations or Argo CD Applications point: the output
+ * writes the cluster's tree to `clusters/<name>/`, so the path must end with `clusters/<name>` (the output
+ * committed at another root, e.g. in a repository of its own); left out, it is `<platform path>/clusters/<name>`.
+ * A path that is no repository path at all is the generic check's problem (lib/platform/platform.ts).
+ */
+export function checkClusterGitOpsPath(problems: Problems, index: number, cluster: ClusterProps | undefined, platformPath: string): void {
+  const given = typeof cluster?.gitops === 'object' && cluster.gitops !== null ? cluster.gitops.path : undefined;
+  if (given === undefined || !isDnsLabel(cluster?.name)) return;
+  const path = typeof given === 'string' ? given.replace(/\/+$/, '') : given;
+  if (!isRepositoryPath(path)) return;
+  const folder = clusterFolder(cluster.name);
+  if (path === folder || path.endsWith(`/${folder}`)) return;
+  problems.add(
+    `clusters[${index}].gitops.path`,
+    given,
+    `must end with "${folder}": the output writes this cluster's tree to ${folder}/ and its Flux Kustomizations (Argo CD Applications) point below this path; leave it out for "${platformPath}/${folder}" (the output committed at the platform's gitops.path), or give the path of ${folder} where the output is committed, such as "./other/${folder}"`,
+  );
 }
 
 /** The settings a cluster may set itself; problems under them belong to the cluster. */

@@ -13,7 +13,7 @@ import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOp
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { DEFAULT_NETWORK } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
-import { Req, checkDnsLabel, checkDnsName, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
+import { Req, isRepositoryPath, checkDnsLabel, checkDnsName, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
 import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
 import { DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE, ALL_MIG_PROFILES } from '../config/mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
@@ -21,7 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
-import { clusterPlatformProps, clusterProblems, clusterRenderProblems, resolveClusters } from './cluster-settings';
+import { checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -240,6 +240,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   // under clusters[<i>] (those the platform's own resolution reports already are left out).
   const perCluster: Array<{ cluster: ResolvedCluster; platform?: ResolvedPlatform }> = [];
   if (clusterSet.multi) {
+    if (Array.isArray(p.clusters)) p.clusters.forEach((c, i) => checkClusterGitOpsPath(problems, i, c, gitopsSettings.path));
     const reported = new Set(problems.all.map((x) => `${x.path}\0${JSON.stringify(x.value)}`));
     for (const cluster of clusterSet.clusters) {
       const own = (p.clusters ?? [])[cluster.index];
@@ -340,8 +341,9 @@ function resolveGitOps(problems: Problems, input: GitOpsFlavorName | GitOpsProps
   if (!isGitOpsFlavorName(given)) problems.add(field, given, `must be one of ${GITOPS_FLAVORS.map((f) => `"${f}"`).join(', ')}`);
   const flavor = isGitOpsFlavorName(given) ? given : DEFAULT_FLAVOR;
   const defaults = DEFAULT_GITOPS_SETTINGS;
-  const path = (g.path ?? defaults.path).replace(/\/+$/, '');
-  if (typeof path !== 'string' || !/^(\.\/)?[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$|^\.$/.test(path) || path.split('/').includes('..')) {
+  const givenPath: unknown = g.path ?? defaults.path;
+  const path = typeof givenPath === 'string' ? givenPath.replace(/\/+$/, '') : (givenPath as string);
+  if (!isRepositoryPath(path)) {
     problems.add('gitops.path', g.path, 'must be a path relative to the repository root such as "./dist" or "./clusters/prod/dist" (letters, digits, ".", "_", "-"; no "..")');
   }
   const repository = { ...defaults.repository, ...definedOnly(g.repository) };

@@ -3,6 +3,7 @@
  * named under the cluster's field path, never the platform's `gitops.…`; and the rule for the cluster's
  * `gitops.path` (where its tree `clusters/<name>/` is committed).
  */
+import YAML from 'yaml';
 import { resolvePlatform } from '../../lib/platform/platform';
 import { ClusterProps, PlatformProps } from '../../lib/platform/platform-props';
 import { renderOutput } from '../../lib/synth';
@@ -54,5 +55,46 @@ describe("a cluster's own GitOps settings: problems under clusters[<i>].gitops",
     expect(problems[0].message).toMatch(/GitOps flavor "k3s" \(clusters\[1\]\.gitops of the platform props\) cannot install tenants: the k3s helm-controller runs each install as a ServiceAccount bound to cluster-admin/);
     // Without tenants there, the k3s worker is fine.
     expect(() => renderOutput({ platform: withWorker({ gitops: 'k3s' }), platformFile: FILE })).not.toThrow();
+  });
+});
+
+describe("a cluster's gitops.path: where clusters/<name>/ is committed", () => {
+  const flux = (platform: PlatformProps, cluster: string) => {
+    const files = renderOutput({ platform, tenantsDir: 'tenants' });
+    return YAML.parseAllDocuments(files.get(`clusters/${cluster}/flux/kustomizations.yaml`)!).map((d) => d.toJSON().spec.path as string);
+  };
+
+  test("left out: <platform path>/clusters/<name>, so each Flux Kustomization points at that cluster's own folders", () => {
+    const paths = flux(twoClusters, 'gpu-east');
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) expect(path).toMatch(/^\.\/fleet\/clusters\/gpu-east\/[a-z]/);
+    expect(resolvePlatform({ ...twoClusters, gitops: { flavor: 'flux', path: '.' } }).clusterPlatforms.map((c) => c.platform.gitopsSettings.path)).toEqual(['./clusters/hq', './clusters/gpu-east']);
+  });
+
+  test('an explicit path ending with clusters/<name> (the output committed at another root) is taken as given, trailing "/" dropped', () => {
+    const p = resolvePlatform(withWorker({ gitops: { path: './mirror/clusters/gpu-east/' } }));
+    expect(p.clusterPlatforms[1].platform.gitopsSettings.path).toBe('./mirror/clusters/gpu-east');
+    expect(resolvePlatform(withWorker({ gitops: { path: 'clusters/gpu-east' } })).clusterPlatforms[1].platform.gitopsSettings.path).toBe('clusters/gpu-east');
+    for (const path of flux(withWorker({ gitops: { path: './mirror/clusters/gpu-east' } }), 'gpu-east')) expect(path).toMatch(/^\.\/mirror\/clusters\/gpu-east\//);
+  });
+
+  test('an explicit path that does not end with clusters/<name> is refused, naming the field, the value and what is allowed; all problems at once', () => {
+    const platform: PlatformProps = {
+      ...twoClusters,
+      clusters: [
+        { ...twoClusters.clusters![0], gitops: { path: './fleet/clusters/gpu-east' } },
+        { ...twoClusters.clusters![1], gitops: { flavor: 'flux', path: './fleet' } },
+      ],
+    };
+    expect(lines(() => resolvePlatform(platform, FILE))).toEqual([
+      `${FILE}: clusters[0].gitops.path: "./fleet/clusters/gpu-east": must end with "clusters/hq": the output writes this cluster's tree to clusters/hq/ and its Flux Kustomizations (Argo CD Applications) point below this path; leave it out for "./fleet/clusters/hq" (the output committed at the platform's gitops.path), or give the path of clusters/hq where the output is committed, such as "./other/clusters/hq"`,
+      expect.stringMatching(/^examples\/two-clusters\.ts \(platform props\): clusters\[1\]\.gitops\.path: "\.\/fleet": must end with "clusters\/gpu-east"/),
+    ]);
+  });
+
+  test('a path that is no repository path: one problem (the generic one), not a crash for a value that is no string', () => {
+    expect(lines(() => resolvePlatform(withWorker({ gitops: { path: '../clusters/gpu-east' } }), FILE))).toEqual([expect.stringMatching(/^examples\/two-clusters\.ts \(platform props\): clusters\[1\]\.gitops\.path: "\.\.\/clusters\/gpu-east": must be a path relative to the repository root/)]);
+    expect(lines(() => resolvePlatform(withWorker({ gitops: { path: 5 as never } }), FILE))).toEqual([expect.stringMatching(/: clusters\[1\]\.gitops\.path: 5: must be a path relative to the repository root/)]);
+    expect(lines(() => resolvePlatform({ ...twoClusters, gitops: { path: 5 as never } }, FILE))).toEqual([expect.stringMatching(/: gitops\.path: 5: must be a path relative to the repository root/)]);
   });
 });
