@@ -19,7 +19,7 @@ import type { ClusterContext } from '../platform/clusters';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
-import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
+import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, inOneCluster, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_BOUNDS, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
 import { checkTenantLimits } from './tenant-limits';
 
@@ -695,7 +695,7 @@ function checkUnique(items: readonly Checked[], path: (c: Checked) => string, va
   }
 }
 
-/** Session port ranges that overlap, each pair reported on the file that comes later in `items`. */
+/** Session port ranges that overlap in one cluster, each pair reported on the file that comes later in `items`. */
 function checkPortRanges(items: readonly Checked[]): void {
   const ranges = items
     .map((c, index) => ({ c, index, start: c.tenant.sessions.startingPort, count: c.tenant.sessions.maxServices }))
@@ -706,6 +706,7 @@ function checkPortRanges(items: readonly Checked[]): void {
   for (const r of ranges) {
     for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= r.start) open.splice(i, 1);
     for (const o of open) {
+      if (!inOneCluster(r.c.tenant.clusters, o.c.tenant.clusters)) continue;
       const [later, earlier] = r.index > o.index ? [r, o] : [o, r];
       later.c.problems.add(
         'sessions.startingPort',
@@ -780,6 +781,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
   checkPortRanges(okAt('sessions'));
   checkStreamPortRanges(checked.map((c) => ({
     file: c.file,
+    clusters: c.tenant.clusters,
     problems: c.problems,
     sessions: ok(c, 'sessions') ? validSessionPorts(c.tenant) : undefined,
     stream: ok(c, 'router.streamSession') ? c.tenant.router.streamSession.portRange : undefined,
