@@ -5,6 +5,7 @@
  * resolved like the platform's own (lib/platform/platform.ts), their problems under `clusters[<i>].`.
  */
 import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel, isRepositoryPath } from '../config/checks';
+import { TENANT_BOUNDS } from '../config/tenant-schema';
 import { neverEgressProblem } from '../security/never-egress';
 import { Problem, Problems } from '../core/problems';
 import { CLUSTER_ROLES, ClusterRole, ResolvedCluster, isControlPlaneRole, isWorkerRole } from './clusters';
@@ -18,8 +19,8 @@ export function clusterFolder(name: string): string {
   return `clusters/${name}`;
 }
 
-/** The longest cluster name (its Secrets' names and the credentials' labels carry it). */
-export const MAX_CLUSTER_NAME = 40;
+/** The longest cluster name (its Secrets' names and the credentials' labels carry it; the tenant schema's bound too). */
+export const MAX_CLUSTER_NAME: number = TENANT_BOUNDS.clusterName;
 
 /** The clusters of `props`, checked into `problems`; one implicit `both` cluster without `clusters`. */
 export function resolveClusters(problems: Problems, props: Partial<PlatformProps>): { clusters: ResolvedCluster[]; defaultWorkerCluster: string; multi: boolean } {

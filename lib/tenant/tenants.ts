@@ -276,7 +276,7 @@ function checkClusters(problems: Problems, data: Record<string, any>, clusters: 
     return;
   }
   data.clusters.forEach((name: unknown, i: number) => {
-    if (typeof name !== 'string' || !isDnsLabel(name)) return; // the schema reports it
+    if (typeof name !== 'string' || !isDnsLabel(name) || name.length > TENANT_BOUNDS.clusterName) return; // the schema reports it
     const cluster = clusters.find((c) => c.name === name);
     if (cluster === undefined) problems.add(`clusters[${i}]`, name, `is not a cluster of the platform; ${allowed}`);
     else if (!cluster.worker) problems.add(`clusters[${i}]`, name, `is the control plane (role ${cluster.role}), which runs no tenant namespace or workloads; ${allowed}`);
