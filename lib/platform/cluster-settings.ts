@@ -146,6 +146,22 @@ export function clusterProblems(problems: readonly Problem[], index: number, own
 }
 
 /**
+ * Whether the cluster's own props set the field at `path` (a path of `PlatformProps` such as
+ * `gitops.argocdProject` or `network.clusterCidrs[0]`): a problem there is the cluster's even when the
+ * platform's own field has the same problem (both are reported).
+ */
+export function clusterSetsField(own: ClusterProps | undefined, path: string): boolean {
+  const steps = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '');
+  let value: unknown = own;
+  for (const step of steps) {
+    if (typeof value === 'string' && steps[0] === 'gitops' && step === 'flavor') return true; // `gitops: "argocd"`
+    if (value === null || typeof value !== 'object') return false;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value !== undefined;
+}
+
+/**
  * Where the renderers of a cluster's flavor report what they cannot render (lib/gitops/chart-catalog.ts):
  * their problems (path `gitops`) named under the cluster, `clusters[<i>].gitops`.
  */

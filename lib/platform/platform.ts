@@ -21,7 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
-import { checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterRenderProblems, resolveClusters } from './cluster-settings';
+import { checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterSetsField, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -237,7 +237,8 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   const hosts = resolveServerHosts(problems, p.server?.hosts, baseDomain);
   const clusterSet = resolveClusters(problems, p);
   // Each cluster's own settings over the platform's, resolved like the platform's; its problems named
-  // under clusters[<i>] (those the platform's own resolution reports already are left out).
+  // under clusters[<i>] (those the platform's own resolution reports already are left out, unless the
+  // cluster sets that field itself).
   const perCluster: Array<{ cluster: ResolvedCluster; platform?: ResolvedPlatform }> = [];
   if (clusterSet.multi) {
     if (Array.isArray(p.clusters)) p.clusters.forEach((c, i) => checkClusterGitOpsPath(problems, i, c, gitopsSettings.path));
@@ -251,7 +252,7 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
         perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: { ...resolved, catalog } });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index, own));
+        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`) || clusterSetsField(own, x.path)), cluster.index, own));
       }
     }
   }

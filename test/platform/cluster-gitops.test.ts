@@ -98,3 +98,17 @@ describe("a cluster's gitops.path: where clusters/<name>/ is committed", () => {
     expect(lines(() => resolvePlatform({ ...twoClusters, gitops: { path: 5 as never } }, FILE))).toEqual([expect.stringMatching(/: gitops\.path: 5: must be a path relative to the repository root/)]);
   });
 });
+
+describe("a cluster's own settings with the platform's mistake repeated", () => {
+  test('both are reported at once: the platform\'s field and the cluster\'s own, each where it is written', () => {
+    const platform = withWorker(
+      { gitops: { argocdProject: 'Bad_P' }, network: { clusterCidrs: ['10.0.0.0/33'] } },
+      { gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/fleet.git', argocdProject: 'Bad_P' }, network: { clusterCidrs: ['10.0.0.0/33'] } },
+    );
+    const found = configProblems(() => resolvePlatform(platform, FILE)).map((p) => `${p.path}: ${p.value}`);
+    expect(found).toEqual(expect.arrayContaining(['gitops.argocdProject: Bad_P', 'clusters[1].gitops.argocdProject: Bad_P', 'network.clusterCidrs[0]: 10.0.0.0/33', 'clusters[1].network.clusterCidrs[0]: 10.0.0.0/33']));
+    // the settings the cluster takes from the platform are reported once, on the platform's field
+    expect(found.filter((p) => p.startsWith('clusters[0].'))).toEqual([]);
+    expect(found).toHaveLength(4);
+  });
+});
