@@ -335,7 +335,13 @@ export const TENANT_SCHEMA = {
         `names of the platform's clusters of role worker or both, whose GitOps flavor can install tenants (not k3s); the session and stream ports must lie ` +
         `inside each one's NodePort range and apart from those of the other tenants there. The control plane keeps its bootstrap Job, ledger and admin credentials. ` +
         `On a platform of one cluster, leave it out (or name that cluster, "default"). Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
-      items: { type: 'string', pattern: DNS_LABEL_PATTERN, patternErrorMessage: DNS_LABEL_MESSAGE, minLength: 1, maxLength: TENANT_BOUNDS.clusterName },
+      items: {
+        type: 'string',
+        pattern: DNS_LABEL_PATTERN,
+        patternErrorMessage: `must be a DNS-1123 label of at most ${TENANT_BOUNDS.clusterName} characters (a cluster's name): lower-case letters, digits and "-", starting and ending with a letter or digit`,
+        minLength: 1,
+        maxLength: TENANT_BOUNDS.clusterName,
+      },
       uniqueItems: true,
       minItems: 1,
       maxItems: TENANT_BOUNDS.clusters,

@@ -107,6 +107,7 @@ describe("the tenant field clusters: what the schema says is what the checks do 
 
   test('a name is at most as long as a cluster name may be', () => {
     expect(clusters.items.maxLength).toBe(MAX_CLUSTER_NAME);
+    expect(clusters.items.patternErrorMessage).toContain(`at most ${MAX_CLUSTER_NAME} characters`);
     expect(problems(resolvePlatform(two), tenant(`clusters: [${'a'.repeat(MAX_CLUSTER_NAME + 1)}]\n`))).toEqual([expect.stringMatching(/^clusters\[0\]: .*at most 40 characters/)]);
   });
 
