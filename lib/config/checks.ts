@@ -59,6 +59,14 @@ export function checkImageReference(problems: Problems, path: string, value: unk
 }
 
 /** A Kubernetes DNS-1123 label: lower-case alphanumerics and '-', 1 to 63 characters. */
+/**
+ * A path inside a Git repository, relative to its root, as GitOps controllers take it: `.`, or names of
+ * letters, digits, ".", "_" and "-" separated by "/", optionally after "./"; never "..". No trailing "/".
+ */
+export function isRepositoryPath(value: unknown): value is string {
+  return typeof value === 'string' && /^(\.\/)?[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$|^\.$/.test(value) && !value.split('/').includes('..');
+}
+
 export function isDnsLabel(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
 }

@@ -46,6 +46,8 @@ export const TENANT_BOUNDS = {
   quotaMig: 10_000,
   /** Clusters a tenant runs in. */
   clusters: 64,
+  /** Characters of a cluster's name (the platform's clusters, lib/platform/cluster-settings.ts: its Secrets' names carry it). */
+  clusterName: 40,
 } as const;
 
 
@@ -96,7 +98,7 @@ export const TENANT_DEFAULTS = {
 export const TENANT_DEFAULT_TEXTS = {
   namespace: "<prefix><name>, where <prefix> is the platform's tenancy.namespacePrefix (empty by default: the name)",
   routerHost: '<name>-apps.<baseDomain>',
-  clusters: "the platform's default worker cluster (the first of its clusters that runs tenants)",
+  clusters: "the platform's defaultWorkerCluster (by default its only cluster of role worker or both)",
 } as const;
 
 /** A list default as the schema's descriptions and the usage write it: `1, 0.5, 0.25`. */
@@ -220,7 +222,7 @@ export const TENANT_SCHEMA = {
     },
     sessions: {
       type: 'object',
-      description: "Interactive sessions: the agent chart gives them the NodePorts startingPort+1 ... startingPort+maxServices, which must lie inside the platform's network.nodePortRange and not overlap another tenant's.",
+      description: "Interactive sessions: the agent chart gives them the NodePorts startingPort+1 ... startingPort+maxServices, which must lie inside the network.nodePortRange of the platform (or of each of the tenant's clusters) and not overlap another tenant's in the same cluster.",
       additionalProperties: false,
       required: ['startingPort'],
       properties: {
@@ -253,7 +255,7 @@ export const TENANT_SCHEMA = {
             },
             portRange: {
               type: 'object',
-              description: `streamSession.portRange: the NodePorts start ... end (both included, at most the platform's tenancy.maxStreamPorts, default 100); inside the platform's network.nodePortRange and apart from every tenant's session and stream ports. Default: none (no stream sessions).`,
+              description: `streamSession.portRange: the NodePorts start ... end (both included, at most the platform's tenancy.maxStreamPorts, default 100); inside the platform's (or each of the tenant's clusters') network.nodePortRange and apart from the session and stream ports of every tenant in the same cluster. Default: none (no stream sessions).`,
               additionalProperties: false,
               required: ['start', 'end'],
               properties: {
@@ -329,9 +331,17 @@ export const TENANT_SCHEMA = {
     clusters: {
       type: 'array',
       description:
-        `The clusters that run the tenant's namespace, agent and app gateway: names of the platform's clusters of role worker or both. ` +
-        `The control plane keeps its bootstrap Job and ledger. On a platform of one cluster, leave it out (or name that cluster). Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
-      items: { type: 'string', pattern: DNS_LABEL_PATTERN, patternErrorMessage: DNS_LABEL_MESSAGE, minLength: 1, maxLength: 63 },
+        `The clusters that run the tenant's namespace (with its policies, quota and the bootstrap's access), agent and app gateway: ` +
+        `names of the platform's clusters of role worker or both, whose GitOps flavor can install tenants (not k3s); the session and stream ports must lie ` +
+        `inside each one's NodePort range and apart from those of the other tenants there. The control plane keeps its bootstrap Job, ledger and admin credentials. ` +
+        `On a platform of one cluster, leave it out (or name that cluster, "default"). Default: ${TENANT_DEFAULT_TEXTS.clusters}.`,
+      items: {
+        type: 'string',
+        pattern: DNS_LABEL_PATTERN,
+        patternErrorMessage: `must be a DNS-1123 label of at most ${TENANT_BOUNDS.clusterName} characters (a cluster's name): lower-case letters, digits and "-", starting and ending with a letter or digit`,
+        minLength: 1,
+        maxLength: TENANT_BOUNDS.clusterName,
+      },
       uniqueItems: true,
       minItems: 1,
       maxItems: TENANT_BOUNDS.clusters,

@@ -4,7 +4,8 @@
  * (network, MIG nodes, GitOps) are merged over the platform's by {@link clusterPlatformProps} and then
  * resolved like the platform's own (lib/platform/platform.ts), their problems under `clusters[<i>].`.
  */
-import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel } from '../config/checks';
+import { checkDnsLabel, checkHttpUrl, definedOnly, isDnsLabel, isRepositoryPath } from '../config/checks';
+import { TENANT_BOUNDS } from '../config/tenant-schema';
 import { neverEgressProblem } from '../security/never-egress';
 import { Problem, Problems } from '../core/problems';
 import { CLUSTER_ROLES, ClusterRole, ResolvedCluster, isControlPlaneRole, isWorkerRole } from './clusters';
@@ -18,8 +19,8 @@ export function clusterFolder(name: string): string {
   return `clusters/${name}`;
 }
 
-/** The longest cluster name (its Secrets' names and the credentials' labels carry it). */
-export const MAX_CLUSTER_NAME = 40;
+/** The longest cluster name (its Secrets' names and the credentials' labels carry it; the tenant schema's bound too). */
+export const MAX_CLUSTER_NAME: number = TENANT_BOUNDS.clusterName;
 
 /** The clusters of `props`, checked into `problems`; one implicit `both` cluster without `clusters`. */
 export function resolveClusters(problems: Problems, props: Partial<PlatformProps>): { clusters: ResolvedCluster[]; defaultWorkerCluster: string; multi: boolean } {
@@ -100,17 +101,75 @@ export function clusterPlatformProps(props: PlatformProps, cluster: ClusterProps
   };
 }
 
+/**
+ * A cluster's own `gitops.path`, where its Flux Kustomizations or Argo CD Applications point: the output
+ * writes the cluster's tree to `clusters/<name>/`, so the path must end with `clusters/<name>` (the output
+ * committed at another root, e.g. in a repository of its own); left out, it is `<platform path>/clusters/<name>`.
+ * A path that is no repository path at all is the generic check's problem (lib/platform/platform.ts).
+ */
+export function checkClusterGitOpsPath(problems: Problems, index: number, cluster: ClusterProps | undefined, platformPath: string): void {
+  const given = typeof cluster?.gitops === 'object' && cluster.gitops !== null ? cluster.gitops.path : undefined;
+  if (given === undefined || !isDnsLabel(cluster?.name)) return;
+  const path = typeof given === 'string' ? given.replace(/\/+$/, '') : given;
+  if (!isRepositoryPath(path)) return;
+  const folder = clusterFolder(cluster.name);
+  if (path === folder || path.endsWith(`/${folder}`)) return;
+  problems.add(
+    `clusters[${index}].gitops.path`,
+    given,
+    `must end with "${folder}": the output writes this cluster's tree to ${folder}/ and its Flux Kustomizations (Argo CD Applications) point below this path; leave it out for "${platformPath}/${folder}" (the output committed at the platform's gitops.path), or give the path of ${folder} where the output is committed, such as "./other/${folder}"`,
+  );
+}
+
 /** The settings a cluster may set itself; problems under them belong to the cluster. */
 const CLUSTER_FIELDS = ['network', 'migSetup', 'gitops', 'fluxLockdown'];
 
 /**
  * The problems of resolving a cluster's props that are the cluster's own (under its settings), renamed
- * `clusters[<i>].<field>`; the others are the platform's and reported once, by its own resolution.
+ * `clusters[<i>].<field>`; the others are the platform's and reported once, by its own resolution. A flavor
+ * written as a string is named where it is written (`clusters[<i>].gitops`), and the platform's
+ * `fluxLockdown` refused for this cluster's flavor is named on that flavor (a cluster has no `fluxLockdown`).
  */
-export function clusterProblems(problems: readonly Problem[], index: number): Problem[] {
+export function clusterProblems(problems: readonly Problem[], index: number, own?: ClusterProps): Problem[] {
+  const at = `clusters[${index}]`;
+  const flavorField = typeof own?.gitops === 'string' ? `${at}.gitops` : `${at}.gitops.flavor`;
   return problems
     .filter((p) => CLUSTER_FIELDS.some((f) => p.path === f || p.path.startsWith(`${f}.`) || p.path.startsWith(`${f}[`)))
-    .map((p) => ({ ...p, path: `clusters[${index}].${p.path}` }));
+    .map((p) => {
+      if (p.path === 'gitops.flavor') return { ...p, path: flavorField };
+      if (p.path === 'fluxLockdown' && p.value === true) {
+        const flavor = typeof own?.gitops === 'string' ? own.gitops : own?.gitops?.flavor;
+        return { ...p, path: flavorField, value: flavor, message: `is not "flux", and the platform's fluxLockdown: true (a Flux setting, for every cluster) cannot be used with the "${String(flavor)}" flavor; use "flux" in every cluster or leave fluxLockdown out` };
+      }
+      return { ...p, path: `${at}.${p.path}` };
+    });
+}
+
+/**
+ * Whether the cluster's own props set the field at `path` (a path of `PlatformProps` such as
+ * `gitops.argocdProject` or `network.clusterCidrs[0]`): a problem there is the cluster's even when the
+ * platform's own field has the same problem (both are reported).
+ */
+export function clusterSetsField(own: ClusterProps | undefined, path: string): boolean {
+  const steps = path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '');
+  let value: unknown = own;
+  for (const step of steps) {
+    if (typeof value === 'string' && steps[0] === 'gitops' && step === 'flavor') return true; // `gitops: "argocd"`
+    if (value === null || typeof value !== 'object') return false;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value !== undefined;
+}
+
+/**
+ * Where the renderers of a cluster's flavor report what they cannot render (lib/gitops/chart-catalog.ts):
+ * their problems (path `gitops`) named under the cluster, `clusters[<i>].gitops`.
+ */
+export function clusterRenderProblems(file: string, index: number): Problems {
+  const problems = new Problems(file);
+  const add = problems.add.bind(problems);
+  problems.add = (path, value, message) => add(`clusters[${index}].${path}`, value, message);
+  return problems;
 }
 
 /** Whether `value` is a cluster's name (for the tenant files' `clusters`). */

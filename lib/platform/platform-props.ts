@@ -194,7 +194,12 @@ export interface ClusterProps {
   readonly network?: NetworkProps;
   /** This cluster's MIG nodes. @default - the platform's `migSetup` */
   readonly migSetup?: MigSetupProps;
-  /** This cluster's GitOps controller and path, over the platform's `gitops`. @default - the platform's, path `<platform path>/clusters/<name>` */
+  /**
+   * This cluster's GitOps controller and path, over the platform's `gitops`. A `path` given must end with
+   * `clusters/<name>`, the cluster's folder in the output (its Flux Kustomizations or Argo CD Applications point
+   * below it). A worker that runs tenants needs a flavor that can install them (not `k3s`).
+   * @default - the platform's, path `<platform path>/clusters/<name>`
+   */
   readonly gitops?: GitOpsFlavorName | GitOpsProps;
   /**
    * How the control plane's bootstrap Jobs reach this worker's API server (required for a `worker`, refused

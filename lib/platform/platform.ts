@@ -6,14 +6,14 @@
 import { DEFAULT_ROUTER_KIND, ROUTER_KIND_NAMES, isRouterKindName } from '../config/router-kinds';
 import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { neverEgressProblem } from '../security/never-egress';
-import { ChartCatalog, FloatingVersion } from '../gitops/chart-catalog';
+import { ChartCatalog, ChartCatalogProps, FloatingVersion } from '../gitops/chart-catalog';
 import { ChartProps, ChartSourceProps, GitSourceProps } from '../flavors/chart-source';
 import { isExactVersion } from '../core/names';
 import { DEFAULT_FLAVOR, GITOPS_FLAVORS, GitOpsFlavorName, gitopsFlavor, isGitOpsFlavorName } from '../flavors/index';
 import { DEFAULT_GITOPS_SETTINGS, GitOpsSettings } from '../flavors/flavor';
 import { DEFAULT_NETWORK } from '../core/network-defaults';
 import { SecretKeyReference } from '../security/secret-reference';
-import { Req, checkDnsLabel, checkDnsName, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
+import { Req, isRepositoryPath, checkDnsLabel, checkDnsName, checkFeatures, checkHttpUrl, checkImageReference, checkImageTag, checkNonEmptyString, checkPinnedImage, checkPositiveInteger, checkSecretRef, definedOnly } from '../config/checks';
 import { GPU_MODELS, isGpuModel } from '../config/gpu-models';
 import { DEFAULT_GPU_MODEL, DEFAULT_TASK_IMAGE, ALL_MIG_PROFILES } from '../config/mig-profiles';
 import { DEFAULT_CHART_VERSIONS } from '../config/chart-versions';
@@ -21,7 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
-import { clusterPlatformProps, clusterProblems, resolveClusters } from './cluster-settings';
+import { checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterSetsField, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -237,18 +237,22 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
   const hosts = resolveServerHosts(problems, p.server?.hosts, baseDomain);
   const clusterSet = resolveClusters(problems, p);
   // Each cluster's own settings over the platform's, resolved like the platform's; its problems named
-  // under clusters[<i>] (those the platform's own resolution reports already are left out).
+  // under clusters[<i>] (those the platform's own resolution reports already are left out, unless the
+  // cluster sets that field itself).
   const perCluster: Array<{ cluster: ResolvedCluster; platform?: ResolvedPlatform }> = [];
   if (clusterSet.multi) {
+    if (Array.isArray(p.clusters)) p.clusters.forEach((c, i) => checkClusterGitOpsPath(problems, i, c, gitopsSettings.path));
     const reported = new Set(problems.all.map((x) => `${x.path}\0${JSON.stringify(x.value)}`));
     for (const cluster of clusterSet.clusters) {
       const own = (p.clusters ?? [])[cluster.index];
       try {
         const resolved = resolvePlatform(clusterPlatformProps(props, own, gitopsSettings.path), file);
-        perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: resolved });
+        // What this cluster's flavor cannot render is named on this cluster's gitops.
+        const catalog = new ChartCatalog({ ...catalogProps(resolved), problems: clusterRenderProblems(file, cluster.index) });
+        perCluster.push({ cluster: { ...cluster, kubernetesApiCidrs: resolved.network.kubernetesApiCidrs }, platform: { ...resolved, catalog } });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`)), cluster.index));
+        problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`) || clusterSetsField(own, x.path)), cluster.index, own));
       }
     }
   }
@@ -283,10 +287,15 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
     hosts,
     urls: { api: `https://${hosts.api}`, file: `https://${hosts.file}`, web: `https://${hosts.app}` },
     internalApiUrl: internalApiUrl(resolvedServer.namespace),
-    catalog: new ChartCatalog({ flavor: gitops, sourceNamespace, sources, gitops: gitopsSettings, network, problems: new Problems(file) }),
+    catalog: new ChartCatalog({ ...catalogProps({ gitops, sourceNamespace, sources, gitopsSettings, network }), problems: new Problems(file) }),
     charts: charts.map((c) => c.chart),
     floatingVersions,
   };
+}
+
+/** What the chart catalog of a resolved platform is made of (its problems list aside). */
+function catalogProps(p: Pick<ResolvedPlatform, 'gitops' | 'sourceNamespace' | 'sources' | 'gitopsSettings' | 'network'>): Omit<ChartCatalogProps, 'problems'> {
+  return { flavor: p.gitops, sourceNamespace: p.sourceNamespace, sources: p.sources, gitops: p.gitopsSettings, network: p.network };
 }
 
 /** The router kind and the app gateway's shared settings. */
@@ -333,8 +342,9 @@ function resolveGitOps(problems: Problems, input: GitOpsFlavorName | GitOpsProps
   if (!isGitOpsFlavorName(given)) problems.add(field, given, `must be one of ${GITOPS_FLAVORS.map((f) => `"${f}"`).join(', ')}`);
   const flavor = isGitOpsFlavorName(given) ? given : DEFAULT_FLAVOR;
   const defaults = DEFAULT_GITOPS_SETTINGS;
-  const path = (g.path ?? defaults.path).replace(/\/+$/, '');
-  if (typeof path !== 'string' || !/^(\.\/)?[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$|^\.$/.test(path) || path.split('/').includes('..')) {
+  const givenPath: unknown = g.path ?? defaults.path;
+  const path = typeof givenPath === 'string' ? givenPath.replace(/\/+$/, '') : (givenPath as string);
+  if (!isRepositoryPath(path)) {
     problems.add('gitops.path', g.path, 'must be a path relative to the repository root such as "./dist" or "./clusters/prod/dist" (letters, digits, ".", "_", "-"; no "..")');
   }
   const repository = { ...defaults.repository, ...definedOnly(g.repository) };

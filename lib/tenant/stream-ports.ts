@@ -1,8 +1,8 @@
 /**
  * The app gateway's stream session ports of each tenant (`router.streamSession.portRange` of the tenant
  * file): NodePorts like the session ports, so each range must lie inside the platform's NodePort range
- * and apart from every tenant's session ports and every other tenant's stream ports (a NodePort is one
- * port of the whole cluster).
+ * and apart from the session ports and the other stream ports of every tenant in the same cluster (a
+ * NodePort is one port of the whole cluster; tenants in different clusters of several may share ports).
  */
 import { checkDnsName } from '../config/checks';
 import type { ResolvedPlatform } from '../platform/platform';
@@ -46,26 +46,39 @@ function checkDnsNameOrIp(problems: Problems, path: string, value: string): void
   checkDnsName(problems, path, value);
 }
 
+/**
+ * Whether two tenants running in these clusters share one: on a platform of several, they name a cluster in
+ * common (a NodePort is one port of one cluster, so tenants of different clusters may have the same ports);
+ * with no clusters (a platform of one cluster), always.
+ */
+export function inOneCluster(a: readonly string[] = [], b: readonly string[] = []): boolean {
+  return a.length === 0 || b.length === 0 || a.some((c) => b.includes(c));
+}
+
 /** A tenant's ports for the cross-tenant check. */
 export interface TenantPorts {
   readonly file: string;
   readonly problems: Problems;
+  /** The clusters it runs in (a platform of several); empty: the one cluster. @default - the one cluster */
+  readonly clusters?: readonly string[];
   /** The session NodePorts (first and last included), when valid. */
   readonly sessions?: { readonly first: number; readonly last: number };
   readonly stream?: { readonly start: number; readonly end: number };
 }
 
 /**
- * Stream ranges that overlap another tenant's stream range, any tenant's session ports (its own too),
- * each reported on the stream range's file (for two stream ranges: the later file), all at once.
+ * Stream ranges that overlap another tenant's stream range or any tenant's session ports (its own too) in
+ * the same cluster, each reported on the stream range's file (for two stream ranges: the later file), all at once.
  */
 export function checkStreamPortRanges(items: readonly TenantPorts[]): void {
   const overlaps = (a: { first: number; last: number }, b: { first: number; last: number }) => a.first <= b.last && b.first <= a.last;
+
   items.forEach((item, i) => {
     const s = item.stream;
     if (!s || s.end < s.start) return;
     const mine = { first: s.start, last: s.end };
     items.forEach((other, j) => {
+      if (i !== j && !inOneCluster(item.clusters, other.clusters)) return;
       if (other.sessions && overlaps(mine, other.sessions)) {
         const whose = i === j ? 'its own session ports' : `the session ports of ${other.file}`;
         item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap ${whose} ${other.sessions.first}-${other.sessions.last}; NodePorts are one port of the whole cluster: pick a free range`);

@@ -19,7 +19,7 @@ import type { ClusterContext } from '../platform/clusters';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
-import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, resolveStreamSession } from './stream-ports';
+import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, inOneCluster, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_BOUNDS, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
 import { checkTenantLimits } from './tenant-limits';
 
@@ -276,11 +276,25 @@ function checkClusters(problems: Problems, data: Record<string, any>, clusters: 
     return;
   }
   data.clusters.forEach((name: unknown, i: number) => {
-    if (typeof name !== 'string' || !isDnsLabel(name)) return; // the schema reports it
+    if (typeof name !== 'string' || !isDnsLabel(name) || name.length > TENANT_BOUNDS.clusterName) return; // the schema reports it
     const cluster = clusters.find((c) => c.name === name);
     if (cluster === undefined) problems.add(`clusters[${i}]`, name, `is not a cluster of the platform; ${allowed}`);
     else if (!cluster.worker) problems.add(`clusters[${i}]`, name, `is the control plane (role ${cluster.role}), which runs no tenant namespace or workloads; ${allowed}`);
   });
+}
+
+/**
+ * Checked for one cluster of several (`platform.cluster`, its own resolved platform): a tenant that runs
+ * there needs a flavor there that can install tenants (k3s cannot), whatever the platform's flavor is.
+ */
+function checkClusterFlavor(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform): void {
+  const cluster = platform.cluster;
+  const support = platform.catalog.flavor.capabilities.tenants;
+  if (cluster === undefined || !cluster.worker || support.supported) return;
+  const i = tenant.clusters.indexOf(cluster.name);
+  if (i < 0) return;
+  const path = Array.isArray(data.clusters) ? `clusters[${i}]` : 'clusters (default)';
+  problems.add(path, cluster.name, `is a cluster whose GitOps flavor "${platform.gitops}" (clusters[${cluster.index}].gitops of the platform props) cannot install tenants: ${support.why}`);
 }
 
 /** Whether a quota limits CPU or memory, so that every container needs requests or limits for them. */
@@ -291,6 +305,7 @@ export function limitsCompute(quota: TenantQuotaSpec): boolean {
 /** The checks of one tenant that a JSON Schema cannot state. `tenant` has the defaults applied. */
 function checkTenant(problems: Problems, data: Record<string, any>, tenant: ResolvedTenant, platform: ResolvedPlatform, fileName: string | undefined, reserved: Map<string, string>, clusters: readonly ClusterContext[]): void {
   checkClusters(problems, data, clusters);
+  checkClusterFlavor(problems, data, tenant, platform);
   const supervisor = platform.server.supervisor.email;
   if (typeof tenant.admin.email === 'string' && tenant.admin.email !== '' && checkEmail(problems, 'admin.email', tenant.admin.email)) {
     if (tenant.admin.email.toLowerCase() === supervisor.toLowerCase()) problems.add('admin.email', tenant.admin.email, "is the supervisor's e-mail (server.supervisor.email); a tenant admin needs an address of its own");
@@ -680,7 +695,7 @@ function checkUnique(items: readonly Checked[], path: (c: Checked) => string, va
   }
 }
 
-/** Session port ranges that overlap, each pair reported on the file that comes later in `items`. */
+/** Session port ranges that overlap in one cluster, each pair reported on the file that comes later in `items`. */
 function checkPortRanges(items: readonly Checked[]): void {
   const ranges = items
     .map((c, index) => ({ c, index, start: c.tenant.sessions.startingPort, count: c.tenant.sessions.maxServices }))
@@ -691,6 +706,7 @@ function checkPortRanges(items: readonly Checked[]): void {
   for (const r of ranges) {
     for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= r.start) open.splice(i, 1);
     for (const o of open) {
+      if (!inOneCluster(r.c.tenant.clusters, o.c.tenant.clusters)) continue;
       const [later, earlier] = r.index > o.index ? [r, o] : [o, r];
       later.c.problems.add(
         'sessions.startingPort',
@@ -765,6 +781,7 @@ export function resolveTenants(sources: readonly TenantSource[], platform: Resol
   checkPortRanges(okAt('sessions'));
   checkStreamPortRanges(checked.map((c) => ({
     file: c.file,
+    clusters: c.tenant.clusters,
     problems: c.problems,
     sessions: ok(c, 'sessions') ? validSessionPorts(c.tenant) : undefined,
     stream: ok(c, 'router.streamSession') ? c.tenant.router.streamSession.portRange : undefined,

@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { QUANTITY_PATTERN } from '../../lib/core/quantity';
 import { JsonSchema } from '../../lib/config/json-schema';
 import { TENANT_SCHEMA, TenantSpec, tenantJsonSchema, tenantJsonSchemaText } from '../../lib/config/tenant-schema';
+import { MAX_CLUSTER_NAME, SINGLE_CLUSTER_NAME } from '../../lib/platform/cluster-settings';
+import { ResolvedPlatform, resolvePlatform } from '../../lib/platform/platform';
+import { resolveTenants } from '../../lib/tenant/tenants';
+import { platform as single } from '../../main';
+import { platform as two } from '../../examples/two-clusters';
 
 describe('tenant schema', () => {
   test('the committed schema/tenant.schema.json is the generated one (run `npm run schema` when this fails)', () => {
@@ -85,5 +90,41 @@ describe('tenant schema', () => {
     // @ts-expect-error fields are readonly
     minimal.name = 'other';
     expect([full, noAdmin, badModel, badFeature, extra].length).toBe(5);
+  });
+});
+
+describe("the tenant field clusters: what the schema says is what the checks do (README \"Several clusters\")", () => {
+  const clusters = (TENANT_SCHEMA.properties as any).clusters;
+  const tenant = (extra: string) => `name: acme\nadmin: { name: A, email: admin@acme.example }\nsessions: { startingPort: 31010 }\n${extra}`;
+  const problems = (platform: ResolvedPlatform, text: string): string[] => {
+    try {
+      resolveTenants([{ file: 'tenants/acme.yaml', text }], platform);
+      return [];
+    } catch (e: any) {
+      return e.problems.map((p: any) => `${p.path}: ${p.message}`);
+    }
+  };
+
+  test('a name is at most as long as a cluster name may be', () => {
+    expect(clusters.items.maxLength).toBe(MAX_CLUSTER_NAME);
+    expect(clusters.items.patternErrorMessage).toContain(`at most ${MAX_CLUSTER_NAME} characters`);
+    expect(problems(resolvePlatform(two), tenant(`clusters: [${'a'.repeat(MAX_CLUSTER_NAME + 1)}]\n`))).toEqual([expect.stringMatching(/^clusters\[0\]: .*at most 40 characters/)]);
+  });
+
+  test("the default is the platform's defaultWorkerCluster, and a platform of one cluster takes its name or none", () => {
+    expect(clusters.description).toContain('defaultWorkerCluster');
+    expect(clusters.description).not.toMatch(/the first of its clusters/);
+    expect(clusters.description).toContain(`"${SINGLE_CLUSTER_NAME}"`);
+    const p = resolvePlatform(single);
+    expect(problems(p, tenant(`clusters: [${SINGLE_CLUSTER_NAME}]\n`))).toEqual([]);
+    expect(problems(p, tenant('clusters: [gpu-east]\n'))).toEqual([`clusters[0]: is not a cluster of the platform; allowed: ${SINGLE_CLUSTER_NAME}`]);
+  });
+
+  test('the ports must be apart from those of the tenants of the same cluster only; the control plane keeps the bootstrap and the admin credentials', () => {
+    expect(clusters.description).toMatch(/the control plane keeps its bootstrap Job, ledger and admin credentials/i);
+    expect(clusters.description).toMatch(/NodePort range/);
+    const sessions = (TENANT_SCHEMA.properties as any).sessions;
+    expect(sessions.description).toMatch(/another tenant's in the same cluster/);
+    expect((TENANT_SCHEMA.properties as any).router.properties.streamSession.properties.portRange.description).toMatch(/of every tenant in the same cluster/);
   });
 });
