@@ -23,3 +23,6 @@ export function namespaceByName(name: string) {
 export function anyTenantNamespace() {
   return { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
 }
+
+/** The label of the tenants' bootstrap Jobs and their pods (and of the program's ConfigMap): no internet egress for them. */
+export const BOOTSTRAP_POD_LABEL = { key: 'app.kubernetes.io/name', value: 'clearml-bootstrap' } as const;

@@ -41,6 +41,11 @@ export interface NamespaceEgressProps {
   readonly kubernetesApi?: boolean;
   /** Addresses outside `network.clusterCidrs`. @default false */
   readonly internet?: boolean;
+  /**
+   * Pods that keep no internet egress although `internet` is on: a label key and the values that mark them
+   * (the policy selects every pod whose label is not one of them). @default - none: every pod
+   */
+  readonly internetExcept?: { readonly key: string; readonly values: readonly string[] };
 }
 
 /** The platform's network settings the namespace's policies use (a part of `ResolvedPlatform.network`). */
@@ -124,8 +129,8 @@ export class IsolatedNamespace extends Construct {
       metadata: { name: 'default-deny-egress', namespace: props.name },
       spec: { podSelector: {}, policyTypes: ['Egress'] },
     });
-    const allow = (id: string, name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
-      new k8s.KubeNetworkPolicy(this, id, { metadata: { name, namespace: props.name }, spec: { podSelector: {}, ...spec } });
+    const allow = (id: string, name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>, podSelector: k8s.LabelSelector = {}) =>
+      new k8s.KubeNetworkPolicy(this, id, { metadata: { name, namespace: props.name }, spec: { podSelector, ...spec } });
     const ownTraffic = props.ownTraffic ?? true;
     if (ownTraffic) allow('AllowSameNamespaceIngress', 'allow-same-namespace-ingress', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
     if ((props.allowIngressFrom ?? []).length > 0) {
@@ -160,10 +165,11 @@ export class IsolatedNamespace extends Construct {
       });
     }
     if (egress.internet) {
+      const except = egress.internetExcept;
       allow('AllowInternetEgress', 'allow-internet-egress', {
         policyTypes: ['Egress'],
         egress: [{ to: [{ ipBlock: safeIpBlock('0.0.0.0/0', network.clusterCidrs) }] }],
-      });
+      }, except ? { matchExpressions: [{ key: except.key, operator: 'NotIn', values: [...except.values] }] } : {});
     }
   }
 }

@@ -22,7 +22,7 @@ import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
 import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import type { ResolvedCredentialsSecret } from '../components/clearml-server/settings';
 import { boundedDnsLabel } from '../core/names';
-import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
+import { BOOTSTRAP_POD_LABEL, PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { BOOTSTRAP_PROGRAM_FILE, bootstrapProgramConfigMapName } from '../components/bootstrap-program/bootstrap-program';
 import { LEDGER_KEYS, TARGETS_MOUNT, TenantBootstrapPlan, ledgerSecretName, ledgerSecretPurpose, targetCaFile, targetTokenFile } from './bootstrap-plan';
 import { CLUSTER_CA_KEY, CLUSTER_TOKEN_KEY } from '../platform/clusters';
@@ -136,7 +136,7 @@ export class TenantBootstrap extends Construct {
     const name = this.jobName;
     // One account per tenant in the server namespace: a long tenant name is hashed, not cut, so two never share it.
     const account = boundedDnsLabel(`clearml-bootstrap-${plan.tenant}`);
-    const labels = { 'app.kubernetes.io/name': 'clearml-bootstrap', [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: plan.tenant };
+    const labels = { [BOOTSTRAP_POD_LABEL.key]: BOOTSTRAP_POD_LABEL.value, [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: plan.tenant };
 
     requireSecret(this, {
       namespace: jobNamespace,

@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { programText } from '../../programs/program-text';
-import { PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
+import { BOOTSTRAP_POD_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../../core/labels';
 import { contentHash } from '../../security/restricted-pod';
 
 /** The file name of the program inside the ConfigMap. */
@@ -31,7 +31,7 @@ export class BootstrapProgram extends Construct {
     const program = programText('bootstrap');
     this.configMapName = bootstrapProgramConfigMapName(program);
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.configMapName, namespace: props.namespace, labels: { 'app.kubernetes.io/name': 'clearml-bootstrap', [PART_OF_LABEL]: PART_OF_VALUE } },
+      metadata: { name: this.configMapName, namespace: props.namespace, labels: { [BOOTSTRAP_POD_LABEL.key]: BOOTSTRAP_POD_LABEL.value, [PART_OF_LABEL]: PART_OF_VALUE } },
       immutable: true,
       data: { [BOOTSTRAP_PROGRAM_FILE]: program },
     });

@@ -15,7 +15,7 @@ import { deepMerge } from '../../core/merge';
 import { HelmChartRelease } from '../../gitops/helm-chart-release';
 import { ReleaseRef, SecretValue } from '../../flavors/release-definition';
 import { IsolatedNamespace } from '../../security/isolated-namespace';
-import { LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
+import { BOOTSTRAP_POD_LABEL, LAYER_LABEL, anyTenantNamespace, namespaceByName } from '../../core/labels';
 import { requireSecret } from '../../security/secret-reference';
 import { apiserverEnv } from './apiserver-env';
 
@@ -68,8 +68,10 @@ export class ClearmlServer extends Construct {
         toNamespaces: props.upstreams.map((u) => ({ namespace: u.namespace, ports: [...u.ports] })),
         // The bootstrap Jobs write the tenants' Secrets.
         kubernetesApi: true,
-        // SSO token exchange and the apps archive download.
+        // SSO token exchange and the apps archive download; not the tenants' bootstrap Jobs, which hold the
+        // supervisor's credentials and talk only to the apiserver and Kubernetes API servers.
         internet: props.network.serverInternetEgress,
+        internetExcept: { key: BOOTSTRAP_POD_LABEL.key, values: [BOOTSTRAP_POD_LABEL.value] },
       },
     });
     new k8s.KubeNetworkPolicy(this, 'AllowClearmlIngress', {
