@@ -199,7 +199,7 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
   };
   render(platformFolders(platform, COMPONENTS, cluster));
   // A worker of several clusters: the guard of the bootstrap's write access there (lib/tenant/worker-access.ts).
-  if (cluster && !cluster.controlPlane) render([workerAccessFolder()]);
+  if (cluster && !cluster.controlPlane) render([workerAccessFolder(platform.network)]);
   const tenantTexts = new Map<string, string>();
   for (const { tenant, cluster: context } of tenants) {
     render(context ? tenantFoldersIn(tenant, platform, context) : tenantFolders(tenant, platform));

@@ -343,26 +343,35 @@ function lintReconcilerBinding(m: Manifest, roles: ReadonlyMap<string, KubeObjec
   });
 }
 
+/** The accounts a Deny-bound admission policy judges on Secret writes: by name (any namespace), or every account of a namespace. */
+interface GuardedAccounts {
+  readonly names: Set<string>;
+  readonly namespaces: Set<string>;
+}
+
 /**
- * The account names that a ValidatingAdmissionPolicy judges on Secret writes, when a binding of it denies:
- * each `:<name>'` that ends a `request.userInfo.username` comparison in its matchConditions.
+ * The accounts that a ValidatingAdmissionPolicy judges on Secret writes, when a binding of it denies: each
+ * `:<name>'` that ends a `request.userInfo.username` comparison in its matchConditions (an account name), and
+ * each `'system:serviceaccount:<namespace>:'` it starts with (every account of that namespace).
  */
-function admissionGuardedAccounts(objects: readonly KubeObject[]): Set<string> {
+function admissionGuardedAccounts(objects: readonly KubeObject[]): GuardedAccounts {
   const denying = new Set(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && (o.spec?.validationActions ?? []).includes('Deny')).map((o) => o.spec?.policyName));
-  const out = new Set<string>();
+  const out: GuardedAccounts = { names: new Set(), namespaces: new Set() };
   for (const o of objects) {
     if (o.kind !== 'ValidatingAdmissionPolicy' || !denying.has(o.metadata.name)) continue;
     const judgesSecrets = (o.spec?.matchConstraints?.resourceRules ?? []).some((r: any) => (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.operations ?? []).some((x: string) => x === 'CREATE' || x === '*'));
     if (!judgesSecrets || (o.spec?.validations ?? []).length === 0) continue;
     for (const c of o.spec?.matchConditions ?? []) {
-      for (const hit of String(c?.expression ?? '').matchAll(/request\.userInfo\.username[^&|]*?:([a-z0-9.-]+)'/g)) out.add(hit[1]);
+      const expression = String(c?.expression ?? '');
+      for (const hit of expression.matchAll(/request\.userInfo\.username\.startsWith\('system:serviceaccount:([a-z0-9-]+):'\)/g)) out.namespaces.add(hit[1]);
+      for (const hit of expression.matchAll(/request\.userInfo\.username[^&|]*?[^:]:([a-z0-9.-]+)'\)/g)) out.names.add(hit[1]);
     }
   }
   return out;
 }
 
 /** A RoleBinding that lets an account with a token in the output create Secrets, with no admission policy holding it. */
-function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, tokenAccounts: ReadonlySet<string>, guarded: ReadonlySet<string>, add: (m: Manifest, rule: LintRule, message: string) => void): void {
+function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, tokenAccounts: ReadonlySet<string>, guarded: GuardedAccounts, add: (m: Manifest, rule: LintRule, message: string) => void): void {
   const o = m.object;
   const ns = o.metadata.namespace ?? 'default';
   if (o.roleRef?.kind !== 'Role') return;
@@ -372,7 +381,7 @@ function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObj
   if (!creates) return;
   for (const s of o.subjects ?? []) {
     const account = `${s?.namespace ?? ns}/${s?.name}`;
-    if (s?.kind === 'ServiceAccount' && tokenAccounts.has(account) && !guarded.has(s.name)) {
+    if (s?.kind === 'ServiceAccount' && tokenAccounts.has(account) && !guarded.names.has(s.name) && !guarded.namespaces.has(s.namespace ?? ns)) {
       add(m, 'token-account-creates-secrets-unguarded', `lets ${account}, whose token Secret is in the output, create Secrets (Role ${o.roleRef.name}) with no ValidatingAdmissionPolicy holding it to the Secrets it needs`);
     }
   }

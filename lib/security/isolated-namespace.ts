@@ -94,6 +94,16 @@ export interface IsolatedNamespaceOptions {
 
 const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
 
+/** The ResourceQuota that keeps every pod, Service and claim out of a namespace in which nothing runs. */
+export const NO_WORKLOADS_QUOTA = 'no-workloads';
+
+/** Its `hard` limits: zero pods, Services and PersistentVolumeClaims. */
+export const NO_WORKLOADS_HARD: Readonly<Record<string, k8s.Quantity>> = {
+  pods: k8s.Quantity.fromNumber(0),
+  services: k8s.Quantity.fromNumber(0),
+  persistentvolumeclaims: k8s.Quantity.fromNumber(0),
+};
+
 /** The Namespace object and its two default-deny policies. */
 export class IsolatedNamespace extends Construct {
   public readonly name: string;

@@ -15,6 +15,7 @@
  * operator-provided Secrets with that worker's token and CA at `/var/run/targets/<cluster>/` (`targetAccess`),
  * and a NetworkPolicy lets the Job's pods reach that worker's API server by address, on its port only.
  */
+import { WORKER_ACCESS_NAMESPACE, workerAccessTokenSecret } from './worker-access';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { programText } from '../programs/program-text';
@@ -38,7 +39,7 @@ import { safeIpBlock } from '../security/never-egress';
 export interface TargetAccess {
   /** The target's cluster (as in the plan's `targets`). */
   readonly cluster: string;
-  /** Secret (key `token`) with the token of the tenant's `clearml-bootstrap-writer` in that cluster. */
+  /** Secret (key `token`) with the token of the tenant's writer account in that cluster (lib/tenant/worker-access.ts). */
   readonly tokenSecret: string;
   /** Secret (key `ca.crt`) with that cluster's CA certificate. */
   readonly caSecret: string;
@@ -154,7 +155,7 @@ export class TenantBootstrap extends Construct {
 
     const targetVolumes = targetAccess.map((t) => ({ ...t, volume: boundedDnsLabel(`target-${t.cluster}`), mountPath: `${TARGETS_MOUNT}/${t.cluster}` }));
     for (const t of targetAccess) {
-      requireSecret(this, { namespace: jobNamespace, name: t.tokenSecret, keys: [CLUSTER_TOKEN_KEY], purpose: `Token of tenant ${plan.tenant}'s clearml-bootstrap-writer ServiceAccount in cluster ${t.cluster} (copied from its clearml-bootstrap-writer-token Secret there), for the bootstrap Job` });
+      requireSecret(this, { namespace: jobNamespace, name: t.tokenSecret, keys: [CLUSTER_TOKEN_KEY], purpose: `Token of tenant ${plan.tenant}'s writer ServiceAccount in cluster ${t.cluster} (copied from the Secret ${WORKER_ACCESS_NAMESPACE}/${workerAccessTokenSecret(plan.tenant)} there), for the bootstrap Job` });
       requireSecret(this, { namespace: jobNamespace, name: t.caSecret, keys: [CLUSTER_CA_KEY], purpose: `CA certificate of cluster ${t.cluster}'s API server, for the bootstrap Jobs` });
     }
     if (targetAccess.length > 0) {

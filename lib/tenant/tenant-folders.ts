@@ -23,7 +23,7 @@
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
-import { IsolatedNamespace } from '../security/isolated-namespace';
+import { IsolatedNamespace, NO_WORKLOADS_HARD, NO_WORKLOADS_QUOTA } from '../security/isolated-namespace';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { k8s } from 'cdk8s-plus-27';
 import { ResolvedTenant, platformClusters } from './tenants';
@@ -143,13 +143,11 @@ function adminCredentialsNamespace(scope: Chart, tenant: ResolvedTenant, platfor
   });
   new k8s.KubeResourceQuota(scope, 'NoWorkloads', {
     metadata: { name: NO_WORKLOADS_QUOTA, namespace: tenant.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: tenant.name } },
-    spec: { hard: { pods: k8s.Quantity.fromNumber(0), services: k8s.Quantity.fromNumber(0), persistentvolumeclaims: k8s.Quantity.fromNumber(0) } },
+    spec: { hard: NO_WORKLOADS_HARD },
   });
   return namespace;
 }
 
-/** The ResourceQuota that keeps every pod, Service and claim out of a control-plane namespace of admin credentials. */
-export const NO_WORKLOADS_QUOTA = 'no-workloads';
 
 /** Label of the control plane's namespace that keeps a tenant's admin credentials: the tenant's name. */
 export const ADMIN_CREDENTIALS_OF_LABEL = 'clearml-tenancy/admin-credentials-of';

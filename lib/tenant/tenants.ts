@@ -5,6 +5,7 @@
  * {@link resolveTenants} reports every problem of every file in one `ConfigError` (file, field path,
  * value, what is allowed) and returns nothing unless all files are good.
  */
+import { WORKER_ACCESS_NAMESPACE } from './worker-access';
 import { routerKindOf } from './router-kinds';
 import { gitopsFlavor } from '../flavors/index';
 import { basename } from 'node:path';
@@ -141,6 +142,8 @@ export function reservedNamespaces(platform: ResolvedPlatform): Map<string, stri
     ...componentNamespaces(platform).map((n): [string, string] => [n.namespace, n.field]),
     [platform.network.dnsNamespace, 'network.dnsNamespace'],
   ];
+  // A worker of several clusters keeps the tenants' writer accounts there (lib/tenant/worker-access.ts).
+  add(WORKER_ACCESS_NAMESPACE, "the namespace of the bootstrap's writer accounts in a worker cluster");
   for (const [ns, field] of own) add(ns, `a namespace of the platform (${field})`);
   for (const ns of platform.tenancy.reservedNamespaces) add(ns, "reserved by the platform (tenancy.reservedNamespaces)");
   for (const ns of ADDON_NAMESPACES) add(ns, 'reserved for a common cluster add-on');

@@ -1,22 +1,28 @@
 /**
- * The bootstrap's way into a worker cluster (BOOTSTRAP-API.md section 7): in the tenant namespace of each
- * worker cluster the tenant runs in, a ServiceAccount `clearml-bootstrap-writer` whose Role allows exactly
- * what the control plane's bootstrap Job does there: `get` and `update` (rotation) on the agent and router
- * credential Secrets by name, and `create` on Secrets (section 2's way of storing a new credential). No
- * `list`, no `watch`, nothing else: the admin credentials and the ledgers stay in the control plane, and the
- * version-1 ledger was never written into a worker cluster, so section 2's rights on those are not granted.
+ * The bootstrap's way into a worker cluster (BOOTSTRAP-API.md section 7): for each tenant that runs in the
+ * worker, a ServiceAccount `clearml-bootstrap-writer-<tenant>` in the worker's platform namespace
+ * {@link WORKER_ACCESS_NAMESPACE}, bound by a RoleBinding in the tenant namespace to a Role
+ * `clearml-bootstrap-writer` there that allows exactly what the control plane's bootstrap Job does: `get` and
+ * `update` (rotation) on the agent and router credential Secrets by name, and `create` on Secrets (section
+ * 2's way of storing a new credential). No `list`, no `watch`, nothing else: the admin credentials and the
+ * ledgers stay in the control plane, and the version-1 ledger was never written into a worker cluster, so
+ * section 2's rights on those are not granted.
+ *
+ * The account and its long-lived token Secret live outside the tenant namespace: a Secret can be mounted into
+ * any pod of its namespace without any RBAC right, so in the tenant namespace any task pod could take the
+ * token. {@link WORKER_ACCESS_NAMESPACE} holds nothing else, no pod runs there (a quota of zero pods) and no
+ * tenant may take it.
  *
  * RBAC cannot restrict `create` by name, and a Secret of type `kubernetes.io/service-account-token` makes
  * Kubernetes issue a token for whatever account it names: with `create` alone, whoever holds a writer token
  * could mint one for the agent's account. So each worker cluster also gets {@link WorkerAccessGuard}, a
- * ValidatingAdmissionPolicy that lets every `clearml-bootstrap-writer` create (and update) only Opaque Secrets
- * of the two credential names, in the folder {@link WORKER_ACCESS_FOLDER} that the tenants' namespace
- * folders wait for.
+ * ValidatingAdmissionPolicy that lets every account of {@link WORKER_ACCESS_NAMESPACE} create (and update)
+ * only Opaque Secrets of the two credential names, in the folder {@link WORKER_ACCESS_FOLDER} that the
+ * tenants' namespace folders wait for.
  *
- * A `kubernetes.io/service-account-token` Secret makes Kubernetes issue a long-lived token for the account;
- * the operator copies its `token` (and the cluster's `ca.crt`) into the control plane's server namespace,
- * where the Job mounts them ({@link workerTokenSecretName}). The direction is worker to control plane only:
- * no credential of the control plane (the supervisor's, the ledger's) ever reaches a worker cluster.
+ * The operator copies the token Secret's `token` (and the cluster's `ca.crt`) into the control plane's server
+ * namespace, where the Job mounts them ({@link workerTokenSecretName}). The direction is worker to control
+ * plane only: no credential of the control plane (the supervisor's, the ledger's) ever reaches a worker cluster.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -26,12 +32,23 @@ import { BOOTSTRAP_SECRETS } from '../programs/bootstrap/plan';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { boundedDnsLabel } from '../core/names';
 import { WORKER_ACCESS_FOLDER } from '../core/folders';
+import { IsolatedNamespace, NO_WORKLOADS_HARD, NO_WORKLOADS_QUOTA, NamespaceNetwork } from '../security/isolated-namespace';
 
-/** The ServiceAccount, Role and RoleBinding name in the worker's tenant namespace. */
+/** The Role and RoleBinding name in the worker's tenant namespace, and the prefix of the accounts' names. */
 export const WORKER_ACCESS_ACCOUNT = 'clearml-bootstrap-writer';
 
-/** The token Secret Kubernetes fills for {@link WORKER_ACCESS_ACCOUNT} (keys `token`, `ca.crt`, `namespace`). */
-export const WORKER_ACCESS_TOKEN_SECRET = `${WORKER_ACCESS_ACCOUNT}-token`;
+/** The worker's platform namespace of the tenants' writer accounts and their token Secrets. */
+export const WORKER_ACCESS_NAMESPACE = 'clearml-bootstrap-access';
+
+/** The writer account of `tenant` in {@link WORKER_ACCESS_NAMESPACE}: `clearml-bootstrap-writer-<tenant>`, at most 63 characters (hashed, not cut). */
+export function workerAccessAccount(tenant: string): string {
+  return boundedDnsLabel(`${WORKER_ACCESS_ACCOUNT}-${tenant}`);
+}
+
+/** The token Secret Kubernetes fills for the writer account of `tenant` (keys `token`, `ca.crt`, `namespace`). */
+export function workerAccessTokenSecret(tenant: string): string {
+  return boundedDnsLabel(`${WORKER_ACCESS_ACCOUNT}-${tenant}-token`);
+}
 
 /** The Secrets the worker access may write: the agent and router credentials (contract section 3). */
 export const WORKER_ACCESS_SECRET_NAMES: readonly string[] = [BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name];
@@ -55,7 +72,7 @@ export function workerTokenSecretName(tokenSecret: string, tenant: string): stri
 }
 
 export interface WorkerAccessProps {
-  /** The tenant (for the labels and the texts). */
+  /** The tenant (for the names, labels and texts). */
   readonly tenant: string;
   /** The tenant namespace of the worker cluster. */
   readonly namespace: string;
@@ -66,25 +83,26 @@ export interface WorkerAccessProps {
 export class WorkerAccess extends Construct {
   constructor(scope: Construct, id: string, props: WorkerAccessProps) {
     super(scope, id);
-    const { namespace } = props;
-    const labels = { 'app.kubernetes.io/name': WORKER_ACCESS_ACCOUNT, [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: props.tenant };
-    const metadata = { name: WORKER_ACCESS_ACCOUNT, namespace, labels };
+    const { namespace, tenant } = props;
+    const account = workerAccessAccount(tenant);
+    const labels = { 'app.kubernetes.io/name': WORKER_ACCESS_ACCOUNT, [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: tenant };
     // No pod runs as this account: its token is used from the control plane only.
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: account, namespace: WORKER_ACCESS_NAMESPACE, labels }, automountServiceAccountToken: false });
+    const metadata = { name: WORKER_ACCESS_ACCOUNT, namespace, labels };
     new k8s.KubeRole(this, 'Role', { metadata, rules: workerAccessRules() });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: WORKER_ACCESS_ACCOUNT },
-      subjects: [{ kind: 'ServiceAccount', name: WORKER_ACCESS_ACCOUNT, namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: account, namespace: WORKER_ACCESS_NAMESPACE }],
     });
     new k8s.KubeSecret(this, 'Token', {
       metadata: {
-        name: WORKER_ACCESS_TOKEN_SECRET,
-        namespace,
+        name: workerAccessTokenSecret(tenant),
+        namespace: WORKER_ACCESS_NAMESPACE,
         labels,
         annotations: {
-          'kubernetes.io/service-account.name': WORKER_ACCESS_ACCOUNT,
-          'clearml-tenancy/copy-to': `the control plane's server namespace (token and ca.crt), for tenant ${props.tenant}'s bootstrap Job to reach cluster ${props.cluster}`,
+          'kubernetes.io/service-account.name': account,
+          'clearml-tenancy/copy-to': `the control plane's server namespace (token and ca.crt), for tenant ${tenant}'s bootstrap Job to reach cluster ${props.cluster}`,
         },
       },
       type: 'kubernetes.io/service-account-token',
@@ -95,12 +113,12 @@ export class WorkerAccess extends Construct {
 /** Name of the ValidatingAdmissionPolicy and of its binding. */
 export const WORKER_ACCESS_GUARD = `${WORKER_ACCESS_ACCOUNT}-secrets`;
 
-/** The requests the guard judges: those of any namespace's {@link WORKER_ACCESS_ACCOUNT}. */
-export const WORKER_ACCESS_GUARD_MATCH = `request.userInfo.username.startsWith('system:serviceaccount:') && request.userInfo.username.endsWith(':${WORKER_ACCESS_ACCOUNT}')`;
+/** The requests the guard judges: those of every account of {@link WORKER_ACCESS_NAMESPACE}. */
+export const WORKER_ACCESS_GUARD_MATCH = `request.userInfo.username.startsWith('system:serviceaccount:${WORKER_ACCESS_NAMESPACE}:')`;
 
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later, the version the
- * namespaces' Pod Security labels pin) and its binding: a `clearml-bootstrap-writer` of any namespace may
+ * namespaces' Pod Security labels pin) and its binding: an account of {@link WORKER_ACCESS_NAMESPACE} may
  * create and update only Opaque Secrets named like the agent and router credentials. Anything else it
  * sends (another name, a generated name, a service-account-token Secret) is refused; everyone else's
  * requests are not judged. `failurePolicy: Fail`: if the policy cannot be evaluated, the write is refused.
@@ -119,12 +137,12 @@ export class WorkerAccessGuard extends Construct {
       validations: [
         {
           expression: `object.metadata.name in [${names}]`,
-          message: `a ${WORKER_ACCESS_ACCOUNT} may write only the Secrets ${WORKER_ACCESS_SECRET_NAMES.join(' and ')}`,
+          message: `a ${WORKER_ACCESS_ACCOUNT} account may write only the Secrets ${WORKER_ACCESS_SECRET_NAMES.join(' and ')}`,
           reason: 'Forbidden',
         },
         {
           expression: "!has(object.type) || object.type == 'Opaque'",
-          message: `a ${WORKER_ACCESS_ACCOUNT} may write only Secrets of type Opaque (a service-account-token Secret would issue a token for another account)`,
+          message: `a ${WORKER_ACCESS_ACCOUNT} account may write only Secrets of type Opaque (a service-account-token Secret would issue a token for another account)`,
           reason: 'Forbidden',
         },
       ],
@@ -145,9 +163,19 @@ export class WorkerAccessGuard extends Construct {
   }
 }
 
-/** The folder of a worker cluster (of several, not the control plane) that holds {@link WorkerAccessGuard}. */
-export function workerAccessFolder(): OutputFolder {
+/**
+ * The folder of a worker cluster (of several, not the control plane) that holds {@link WorkerAccessGuard} and
+ * the namespace {@link WORKER_ACCESS_NAMESPACE}: closed both ways, `restricted`, no pod, Service or claim
+ * (the tenants' namespace folders put the accounts and their token Secrets there).
+ */
+export function workerAccessFolder(network: NamespaceNetwork): OutputFolder {
   const app = new App({ outdir: 'unused' });
-  new WorkerAccessGuard(new Chart(app, 'worker-access'), 'WorkerAccessGuard');
+  const chart = new Chart(app, 'worker-access');
+  new IsolatedNamespace(chart, 'Namespace', { name: WORKER_ACCESS_NAMESPACE, network, podSecurity: 'restricted', ownTraffic: false });
+  new k8s.KubeResourceQuota(chart, 'NoWorkloads', {
+    metadata: { name: NO_WORKLOADS_QUOTA, namespace: WORKER_ACCESS_NAMESPACE, labels: { [PART_OF_LABEL]: PART_OF_VALUE } },
+    spec: { hard: NO_WORKLOADS_HARD },
+  });
+  new WorkerAccessGuard(chart, 'WorkerAccessGuard');
   return { path: WORKER_ACCESS_FOLDER, app };
 }

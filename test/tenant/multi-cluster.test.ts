@@ -9,10 +9,11 @@ import { BOOTSTRAP_SECRETS } from '../../lib/programs/bootstrap/plan';
 import { collectSecretRequirements, secretRequirementsOf } from '../../lib/security/secret-reference';
 import { TENANT_LABEL } from '../../lib/core/labels';
 import { renderFolderObjects } from '../../lib/output/write-tree';
-import { ADMIN_CREDENTIALS_OF_LABEL, NO_WORKLOADS_QUOTA, TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
+import { ADMIN_CREDENTIALS_OF_LABEL, TargetCluster, tenantFolders } from '../../lib/tenant/tenant-folders';
+import { NO_WORKLOADS_QUOTA } from '../../lib/security/isolated-namespace';
 import { bootstrapPlan, targetCaFile, targetTokenFile } from '../../lib/tenant/bootstrap-plan';
 import { ResolvedTenant, resolveTenants } from '../../lib/tenant/tenants';
-import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_TOKEN_SECRET, workerTokenSecretName } from '../../lib/tenant/worker-access';
+import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_NAMESPACE, workerAccessAccount, workerAccessTokenSecret, workerTokenSecretName } from '../../lib/tenant/worker-access';
 import { TenantBootstrap } from '../../lib/tenant/tenant-bootstrap';
 import { planExternalSecrets } from '../../lib/secrets/external-secrets';
 import { resolvePlatform } from '../../lib/platform/platform';
@@ -120,7 +121,7 @@ describe('tenant folders per cluster', () => {
     const all = worker.flatMap((f) => f.objects);
     expect(all.filter((o) => ['Job', 'ConfigMap'].includes(o.kind))).toEqual([]);
     expect(all.filter((o) => o.metadata.namespace === platform.server.namespace)).toEqual([]);
-    expect(all.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'acme')).toBe(true);
+    expect(all.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'acme' || o.metadata.namespace === WORKER_ACCESS_NAMESPACE)).toBe(true);
     expect(all.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'ResourceQuota', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret']));
     expect(all.find((o) => o.kind === 'Namespace').metadata.labels).toMatchObject({ [TENANT_LABEL]: 'acme' });
     // no egress to the server's namespace, which is in the control plane (a namespace of that name here is no server)
@@ -141,26 +142,33 @@ describe('tenant folders per cluster', () => {
     expect(folders(tenant(`${ACME_EU}state: suspended\n`), EU).map((f) => f.path)).toEqual(['tenants/acme/namespace']);
   });
 
-  test('the worker access: a ServiceAccount with exactly the agent and router Secrets by name and create, its binding, and a token Secret', () => {
+  test('the worker access: a ServiceAccount of the writers\' namespace bound to exactly the agent and router Secrets by name and create, and its token Secret there, not in the tenant namespace', () => {
     const all = folders(tenant(ACME_EU), EU)[0].objects;
     const role = all.find((o) => o.kind === 'Role' && o.metadata.name === WORKER_ACCESS_ACCOUNT);
+    expect(role.metadata.namespace).toBe('acme');
     expect(role.rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], resourceNames: [BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name], verbs: ['get', 'update'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
     ]);
     expect(all.filter((o) => o.kind === 'Role')).toHaveLength(1);
+    const account = workerAccessAccount('acme');
+    expect(account).toBe('clearml-bootstrap-writer-acme');
     expect(all.find((o) => o.kind === 'RoleBinding')).toMatchObject({
       metadata: { name: WORKER_ACCESS_ACCOUNT, namespace: 'acme' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: WORKER_ACCESS_ACCOUNT },
-      subjects: [{ kind: 'ServiceAccount', name: WORKER_ACCESS_ACCOUNT, namespace: 'acme' }],
+      subjects: [{ kind: 'ServiceAccount', name: account, namespace: WORKER_ACCESS_NAMESPACE }],
     });
-    expect(all.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === WORKER_ACCESS_ACCOUNT)).toMatchObject({ automountServiceAccountToken: false });
+    expect(all.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === account)).toMatchObject({ metadata: { namespace: WORKER_ACCESS_NAMESPACE }, automountServiceAccountToken: false });
     const token = all.find((o) => o.kind === 'Secret');
-    expect(token).toMatchObject({ metadata: { name: WORKER_ACCESS_TOKEN_SECRET, namespace: 'acme', annotations: { 'kubernetes.io/service-account.name': WORKER_ACCESS_ACCOUNT } }, type: 'kubernetes.io/service-account-token' });
+    expect(token).toMatchObject({ metadata: { name: workerAccessTokenSecret('acme'), namespace: WORKER_ACCESS_NAMESPACE, annotations: { 'kubernetes.io/service-account.name': account } }, type: 'kubernetes.io/service-account-token' });
     expect(token).not.toHaveProperty('data');
     expect(token).not.toHaveProperty('stringData');
+    // a task pod of the tenant can mount no Secret that is not in its namespace: no token there
+    expect(all.filter((o) => o.kind === 'Secret' && o.metadata.namespace === 'acme')).toEqual([]);
     // nothing grants anything cluster-wide
     expect(all.filter((o) => /^Cluster/.test(o.kind))).toEqual([]);
+    // a tenant may not take the writers' namespace
+    expect(problemsOf({ 'acme.yaml': FULL.replace(/^namespace: acme$/m, `namespace: ${WORKER_ACCESS_NAMESPACE}`) }).map((p) => p.message).join('\n')).toMatch(/writer accounts/);
   });
 });
 
@@ -217,7 +225,7 @@ describe('the bootstrap plan and Job of the control plane', () => {
       ['gpu-us-1-bootstrap-token-acme', ['token'], 'operator'],
       ['gpu-us-1-ca', ['ca.crt'], 'operator'],
     ]);
-    expect(secrets.find((s) => s.name === 'gpu-eu-1-bootstrap-token-acme')!.purpose).toMatch(/clearml-bootstrap-writer ServiceAccount in cluster gpu-eu-1/);
+    expect(secrets.find((s) => s.name === 'gpu-eu-1-bootstrap-token-acme')!.purpose).toMatch(/writer ServiceAccount in cluster gpu-eu-1 \(copied from the Secret clearml-bootstrap-access\/clearml-bootstrap-writer-acme-token there\)/);
     expect(secrets.filter((s) => s.namespace === 'acme').map((s) => [s.name, s.providedBy])).toEqual([[BOOTSTRAP_SECRETS.admin.name, 'bootstrap']]);
   });
 

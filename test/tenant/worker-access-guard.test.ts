@@ -10,7 +10,8 @@ import YAML from 'yaml';
 import { evaluateCel } from '../support/cel-subset';
 import { renderFolderObjects } from '../../lib/output/write-tree';
 import { renderOutput } from '../../lib/synth';
-import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_GUARD, WORKER_ACCESS_SECRET_NAMES, workerAccessFolder, workerAccessRules } from '../../lib/tenant/worker-access';
+import { WORKER_ACCESS_ACCOUNT, WORKER_ACCESS_GUARD, WORKER_ACCESS_NAMESPACE, WORKER_ACCESS_SECRET_NAMES, workerAccessAccount, workerAccessFolder, workerAccessRules } from '../../lib/tenant/worker-access';
+import { resolvePlatform } from '../../lib/platform/platform';
 import { WORKER_ACCESS_FOLDER } from '../../lib/core/folders';
 import { lintObjects } from '../../lib/analysis/policy-lint';
 import { manifestsOfFiles } from '../../lib/analysis/manifests';
@@ -22,7 +23,7 @@ import { platform as singleCluster } from '../../main';
 
 const TENANTS = join(__dirname, '..', '..', 'tenants');
 
-const guardObjects = () => renderFolderObjects([workerAccessFolder()]).flatMap((f) => f.files.flatMap((file) => file.objects)) as any[];
+const guardObjects = () => renderFolderObjects([workerAccessFolder(resolvePlatform(singleCluster).network)]).flatMap((f) => f.files.flatMap((file) => file.objects)) as any[];
 const policy = guardObjects().find((o) => o.kind === 'ValidatingAdmissionPolicy');
 
 interface Request {
@@ -44,7 +45,7 @@ function admit(r: Request): 'not judged' | 'allowed' | string[] {
   return failed.length === 0 ? 'allowed' : failed;
 }
 
-const WRITER = `system:serviceaccount:acme:${WORKER_ACCESS_ACCOUNT}`;
+const WRITER = `system:serviceaccount:${WORKER_ACCESS_NAMESPACE}:${workerAccessAccount('acme')}`;
 const secret = (name: string, type?: string, extra: Record<string, unknown> = {}) => ({ metadata: { name, namespace: 'acme', ...extra }, ...(type ? { type } : {}) });
 
 describe('the worker access guard judges what a clearml-bootstrap-writer writes', () => {
@@ -64,14 +65,16 @@ describe('the worker access guard judges what a clearml-bootstrap-writer writes'
 
   test('any other name is refused, also for the writer of another namespace; dockerconfigjson Secrets too', () => {
     expect(admit({ username: WRITER, object: secret('clearml-admin-credentials', 'Opaque') })).toEqual([expect.stringMatching(/only the Secrets clearml-agent-credentials and clearml-router-credentials/)]);
-    expect(admit({ username: `system:serviceaccount:globex:${WORKER_ACCESS_ACCOUNT}`, object: secret('x', 'Opaque') })).toHaveLength(1);
+    expect(admit({ username: `system:serviceaccount:${WORKER_ACCESS_NAMESPACE}:${workerAccessAccount('globex')}`, object: secret('x', 'Opaque') })).toHaveLength(1);
     expect(admit({ username: WRITER, object: secret(WORKER_ACCESS_SECRET_NAMES[1], 'kubernetes.io/dockerconfigjson') })).toHaveLength(1);
   });
 
   test('nobody else is judged: other accounts, a user named like the account, other resources and deletes', () => {
     expect(admit({ username: 'system:serviceaccount:acme:clearml-agent', object: secret('anything', 'kubernetes.io/service-account-token') })).toBe('not judged');
-    expect(admit({ username: WORKER_ACCESS_ACCOUNT, object: secret('anything') })).toBe('not judged');
-    expect(admit({ username: 'system:serviceaccount:acme:not-clearml-bootstrap-writer-x', object: secret('anything') })).toBe('not judged');
+    expect(admit({ username: workerAccessAccount('acme'), object: secret('anything') })).toBe('not judged');
+    // an account named like a writer in a tenant namespace is not one (the writers live in their own namespace)
+    expect(admit({ username: `system:serviceaccount:acme:${workerAccessAccount('acme')}`, object: secret('anything') })).toBe('not judged');
+    expect(admit({ username: `system:serviceaccount:${WORKER_ACCESS_NAMESPACE}x:${WORKER_ACCESS_ACCOUNT}`, object: secret('anything') })).toBe('not judged');
     expect(admit({ username: WRITER, resource: 'configmaps', object: secret('anything') })).toBe('not judged');
     expect(admit({ username: WRITER, operation: 'DELETE', object: secret('anything') })).toBe('not judged');
   });
@@ -85,6 +88,13 @@ describe('the worker access guard judges what a clearml-bootstrap-writer writes'
     expect(binding).toMatchObject({ apiVersion: 'admissionregistration.k8s.io/v1', metadata: { name: WORKER_ACCESS_GUARD }, spec: { policyName: WORKER_ACCESS_GUARD, validationActions: ['Deny'] } });
     expect(policy.metadata).not.toHaveProperty('namespace');
     expect(binding.metadata).not.toHaveProperty('namespace');
+  });
+
+  test("the writers' namespace: closed both ways, restricted, and no pod, Service or claim may be made there", () => {
+    const objects = guardObjects().filter((o) => o.metadata.namespace === WORKER_ACCESS_NAMESPACE || (o.kind === 'Namespace' && o.metadata.name === WORKER_ACCESS_NAMESPACE));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Namespace/clearml-bootstrap-access', 'NetworkPolicy/default-deny-egress', 'NetworkPolicy/default-deny-ingress', 'ResourceQuota/no-workloads']);
+    expect(objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({ pods: 0, services: 0, persistentvolumeclaims: 0 });
+    expect(objects.find((o) => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
 
@@ -105,6 +115,8 @@ describe('the guard in the output', () => {
   test('lint:policies: clean with the guard; each tenant\'s writer binding is a finding without it, or with a binding that only warns', () => {
     expect(lint(east)).toEqual([]);
     const without = new Map([...east].filter(([p]) => !p.startsWith(`${WORKER_ACCESS_FOLDER}/`)));
+    const guard = (text: string) => text.split('---\n').filter((doc) => !/kind: ValidatingAdmissionPolicy/.test(doc)).join('---\n');
+    for (const [p, text] of east) if (p.startsWith(`${WORKER_ACCESS_FOLDER}/`) && p.endsWith('.yaml') && !p.endsWith('kustomization.yaml')) without.set(p, guard(text));
     expect(lint(without).map((f) => f.object).sort()).toEqual(['RoleBinding acme/clearml-bootstrap-writer', 'RoleBinding globex/clearml-bootstrap-writer', 'RoleBinding initech-ml/clearml-bootstrap-writer']);
     const warnOnly = new Map(east);
     const file = `${WORKER_ACCESS_FOLDER}/worker-access.yaml`;
