@@ -53,7 +53,7 @@ export const LINT_RULES = {
   'deny-policy-with-rules': 'a NetworkPolicy named default-deny-* is a pure deny: podSelector {}, policyTypes, no ingress or egress rules',
   'allow-from-anywhere-to-all-ports': 'no ingress rule admits 0.0.0.0/0 (or ::/0) without naming ports',
   'egress-to-link-local': 'no egress rule allows link-local, loopback or 0.0.0.0/8 (nor ::1, ::, fe80::/10, fd00:ec2::254): the cloud metadata service lives there',
-  'token-account-creates-secrets-unguarded': 'a ServiceAccount whose long-lived token Secret is in the output (its token is used from outside the cluster) and that may create Secrets is held by a ValidatingAdmissionPolicy of the output, bound with Deny, whose matchConditions name it (RBAC cannot restrict create by name: unguarded, it could create a service-account-token Secret for any account of the namespace)',
+  'token-account-creates-secrets-unguarded': 'a ServiceAccount whose token is handed out (a long-lived token Secret in the output, or a pod that mounts it) and that may create Secrets is held by a ValidatingAdmissionPolicy of the output, bound with Deny, whose matchConditions name it (RBAC cannot restrict create by name: unguarded, it could create a service-account-token Secret for any account of the namespace)',
   'reconciler-too-privileged': 'the Flux reconciler account is not bound to admin, edit or cluster-admin, nor to a Role that writes NetworkPolicies, RBAC objects, ResourceQuotas or LimitRanges',
   'waiver-without-reason': `a ${WAIVE_ANNOTATION} annotation comes with a non-empty ${WAIVE_REASON_ANNOTATION}`,
   'waiver-unknown-rule': `${WAIVE_ANNOTATION} names only known rules`,
@@ -132,10 +132,17 @@ export function lintObjects(manifests: readonly Manifest[], facts: LintFacts): F
 
   // Accounts with a long-lived token Secret (`namespace/name`), and the account names that a Deny-bound
   // ValidatingAdmissionPolicy of the output judges (its matchConditions end with `:<name>'`).
-  const tokenAccounts = new Set<string>();
+  // Accounts whose token is out of the API server's hands (`namespace/name` -> how): a long-lived token
+  // Secret, or a pod template that mounts the account's token.
+  const tokenAccounts = new Map<string, string>();
   for (const { object } of manifests) {
     const account = annotationsOf(object)['kubernetes.io/service-account.name'];
-    if (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token' && account) tokenAccounts.add(`${object.metadata.namespace ?? 'default'}/${account}`);
+    if (object.kind === 'Secret' && object.type === 'kubernetes.io/service-account-token' && account) tokenAccounts.set(`${object.metadata.namespace ?? 'default'}/${account}`, 'whose token Secret is in the output');
+    const spec = podTemplateOf(object)?.spec;
+    if (spec && spec.automountServiceAccountToken !== false && typeof spec.serviceAccountName === 'string') {
+      const key = `${object.metadata.namespace ?? 'default'}/${spec.serviceAccountName}`;
+      if (!tokenAccounts.has(key)) tokenAccounts.set(key, `whose token ${describeObject(object)} mounts`);
+    }
   }
   const guardedAccounts = admissionGuardedAccounts(manifests.map((m) => m.object));
   const add = (m: Manifest, rule: LintRule, message: string) => findings.push({ rule, file: m.file, object: describeObject(m.object), message });
@@ -343,35 +350,40 @@ function lintReconcilerBinding(m: Manifest, roles: ReadonlyMap<string, KubeObjec
   });
 }
 
-/** The accounts a Deny-bound admission policy judges on Secret writes: by name (any namespace), or every account of a namespace. */
+/** The accounts a Deny-bound admission policy judges on Secret writes: by name (any namespace), or by namespace and name prefix. */
 interface GuardedAccounts {
   readonly names: Set<string>;
-  readonly namespaces: Set<string>;
+  readonly prefixes: Array<{ readonly namespace: string; readonly prefix: string }>;
+}
+
+function isGuarded(guarded: GuardedAccounts, namespace: string, name: string): boolean {
+  return guarded.names.has(name) || guarded.prefixes.some((p) => p.namespace === namespace && name.startsWith(p.prefix));
 }
 
 /**
  * The accounts that a ValidatingAdmissionPolicy judges on Secret writes, when a binding of it denies: each
  * `:<name>'` that ends a `request.userInfo.username` comparison in its matchConditions (an account name), and
- * each `'system:serviceaccount:<namespace>:'` it starts with (every account of that namespace).
+ * each `'system:serviceaccount:<namespace>:<prefix>'` it starts with (the accounts of that namespace whose
+ * names start with the prefix, possibly empty).
  */
 function admissionGuardedAccounts(objects: readonly KubeObject[]): GuardedAccounts {
   const denying = new Set(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && (o.spec?.validationActions ?? []).includes('Deny')).map((o) => o.spec?.policyName));
-  const out: GuardedAccounts = { names: new Set(), namespaces: new Set() };
+  const out: GuardedAccounts = { names: new Set(), prefixes: [] };
   for (const o of objects) {
     if (o.kind !== 'ValidatingAdmissionPolicy' || !denying.has(o.metadata.name)) continue;
     const judgesSecrets = (o.spec?.matchConstraints?.resourceRules ?? []).some((r: any) => (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.operations ?? []).some((x: string) => x === 'CREATE' || x === '*'));
     if (!judgesSecrets || (o.spec?.validations ?? []).length === 0) continue;
     for (const c of o.spec?.matchConditions ?? []) {
       const expression = String(c?.expression ?? '');
-      for (const hit of expression.matchAll(/request\.userInfo\.username\.startsWith\('system:serviceaccount:([a-z0-9-]+):'\)/g)) out.namespaces.add(hit[1]);
-      for (const hit of expression.matchAll(/request\.userInfo\.username[^&|]*?[^:]:([a-z0-9.-]+)'\)/g)) out.names.add(hit[1]);
+      for (const hit of expression.matchAll(/request\.userInfo\.username\.startsWith\('system:serviceaccount:([a-z0-9-]+):([a-z0-9.-]*)'\)/g)) out.prefixes.push({ namespace: hit[1], prefix: hit[2] });
+      for (const hit of expression.matchAll(/request\.userInfo\.username\.endsWith\(':([a-z0-9.-]+)'\)/g)) out.names.add(hit[1]);
     }
   }
   return out;
 }
 
 /** A RoleBinding that lets an account with a token in the output create Secrets, with no admission policy holding it. */
-function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, tokenAccounts: ReadonlySet<string>, guarded: GuardedAccounts, add: (m: Manifest, rule: LintRule, message: string) => void): void {
+function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObject>, tokenAccounts: ReadonlyMap<string, string>, guarded: GuardedAccounts, add: (m: Manifest, rule: LintRule, message: string) => void): void {
   const o = m.object;
   const ns = o.metadata.namespace ?? 'default';
   if (o.roleRef?.kind !== 'Role') return;
@@ -381,8 +393,9 @@ function lintTokenAccountBinding(m: Manifest, roles: ReadonlyMap<string, KubeObj
   if (!creates) return;
   for (const s of o.subjects ?? []) {
     const account = `${s?.namespace ?? ns}/${s?.name}`;
-    if (s?.kind === 'ServiceAccount' && tokenAccounts.has(account) && !guarded.names.has(s.name) && !guarded.namespaces.has(s.namespace ?? ns)) {
-      add(m, 'token-account-creates-secrets-unguarded', `lets ${account}, whose token Secret is in the output, create Secrets (Role ${o.roleRef.name}) with no ValidatingAdmissionPolicy holding it to the Secrets it needs`);
+    const how = tokenAccounts.get(account);
+    if (s?.kind === 'ServiceAccount' && how !== undefined && !isGuarded(guarded, s.namespace ?? ns, s.name)) {
+      add(m, 'token-account-creates-secrets-unguarded', `lets ${account}, ${how}, create Secrets (Role ${o.roleRef.name}) with no ValidatingAdmissionPolicy holding it to the Secrets it needs`);
     }
   }
 }

@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { programText } from '../programs/program-text';
 import { BOOTSTRAP_JOB_DEFAULTS } from '../programs/bootstrap/job-defaults';
-import { BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
+import { BOOTSTRAP_ACCOUNT_PREFIX, BOOTSTRAP_SECRETS, SUPERVISOR_SECRET_PURPOSE, bootstrapSecretPurpose } from '../programs/bootstrap/plan';
 import type { ResolvedCredentialsSecret } from '../components/clearml-server/settings';
 import { boundedDnsLabel } from '../core/names';
 import { BOOTSTRAP_POD_LABEL, PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
@@ -136,7 +136,7 @@ export class TenantBootstrap extends Construct {
     this.jobName = hashedName(`clearml-bootstrap-${plan.tenant}`, this.hash);
     const name = this.jobName;
     // One account per tenant in the server namespace: a long tenant name is hashed, not cut, so two never share it.
-    const account = boundedDnsLabel(`clearml-bootstrap-${plan.tenant}`);
+    const account = boundedDnsLabel(`${BOOTSTRAP_ACCOUNT_PREFIX}${plan.tenant}`);
     const labels = { [BOOTSTRAP_POD_LABEL.key]: BOOTSTRAP_POD_LABEL.value, [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: plan.tenant };
 
     requireSecret(this, {

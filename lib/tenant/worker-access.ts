@@ -24,7 +24,8 @@
  * namespace, where the Job mounts them ({@link workerTokenSecretName}). The direction is worker to control
  * plane only: no credential of the control plane (the supervisor's, the ledger's) ever reaches a worker cluster.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
+import { SecretWriteGuard } from '../security/secret-write-guard';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import type { OutputFolder } from '../output/write-tree';
@@ -117,48 +118,19 @@ export const WORKER_ACCESS_GUARD = `${WORKER_ACCESS_ACCOUNT}-secrets`;
 export const WORKER_ACCESS_GUARD_MATCH = `request.userInfo.username.startsWith('system:serviceaccount:${WORKER_ACCESS_NAMESPACE}:')`;
 
 /**
- * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later, the version the
- * namespaces' Pod Security labels pin) and its binding: an account of {@link WORKER_ACCESS_NAMESPACE} may
- * create and update only Opaque Secrets named like the agent and router credentials. Anything else it
- * sends (another name, a generated name, a service-account-token Secret) is refused; everyone else's
- * requests are not judged. `failurePolicy: Fail`: if the policy cannot be evaluated, the write is refused.
+ * The worker's {@link SecretWriteGuard}: an account of {@link WORKER_ACCESS_NAMESPACE} may create and update
+ * only Opaque Secrets named like the agent and router credentials; anything else it sends (another name, a
+ * generated name, a service-account-token Secret) is refused.
  */
 export class WorkerAccessGuard extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const labels = { 'app.kubernetes.io/name': WORKER_ACCESS_ACCOUNT, [PART_OF_LABEL]: PART_OF_VALUE };
-    const names = WORKER_ACCESS_SECRET_NAMES.map((n) => `'${n}'`).join(', ');
-    const spec: k8s.ValidatingAdmissionPolicySpecV1Alpha1 = {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] }],
-      },
-      matchConditions: [{ name: 'bootstrap-writer', expression: WORKER_ACCESS_GUARD_MATCH }],
-      validations: [
-        {
-          expression: `object.metadata.name in [${names}]`,
-          message: `a ${WORKER_ACCESS_ACCOUNT} account may write only the Secrets ${WORKER_ACCESS_SECRET_NAMES.join(' and ')}`,
-          reason: 'Forbidden',
-        },
-        {
-          expression: "!has(object.type) || object.type == 'Opaque'",
-          message: `a ${WORKER_ACCESS_ACCOUNT} account may write only Secrets of type Opaque (a service-account-token Secret would issue a token for another account)`,
-          reason: 'Forbidden',
-        },
-      ],
-    };
-    new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: WORKER_ACCESS_GUARD, labels },
-      spec,
-    });
-    const binding: k8s.ValidatingAdmissionPolicyBindingSpecV1Alpha1 = { policyName: WORKER_ACCESS_GUARD, validationActions: ['Deny'] };
-    new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: WORKER_ACCESS_GUARD, labels },
-      spec: binding,
+    new SecretWriteGuard(this, 'Guard', {
+      name: WORKER_ACCESS_GUARD,
+      match: WORKER_ACCESS_GUARD_MATCH,
+      who: `a ${WORKER_ACCESS_ACCOUNT} account`,
+      names: WORKER_ACCESS_SECRET_NAMES,
+      labels: { 'app.kubernetes.io/name': WORKER_ACCESS_ACCOUNT },
     });
   }
 }

@@ -151,6 +151,14 @@ describe('lintObjects', () => {
     expect(findings(secretGuard('api'))).toEqual([]);
     expect(findings(secretGuard('api', ['Warn', 'Audit']))).toHaveLength(1);
     expect(findings(secretGuard('web'))).toHaveLength(1);
+    // a pod that mounts the account's token hands it out as well; a namespace-and-prefix guard holds it
+    const mounted = (extra: Obj[]) => lint([...good(), ...extra].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, automountServiceAccountToken: true } } } } : o)))
+      .filter((f) => f.rule === 'token-account-creates-secrets-unguarded');
+    expect(mounted([]).map(formatFinding)).toEqual([expect.stringMatching(/RoleBinding app\/api: .* lets app\/api, whose token StatefulSet app\/api mounts, create Secrets/)]);
+    const prefixGuard = secretGuard('x').map((o) => (o.kind === 'ValidatingAdmissionPolicy' ? { ...o, spec: { ...o.spec, matchConditions: [{ name: 'who', expression: "request.userInfo.username.startsWith('system:serviceaccount:app:ap')" }] } } : o));
+    expect(mounted(prefixGuard)).toEqual([]);
+    const otherNamespace = prefixGuard.map((o) => (o.kind === 'ValidatingAdmissionPolicy' ? { ...o, spec: { ...o.spec, matchConditions: [{ name: 'who', expression: "request.userInfo.username.startsWith('system:serviceaccount:acme:')" }] } } : o));
+    expect(mounted(otherNamespace)).toHaveLength(1);
     // an account with a token but no create right is no finding
     expect(lint([...good(), tokenSecret('app', 'web')]).filter((f) => f.rule === 'token-account-creates-secrets-unguarded')).toEqual([]);
   });

@@ -5,6 +5,7 @@
  * against admission requests (test/support/cel-subset.ts), `lint:policies` fails without it, and `validate`
  * knows its kind.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { evaluateCel } from '../support/cel-subset';
@@ -20,11 +21,15 @@ import { validateTree } from '../../lib/tools/validate/validate-output';
 import { CRDS_DIR } from '../support/fake-tenants';
 import { platform as twoClusters } from '../../examples/two-clusters';
 import { platform as singleCluster } from '../../main';
+import { BOOTSTRAP_ACCOUNTS_GUARD } from '../../lib/components/bootstrap-program/bootstrap-program';
+import { BOOTSTRAP_SECRETS, bootstrapLedgerName } from '../../lib/programs/bootstrap/plan';
 
 const TENANTS = join(__dirname, '..', '..', 'tenants');
 
 const guardObjects = () => renderFolderObjects([workerAccessFolder(resolvePlatform(singleCluster).network)]).flatMap((f) => f.files.flatMap((file) => file.objects)) as any[];
-const policy = guardObjects().find((o) => o.kind === 'ValidatingAdmissionPolicy');
+const workerPolicy = guardObjects().find((o) => o.kind === 'ValidatingAdmissionPolicy');
+const bootstrapPolicy = (YAML.parseAllDocuments(readFileSync(join(__dirname, '..', '..', 'dist', 'server', 'bootstrap-program.yaml'), 'utf8')).map((d) => d.toJSON()) as any[])
+  .find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === BOOTSTRAP_ACCOUNTS_GUARD);
 
 interface Request {
   readonly username: string;
@@ -34,7 +39,7 @@ interface Request {
 }
 
 /** What the API server does with the request under the policy: not judged, allowed, or denied with the messages. */
-function admit(r: Request): 'not judged' | 'allowed' | string[] {
+function admit(r: Request, policy: any = workerPolicy): 'not judged' | 'allowed' | string[] {
   const operation = r.operation ?? 'CREATE';
   const resource = r.resource ?? 'secrets';
   const rules: any[] = policy.spec.matchConstraints.resourceRules;
@@ -64,7 +69,7 @@ describe('the worker access guard judges what a clearml-bootstrap-writer writes'
   });
 
   test('any other name is refused, also for the writer of another namespace; dockerconfigjson Secrets too', () => {
-    expect(admit({ username: WRITER, object: secret('clearml-admin-credentials', 'Opaque') })).toEqual([expect.stringMatching(/only the Secrets clearml-agent-credentials and clearml-router-credentials/)]);
+    expect(admit({ username: WRITER, object: secret('clearml-admin-credentials', 'Opaque') })).toEqual([expect.stringMatching(/only the Secrets clearml-agent-credentials, clearml-router-credentials$/)]);
     expect(admit({ username: `system:serviceaccount:${WORKER_ACCESS_NAMESPACE}:${workerAccessAccount('globex')}`, object: secret('x', 'Opaque') })).toHaveLength(1);
     expect(admit({ username: WRITER, object: secret(WORKER_ACCESS_SECRET_NAMES[1], 'kubernetes.io/dockerconfigjson') })).toHaveLength(1);
   });
@@ -83,10 +88,10 @@ describe('the worker access guard judges what a clearml-bootstrap-writer writes'
     const named = workerAccessRules().flatMap((r) => r.resourceNames ?? []);
     expect(named).toEqual([...WORKER_ACCESS_SECRET_NAMES]);
     for (const name of named) expect(admit({ username: WRITER, object: secret(name, 'Opaque') })).toBe('allowed');
-    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(workerPolicy.spec.failurePolicy).toBe('Fail');
     const binding = guardObjects().find((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
     expect(binding).toMatchObject({ apiVersion: 'admissionregistration.k8s.io/v1', metadata: { name: WORKER_ACCESS_GUARD }, spec: { policyName: WORKER_ACCESS_GUARD, validationActions: ['Deny'] } });
-    expect(policy.metadata).not.toHaveProperty('namespace');
+    expect(workerPolicy.metadata).not.toHaveProperty('namespace');
     expect(binding.metadata).not.toHaveProperty('namespace');
   });
 
@@ -98,18 +103,41 @@ describe('the worker access guard judges what a clearml-bootstrap-writer writes'
   });
 });
 
+describe("the control plane's guard judges what the bootstrap Jobs' accounts write (dist/server/bootstrap-program.yaml)", () => {
+  const JOB = 'system:serviceaccount:clearml:clearml-bootstrap-acme';
+  const admitJob = (r: Request) => admit(r, bootstrapPolicy);
+
+  test('the credential Secrets and the ledgers, Opaque: allowed', () => {
+    for (const name of [BOOTSTRAP_SECRETS.admin.name, BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name, bootstrapLedgerName('acme'), bootstrapLedgerName('a-tenant-with-a-long-name')]) {
+      expect(admitJob({ username: JOB, object: secret(name, 'Opaque') })).toBe('allowed');
+      expect(admitJob({ username: JOB, operation: 'UPDATE', object: secret(name) })).toBe('allowed');
+    }
+  });
+
+  test('a token Secret for the server\'s account, or any other name, is refused', () => {
+    expect(admitJob({ username: JOB, object: secret(bootstrapLedgerName('globex'), 'kubernetes.io/service-account-token', { annotations: { 'kubernetes.io/service-account.name': 'clearml-bootstrap-globex' } }) })).toEqual([expect.stringMatching(/only Secrets of type Opaque/)]);
+    expect(admitJob({ username: JOB, object: secret('clearml-supervisor', 'Opaque') })).toEqual([expect.stringMatching(/^a bootstrap account \(clearml\/clearml-bootstrap-\*\) may write only the Secrets/)]);
+  });
+
+  test("nobody else is judged: the server's and the apps upload's accounts, a bootstrap-named account of another namespace", () => {
+    expect(admitJob({ username: 'system:serviceaccount:clearml:clearml-apps-upload', object: secret('x') })).toBe('not judged');
+    expect(admitJob({ username: 'system:serviceaccount:acme:clearml-bootstrap-acme', object: secret('x') })).toBe('not judged');
+  });
+});
+
 describe('the guard in the output', () => {
   const files = renderOutput({ platform: twoClusters, tenantsDir: TENANTS });
   const tree = (name: string) => new Map([...files].filter(([p]) => p.startsWith(`clusters/${name}/`)).map(([p, t]) => [p.slice(`clusters/${name}/`.length), t]));
   const east = tree('gpu-east');
   const hq = tree('hq');
-  const kinds = (t: ReadonlyMap<string, string>) => [...t].filter(([p]) => p.endsWith('.yaml')).flatMap(([, text]) => YAML.parseAllDocuments(text).map((d) => d.toJSON()?.kind));
   const lint = (t: ReadonlyMap<string, string>) => lintObjects(manifestsOfFiles(t).manifests, { tenantLabel: 'clearml-tenancy/tenant' }).filter((f) => f.rule === 'token-account-creates-secrets-unguarded');
 
-  test('each worker of several clusters has the worker-access folder; the control plane and a single cluster have no admission policy', () => {
+  test("each worker of several clusters has the worker-access folder and its guard; the control plane and a single cluster only the bootstrap accounts' guard", () => {
     expect([...east.keys()].filter((p) => p.startsWith(`${WORKER_ACCESS_FOLDER}/`))).toEqual([`${WORKER_ACCESS_FOLDER}/kustomization.yaml`, `${WORKER_ACCESS_FOLDER}/worker-access.yaml`]);
-    expect(kinds(hq)).not.toContain('ValidatingAdmissionPolicy');
-    expect(kinds(renderOutput({ platform: singleCluster, tenantsDir: TENANTS }))).not.toContain('ValidatingAdmissionPolicy');
+    const policies = (t: ReadonlyMap<string, string>) => [...t].filter(([p]) => p.endsWith('.yaml')).flatMap(([, text]) => YAML.parseAllDocuments(text).map((d) => d.toJSON())).filter((o) => o?.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name);
+    expect(policies(east)).toEqual([WORKER_ACCESS_GUARD]);
+    expect(policies(hq)).toEqual([BOOTSTRAP_ACCOUNTS_GUARD]);
+    expect(policies(renderOutput({ platform: singleCluster, tenantsDir: TENANTS }))).toEqual([BOOTSTRAP_ACCOUNTS_GUARD]);
   });
 
   test('lint:policies: clean with the guard; each tenant\'s writer binding is a finding without it, or with a binding that only warns', () => {

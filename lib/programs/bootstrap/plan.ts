@@ -91,10 +91,16 @@ export const BOOTSTRAP_SECRETS = {
   router: { name: 'clearml-router-credentials', keys: ['access_key', 'secret_key'] },
 } as const;
 
+/** The prefix of the version-2 ledgers' names. */
+export const BOOTSTRAP_LEDGER_PREFIX = 'clearml-tenant-ledger-';
+
 /** Name of the version-2 ledger of `tenant`, in the plan's `ledgerNamespace` (contract, section 3). */
 export function bootstrapLedgerName(tenant: string): string {
-  return `clearml-tenant-ledger-${tenant}`;
+  return `${BOOTSTRAP_LEDGER_PREFIX}${tenant}`;
 }
+
+/** The prefix of the bootstrap Jobs' ServiceAccounts in the server namespace (`clearml-bootstrap-<tenant>`). */
+export const BOOTSTRAP_ACCOUNT_PREFIX = 'clearml-bootstrap-';
 
 /** Keys of the version-2 ledger; `state` is written only on decommissioning. */
 export const BOOTSTRAP_LEDGER_KEYS = ['company_id', 'admin_user_id', 'state'] as const;
