@@ -29,7 +29,7 @@ import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, 
 import { tenantTextFiles } from './tenant/decommission-procedure';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
-import { workerAccessFolder } from './tenant/worker-access';
+import { workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
 
 /** How problems of the platform props name their origin. */
 const PLATFORM_FILE = 'main.ts (platform props)';
@@ -74,10 +74,12 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
     if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
     throw e;
   }
-  // The flavor's refusal of tenants and the tenant files' own problems come in one list.
+  // The flavor's refusal of tenants and the tenant files' own problems come in one list. With several
+  // clusters each worker's own flavor is checked for its tenants instead (lib/tenant/tenants.ts,
+  // checkClusterFlavor); the control plane installs no tenant release, only plain objects.
   const support = platform.catalog.flavor.capabilities.tenants;
   const refusal: Problem[] = [];
-  if (!support.supported && sources.length > 0) {
+  if (!support.supported && sources.length > 0 && platform.clusterPlatforms.length === 0) {
     const problems = new Problems(options.platformFile ?? PLATFORM_FILE);
     problems.add('gitops', platform.gitops, `cannot install tenants (${sources.length} tenant files): ${support.why}`);
     refusal.push(...problems.all);
@@ -101,11 +103,15 @@ export function tenantClusters(tenant: ResolvedTenant, platform: Pick<ResolvedPl
 }
 
 /**
- * With several clusters, each tenant's `clusters` must name worker clusters, and the tenants of each worker
- * cluster are checked again against that cluster's own settings (its NodePort range, its namespaces): all
- * problems at once, on the tenant files. A tenant's name, company and namespace are unique across all
- * clusters already (the tenants are resolved together first), and so are the session and stream ports
- * (kept simple: a port range is refused when any other tenant has it, in whichever cluster).
+ * With several clusters, each tenant's `clusters` must name worker clusters, and the tenants are checked again
+ * against the own settings of every cluster where they get a namespace: the tenants of each worker cluster
+ * fully (its NodePort range, its namespaces), and every tenant against the control plane's namespaces (the
+ * control plane keeps each tenant's admin credentials in a namespace of the tenant's namespace name). The
+ * Secrets the control plane's bootstrap Jobs mount from its server namespace, each worker's CA and each
+ * tenant's token for each worker (`<tokenSecret>-<tenant>`), must all have names of their own. All problems
+ * at once, on the tenant files. A tenant's name, company and namespace are unique across all clusters already
+ * (the tenants are resolved together first); session and stream ports are compared per cluster (a range is
+ * refused when another tenant of one of the same worker clusters has it).
  */
 export function checkTenantClusters(sources: readonly TenantSource[], tenants: readonly ResolvedTenant[], platform: ResolvedPlatform): void {
   const problems: Problem[] = [];
@@ -119,22 +125,65 @@ export function checkTenantClusters(sources: readonly TenantSource[], tenants: r
     });
   }
   const seen = new Set<string>();
-  for (const { cluster, platform: clusterPlatform } of platform.clusterPlatforms) {
-    if (!cluster.worker) continue;
-    const files = new Set(tenants.filter((t) => tenantClusters(t, platform).includes(cluster.name)).map((t) => t.file));
+  const report = (list: readonly Problem[], cluster: ResolvedCluster) => {
+    for (const p of list) {
+      const key = `${p.file}\0${p.path}\0${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push({ ...p, message: `${p.message} (in cluster ${cluster.name})` });
+    }
+  };
+  const problemsOf = (run: () => unknown): readonly Problem[] => {
     try {
-      resolveTenants(sources.filter((s) => files.has(s.file)), clusterPlatform);
+      run();
+      return [];
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      for (const p of e.problems) {
-        const key = `${p.file}\0${p.path}\0${p.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        problems.push({ ...p, message: `${p.message} (in cluster ${cluster.name})` });
+      return e.problems;
+    }
+  };
+  for (const { cluster, platform: clusterPlatform } of platform.clusterPlatforms) {
+    const files = new Set(cluster.worker ? tenants.filter((t) => tenantClusters(t, platform).includes(cluster.name)).map((t) => t.file) : []);
+    if (files.size > 0) report(problemsOf(() => resolveTenants(sources.filter((s) => files.has(s.file)), clusterPlatform)), cluster);
+    // The control plane: every other tenant's namespace (of admin credentials) against its namespaces.
+    const others = cluster.controlPlane ? sources.filter((s) => !files.has(s.file)) : [];
+    if (others.length > 0) report(problemsOf(() => resolveTenants(others, clusterPlatform)).filter((p) => p.path === 'namespace' || p.path.startsWith('namespace (')), cluster);
+  }
+  problems.push(...serverSecretClashes(tenants, platform));
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * The Secrets of the workers in the control plane's server namespace that would share a name: a worker's
+ * CA Secret and the token Secret of each of its tenants (`workerTokenSecretName`), across every worker
+ * cluster and tenant (cluster A's tokenSecret `tok` with tenant `x-acme` and cluster B's `tok-x` with tenant
+ * `acme` both make `tok-x-acme`). Each clash is reported once, on the tenant file that makes the later name.
+ * Two clusters with the same tokenSecret or caSecret are the platform props' problem already.
+ */
+function serverSecretClashes(tenants: readonly ResolvedTenant[], platform: ResolvedPlatform): Problem[] {
+  const problems: Problem[] = [];
+  const owners = new Map<string, string>();
+  const remote = platform.clusters.filter((c) => c.worker && c.apiServer !== undefined);
+  for (const c of remote) if (!owners.has(c.apiServer!.caSecret)) owners.set(c.apiServer!.caSecret, `the CA Secret of cluster ${c.name} (clusters[${c.index}].apiServer.caSecret)`);
+  for (const c of remote) {
+    for (const tenant of tenants) {
+      if (!tenantClusters(tenant, platform).includes(c.name)) continue;
+      const name = workerTokenSecretName(c.apiServer!.tokenSecret, tenant.name);
+      const owner = `the token Secret of tenant ${tenant.name} (${tenant.file}) for cluster ${c.name}`;
+      const other = owners.get(name);
+      if (other === undefined) {
+        owners.set(name, owner);
+        continue;
       }
+      problems.push({
+        file: tenant.file,
+        path: 'name',
+        value: tenant.name,
+        message: `makes the Secret name "${name}" in the control plane's server namespace (cluster ${c.name}'s apiServer.tokenSecret "${c.apiServer!.tokenSecret}" + "-${tenant.name}"), which is also ${other}; one would be mounted for the other's API server: give the clusters apiServer.tokenSecret and caSecret names that no tenant's name can join`,
+      });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
 }
 
 /** The output before serialization: the folders as objects, and the files that are text already. */
@@ -158,7 +207,18 @@ export function renderOutputObjects(options: SynthOptions): OutputObjects {
   const { platform, tenants } = resolveInput(options);
   if (platform.clusterPlatforms.length === 0) return renderPass(platform, tenants.map((tenant) => ({ tenant })), options);
   // Several clusters: one pass per cluster over the same resolved input, each with its own platform.
-  const clusters = platform.clusterPlatforms.map(({ cluster, platform: own }: ClusterPlatform) => ({ cluster, output: renderPass(own, tenantsOfCluster(tenants, platform, cluster), options, cluster) }));
+  // What a cluster's flavor cannot render is reported for every cluster at once.
+  const clusters: Array<{ cluster: ResolvedCluster; output: OutputObjects }> = [];
+  const problems: Problem[] = [];
+  for (const { cluster, platform: own } of platform.clusterPlatforms as readonly ClusterPlatform[]) {
+    try {
+      clusters.push({ cluster, output: renderPass(own, tenantsOfCluster(tenants, platform, cluster), options, cluster) });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return { folders: [], texts: new Map(), tenants: tenants.map((t) => ({ name: t.name, namespace: t.namespace })), profile: platform.profile, clusters };
 }
 

@@ -19,9 +19,15 @@ export const CLUSTER_ROLES: readonly ClusterRole[] = ['control-plane', 'worker',
  * bootstrap's ServiceAccount in that worker and the worker's CA certificate.
  */
 export interface ClusterApiServer {
-  /** `https://host:port` of the worker's API server, as seen from the control plane. */
+  /**
+   * `https://host:port[/path]` of the worker's API server, as seen from the control plane (no user name or
+   * password, query or fragment; no trailing "/"); no two workers have the same one.
+   */
   readonly url: string;
-  /** Where the control plane reaches it (IPv4 CIDRs; the `url`'s own address when it is one): the bootstrap Jobs' only egress to it. */
+  /**
+   * Where the control plane reaches it (IPv4 CIDRs of /16 or longer, outside the control plane's own
+   * `network.clusterCidrs`; the `url`'s own address when it is one): the bootstrap Jobs' only egress to it.
+   */
   readonly cidrs: readonly string[];
   /** Secret holding the worker's CA certificate (key `ca.crt`). */
   readonly caSecret: string;

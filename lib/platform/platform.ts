@@ -21,7 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
-import { checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterSetsField, clusterRenderProblems, resolveClusters } from './cluster-settings';
+import { checkApiServersOutsideControlPlane, checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterSetsField, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
 import { ComponentChart, ComponentSettings } from '../components/component';
@@ -254,6 +254,11 @@ export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform 
         if (!(e instanceof ConfigError)) throw e;
         problems.addAll(clusterProblems(e.problems.filter((x) => !reported.has(`${x.path}\0${JSON.stringify(x.value)}`) || clusterSetsField(own, x.path)), cluster.index, own));
       }
+    }
+    // The workers' API servers outside the control plane's own pod and service ranges (as that cluster resolves them).
+    const controlPlane = perCluster.find((c) => c.cluster.controlPlane);
+    if (controlPlane !== undefined && Array.isArray(p.clusters)) {
+      checkApiServersOutsideControlPlane(problems, clusterSet.clusters, p.clusters, { name: controlPlane.cluster.name, index: controlPlane.cluster.index, clusterCidrs: controlPlane.platform!.network.clusterCidrs });
     }
   }
   problems.throwIfAny();

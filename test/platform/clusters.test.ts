@@ -328,7 +328,7 @@ test('fails when a worker named by host has no apiServer.cidrs, or they open eve
     return [];
   };
   expect(bad({ url: 'https://w.example:6443' })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs: is required: the url names the host "w\.example"/)]);
-  expect(bad({ url: 'https://w.example:6443', cidrs: ['0.0.0.0/0'] })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs\[0\]: must name the API server's addresses/)]);
+  expect(bad({ url: 'https://w.example:6443', cidrs: ['0.0.0.0/0'] })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs\[0\]: must be a prefix of \/16 or longer .*: these are the API server's addresses/)]);
   expect(bad({ url: 'https://w.example:6443', cidrs: ['169.254.169.254/32'] })).toEqual([expect.stringMatching(/^clusters\[1\]\.apiServer\.cidrs\[0\]: /)]);
   expect(bad({ url: 'https://203.0.113.9:6443' })).toEqual([]);
 });
