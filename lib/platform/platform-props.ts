@@ -210,12 +210,13 @@ export interface ClusterProps {
 
 /** A worker's API server as seen from the control plane. */
 export interface ClusterApiServerProps {
-  /** `https://host:port`. */
+  /** `https://host:port` (a path prefix is kept; no user name, password, query or fragment), unique among the workers. */
   readonly url: string;
   /**
-   * The addresses the control plane reaches that API server at (IPv4 CIDRs): the only egress of the bootstrap
-   * Jobs to this worker. Required when `url` names a host (a policy cannot name one); an IPv4 `url` is its own
-   * address. Never the cloud metadata, loopback or `0.0.0.0/8` ranges, and never `0.0.0.0/0`.
+   * The addresses the control plane reaches that API server at (IPv4 CIDRs): what the bootstrap Jobs' own
+   * policy opens to this worker. Required when `url` names a host (a policy cannot name one); an IPv4 `url` is
+   * its own address. Each a /16 or longer, outside the control plane's `network.clusterCidrs`, and never in the
+   * cloud metadata, loopback or `0.0.0.0/8` ranges.
    * @default - the `url`'s address when it is an IPv4 address
    */
   readonly cidrs?: readonly string[];
