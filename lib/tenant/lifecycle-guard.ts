@@ -141,6 +141,8 @@ export function clusterLeaveFiles(outdir: string, next: ReadonlyMap<string, stri
       } catch {
         // listed but gone: no kinds to name
       }
+      // A kustomization.yaml is kustomize's own file, not an object the controller applies.
+      if (path.endsWith('/kustomization.yaml')) return { path, kinds: [] };
       return { path, kinds: [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]) };
     });
 }
@@ -223,11 +225,20 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
     // Several clusters: a cluster the tenant ran in and runs in no more.
     const left = before.clusters !== undefined && after.clusters !== undefined ? before.clusters.filter((c) => !after.clusters!.includes(c)) : [];
     for (const cluster of left) {
-      const leaving = leavingText(options.leavingFiles?.(cluster, before.name) ?? []);
+      const files = options.leavingFiles?.(cluster, before.name) ?? [];
+      const leaving = leavingText(files);
+      // A cluster that is also the control plane keeps the namespace (with the admin's credentials and default-deny).
+      const namespaceLeaves = files.length === 0 || files.some((f) => f.kinds.includes('Namespace'));
+      const stays = namespaceLeaves
+        ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them`
+        : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only)`;
       if (allowed.has(before.name)) {
         used.add(before.name);
         lines.push(
-          `took tenant ${before.name} off cluster ${cluster} on purpose (--allow-removal; ${leaving}); its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`,
+          `took tenant ${before.name} off cluster ${cluster} on purpose (--allow-removal; ${leaving}); ` +
+            (namespaceLeaves
+              ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
+              : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`),
         );
       } else {
         problems.push({
@@ -236,7 +247,7 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
           value: [...after.clusters!],
           message:
             `takes tenant ${before.name} off cluster ${cluster} (it runs in ${before.clusters!.join(', ')} in the output being replaced): ${leaving}; Flux or Argo CD would delete ` +
-            `these objects in ${cluster} but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them. ` +
+            `these objects in ${cluster} ${stays}. ` +
             `Drain it from ${cluster} first (README "Tenant lifecycle", taking a tenant off a cluster), then run synth with --allow-removal ${before.name}`,
         });
       }

@@ -72,7 +72,8 @@ describe('a tenant leaving a worker cluster', () => {
     expect(lines[1]).toMatch(/^tenants\/wide\.yaml: clusters: \["gpu-west"\]: takes tenant wide off cluster gpu-east \(it runs in gpu-east, gpu-west in the output being replaced\): 8 files leave \(/);
     for (const line of lines) {
       expect(line).toMatch(/\d+ NetworkPolicy/);
-      expect(line).toMatch(/\d+ Kustomization/);
+      // the two Flux Kustomizations of its entry; kustomize's own kustomization.yaml files are not counted
+      expect(line).toMatch(/; 2 HelmRelease, 2 Kustomization, 1 Namespace, /);
       expect(line).toMatch(/1 Namespace, \d+ NetworkPolicy, 1 Role, 1 RoleBinding/);
       expect(line).toMatch(/delete these objects in gpu-(east|west) but its Namespace (both|wide), which stays there \(prune guard\)/);
       expect(line).toMatch(/then run synth with --allow-removal (both|wide)$/);
@@ -136,6 +137,23 @@ describe('a tenant leaving a worker cluster', () => {
     expect(existsSync(join(out, 'clusters/gpu-west/tenants/east/namespace'))).toBe(true);
     expect(existsSync(join(out, 'clusters/gpu-east/tenants/wide/workloads'))).toBe(false);
     expect(existsSync(join(out, 'clusters/gpu-east/tenants/wide/namespace'))).toBe(true);
+  });
+});
+
+describe('a tenant leaving a cluster of role both (the control plane that also runs tenants)', () => {
+  const BOTH: PlatformProps = { ...THREE, clusters: [{ ...twoClusters.clusters![0], role: 'both' as const }, WEST], defaultWorkerCluster: 'hq' };
+  test('refused too; its workloads leave, its namespace stays in the output (the admin credentials only), which the message and the summary say', () => {
+    writeTenants({ wide: tenantText('wide', 31010, 'clusters: [hq, gpu-west]\n') });
+    synth([], BOTH);
+    writeTenants({ wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n') });
+    expect(problemLines(() => synth([], BOTH))).toEqual([
+      'tenants/wide.yaml: clusters: ["gpu-west"]: takes tenant wide off cluster hq (it runs in hq, gpu-west in the output being replaced): 3 files leave (clusters/hq/tenants/wide/workloads/; 2 HelmRelease); ' +
+        'Flux or Argo CD would delete these objects in hq (its namespace wide stays in the output, with the admin\'s credentials only). Drain it from hq first (README "Tenant lifecycle", taking a tenant off a cluster), then run synth with --allow-removal wide',
+    ]);
+    expect(synth(['wide'], BOTH)).toEqual([
+      "took tenant wide off cluster hq on purpose (--allow-removal; 3 files leave (clusters/hq/tenants/wide/workloads/; 2 HelmRelease)); its namespace wide stays in the output of hq, with the admin's credentials only",
+    ]);
+    expect(existsSync(join(out, 'clusters/hq/tenants/wide/bootstrap'))).toBe(true);
   });
 });
 
