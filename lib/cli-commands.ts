@@ -12,7 +12,7 @@ export const SYNTH_COMMAND: CliCommand = {
   summary: 'Checks main.ts and tenants/*.yaml, then writes the GitOps output folder.',
   options: [
     { name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' },
-    { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output or move its namespace (repeatable)" },
+    { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output, move its namespace or take it off a cluster (repeatable)" },
     { name: '--profile', value: 'NAME', description: "install profile for this run: runbook or current (default: main.ts's profile, then runbook)" },
     { name: '--platform', value: 'FILE', description: 'platform props module to use instead of main.ts, e.g. examples/two-clusters.ts (it exports `platform`)' },
   ],
@@ -48,7 +48,7 @@ export const VALIDATE_COMMAND: CliCommand = {
   positionals: '[DIR]',
   maxPositionals: 1,
   options: [{ name: '--crds', value: 'DIR', description: "CRD folder (default: $CRDS_DIR, then the repository's crds/)" }],
-  notes: ['DIR is the output folder (default: dist).'],
+  notes: ['DIR is the output folder (default: dist), or the top folder of an output of several clusters: then each', 'cluster\'s tree clusters/<name>/ in turn, every line prefixed with clusters/<name>:, failing when any cluster fails.'],
 };
 
 export const CHECK_ISOLATION_COMMAND: CliCommand = {
@@ -61,7 +61,7 @@ export const CHECK_ISOLATION_COMMAND: CliCommand = {
     { name: '--paths', description: 'also list every allowed path between pods' },
     { name: '--full', description: 'one row and column per namespace, however many tenants (default: tenant classes above 20 tenants)' },
   ],
-  notes: ['DIR is the output folder (default: dist).'],
+  notes: ['DIR is the output folder (default: dist), or the top folder of an output of several clusters: then each', 'cluster\'s tree clusters/<name>/ in turn, every line prefixed with clusters/<name>:, failing when any cluster fails.'],
 };
 
 export const LINT_POLICIES_COMMAND: CliCommand = {
@@ -70,7 +70,7 @@ export const LINT_POLICIES_COMMAND: CliCommand = {
   positionals: '[DIR]',
   maxPositionals: 1,
   options: [{ name: '--rules', description: 'list the rules and exit' }],
-  notes: ['DIR is the output folder (default: dist).'],
+  notes: ['DIR is the output folder (default: dist), or the top folder of an output of several clusters: then each', 'cluster\'s tree clusters/<name>/ in turn, every line prefixed with clusters/<name>:, failing when any cluster fails.'],
 };
 
 export const BENCH_COMMAND: CliCommand = {

@@ -27,7 +27,7 @@ import { platformFolders } from './platform/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
-import { checkLifecycle, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
+import { checkLifecycle, clusterLeaveFiles, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 import { workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
 
@@ -332,11 +332,12 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
 export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult; lifecycle: readonly string[] } {
   const output = renderOutputObjects(options);
   const control = controlPlaneOutput(output);
+  const files = serializeOutput(output);
   const lifecycle = checkLifecycle(tenantsOfOutputDir(control.folder ? join(outdir, control.folder) : outdir), tenantsOfFolders(control.output.folders), {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
+    leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant),
   });
-  const files = serializeOutput(output);
   const result = writeTree(files, outdir);
   return { files, result, lifecycle: lifecycle.lines };
 }

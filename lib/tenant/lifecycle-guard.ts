@@ -8,15 +8,20 @@
  *   Argo CD would remove its workloads and bootstrap, and ClearML would keep its company and working keys);
  * - a tenant whose namespace changes (a new, empty namespace; the old one orphaned with the data);
  * - a tenant that was `decommissioned` and is now `active` or `suspended` (its keys are revoked and the
- *   ledger is final; the bootstrap would refuse it too).
+ *   ledger is final; the bootstrap would refuse it too);
+ * - with several clusters, a tenant that stays but leaves a cluster (the plan's `targets` name it in the
+ *   replaced output, not in the new one): Flux or Argo CD would prune its policies, quota, RBAC and
+ *   workloads there while its Namespace stays (prune guard) with whatever pods still run in it.
  *
- * `--allow-removal <name>` (repeatable) lets the first two happen on purpose; synth's summary lists them.
+ * `--allow-removal <name>` (repeatable) lets the first two and the last happen on purpose; synth's summary
+ * lists them.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError, Problem } from '../core/problems';
 import { RenderedFolder } from '../core/folders';
+import { readOutputMarker } from '../output/marker';
 
 /** What the output says about one tenant. */
 export interface OutputTenant {
@@ -25,6 +30,11 @@ export interface OutputTenant {
   readonly namespace: string;
   /** The plan's `state`; a plan without one (contract version 1) is `active`. */
   readonly state: string;
+  /**
+   * With several clusters, the clusters the tenant runs in (the plan's `targets`, in their order).
+   * @default - one cluster (a plan without `targets`)
+   */
+  readonly clusters?: readonly string[];
 }
 
 const PLAN_FILE = /^tenants\/([^/]+)\/bootstrap\/[^/]+\.yaml$/;
@@ -42,7 +52,10 @@ function fromPlanConfigMap(o: Record<string, any> | null | undefined, folderTena
   }
   const name = typeof plan.tenant === 'string' ? plan.tenant : folderTenant;
   const namespace = typeof plan.namespace === 'string' ? plan.namespace : name;
-  return { name, namespace, state: typeof plan.state === 'string' ? plan.state : 'active' };
+  const state = typeof plan.state === 'string' ? plan.state : 'active';
+  if (!Array.isArray(plan.targets)) return { name, namespace, state };
+  const clusters = plan.targets.map((t: { cluster?: unknown }) => t?.cluster).filter((c): c is string => typeof c === 'string');
+  return { name, namespace, state, clusters };
 }
 
 /** The tenants of an output given as files (relative path to content); only plan documents are parsed. */
@@ -91,10 +104,57 @@ export function tenantsOfOutputDir(outdir: string): Map<string, OutputTenant> {
 }
 
 export interface LifecycleGuardOptions {
-  /** Tenants whose removal or namespace change is on purpose (`--allow-removal`). @default [] */
+  /** Tenants whose removal, namespace change or leaving a cluster is on purpose (`--allow-removal`). @default [] */
   readonly allowRemoval?: readonly string[];
   /** The tenant file of a name, for the messages. @default - `tenants/<name>.yaml` */
   readonly tenantFile?: (name: string) => string;
+  /**
+   * The files of the replaced output that leave with a tenant leaving a cluster (for the messages; see
+   * {@link clusterLeaveFiles}). @default - none named
+   */
+  readonly leavingFiles?: (cluster: string, tenant: string) => ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>;
+}
+
+/**
+ * The files a tenant leaving `cluster` takes with it: those of the replaced output in `outdir` (its marker's
+ * list) below `clusters/<cluster>/` that belong to the tenant (its folders `tenants/<tenant>/...` and its
+ * GitOps entry `<flavor>/tenants/<shard>/<tenant>.yaml`) and that `next` (the new output's files) has not,
+ * each with the kinds of its objects.
+ */
+export function clusterLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, cluster: string, tenant: string): Array<{ path: string; kinds: string[] }> {
+  let files: readonly string[];
+  try {
+    files = readOutputMarker(outdir)?.files ?? [];
+  } catch {
+    return [];
+  }
+  const prefix = `clusters/${cluster}/`;
+  const folderOf = (f: string) => f.slice(0, f.lastIndexOf('/') + 1);
+  // The shard folders of its GitOps entry: what leaves with it there (their kustomization.yaml when it was alone).
+  const shards = new Set(files.filter((f) => f.startsWith(prefix) && f.endsWith(`/${tenant}.yaml`) && /\/tenants\/[^/]+\/[^/]+$/.test(f)).map(folderOf));
+  return files
+    .filter((f) => f.startsWith(prefix) && (f.startsWith(`${prefix}tenants/${tenant}/`) || shards.has(folderOf(f))) && !next.has(f))
+    .map((path) => {
+      let text = '';
+      try {
+        text = readFileSync(join(outdir, path), 'utf8');
+      } catch {
+        // listed but gone: no kinds to name
+      }
+      // A kustomization.yaml is kustomize's own file, not an object the controller applies.
+      if (path.endsWith('/kustomization.yaml')) return { path, kinds: [] };
+      return { path, kinds: [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]) };
+    });
+}
+
+/** `N files (Kind ×n, ...)` and their folders, for the messages. */
+function leavingText(files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>): string {
+  if (files.length === 0) return 'no file leaves, but its objects there change';
+  const folders = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1)))].sort();
+  const counts = new Map<string, number>();
+  for (const kind of files.flatMap((f) => f.kinds)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const kinds = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`);
+  return `${files.length} file${files.length === 1 ? '' : 's'} leave (${folders.join(', ')}${kinds.length > 0 ? `; ${kinds.join(', ')}` : ''})`;
 }
 
 /** What the guard let through, for synth's summary. */
@@ -113,6 +173,7 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
   const problems: Problem[] = [];
   const lines: string[] = [];
   const used = new Set<string>();
+  const several = [...previous.values(), ...next.values()].some((t) => t.clusters !== undefined);
   for (const before of [...previous.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const after = next.get(before.name);
     const file = fileOf(before.name);
@@ -161,6 +222,36 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
         });
       }
     }
+    // Several clusters: a cluster the tenant ran in and runs in no more.
+    const left = before.clusters !== undefined && after.clusters !== undefined ? before.clusters.filter((c) => !after.clusters!.includes(c)) : [];
+    for (const cluster of left) {
+      const files = options.leavingFiles?.(cluster, before.name) ?? [];
+      const leaving = leavingText(files);
+      // A cluster that is also the control plane keeps the namespace (with the admin's credentials and default-deny).
+      const namespaceLeaves = files.length === 0 || files.some((f) => f.kinds.includes('Namespace'));
+      const stays = namespaceLeaves
+        ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them`
+        : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only)`;
+      if (allowed.has(before.name)) {
+        used.add(before.name);
+        lines.push(
+          `took tenant ${before.name} off cluster ${cluster} on purpose (--allow-removal; ${leaving}); ` +
+            (namespaceLeaves
+              ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
+              : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`),
+        );
+      } else {
+        problems.push({
+          file,
+          path: 'clusters',
+          value: [...after.clusters!],
+          message:
+            `takes tenant ${before.name} off cluster ${cluster} (it runs in ${before.clusters!.join(', ')} in the output being replaced): ${leaving}; Flux or Argo CD would delete ` +
+            `these objects in ${cluster} ${stays}. ` +
+            `Drain it from ${cluster} first (README "Tenant lifecycle", taking a tenant off a cluster), then run synth with --allow-removal ${before.name}`,
+        });
+      }
+    }
   }
   for (const name of [...allowed].sort()) {
     if (used.has(name)) continue;
@@ -169,7 +260,7 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
       path: '--allow-removal',
       value: name,
       message: previous.has(name)
-        ? `tenant ${name} is neither removed nor moved to another namespace by this synth; nothing to allow, drop the option`
+        ? `tenant ${name} is neither removed nor moved to another namespace${several ? ' nor taken off a cluster' : ''} by this synth; nothing to allow, drop the option`
         : `names no tenant of the output being replaced (${previous.size === 0 ? 'it has none' : [...previous.keys()].sort().join(', ')}); nothing to allow`,
     });
   }

@@ -1,17 +1,22 @@
 /**
  * `npm run lint:policies [-- DIR]`: runs the policy linter (policy-lint.ts) over every object of a folder
  * (`dist/` by default), with the tenant label of the folder's facts file (platform-facts.ts), and fails
- * (exit 1) with one line per finding.
+ * (exit 1) with one line per finding. On the top folder of several clusters, each cluster's tree in turn.
  */
 import { CliIo, hasOption, parseOrExit } from '../cli-args';
 import { LINT_POLICIES_COMMAND } from '../cli-commands';
 import { loadManifests } from '../analysis/manifests';
 import { readPlatformFacts } from '../analysis/platform-facts';
 import { formatFinding, LINT_RULES, lintObjects } from '../analysis/policy-lint';
+import { clusterFoldersOf, prefixedIo } from './cluster-folders';
 
 const STDIO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-/** Runs the linter; returns the exit code (0 clean, 1 findings, unreadable files or a usage mistake, 2 a folder that cannot be read). */
+/**
+ * Runs the linter; returns the exit code (0 clean, 1 findings, unreadable files or a usage mistake, 2 a folder that cannot be read).
+ * On the top folder of several clusters (lib/tools/cluster-folders.ts) it lints each cluster's tree, every line
+ * prefixed with `clusters/<name>: `; the exit code is the highest of the clusters'.
+ */
 export function main(argv: readonly string[], io: CliIo = STDIO): number {
   const args = parseOrExit(LINT_POLICIES_COMMAND, argv, io, 1);
   if (typeof args === 'number') return args;
@@ -20,6 +25,24 @@ export function main(argv: readonly string[], io: CliIo = STDIO): number {
     return 0;
   }
   const dir = args.positionals[0] ?? 'dist';
+  const clusters = clusterFoldersOf(dir);
+  if (clusters === undefined) return lintFolder(dir, io);
+  const failed: string[] = [];
+  let worst = 0;
+  for (const cluster of clusters) {
+    const own = prefixedIo(io, cluster.label);
+    const code = lintFolder(cluster.dir, own);
+    own.flush();
+    if (code !== 0) failed.push(cluster.label);
+    worst = Math.max(worst, code);
+  }
+  if (failed.length > 0) io.err(`lint-policies: ${dir}: ${failed.length} of ${clusters.length} clusters have findings: ${failed.join(', ')}\n`);
+  else io.out(`lint-policies: ${dir}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} linted (${clusters.map((c) => c.label).join(', ')}), no findings\n`);
+  return worst;
+}
+
+/** Lints one cluster's tree (the whole output of one cluster); returns the exit code. */
+function lintFolder(dir: string, io: CliIo): number {
   let loaded;
   try {
     loaded = loadManifests(dir);

@@ -173,8 +173,16 @@ describe('a worker cluster leaving the platform', () => {
         'tenants/initech.yaml: clusters[0]: gpu-west: is not a cluster of the platform; allowed: gpu-east',
       ]);
       expect(tree(out)).toEqual(written);
-      // Once no tenant names it, the same output folder loses the cluster's tree (the marker listed its files).
-      withTenants(after, (dir) => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir }, out));
+      // Once no tenant names it, taking its tenants off it is a removal there (lib/tenant/lifecycle-guard.ts):
+      // refused, output untouched, until allowed for each of them.
+      const refused = withTenants(after, (dir) => configProblems(() => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir }, out)));
+      expect(refused.map((p) => p.message.slice(0, p.message.indexOf(' (')))).toEqual([
+        'takes tenant acme off cluster gpu-west',
+        'takes tenant initech off cluster gpu-west',
+      ]);
+      expect(tree(out)).toEqual(written);
+      // Then the same output folder loses the cluster's tree (the marker listed its files).
+      withTenants(after, (dir) => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir, allowRemoval: ['acme', 'initech'] }, out));
       expect([...tree(out).keys()].filter((p) => p.startsWith('clusters/gpu-west'))).toEqual([]);
       expect([...tree(out).keys()].some((p) => p.startsWith('clusters/gpu-east/tenants/acme/'))).toBe(true);
     } finally {

@@ -2,7 +2,8 @@
  * `npm run validate` (`node scripts/build.mjs && node scripts/validate.mjs [DIR] [--crds DIR]`):
  * reads an output folder (default `dist`) and checks it with {@link validateTree}. CRDs come from
  * `--crds DIR`, else `$CRDS_DIR`, else the repository's own `crds/` (where cdk8s.yaml
- * imports them from). Prints every problem; returns 1 when there is any.
+ * imports them from). Prints every problem; returns 1 when there is any. On the top folder of several clusters
+ * (lib/tools/cluster-folders.ts) it validates each cluster's tree, every line prefixed with `clusters/<name>: `.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { FACTS_FILE, missingFactsProblem, parsePlatformFactsText } from '../../a
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputTree, Schemas, validateTree } from './validate-output';
+import { clusterFoldersOf, prefixLines } from '../cluster-folders';
 
 /**
  * The CRDs vendored in this repository (`crds/`, see its SOURCES.md), found from this module both as
@@ -76,8 +78,22 @@ export function main(argv: readonly string[], out: (line: string) => void = (l) 
   const args = argv.filter((a, i) => a !== '--crds' && argv[i - 1] !== '--crds');
   const dir = args[0] ?? 'dist';
   const started = Date.now();
+  let schemas: Schemas | undefined;
+  const schemasOnce = () => (schemas ??= loadSchemas(crds));
+  const clusters = clusterFoldersOf(dir);
+  if (clusters === undefined) return validateFolder(dir, schemasOnce, out, started);
+  const failed: string[] = [];
+  for (const cluster of clusters) {
+    if (validateFolder(cluster.dir, schemasOnce, (line) => out(prefixLines(cluster.label, line)), Date.now()) !== 0) failed.push(cluster.label);
+  }
+  out(`${dir}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} (${clusters.map((c) => c.label).join(', ')}), ${failed.length === 0 ? 'no problems' : `problems in ${failed.join(', ')}`} (${Date.now() - started} ms)`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** Validates one cluster's tree (the whole output of one cluster); prints its problems and its summary line; returns the exit code. */
+function validateFolder(dir: string, schemas: () => Schemas, out: (line: string) => void, started: number): number {
   const tree = loadTree(dir);
-  const problems = validateTree(tree, loadSchemas(crds));
+  const problems = validateTree(tree, schemas());
   for (const p of problems) out(p);
   out(`${dir}: ${tree.objects.length} objects in ${tree.folders.size} folders, ${problems.length} problem${problems.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
   return problems.length > 0 ? 1 : 0;

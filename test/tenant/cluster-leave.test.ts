@@ -1,0 +1,174 @@
+/**
+ * The lifecycle guard with several clusters (lib/tenant/lifecycle-guard.ts, README "Tenant lifecycle"): a
+ * tenant that stays but leaves a worker cluster is refused like a removal, unless `--allow-removal <tenant>`;
+ * the output is left as it was when refused. Fixture tenants live in a temporary folder.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlatformProps } from '../../lib/platform/platform-props';
+import { synthesize } from '../../lib/synth';
+import { runSynth } from '../../lib/cli';
+import { checkLifecycle } from '../../lib/tenant/lifecycle-guard';
+import { platform as twoClusters } from '../../examples/two-clusters';
+import { configProblems } from '../helpers';
+
+const FILE = 'examples/three-clusters.ts (platform props)';
+const WEST = { name: 'gpu-west', role: 'worker' as const, network: { clusterCidrs: ['10.30.0.0/16', '10.128.0.0/12'] }, apiServer: { url: 'https://203.0.113.30:6443' } };
+const THREE: PlatformProps = { ...twoClusters, clusters: [...twoClusters.clusters!, WEST], defaultWorkerCluster: 'gpu-east' };
+
+const tenantText = (name: string, startingPort: number, extra = '') => `name: ${name}\nadmin: { name: ${name} admin, email: admin@${name}.example }\nsessions: { startingPort: ${startingPort}, maxServices: 10 }\n${extra}`;
+
+let dir: string;
+let tenantsDir: string;
+let out: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cluster-leave-'));
+  tenantsDir = join(dir, 'tenants');
+  out = join(dir, 'out');
+  mkdirSync(tenantsDir);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeTenants(files: Record<string, string>): void {
+  for (const f of readdirSync(tenantsDir)) rmSync(join(tenantsDir, f));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(tenantsDir, `${name}.yaml`), text);
+}
+function tree(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(p.slice(root.length + 1), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(root);
+  return files;
+}
+const synth = (allowRemoval: string[] = [], platform: PlatformProps = THREE) => {
+  const summary: string[] = [];
+  synthesize({ platform, platformFile: FILE, tenantsDir, allowRemoval }, out, summary);
+  return summary;
+};
+const problemLines = (run: () => unknown) => configProblems(run).map((p) => `${p.file?.startsWith(dir) ? p.file.slice(dir.length + 1) : p.file}: ${p.path}: ${JSON.stringify(p.value)}: ${p.message}`);
+
+const BEFORE = {
+  wide: tenantText('wide', 31010, 'clusters: [gpu-east, gpu-west]\n'),
+  east: tenantText('east', 31030),
+  both: tenantText('both', 31050, 'clusters: [gpu-east, gpu-west]\n'),
+};
+
+describe('a tenant leaving a worker cluster', () => {
+  test('refused without --allow-removal: one problem per tenant and cluster, all at once, naming the cluster and the files that would leave; the output is untouched', () => {
+    writeTenants(BEFORE);
+    synth();
+    const written = tree(out);
+    expect([...written.keys()].filter((p) => p.startsWith('clusters/gpu-east/tenants/wide/')).length).toBeGreaterThan(0);
+    writeTenants({ ...BEFORE, wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n'), both: tenantText('both', 31050, 'clusters: [gpu-east]\n') });
+    const lines = problemLines(() => synth());
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^tenants\/both\.yaml: clusters: \["gpu-east"\]: takes tenant both off cluster gpu-west \(it runs in gpu-east, gpu-west in the output being replaced\): \d+ files leave \(clusters\/gpu-west\/flux\/tenants\/[0-9a-f]+\/, clusters\/gpu-west\/tenants\/both\/namespace\/, clusters\/gpu-west\/tenants\/both\/workloads\/;/);
+    expect(lines[1]).toMatch(/^tenants\/wide\.yaml: clusters: \["gpu-west"\]: takes tenant wide off cluster gpu-east \(it runs in gpu-east, gpu-west in the output being replaced\): 8 files leave \(/);
+    for (const line of lines) {
+      expect(line).toMatch(/\d+ NetworkPolicy/);
+      // the two Flux Kustomizations of its entry; kustomize's own kustomization.yaml files are not counted
+      expect(line).toMatch(/; 2 HelmRelease, 2 Kustomization, 1 Namespace, /);
+      expect(line).toMatch(/1 Namespace, \d+ NetworkPolicy, 1 Role, 1 RoleBinding/);
+      expect(line).toMatch(/delete these objects in gpu-(east|west) but its Namespace (both|wide), which stays there \(prune guard\)/);
+      expect(line).toMatch(/then run synth with --allow-removal (both|wide)$/);
+    }
+    expect(tree(out)).toEqual(written);
+  });
+
+  test('allowed with --allow-removal <tenant>: its folders and GitOps entry leave that cluster only, the summary says so', () => {
+    writeTenants(BEFORE);
+    synth();
+    writeTenants({ ...BEFORE, wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n') });
+    const summary = synth(['wide']);
+    expect(summary).toEqual([expect.stringMatching(/^took tenant wide off cluster gpu-east on purpose \(--allow-removal; 8 files leave \(clusters\/gpu-east\/flux\/tenants\/[0-9a-f]+\/, clusters\/gpu-east\/tenants\/wide\/namespace\/, clusters\/gpu-east\/tenants\/wide\/workloads\/; .*\)\); its namespace wide stays in gpu-east \(prune guard\) without the policies that isolated it: delete it there by hand once it is drained$/)]);
+    const files = tree(out);
+    expect([...files.keys()].filter((p) => p.startsWith('clusters/gpu-east/tenants/wide/'))).toEqual([]);
+    expect([...files.keys()].filter((p) => /^clusters\/gpu-east\/flux\/tenants\/[^/]+\/wide\.yaml$/.test(p))).toEqual([]);
+    expect([...files.keys()].some((p) => p.startsWith('clusters/gpu-west/tenants/wide/namespace/'))).toBe(true);
+    expect(existsSync(join(out, 'clusters/hq/tenants/wide/bootstrap'))).toBe(true);
+    // The next synth with the same files needs no option again, and refuses the one given for nothing.
+    expect(synth()).toEqual([]);
+    expect(problemLines(() => synth(['wide']))).toEqual(['(command line): --allow-removal: "wide": tenant wide is neither removed nor moved to another namespace nor taken off a cluster by this synth; nothing to allow, drop the option']);
+  });
+
+  test('through the command line: exit 1 and the message without the option, exit 0 and the summary line with it', () => {
+    writeTenants(BEFORE);
+    synth();
+    writeTenants({ ...BEFORE, wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n') });
+    const err: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((t) => (err.push(String(t)), true));
+    const stdout: string[] = [];
+    const print = jest.spyOn(process.stdout, 'write').mockImplementation((t) => (stdout.push(String(t)), true));
+    try {
+      expect(runSynth({ platform: THREE, platformFile: FILE, tenantsDir }, ['--out', out])).toBe(1);
+      expect(err.join('')).toMatch(/takes tenant wide off cluster gpu-east/);
+      expect(runSynth({ platform: THREE, platformFile: FILE, tenantsDir }, ['--out', out, '--allow-removal', 'wide'])).toBe(0);
+      expect(stdout.join('')).toMatch(/took tenant wide off cluster gpu-east on purpose/);
+    } finally {
+      write.mockRestore();
+      print.mockRestore();
+    }
+  });
+
+  test('a worker leaving the platform takes its tenants off it: refused per tenant until allowed', () => {
+    writeTenants({ wide: BEFORE.wide, west: tenantText('west', 31030, 'clusters: [gpu-west]\n') });
+    synth();
+    const withoutWest: PlatformProps = { ...THREE, clusters: THREE.clusters!.filter((c) => c.name !== 'gpu-west') };
+    writeTenants({ wide: tenantText('wide', 31010, 'clusters: [gpu-east]\n'), west: tenantText('west', 31030) });
+    expect(problemLines(() => synth([], withoutWest)).map((l) => l.slice(0, l.indexOf(' (it runs')))).toEqual([
+      'tenants/west.yaml: clusters: ["gpu-east"]: takes tenant west off cluster gpu-west',
+      'tenants/wide.yaml: clusters: ["gpu-east"]: takes tenant wide off cluster gpu-west',
+    ]);
+    expect(synth(['west', 'wide'], withoutWest)).toHaveLength(2);
+    expect(existsSync(join(out, 'clusters/gpu-west'))).toBe(false);
+  });
+
+  test('joining a cluster, or a suspension (workloads leave, namespace stays), needs no option', () => {
+    writeTenants(BEFORE);
+    synth();
+    writeTenants({ ...BEFORE, east: tenantText('east', 31030, 'clusters: [gpu-east, gpu-west]\n'), wide: tenantText('wide', 31010, 'clusters: [gpu-east, gpu-west]\nstate: suspended\n') });
+    expect(synth()).toEqual([]);
+    expect(existsSync(join(out, 'clusters/gpu-west/tenants/east/namespace'))).toBe(true);
+    expect(existsSync(join(out, 'clusters/gpu-east/tenants/wide/workloads'))).toBe(false);
+    expect(existsSync(join(out, 'clusters/gpu-east/tenants/wide/namespace'))).toBe(true);
+  });
+});
+
+describe('a tenant leaving a cluster of role both (the control plane that also runs tenants)', () => {
+  const BOTH: PlatformProps = { ...THREE, clusters: [{ ...twoClusters.clusters![0], role: 'both' as const }, WEST], defaultWorkerCluster: 'hq' };
+  test('refused too; its workloads leave, its namespace stays in the output (the admin credentials only), which the message and the summary say', () => {
+    writeTenants({ wide: tenantText('wide', 31010, 'clusters: [hq, gpu-west]\n') });
+    synth([], BOTH);
+    writeTenants({ wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n') });
+    expect(problemLines(() => synth([], BOTH))).toEqual([
+      'tenants/wide.yaml: clusters: ["gpu-west"]: takes tenant wide off cluster hq (it runs in hq, gpu-west in the output being replaced): 3 files leave (clusters/hq/tenants/wide/workloads/; 2 HelmRelease); ' +
+        'Flux or Argo CD would delete these objects in hq (its namespace wide stays in the output, with the admin\'s credentials only). Drain it from hq first (README "Tenant lifecycle", taking a tenant off a cluster), then run synth with --allow-removal wide',
+    ]);
+    expect(synth(['wide'], BOTH)).toEqual([
+      "took tenant wide off cluster hq on purpose (--allow-removal; 3 files leave (clusters/hq/tenants/wide/workloads/; 2 HelmRelease)); its namespace wide stays in the output of hq, with the admin's credentials only",
+    ]);
+    expect(existsSync(join(out, 'clusters/hq/tenants/wide/bootstrap'))).toBe(true);
+  });
+});
+
+describe('checkLifecycle on its own', () => {
+  const t = (name: string, clusters?: string[]) => ({ name, namespace: name, state: 'active', ...(clusters ? { clusters } : {}) });
+  test('a plan without targets (one cluster) never leaves a cluster; the message for an unused option stays the single-cluster one', () => {
+    expect(checkLifecycle(new Map([['a', t('a')]]), new Map([['a', t('a')]]))).toEqual({ lines: [] });
+    expect(problemLines(() => checkLifecycle(new Map([['a', t('a')]]), new Map([['a', t('a')]]), { allowRemoval: ['a'] }))).toEqual([
+      '(command line): --allow-removal: "a": tenant a is neither removed nor moved to another namespace by this synth; nothing to allow, drop the option',
+    ]);
+  });
+  test('each cluster left is its own problem, with the clusters it keeps as the value; without leaving files it says its objects change', () => {
+    expect(problemLines(() => checkLifecycle(new Map([['a', t('a', ['x', 'y', 'z'])]]), new Map([['a', t('a', ['y'])]])))).toEqual([
+      expect.stringMatching(/^tenants\/a\.yaml: clusters: \["y"\]: takes tenant a off cluster x \(it runs in x, y, z in the output being replaced\): no file leaves, but its objects there change; /),
+      expect.stringMatching(/^tenants\/a\.yaml: clusters: \["y"\]: takes tenant a off cluster z /),
+    ]);
+  });
+});
