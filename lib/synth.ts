@@ -22,12 +22,11 @@ import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
 import { MARKER_FILE, markerText, outputMarker } from './output/marker';
 import { OutputFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { RenderedFolder } from './core/folders';
-import { join } from 'node:path';
 import { platformFolders } from './platform/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
-import { checkLifecycle, clusterLeaveFiles, tenantsOfFolders, tenantsOfOutputDir } from './tenant/lifecycle-guard';
+import { checkLifecycle, clusterLeaveFiles, tenantsOfAnyLayout, tenantsOfFolders } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 import { workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
 
@@ -333,7 +332,7 @@ export function synthesizeWithResult(options: SynthOptions, outdir: string): { f
   const output = renderOutputObjects(options);
   const control = controlPlaneOutput(output);
   const files = serializeOutput(output);
-  const lifecycle = checkLifecycle(tenantsOfOutputDir(control.folder ? join(outdir, control.folder) : outdir), tenantsOfFolders(control.output.folders), {
+  const lifecycle = checkLifecycle(tenantsOfAnyLayout(outdir), tenantsOfFolders(control.output.folders), {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
     leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant),

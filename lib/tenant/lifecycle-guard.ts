@@ -103,6 +103,21 @@ export function tenantsOfOutputDir(outdir: string): Map<string, OutputTenant> {
   return tenantsOfOutput(files);
 }
 
+/**
+ * The tenants of the output in `outdir`, whatever its layout: one cluster's (`tenants/<t>/bootstrap/`) and
+ * every cluster's of several (`clusters/<c>/tenants/<t>/bootstrap/`, only the control plane has them). So a
+ * switch between the layouts, or a renamed control plane, still compares the tenants that were there.
+ */
+export function tenantsOfAnyLayout(outdir: string): Map<string, OutputTenant> {
+  const tenants = tenantsOfOutputDir(outdir);
+  const clusters = join(outdir, 'clusters');
+  if (!existsSync(clusters)) return tenants;
+  for (const cluster of readdirSync(clusters, { withFileTypes: true }).filter((d) => d.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const [name, tenant] of tenantsOfOutputDir(join(clusters, cluster.name))) if (!tenants.has(name)) tenants.set(name, tenant);
+  }
+  return tenants;
+}
+
 export interface LifecycleGuardOptions {
   /** Tenants whose removal, namespace change or leaving a cluster is on purpose (`--allow-removal`). @default [] */
   readonly allowRemoval?: readonly string[];

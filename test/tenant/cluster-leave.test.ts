@@ -172,3 +172,33 @@ describe('checkLifecycle on its own', () => {
     ]);
   });
 });
+
+describe('a switch between one cluster and several in the same output folder', () => {
+  const { clusters: _clusters, defaultWorkerCluster: _default, ...one } = twoClusters;
+  const ONE = one as PlatformProps;
+  const TWO_TENANTS = { east: tenantText('east', 31030), west: tenantText('west', 31050) };
+
+  test('one cluster to several: a tenant file removed on the way is still refused, the output untouched; allowed with --allow-removal', () => {
+    writeTenants(TWO_TENANTS);
+    synth([], ONE);
+    expect(existsSync(join(out, 'tenants', 'west', 'bootstrap'))).toBe(true);
+    const before = tree(out);
+    writeTenants({ east: TWO_TENANTS.east });
+    expect(problemLines(() => synth([], twoClusters))).toEqual([expect.stringMatching(/^tenants\/west\.yaml: \(file\): undefined: tenant west \(namespace west, active\) is in the output being replaced but has no tenant file now/)]);
+    expect(tree(out)).toEqual(before);
+    expect(synth(['west'], twoClusters).join('\n')).toMatch(/removed tenant west on purpose/);
+    expect(existsSync(join(out, 'clusters', 'hq', 'tenants', 'east', 'bootstrap'))).toBe(true);
+  });
+
+  test('several clusters to one, and a renamed control plane: the tenants that were there are compared', () => {
+    writeTenants(TWO_TENANTS);
+    synth([], twoClusters);
+    writeTenants({ west: TWO_TENANTS.west });
+    expect(problemLines(() => synth([], ONE))).toEqual([expect.stringMatching(/^tenants\/east\.yaml: \(file\): undefined: tenant east/)]);
+    const renamed: PlatformProps = { ...twoClusters, clusters: twoClusters.clusters!.map((c) => (c.role === 'control-plane' ? { ...c, name: 'hq2' } : c)) };
+    expect(problemLines(() => synth([], renamed))).toEqual([expect.stringMatching(/^tenants\/east\.yaml: \(file\): undefined: tenant east/)]);
+    // with both files, the switch itself needs no option (no tenant leaves)
+    writeTenants(TWO_TENANTS);
+    expect(() => synth([], ONE)).not.toThrow();
+  });
+});
