@@ -38,6 +38,10 @@ export const TENANT_NEW_COMMAND: CliCommand = {
     { name: '--max-services', value: 'N', description: `session ports (default: ${TENANT_DEFAULTS.sessions.maxServices})` },
     { name: '--starting-port', value: 'PORT', description: 'first session port (default: the next free range)' },
     { name: '--router-host', value: 'HOST', description: `app gateway host (default: ${TENANT_DEFAULT_TEXTS.routerHost})` },
+    { name: '--quota-cpu', value: 'CPU', description: "quota: CPU requests, e.g. 32 or 500m (default: the platform's tenancy.limits.maxQuota, else none)" },
+    { name: '--quota-memory', value: 'MEM', description: 'quota: memory requests, e.g. 128Gi (default: likewise)' },
+    { name: '--quota-gpus', value: 'N', description: 'quota: whole GPUs (default: likewise)' },
+    { name: '--quota-pods', value: 'N', description: 'quota: pods (default: likewise)' },
     { name: '--dir', value: 'FOLDER', description: 'tenant folder (default: tenants)' },
   ],
 };

@@ -17,7 +17,7 @@ import { resolvePlatform } from '../platform/platform';
 import { PlatformProps } from '../platform/platform-props';
 import { TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
 import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
-import { ResolvedTenant, resolveTenants } from '../tenant/tenants';
+import { ResolvedTenant, TenantQuotaSpec, resolveTenants } from '../tenant/tenants';
 import { readTenantFiles } from '../tenant/tenant-files';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
@@ -36,6 +36,8 @@ export interface NewTenantOptions {
   readonly maxServices?: number;
   readonly startingPort?: number;
   readonly routerHost?: string;
+  /** The quota's fields given on the command line (`--quota-*`). */
+  readonly quota?: TenantQuotaSpec;
   readonly dir?: string;
 }
 
@@ -74,8 +76,25 @@ export function parseNewTenantArgs(argv: readonly string[]): NewTenantOptions {
     maxServices: num('--max-services'),
     startingPort: num('--starting-port'),
     routerHost: one('--router-host'),
+    ...quotaOf({ cpu: one('--quota-cpu'), memory: one('--quota-memory'), gpus: num('--quota-gpus'), pods: num('--quota-pods') }),
     dir: one('--dir'),
   };
+}
+
+/** `{ quota }` with the fields given, or nothing when none is. */
+function quotaOf(fields: TenantQuotaSpec): { quota?: TenantQuotaSpec } {
+  const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as TenantQuotaSpec;
+  return Object.keys(given).length > 0 ? { quota: given } : {};
+}
+
+/**
+ * The quota of the new file: the keys given, over the platform's maxima (`tenancy.limits.maxQuota`, whose keys
+ * every tenant's quota must set) for a start; none when neither is there.
+ */
+function newTenantQuota(options: NewTenantOptions, platformProps: PlatformProps): TenantQuotaSpec | undefined {
+  const max = platformProps.tenancy?.limits?.maxQuota;
+  if (max === undefined) return options.quota;
+  return { ...max, ...options.quota };
 }
 
 /** A tenant's session ports: the agent chart uses `start+1` ... `start+count`. */
@@ -123,6 +142,7 @@ export function newTenantSpec(options: NewTenantOptions, startingPort: number): 
     ...(Object.keys(queues).length > 0 ? { queues } : {}),
     sessions: { startingPort, ...(options.maxServices !== undefined ? { maxServices: options.maxServices } : {}) },
     ...(options.routerHost !== undefined ? { router: { hostName: options.routerHost } } : {}),
+    ...(options.quota !== undefined ? { quota: options.quota } : {}),
   } as TenantSpec;
 }
 
@@ -151,7 +171,8 @@ export function createTenantFile(options: NewTenantOptions, platformProps: Platf
   const range = platform.network.nodePortRange;
   const start = options.startingPort ?? nextFreePortRange(takenPorts(tenants), count, range);
   if (start === undefined) throw new Error(`no ${count} free session ports are left in ${range.min}-${range.max} (network.nodePortRange); use a smaller --max-services or widen the range`);
-  const text = renderTenantFile(newTenantSpec(options, start));
+  const quota = newTenantQuota(options, platformProps);
+  const text = renderTenantFile(newTenantSpec({ ...options, ...(quota !== undefined ? { quota } : {}) }, start));
   resolveTenants([...existing, { file, text }], platform);
   writeFileSync(file, text);
   return { file, text };

@@ -57,6 +57,25 @@ describe('tenant:new', () => {
     expect(existsSync(join(dir, 'hooli.yaml'))).toBe(false);
   });
 
+  test('writes the quota given; under tenancy.limits.maxQuota, starts from those maxima for the keys not given', () => {
+    const args = ['hooli', '--admin-email', 'a@hooli.example', '--admin-name', 'H', '--dir', dir];
+    const { text } = createTenantFile(parseNewTenantArgs([...args, '--quota-cpu', '8', '--quota-memory', '32Gi', '--quota-gpus', '1', '--quota-pods', '20']), platformProps);
+    expect(resolveTenants([{ file: join(dir, 'hooli.yaml'), text }], resolvePlatform(platformProps))[0].quota).toEqual({ cpu: '8', memory: '32Gi', gpus: 1, pods: 20 });
+    // GIVEN a platform that requires a quota of at most 16 CPUs, 64Gi and 2 GPUs, and a tenant folder of files within it
+    for (const f of readdirSync(dir)) rmSync(join(dir, f));
+    const limited = { ...platformProps, tenancy: { limits: { requireQuota: true, maxQuota: { cpu: '16', memory: '64Gi', gpus: 2 } } } };
+    // WHEN only the GPUs are given, THEN the file passes the limits with the other maxima
+    const { file, text: capped } = createTenantFile(parseNewTenantArgs([...args, '--quota-gpus', '1']), limited);
+    expect(existsSync(file)).toBe(true);
+    expect(resolveTenants([{ file, text: capped }], resolvePlatform(limited))[0].quota).toEqual({ cpu: '16', memory: '64Gi', gpus: 1 });
+    // AND a quota above the limits is refused, nothing written
+    rmSync(file);
+    expect(() => createTenantFile(parseNewTenantArgs([...args, '--quota-gpus', '4']), limited)).toThrow(/quota\.gpus: 4: .*tenancy\.limits\.maxQuota\.gpus/);
+    expect(existsSync(file)).toBe(false);
+    // AND with no quota option at all the file starts from the maxima
+    expect(createTenantFile(parseNewTenantArgs(args), limited).text).toMatch(/^quota:\n {2}cpu: "16"\n {2}memory: 64Gi\n {2}gpus: 2$/m);
+  });
+
   test('fails when the file exists', () => {
     expect(() => createTenantFile(parseNewTenantArgs(['acme', '--admin-email', 'a@acme.com', '--admin-name', 'A', '--dir', dir]), platformProps)).toThrow(/acme\.yaml exists already/);
   });
@@ -72,6 +91,7 @@ describe('tenant:new', () => {
     [['x', '--admin-email', 'a@b.c', '--admin-name', 'A', '--colour', 'red'], /unknown option --colour/],
     [['x', '--admin-email', 'a@b.c', '--admin-name', 'A', '--max-services', 'ten'], /--max-services needs a number, got "ten"/],
     [['x', '--admin-email'], /--admin-email needs a value/],
+    [['x', '--admin-email', 'a@b.c', '--admin-name', 'A', '--quota-gpus', 'two'], /--quota-gpus needs a number, got "two"/],
   ])('fails when the arguments are %p', (argv, message) => {
     expect(() => parseNewTenantArgs(argv)).toThrow(message);
   });
