@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import { ConfigError, Problem } from '../lib/core/problems';
 import { Construct } from 'constructs';
@@ -47,4 +49,18 @@ export function configProblems(run: () => unknown): Problem[] {
     if (e instanceof ConfigError) return [...e.problems];
     throw e;
   }
+}
+
+/** Every file below a folder, relative path to content (what a synth wrote, to compare before and after). */
+export function readTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(root, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(root);
+  return out;
 }

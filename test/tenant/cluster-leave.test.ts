@@ -3,7 +3,7 @@
  * tenant that stays but leaves a worker cluster is refused like a removal, unless `--allow-removal <tenant>`;
  * the output is left as it was when refused. Fixture tenants live in a temporary folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformProps } from '../../lib/platform/platform-props';
@@ -11,7 +11,7 @@ import { synthesize } from '../../lib/synth';
 import { runSynth } from '../../lib/cli';
 import { checkLifecycle } from '../../lib/tenant/lifecycle-guard';
 import { platform as twoClusters } from '../../examples/two-clusters';
-import { configProblems } from '../helpers';
+import { configProblems, readTree } from '../helpers';
 
 const FILE = 'examples/three-clusters.ts (platform props)';
 const WEST = { name: 'gpu-west', role: 'worker' as const, network: { clusterCidrs: ['10.30.0.0/16', '10.128.0.0/12'] }, apiServer: { url: 'https://203.0.113.30:6443' } };
@@ -34,18 +34,6 @@ function writeTenants(files: Record<string, string>): void {
   for (const f of readdirSync(tenantsDir)) rmSync(join(tenantsDir, f));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(tenantsDir, `${name}.yaml`), text);
 }
-function tree(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(p.slice(root.length + 1), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(root);
-  return files;
-}
 const synth = (allowRemoval: string[] = [], platform: PlatformProps = THREE) => {
   const summary: string[] = [];
   synthesize({ platform, platformFile: FILE, tenantsDir, allowRemoval }, out, summary);
@@ -63,7 +51,7 @@ describe('a tenant leaving a worker cluster', () => {
   test('refused without --allow-removal: one problem per tenant and cluster, all at once, naming the cluster and the files that would leave; the output is untouched', () => {
     writeTenants(BEFORE);
     synth();
-    const written = tree(out);
+    const written = readTree(out);
     expect([...written.keys()].filter((p) => p.startsWith('clusters/gpu-east/tenants/wide/')).length).toBeGreaterThan(0);
     writeTenants({ ...BEFORE, wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n'), both: tenantText('both', 31050, 'clusters: [gpu-east]\n') });
     const lines = problemLines(() => synth());
@@ -78,7 +66,7 @@ describe('a tenant leaving a worker cluster', () => {
       expect(line).toMatch(/delete these objects in gpu-(east|west) but its Namespace (both|wide), which stays there \(prune guard\)/);
       expect(line).toMatch(/then run synth with --allow-removal (both|wide)$/);
     }
-    expect(tree(out)).toEqual(written);
+    expect(readTree(out)).toEqual(written);
   });
 
   test('allowed with --allow-removal <tenant>: its folders and GitOps entry leave that cluster only, the summary says so', () => {
@@ -87,7 +75,7 @@ describe('a tenant leaving a worker cluster', () => {
     writeTenants({ ...BEFORE, wide: tenantText('wide', 31010, 'clusters: [gpu-west]\n') });
     const summary = synth(['wide']);
     expect(summary).toEqual([expect.stringMatching(/^took tenant wide off cluster gpu-east on purpose \(--allow-removal; 8 files leave \(clusters\/gpu-east\/flux\/tenants\/[0-9a-f]+\/, clusters\/gpu-east\/tenants\/wide\/namespace\/, clusters\/gpu-east\/tenants\/wide\/workloads\/; .*\)\); its namespace wide stays in gpu-east \(prune guard\) without the policies that isolated it: delete it there by hand once it is drained$/)]);
-    const files = tree(out);
+    const files = readTree(out);
     expect([...files.keys()].filter((p) => p.startsWith('clusters/gpu-east/tenants/wide/'))).toEqual([]);
     expect([...files.keys()].filter((p) => /^clusters\/gpu-east\/flux\/tenants\/[^/]+\/wide\.yaml$/.test(p))).toEqual([]);
     expect([...files.keys()].some((p) => p.startsWith('clusters/gpu-west/tenants/wide/namespace/'))).toBe(true);
@@ -182,10 +170,10 @@ describe('a switch between one cluster and several in the same output folder', (
     writeTenants(TWO_TENANTS);
     synth([], ONE);
     expect(existsSync(join(out, 'tenants', 'west', 'bootstrap'))).toBe(true);
-    const before = tree(out);
+    const before = readTree(out);
     writeTenants({ east: TWO_TENANTS.east });
     expect(problemLines(() => synth([], twoClusters))).toEqual([expect.stringMatching(/^tenants\/west\.yaml: \(file\): undefined: tenant west \(namespace west, active\) is in the output being replaced but has no tenant file now/)]);
-    expect(tree(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
     expect(synth(['west'], twoClusters).join('\n')).toMatch(/removed tenant west on purpose/);
     expect(existsSync(join(out, 'clusters', 'hq', 'tenants', 'east', 'bootstrap'))).toBe(true);
   });

@@ -3,9 +3,9 @@
  * against removing tenants by accident (lib/tenant/lifecycle-guard.ts). Fixture tenants are written to a
  * temporary tenants folder; nothing here reads tenants/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { runSynth } from '../../lib/cli';
 import { PlatformProps } from '../../lib/platform/platform-props';
@@ -15,6 +15,7 @@ import { TENANT_LABEL } from '../../lib/core/labels';
 import { renderOutput, renderOutputObjects, serializeOutput, synthesize } from '../../lib/synth';
 import { checkLifecycle, tenantsOfFolders, tenantsOfOutput } from '../../lib/tenant/lifecycle-guard';
 import { basePlatform } from '../support/fake-tenants';
+import { readTree } from '../helpers';
 
 const FLUX = basePlatform({ billing: { enabled: false } });
 const ARGO = basePlatform({ gitops: { flavor: 'argocd', repoURL: 'https://git.example.com/platform.git' }, billing: { enabled: false }, tenantReleases: { routerEnabled: false } });
@@ -49,19 +50,6 @@ function docs(text: string | undefined): any[] {
   return YAML.parseAllDocuments(text ?? '').map((d) => d.toJS());
 }
 
-/** Every file of a folder, relative path to content. */
-function readTree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d)) {
-      const p = join(d, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function plan(files: Map<string, string>, tenant: string): any {
   const configMap = docs(files.get(`tenants/${tenant}/bootstrap/bootstrap.yaml`)).find((o) => o.kind === 'ConfigMap');

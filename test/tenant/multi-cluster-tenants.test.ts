@@ -3,14 +3,14 @@
  * tenant's `clusters`, NodePorts per cluster, External Secrets per cluster, and a worker cluster leaving the
  * platform (issue 19).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { PlatformProps } from '../../lib/platform/platform-props';
 import { renderOutput, synthesize } from '../../lib/synth';
 import { platform as twoClusters } from '../../examples/two-clusters';
-import { configProblems } from '../helpers';
+import { configProblems, readTree } from '../helpers';
 
 const FILE = 'examples/three-clusters.ts (platform props)';
 /** The two-cluster example and a second worker, gpu-west; tenants without clusters run in gpu-east. */
@@ -145,25 +145,12 @@ describe('a worker cluster leaving the platform', () => {
     'initech.yaml': tenantText('initech', 31030, 'clusters: [gpu-west]\n'),
   };
   const after = { ...before, 'acme.yaml': tenantText('acme', 31010, 'clusters: [gpu-east]\n'), 'initech.yaml': tenantText('initech', 31030) };
-  /** Every file below `dir` with its content. */
-  const tree = (dir: string): Map<string, string> => {
-    const out = new Map<string, string>();
-    const walk = (d: string) => {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else out.set(p.slice(dir.length + 1), readFileSync(p, 'utf8'));
-      }
-    };
-    walk(dir);
-    return out;
-  };
 
   test('while tenant files still name it: a problem on each of them naming the cluster, all at once, and the output is left as it was; then, named no more, its tree leaves the output', () => {
     const out = mkdtempSync(join(tmpdir(), 'c19-out-'));
     try {
       withTenants(before, (dir) => synthesize({ platform: TWO_WORKERS, platformFile: FILE, tenantsDir: dir }, out));
-      const written = tree(out);
+      const written = readTree(out);
       expect([...written.keys()].some((p) => p.startsWith('clusters/gpu-west/'))).toBe(true);
       const found = withTenants(before, (dir) =>
         configProblems(() => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir }, out)).map((p) => `${p.file?.startsWith(dir) ? `tenants${p.file.slice(dir.length)}` : p.file}: ${p.path}: ${p.value}: ${p.message}`),
@@ -172,7 +159,7 @@ describe('a worker cluster leaving the platform', () => {
         'tenants/acme.yaml: clusters[1]: gpu-west: is not a cluster of the platform; allowed: gpu-east',
         'tenants/initech.yaml: clusters[0]: gpu-west: is not a cluster of the platform; allowed: gpu-east',
       ]);
-      expect(tree(out)).toEqual(written);
+      expect(readTree(out)).toEqual(written);
       // Once no tenant names it, taking its tenants off it is a removal there (lib/tenant/lifecycle-guard.ts):
       // refused, output untouched, until allowed for each of them.
       const refused = withTenants(after, (dir) => configProblems(() => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir }, out)));
@@ -180,11 +167,11 @@ describe('a worker cluster leaving the platform', () => {
         'takes tenant acme off cluster gpu-west',
         'takes tenant initech off cluster gpu-west',
       ]);
-      expect(tree(out)).toEqual(written);
+      expect(readTree(out)).toEqual(written);
       // Then the same output folder loses the cluster's tree (the marker listed its files).
       withTenants(after, (dir) => synthesize({ platform: WITHOUT_WEST, platformFile: FILE, tenantsDir: dir, allowRemoval: ['acme', 'initech'] }, out));
-      expect([...tree(out).keys()].filter((p) => p.startsWith('clusters/gpu-west'))).toEqual([]);
-      expect([...tree(out).keys()].some((p) => p.startsWith('clusters/gpu-east/tenants/acme/'))).toBe(true);
+      expect([...readTree(out).keys()].filter((p) => p.startsWith('clusters/gpu-west'))).toEqual([]);
+      expect([...readTree(out).keys()].some((p) => p.startsWith('clusters/gpu-east/tenants/acme/'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
