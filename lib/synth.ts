@@ -8,7 +8,7 @@
 import { clusterFolderRules, componentsForRoles, platformFolderRules, tenantReach } from './components/derived';
 import { COMPONENTS } from './components/index';
 import { ClusterContext, ResolvedCluster } from './platform/clusters';
-import { FACTS_FILE, platformFactsJson } from './analysis/platform-facts';
+import { FACTS_FILE, ReachPort, platformFactsJson } from './analysis/platform-facts';
 import { TENANT_LABEL } from './core/labels';
 import { ClusterPlatform, ResolvedPlatform, resolvePlatform } from './platform/platform';
 import { PlatformProps } from './platform/platform-props';
@@ -28,7 +28,8 @@ import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, 
 import { tenantTextFiles } from './tenant/decommission-procedure';
 import { checkLifecycle, clusterLeaveFiles, tenantsOfAnyLayout, tenantsOfFolders } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
-import { workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
+import { WORKER_ACCESS_NAMESPACE, workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
+import { DNS_PORT, INGRESS_PORTS } from './core/network-defaults';
 
 /** How problems of the platform props name their origin. */
 const PLATFORM_FILE = 'main.ts (platform props)';
@@ -287,10 +288,26 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
       billing: controlPlane && platform.billing.enabled ? platform.billing.namespace : undefined,
       server: controlPlane ? platform.server.namespace : undefined,
       redis: platform.redis.namespace,
-      tenantReach: tenantReach(platform, cluster ? componentsForRoles(cluster) : COMPONENTS),
+      tenantReach: platformTenantReach(platform, cluster),
     }),
   );
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.tenant.name, namespace: t.tenant.namespace })), profile: platform.profile };
+}
+
+/**
+ * What each namespace of the platform in one cluster offers tenants (the facts file's `tenantReach`): the
+ * components' endpoints for tenants, the ingress controller on its ports, the DNS on 53 (TCP and UDP), and
+ * nothing in the chart sources' namespace (where the flavor writes sources) nor, in a worker of several
+ * clusters, the writer accounts' namespace.
+ */
+function platformTenantReach(platform: ResolvedPlatform, cluster?: ResolvedCluster): Record<string, ReachPort[]> {
+  const reach: Record<string, ReachPort[]> = tenantReach(platform, cluster ? componentsForRoles(cluster) : COMPONENTS);
+  const add = (ns: string, ports: readonly ReachPort[]) => (reach[ns] = [...(reach[ns] ?? []), ...ports]);
+  add(platform.ingressNamespace, INGRESS_PORTS);
+  add(platform.network.dnsNamespace, [DNS_PORT, `${DNS_PORT}/UDP`]);
+  if (platform.catalog.flavor.renderSources) add(platform.sourceNamespace, []);
+  if (cluster && !cluster.controlPlane) add(WORKER_ACCESS_NAMESPACE, []);
+  return reach;
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */

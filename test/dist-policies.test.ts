@@ -160,8 +160,14 @@ describe('committed dist/', () => {
       c.edit('tenants/globex/bootstrap/namespace.yaml', (list) => list.filter((o) => !isPolicyOfType('Egress')(o)));
       // WHEN
       const result = isolation(c.load());
-      // THEN the path globex -> acme is found, on every port (and globex, no longer egress-isolated, reaches the metadata addresses)
-      expect(result.violations.map((v) => `${v.from} -> ${v.to}: ${v.ports.describe()}`)).toEqual(['globex -> acme: all', 'globex -> metadata: all']);
+      // THEN the path globex -> acme is found, on every port (and globex, no longer egress-isolated, reaches the
+      // metadata addresses, and the ingress controller and kube-system beyond the ports they offer tenants)
+      expect(result.violations.map((v) => `${v.from} -> ${v.to}: ${v.ports.describe()}`)).toEqual([
+        'globex -> acme: all',
+        'globex -> ingress-nginx: TCP 1-79,81-442,444-65535; UDP all; SCTP all',
+        'globex -> kube-system: TCP 1-52,54-65535; UDP 1-52,54-65535; SCTP all',
+        'globex -> metadata: all',
+      ]);
       const run = runCheck(c.dir);
       expect(run.code).toBe(1);
       expect(run.err).toContain('violation: globex -> acme: tenant namespace reaches another tenant namespace on all');
@@ -176,8 +182,9 @@ describe('committed dist/', () => {
       c.edit('tenants/acme/bootstrap/namespace.yaml', openTo('egress'));
       // WHEN
       const result = isolation(c.load());
-      // THEN exactly acme -> initech-ml breaks the contract (billing keeps its own ingress deny)
-      expect(result.violations.map((v) => `${v.from} -> ${v.to}`)).toEqual(['acme -> initech-ml']);
+      // THEN acme -> initech-ml breaks the contract (billing and every other namespace of the components keep
+      // their own ingress policies), besides the namespaces the output only selects (no policy of theirs in it)
+      expect(result.violations.map((v) => `${v.from} -> ${v.to}`)).toEqual(['acme -> ingress-nginx', 'acme -> initech-ml', 'acme -> kube-system']);
       expect(runCheck(c.dir).code).toBe(1);
     });
 

@@ -13,6 +13,7 @@ import { ClusterModel, Endpoint } from './cluster-model';
 import { METADATA_ADDRESSES } from '../core/cidr';
 import { Path, Reachability } from './network-policy-evaluator';
 import { PortSet } from './port-set';
+import { ReachPort, parseReachPort } from './platform-facts';
 
 export interface Violation {
   readonly from: string;
@@ -40,12 +41,15 @@ export interface ViolationOptions {
   /** Namespaces no tenant may reach: the facts file's billing namespaces (see platform-facts.ts). */
   readonly billingNamespaces: readonly string[];
   /** The platform's namespaces with the TCP ports they offer tenants (the facts file's `tenantReach`). @default {} */
-  readonly tenantReach?: Readonly<Record<string, readonly number[]>>;
+  readonly tenantReach?: Readonly<Record<string, readonly ReachPort[]>>;
 }
 
 /** The ports a platform namespace offers tenants, as a port set. */
-function offered(ports: readonly number[]): PortSet {
-  return ports.reduce((set, port) => set.union(PortSet.range('TCP', port)), PortSet.NONE);
+function offered(ports: readonly ReachPort[]): PortSet {
+  return ports.reduce((set: PortSet, p) => {
+    const r = parseReachPort(p);
+    return r ? set.union(PortSet.range(r.protocol, r.port)) : set;
+  }, PortSet.NONE);
 }
 
 /** Every namespace pair that breaks the contract, with the ports allowed and an example. */

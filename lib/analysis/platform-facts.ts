@@ -4,9 +4,10 @@
  *
  * Synth writes them as `platform-facts.json` at the top of the output folder:
  * `{ "layers": { "billing": ["..."], "server": ["..."], ... }, "tenantLabel": "...", "tenantReach": { "<namespace>": [8008], ... } }`
- * (sorted keys, no timestamps: deterministic). `tenantReach` lists every namespace of the platform's
- * components in the cluster with the TCP ports it offers tenants (`[]`: none); `check:isolation` fails on a
- * tenant's path to such a namespace on any other port. The checks (`check:isolation`, `lint:policies`, `validate`, `diff`) read them
+ * (sorted keys, no timestamps: deterministic). `tenantReach` lists every namespace of the platform in the
+ * cluster (its components', the ingress controller's, the DNS's, the chart sources', the worker access's) with
+ * the ports it offers tenants (a number: TCP; `"53/UDP"`; `[]`: none); `check:isolation` fails on a tenant's
+ * path to such a namespace on any other port. The checks (`check:isolation`, `lint:policies`, `validate`, `diff`) read them
  * from there and nowhere else: a folder without the file is refused with a message saying how to produce it,
  * so a billing layer moved to another namespace is always the one checked.
  */
@@ -30,7 +31,20 @@ export interface PlatformFacts {
    * Each namespace of the platform's components with the TCP ports it offers tenants (empty: none). A folder
    * written before this field existed has none: then only the billing namespaces are checked.
    */
-  readonly tenantReach: Readonly<Record<string, readonly number[]>>;
+  readonly tenantReach: Readonly<Record<string, readonly ReachPort[]>>;
+}
+
+/** A port a platform namespace offers tenants: a number (TCP), or `<port>/<protocol>` (e.g. `53/UDP`). */
+export type ReachPort = number | string;
+
+const REACH_PORT = /^([0-9]{1,5})\/(TCP|UDP|SCTP)$/;
+
+/** A {@link ReachPort} as protocol and port, or undefined when it is not one. */
+export function parseReachPort(p: unknown): { readonly protocol: 'TCP' | 'UDP' | 'SCTP'; readonly port: number } | undefined {
+  const m = typeof p === 'string' ? REACH_PORT.exec(p) : undefined;
+  const port = typeof p === 'number' ? p : m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  return { protocol: m ? (m[2] as 'TCP' | 'UDP' | 'SCTP') : 'TCP', port };
 }
 
 /** The facts read, or undefined with the problems that make them unusable. */
@@ -80,14 +94,14 @@ export function parsePlatformFacts(raw: any, file = FACTS_FILE): FactsResult {
       else problems.push(`${file}: layers.${layer} ${JSON.stringify(namespaces)} must be a list of namespace names`);
     }
   }
-  const tenantReach: Record<string, number[]> = {};
+  const tenantReach: Record<string, ReachPort[]> = {};
   if (raw.tenantReach !== undefined) {
     if (raw.tenantReach === null || typeof raw.tenantReach !== 'object' || Array.isArray(raw.tenantReach)) {
       problems.push(`${file}: tenantReach ${JSON.stringify(raw.tenantReach)} must be an object of namespace name to the TCP ports it offers tenants`);
     } else {
       for (const [namespace, ports] of Object.entries(raw.tenantReach)) {
-        if (Array.isArray(ports) && ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) tenantReach[namespace] = ports as number[];
-        else problems.push(`${file}: tenantReach.${namespace} ${JSON.stringify(ports)} must be a list of TCP ports (1-65535)`);
+        if (Array.isArray(ports) && ports.every((p) => parseReachPort(p) !== undefined)) tenantReach[namespace] = ports as ReachPort[];
+        else problems.push(`${file}: tenantReach.${namespace} ${JSON.stringify(ports)} must be a list of ports: a number (TCP, 1-65535) or "<port>/<TCP|UDP|SCTP>"`);
       }
     }
   }
@@ -108,13 +122,14 @@ export interface PlatformLayers {
   /** The server namespace, or none in a cluster without the server (a worker of several clusters). */
   readonly server?: string;
   readonly redis: string;
-  /** Each namespace of the cluster's platform components, with the TCP ports it offers tenants. */
-  readonly tenantReach: Readonly<Record<string, readonly number[]>>;
+  /** Each namespace of the cluster's platform (its components', the ingress controller's, the DNS's, ...) with the ports it offers tenants. */
+  readonly tenantReach: Readonly<Record<string, readonly ReachPort[]>>;
 }
 
 /** The content of `platform-facts.json`: sorted keys, no timestamps, a final newline (deterministic). */
 export function platformFactsJson(layers: PlatformLayers): string {
-  const reach = Object.keys(layers.tenantReach).sort().map((ns) => [ns, [...new Set(layers.tenantReach[ns])].sort((a, b) => a - b)] as const);
+  const order = (p: ReachPort) => { const r = parseReachPort(p)!; return r.port * 4 + ['TCP', 'UDP', 'SCTP'].indexOf(r.protocol); };
+  const reach = Object.keys(layers.tenantReach).sort().map((ns) => [ns, [...new Set(layers.tenantReach[ns])].sort((a, b) => order(a) - order(b))] as const);
   const facts = {
     layers: { billing: layers.billing === undefined ? [] : [layers.billing], redis: [layers.redis], server: layers.server === undefined ? [] : [layers.server] },
     tenantLabel: layers.tenantLabel,

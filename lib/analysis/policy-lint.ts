@@ -53,7 +53,7 @@ export const LINT_RULES = {
   'deny-policy-with-rules': 'a NetworkPolicy named default-deny-* is a pure deny: podSelector {}, policyTypes, no ingress or egress rules',
   'allow-from-anywhere-to-all-ports': 'no ingress rule admits 0.0.0.0/0 (or ::/0) without naming ports',
   'egress-to-link-local': 'no egress rule allows link-local, loopback or 0.0.0.0/8 (nor ::1, ::, fe80::/10, fd00:ec2::254): the cloud metadata service lives there',
-  'token-account-creates-secrets-unguarded': 'a ServiceAccount whose token is handed out (a long-lived token Secret in the output, or a pod that mounts it) and that may create Secrets is held by a ValidatingAdmissionPolicy of the output, bound with Deny, whose matchConditions name it (RBAC cannot restrict create by name: unguarded, it could create a service-account-token Secret for any account of the namespace)',
+  'token-account-creates-secrets-unguarded': 'a ServiceAccount whose token is handed out (a long-lived token Secret in the output, or a pod that mounts it) and that may create Secrets is held to Opaque Secrets by a ValidatingAdmissionPolicy of the output: failurePolicy Fail, bound with Deny for every request, one matchCondition naming it (RBAC cannot restrict create by name: unguarded, it could create a service-account-token Secret for any account of the namespace)',
   'reconciler-too-privileged': 'the Flux reconciler account is not bound to admin, edit or cluster-admin, nor to a Role that writes NetworkPolicies, RBAC objects, ResourceQuotas or LimitRanges',
   'waiver-without-reason': `a ${WAIVE_ANNOTATION} annotation comes with a non-empty ${WAIVE_REASON_ANNOTATION}`,
   'waiver-unknown-rule': `${WAIVE_ANNOTATION} names only known rules`,
@@ -360,24 +360,43 @@ function isGuarded(guarded: GuardedAccounts, namespace: string, name: string): b
   return guarded.names.has(name) || guarded.prefixes.some((p) => p.namespace === namespace && name.startsWith(p.prefix));
 }
 
+/** The validation that stops a token being minted: the Secret must be Opaque (as lib/security/secret-write-guard.ts writes it). */
+const OPAQUE_ONLY = "!has(object.type) || object.type == 'Opaque'";
+const STARTS_WITH = /^request\.userInfo\.username\.startsWith\('system:serviceaccount:([a-z0-9-]+):([a-z0-9.-]*)'\)$/;
+const ENDS_WITH = /^request\.userInfo\.username\.endsWith\(':([a-z0-9.-]+)'\)$/;
+const isEmptyish = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
 /**
- * The accounts that a ValidatingAdmissionPolicy judges on Secret writes, when a binding of it denies: each
- * `:<name>'` that ends a `request.userInfo.username` comparison in its matchConditions (an account name), and
- * each `'system:serviceaccount:<namespace>:<prefix>'` it starts with (the accounts of that namespace whose
- * names start with the prefix, possibly empty).
+ * The accounts that a ValidatingAdmissionPolicy holds to Opaque Secrets, strictly: a binding of it denies
+ * (`validationActions` has Deny) for every request (no `matchResources`, no `paramRef`); the policy refuses
+ * when it cannot be evaluated (`failurePolicy` Fail, the default), judges CREATE of `secrets` with no
+ * namespace or object selector, has the Opaque-only validation, and exactly one matchCondition of one of the
+ * two forms `request.userInfo.username.endsWith(':<name>')` (an account name) or
+ * `request.userInfo.username.startsWith('system:serviceaccount:<namespace>:<prefix>')` (the accounts of that
+ * namespace whose names start with the prefix, possibly empty). Anything else guards nobody.
  */
 function admissionGuardedAccounts(objects: readonly KubeObject[]): GuardedAccounts {
-  const denying = new Set(objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && (o.spec?.validationActions ?? []).includes('Deny')).map((o) => o.spec?.policyName));
+  const denying = new Set(
+    objects
+      .filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && (o.spec?.validationActions ?? []).includes('Deny') && isEmptyish(o.spec?.matchResources) && o.spec?.paramRef === undefined)
+      .map((o) => o.spec?.policyName),
+  );
   const out: GuardedAccounts = { names: new Set(), prefixes: [] };
   for (const o of objects) {
     if (o.kind !== 'ValidatingAdmissionPolicy' || !denying.has(o.metadata.name)) continue;
-    const judgesSecrets = (o.spec?.matchConstraints?.resourceRules ?? []).some((r: any) => (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.operations ?? []).some((x: string) => x === 'CREATE' || x === '*'));
-    if (!judgesSecrets || (o.spec?.validations ?? []).length === 0) continue;
-    for (const c of o.spec?.matchConditions ?? []) {
-      const expression = String(c?.expression ?? '');
-      for (const hit of expression.matchAll(/request\.userInfo\.username\.startsWith\('system:serviceaccount:([a-z0-9-]+):([a-z0-9.-]*)'\)/g)) out.prefixes.push({ namespace: hit[1], prefix: hit[2] });
-      for (const hit of expression.matchAll(/request\.userInfo\.username\.endsWith\(':([a-z0-9.-]+)'\)/g)) out.names.add(hit[1]);
-    }
+    const spec = o.spec ?? {};
+    if ((spec.failurePolicy ?? 'Fail') !== 'Fail' || spec.paramKind !== undefined) continue;
+    const constraints = spec.matchConstraints ?? {};
+    if (!isEmptyish(constraints.namespaceSelector) || !isEmptyish(constraints.objectSelector)) continue;
+    const judgesSecrets = (constraints.resourceRules ?? []).some((r: any) => (r?.resources ?? []).some((x: string) => x === 'secrets' || x === '*') && (r?.operations ?? []).some((x: string) => x === 'CREATE' || x === '*'));
+    if (!judgesSecrets || !(spec.validations ?? []).some((v: any) => v?.expression === OPAQUE_ONLY)) continue;
+    const conditions: any[] = spec.matchConditions ?? [];
+    if (conditions.length !== 1) continue;
+    const expression = String(conditions[0]?.expression ?? '').trim();
+    const prefix = STARTS_WITH.exec(expression);
+    const name = ENDS_WITH.exec(expression);
+    if (prefix) out.prefixes.push({ namespace: prefix[1], prefix: prefix[2] });
+    if (name) out.names.add(name[1]);
   }
   return out;
 }

@@ -31,3 +31,9 @@ export const DEFAULT_NETWORK = {
   serverInternetEgress: true,
   nodePortRange: DEFAULT_NODE_PORT_RANGE,
 } as const;
+
+/** The ports of the ingress controller the tenants' agents and tasks reach (the public URLs). */
+export const INGRESS_PORTS: readonly number[] = [80, 443];
+
+/** The DNS port (TCP and UDP). */
+export const DNS_PORT = 53;

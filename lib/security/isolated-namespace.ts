@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { PART_OF_LABEL, PART_OF_VALUE, namespaceByName } from '../core/labels';
 import { safeIpBlock } from './never-egress';
+import { DNS_PORT } from '../core/network-defaults';
 
 /** Pod Security Standards level. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -42,10 +43,11 @@ export interface NamespaceEgressProps {
   /** Addresses outside `network.clusterCidrs`. @default false */
   readonly internet?: boolean;
   /**
-   * Pods that keep no internet egress although `internet` is on: a label key and the values that mark them
-   * (the policy selects every pod whose label is not one of them). @default - none: every pod
+   * Pods that get neither the internet nor the other namespaces of `toNamespaces` (only their own namespace,
+   * the DNS and, with `kubernetesApi`, the API): a label key and the values that mark them (those policies
+   * select every pod whose label is not one of them). @default - none: every pod
    */
-  readonly internetExcept?: { readonly key: string; readonly values: readonly string[] };
+  readonly egressExcept?: { readonly key: string; readonly values: readonly string[] };
 }
 
 /** The platform's network settings the namespace's policies use (a part of `ResolvedPlatform.network`). */
@@ -156,17 +158,19 @@ export class IsolatedNamespace extends Construct {
         egress: [{
           to: [{ namespaceSelector: namespaceByName(network.dnsNamespace), podSelector: { matchLabels: { ...network.dnsPodLabels } } }],
           ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(DNS_PORT) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(DNS_PORT) },
           ],
         }],
       });
     }
+    const except = egress.egressExcept;
+    const notExcepted: k8s.LabelSelector = except ? { matchExpressions: [{ key: except.key, operator: 'NotIn', values: [...except.values] }] } : {};
     for (const t of egress.toNamespaces ?? []) {
       allow(`AllowEgressTo-${t.namespace}`, `allow-egress-to-${t.namespace}`.slice(0, 63).replace(/-+$/, ''), {
         policyTypes: ['Egress'],
         egress: [{ to: [{ namespaceSelector: namespaceByName(t.namespace) }], ...(t.ports ? { ports: tcp(t.ports) } : {}) }],
-      });
+      }, notExcepted);
     }
     if (egress.kubernetesApi) {
       allow('AllowKubernetesApiEgress', 'allow-kubernetes-api-egress', {
@@ -175,11 +179,10 @@ export class IsolatedNamespace extends Construct {
       });
     }
     if (egress.internet) {
-      const except = egress.internetExcept;
       allow('AllowInternetEgress', 'allow-internet-egress', {
         policyTypes: ['Egress'],
         egress: [{ to: [{ ipBlock: safeIpBlock('0.0.0.0/0', network.clusterCidrs) }] }],
-      }, except ? { matchExpressions: [{ key: except.key, operator: 'NotIn', values: [...except.values] }] } : {});
+      }, notExcepted);
     }
   }
 }

@@ -12,6 +12,16 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { PART_OF_LABEL, PART_OF_VALUE } from '../core/labels';
 
+/** Secrets the accounts may write: these names and name prefixes, in one namespace, outside it, or anywhere. */
+export interface SecretWriteRule {
+  readonly names?: readonly string[];
+  readonly namePrefixes?: readonly string[];
+  /** Only in this namespace. @default - any namespace */
+  readonly inNamespace?: string;
+  /** Only outside this namespace. @default - any namespace */
+  readonly outsideNamespace?: string;
+}
+
 export interface SecretWriteGuardProps {
   /** Name of the policy and of its binding. */
   readonly name: string;
@@ -19,22 +29,31 @@ export interface SecretWriteGuardProps {
   readonly match: string;
   /** Who they are, for the messages (e.g. `an account of clearml-bootstrap-access`). */
   readonly who: string;
-  /** The Secret names they may write. */
-  readonly names: readonly string[];
-  /** Name prefixes they may write as well. @default [] */
-  readonly namePrefixes?: readonly string[];
+  /** What they may write (any rule). */
+  readonly rules: readonly SecretWriteRule[];
   /** Extra labels of both objects. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
+/** A rule as CEL, and as text for the message. */
+function ruleOf(rule: SecretWriteRule): { readonly cel: string; readonly text: string } {
+  const names = rule.names ?? [];
+  const prefixes = rule.namePrefixes ?? [];
+  const byName = [...(names.length > 0 ? [`object.metadata.name in [${quoted(names)}]`] : []), ...prefixes.map((p) => `object.metadata.name.startsWith('${p}')`)];
+  const nameCel = byName.length === 1 ? byName[0] : `(${byName.join(' || ')})`;
+  const where = [...(rule.inNamespace ? [`request.namespace == '${rule.inNamespace}'`] : []), ...(rule.outsideNamespace ? [`request.namespace != '${rule.outsideNamespace}'`] : [])];
+  const text = [...names, ...prefixes.map((p) => `${p}*`)].join(', ') + (rule.inNamespace ? ` in ${rule.inNamespace}` : '') + (rule.outsideNamespace ? ` outside ${rule.outsideNamespace}` : '');
+  return { cel: where.length > 0 ? `(${[...where, nameCel].join(' && ')})` : nameCel, text };
+}
+
 export class SecretWriteGuard extends Construct {
   constructor(scope: Construct, id: string, props: SecretWriteGuardProps) {
     super(scope, id);
     const labels = { ...props.labels, [PART_OF_LABEL]: PART_OF_VALUE };
-    const prefixes = props.namePrefixes ?? [];
-    const allowed = [`object.metadata.name in [${quoted(props.names)}]`, ...prefixes.map((p) => `object.metadata.name.startsWith('${p}')`)].join(' || ');
+    const rules = props.rules.map(ruleOf);
+    const allowed = rules.length === 1 ? rules[0].cel.replace(/^\((.*)\)$/, '$1') : rules.map((r) => r.cel).join(' || ');
     const spec: k8s.ValidatingAdmissionPolicySpecV1Alpha1 = {
       failurePolicy: 'Fail',
       matchConstraints: {
@@ -44,7 +63,7 @@ export class SecretWriteGuard extends Construct {
       validations: [
         {
           expression: allowed,
-          message: `${props.who} may write only the Secrets ${[...props.names, ...prefixes.map((p) => `${p}*`)].join(', ')}`,
+          message: `${props.who} may write only the Secrets ${rules.map((r) => r.text).join('; ')}`,
           reason: 'Forbidden',
         },
         {

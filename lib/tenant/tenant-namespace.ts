@@ -9,6 +9,7 @@
  * Pod Security is enforced at `baseline` (warn and audit at `restricted`): the agent starts task pods
  * from images such as `python:3.9` that run as root and install packages, which `restricted` rejects.
  */
+import { INGRESS_PORTS } from '../core/network-defaults';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { ResolvedPlatform } from '../platform/platform';
@@ -67,7 +68,7 @@ export class TenantNamespace extends Construct {
           ...tenantUpstreams(componentEndpoints(platform)).filter((u) => (props.serverInCluster ?? true) || u.namespace !== platform.server.namespace),
           // The agent and tasks use the public URLs (https://api.<baseDomain>, ...); from inside the cluster
           // those usually land on the ingress controller's pods.
-          { namespace: platform.ingressNamespace, ports: [80, 443] },
+          { namespace: platform.ingressNamespace, ports: [...INGRESS_PORTS] },
         ],
         // The agent creates the task pods through the Kubernetes API.
         kubernetesApi: true,

@@ -129,7 +129,7 @@ export class WorkerAccessGuard extends Construct {
       name: WORKER_ACCESS_GUARD,
       match: WORKER_ACCESS_GUARD_MATCH,
       who: `a ${WORKER_ACCESS_ACCOUNT} account`,
-      names: WORKER_ACCESS_SECRET_NAMES,
+      rules: [{ names: WORKER_ACCESS_SECRET_NAMES }],
       labels: { 'app.kubernetes.io/name': WORKER_ACCESS_ACCOUNT },
     });
   }

@@ -228,7 +228,7 @@ describe('platform-facts.json', () => {
       tenantLabel: 'clearml-tenancy/tenant',
       layers: { billing: ['clearml-billing'], redis: ['redis-shared'], server: ['clearml'] },
       billingNamespaces: ['clearml-billing'],
-      tenantReach: { 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'clearml-mig-setup': [], 'gpu-operator': [], 'redis-shared': [6379] },
+      tenantReach: { 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'clearml-mig-setup': [], 'flux-system': [], 'gpu-operator': [], 'ingress-nginx': [80, 443], 'kube-system': [53, '53/UDP'], 'redis-shared': [6379] },
     });
   });
 });

@@ -100,7 +100,7 @@ describe('tenants reach a platform namespace only on the ports it offers them (t
   const openEgress = policy('acme', 'allow-all-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] });
 
   test("synth lists every namespace of the components with the ports their endpoints offer tenants", () => {
-    expect(JSON.parse(files.get(FACTS_FILE)!).tenantReach).toEqual({ 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'gpu-operator': [], 'redis-shared': [6379] });
+    expect(JSON.parse(files.get(FACTS_FILE)!).tenantReach).toEqual({ 'cdmo-operator': [], clearml: [8008], 'clearml-billing': [], 'flux-system': [], 'gpu-operator': [], 'ingress-nginx': [80, 443], 'kube-system': [53, '53/UDP'], 'redis-shared': [6379] });
   });
 
   test('a path into a namespace that offers tenants nothing is a violation on every port; into the server, on every port but 8008', () => {
@@ -116,10 +116,21 @@ describe('tenants reach a platform namespace only on the ports it offers them (t
     expect(err).toMatch(/^violation: acme -> gpu-operator: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(none\) on all/m);
     expect(err).toMatch(/^violation: acme -> clearml: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(TCP 8008\) on TCP 1-8007,8009-65535; UDP all; SCTP all/m);
     expect(err).not.toMatch(/^violation: (globex|initech)/m);
-    // AND the open egress alone (every platform namespace keeps its own ingress policies) is no violation
+    // AND the open egress alone reaches no namespace of the output's components beyond their ports (each keeps
+    // its own ingress policies); only the namespaces the output merely selects (no policy of theirs is in it)
     const egressOnly = new Map(files);
     egressOnly.set('tenants/acme/planted.yaml', openEgress);
-    expect(run(checkIsolation, write(egressOnly))).toMatchObject({ code: 0, err: '' });
+    const alone = run(checkIsolation, write(egressOnly));
+    expect(alone.err.split('\n').filter((l) => l.startsWith('violation:')).map((l) => l.split(':')[1].trim())).toEqual(['acme -> ingress-nginx', 'acme -> kube-system']);
+  });
+
+  test('the namespaces the output only selects count too: the DNS on 53 (TCP and UDP) only, the ingress controller on 80 and 443 only', () => {
+    const planted = new Map(files);
+    planted.set('tenants/acme/planted.yaml', policy('acme', 'allow-more', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] }));
+    const { code, err } = run(checkIsolation, write(planted));
+    expect(code).toBe(1);
+    expect(err).toMatch(/^violation: acme -> kube-system: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(TCP 53; UDP 53\) on TCP 1-52,54-65535; UDP 1-52,54-65535; SCTP all/m);
+    expect(err).toMatch(/^violation: acme -> ingress-nginx: tenant namespace reaches a platform namespace beyond the ports it offers tenants \(TCP 80,443\) on /m);
   });
 
   test('a facts file without tenantReach (written before it existed) checks the billing namespaces only; a bad one is refused', () => {
@@ -131,7 +142,7 @@ describe('tenants reach a platform namespace only on the ports it offers them (t
     old.set('gpu/planted.yaml', policy('gpu-operator', 'allow-all', { podSelector: {}, ingress: [{}] }));
     expect(run(checkIsolation, write(old)).code).toBe(0);
     old.set(FACTS_FILE, JSON.stringify({ ...facts, tenantReach: { clearml: ['8008'] } }));
-    expect(run(checkIsolation, write(old)).err).toContain('platform-facts.json: tenantReach.clearml ["8008"] must be a list of TCP ports (1-65535)');
+    expect(run(checkIsolation, write(old)).err).toContain('platform-facts.json: tenantReach.clearml ["8008"] must be a list of ports: a number (TCP, 1-65535) or "<port>/<TCP|UDP|SCTP>"');
   });
 
   test('validate refuses a tenantReach namespace that holds no object', () => {
@@ -139,7 +150,7 @@ describe('tenants reach a platform namespace only on the ports it offers them (t
     const facts = JSON.parse(files.get(FACTS_FILE)!);
     stale.set(FACTS_FILE, JSON.stringify({ ...facts, tenantReach: { ...facts.tenantReach, 'gone-operator': [] } }));
     expect(validateTree(treeFromFiles(stale), loadSchemas(CRDS_DIR))).toEqual([
-      'platform-facts.json: tenantReach.gone-operator: namespace "gone-operator" holds no object of the output; re-run synth so the facts match the objects',
+      'platform-facts.json: tenantReach.gone-operator: namespace "gone-operator" holds no object of the output and no policy of it names it; re-run synth so the facts match the objects',
     ]);
   });
 });

@@ -79,7 +79,7 @@ function secretGuard(account: string, actions: string[] = ['Deny']): Obj[] {
   const spec = {
     matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['secrets'] }] },
     matchConditions: [{ name: 'who', expression: `request.userInfo.username.endsWith(':${account}')` }],
-    validations: [{ expression: "object.type == 'Opaque'" }],
+    validations: [{ expression: "!has(object.type) || object.type == 'Opaque'" }],
   };
   return [
     { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'guard' }, spec },
@@ -159,6 +159,18 @@ describe('lintObjects', () => {
     expect(mounted(prefixGuard)).toEqual([]);
     const otherNamespace = prefixGuard.map((o) => (o.kind === 'ValidatingAdmissionPolicy' ? { ...o, spec: { ...o.spec, matchConditions: [{ name: 'who', expression: "request.userInfo.username.startsWith('system:serviceaccount:acme:')" }] } } : o));
     expect(mounted(otherNamespace)).toHaveLength(1);
+    // a guard made useless guards nobody: negated, failing open, bound to a selection, or without the Opaque check
+    const edited = (edit: (policy: any, binding: any) => void) => {
+      const objects = JSON.parse(JSON.stringify(secretGuard('api')));
+      edit(objects[0], objects[1]);
+      return findings(objects);
+    };
+    expect(edited((p) => (p.spec.matchConditions[0].expression = `!${p.spec.matchConditions[0].expression}`))).toHaveLength(1);
+    expect(edited((p) => (p.spec.failurePolicy = 'Ignore'))).toHaveLength(1);
+    expect(edited((_, b) => (b.spec.matchResources = { namespaceSelector: { matchLabels: { 'no-such-label': 'x' } } }))).toHaveLength(1);
+    expect(edited((p) => (p.spec.validations = [{ expression: 'true' }]))).toHaveLength(1);
+    expect(edited((p) => p.spec.matchConditions.push({ name: 'never', expression: 'false' }))).toHaveLength(1);
+    expect(edited((p) => (p.spec.failurePolicy = 'Fail'))).toEqual([]);
     // an account with a token but no create right is no finding
     expect(lint([...good(), tokenSecret('app', 'web')]).filter((f) => f.rule === 'token-account-creates-secrets-unguarded')).toEqual([]);
   });

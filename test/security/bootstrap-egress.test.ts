@@ -2,7 +2,7 @@
  * The tenants' bootstrap Jobs hold the supervisor's credentials: they run in the server namespace, but the
  * server's internet egress (SSO, apps archive) does not select them. What their pods may reach is the union of
  * the egress rules of every policy that selects them: here, of the committed dist/, the two-cluster example's
- * control plane and the current profile, none opens addresses on every port.
+ * control plane and the current profile, none opens addresses on every port, nor Redis or billing.
  */
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -45,8 +45,9 @@ describe('the bootstrap Jobs get no internet egress', () => {
     expect(egress.size).toBe(3);
     for (const [, rules] of egress) {
       expect(rules.filter((r) => opensAddressesOnEveryPort(r.rule)).map((r) => r.policy)).toEqual([]);
-      // what they do get: their own namespace (the apiserver), the DNS and the Kubernetes API
+      // what they do get: their own namespace (the apiserver), the DNS and the Kubernetes API (and the workers' API servers); not Redis or billing
       expect(rules.map((r) => r.policy)).toEqual(expect.arrayContaining(['allow-same-namespace-egress', 'allow-dns-egress', 'allow-kubernetes-api-egress']));
+      expect(rules.map((r) => r.policy).filter((p) => p.startsWith('allow-egress-to-'))).toEqual([]);
     }
   });
 

@@ -44,7 +44,7 @@ function admit(r: Request, policy: any = workerPolicy): 'not judged' | 'allowed'
   const resource = r.resource ?? 'secrets';
   const rules: any[] = policy.spec.matchConstraints.resourceRules;
   if (!rules.some((rule) => rule.resources.includes(resource) && rule.operations.includes(operation) && rule.apiGroups.includes(''))) return 'not judged';
-  const vars = { object: r.object, request: { userInfo: { username: r.username }, operation } };
+  const vars = { object: r.object, request: { userInfo: { username: r.username }, operation, namespace: (r.object.metadata as any)?.namespace } };
   if (!policy.spec.matchConditions.every((c: any) => evaluateCel(c.expression, vars))) return 'not judged';
   const failed = policy.spec.validations.filter((v: any) => !evaluateCel(v.expression, vars)).map((v: any) => v.message);
   return failed.length === 0 ? 'allowed' : failed;
@@ -107,16 +107,23 @@ describe("the control plane's guard judges what the bootstrap Jobs' accounts wri
   const JOB = 'system:serviceaccount:clearml:clearml-bootstrap-acme';
   const admitJob = (r: Request) => admit(r, bootstrapPolicy);
 
-  test('the credential Secrets and the ledgers, Opaque: allowed', () => {
-    for (const name of [BOOTSTRAP_SECRETS.admin.name, BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name, bootstrapLedgerName('acme'), bootstrapLedgerName('a-tenant-with-a-long-name')]) {
-      expect(admitJob({ username: JOB, object: secret(name, 'Opaque') })).toBe('allowed');
-      expect(admitJob({ username: JOB, operation: 'UPDATE', object: secret(name) })).toBe('allowed');
+  const inNs = (ns: string, name: string, type?: string, extra: Record<string, unknown> = {}) => ({ metadata: { name, namespace: ns, ...extra }, ...(type ? { type } : {}) });
+
+  test('the ledgers in the server namespace and the credential Secrets in the tenants\' namespaces, Opaque: allowed', () => {
+    for (const name of [bootstrapLedgerName('acme'), bootstrapLedgerName('a-tenant-with-a-long-name')]) {
+      expect(admitJob({ username: JOB, object: inNs('clearml', name, 'Opaque') })).toBe('allowed');
+      expect(admitJob({ username: JOB, operation: 'UPDATE', object: inNs('clearml', name) })).toBe('allowed');
+    }
+    for (const name of [BOOTSTRAP_SECRETS.admin.name, BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name]) {
+      expect(admitJob({ username: JOB, object: inNs('acme', name, 'Opaque') })).toBe('allowed');
     }
   });
 
-  test('a token Secret for the server\'s account, or any other name, is refused', () => {
-    expect(admitJob({ username: JOB, object: secret(bootstrapLedgerName('globex'), 'kubernetes.io/service-account-token', { annotations: { 'kubernetes.io/service-account.name': 'clearml-bootstrap-globex' } }) })).toEqual([expect.stringMatching(/only Secrets of type Opaque/)]);
-    expect(admitJob({ username: JOB, object: secret('clearml-supervisor', 'Opaque') })).toEqual([expect.stringMatching(/^a bootstrap account \(clearml\/clearml-bootstrap-\*\) may write only the Secrets/)]);
+  test('a token Secret for the server\'s account, a credential name in the server namespace, a ledger elsewhere, or any other name: refused', () => {
+    expect(admitJob({ username: JOB, object: inNs('clearml', bootstrapLedgerName('globex'), 'kubernetes.io/service-account-token', { annotations: { 'kubernetes.io/service-account.name': 'clearml-bootstrap-globex' } }) })).toEqual([expect.stringMatching(/only Secrets of type Opaque/)]);
+    expect(admitJob({ username: JOB, object: inNs('clearml', 'clearml-supervisor', 'Opaque') })).toEqual([expect.stringMatching(/^a bootstrap account \(clearml\/clearml-bootstrap-\*\) may write only the Secrets clearml-tenant-ledger-\* in clearml; clearml-admin-credentials, clearml-agent-credentials, clearml-router-credentials outside clearml$/)]);
+    expect(admitJob({ username: JOB, object: inNs('clearml', BOOTSTRAP_SECRETS.admin.name, 'Opaque') })).toHaveLength(1);
+    expect(admitJob({ username: JOB, object: inNs('acme', bootstrapLedgerName('acme'), 'Opaque') })).toHaveLength(1);
   });
 
   test("nobody else is judged: the server's and the apps upload's accounts, a bootstrap-named account of another namespace", () => {

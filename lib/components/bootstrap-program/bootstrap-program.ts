@@ -53,8 +53,11 @@ export class BootstrapProgram extends Construct {
       name: BOOTSTRAP_ACCOUNTS_GUARD,
       match: bootstrapAccountsMatch(props.namespace),
       who: `a bootstrap account (${props.namespace}/${BOOTSTRAP_ACCOUNT_PREFIX}*)`,
-      names: [BOOTSTRAP_SECRETS.admin.name, BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name],
-      namePrefixes: [BOOTSTRAP_LEDGER_PREFIX],
+      // The ledgers in the server namespace, the credentials in the tenants' namespaces.
+      rules: [
+        { namePrefixes: [BOOTSTRAP_LEDGER_PREFIX], inNamespace: props.namespace },
+        { names: [BOOTSTRAP_SECRETS.admin.name, BOOTSTRAP_SECRETS.agent.name, BOOTSTRAP_SECRETS.router.name], outsideNamespace: props.namespace },
+      ],
       labels: { [BOOTSTRAP_POD_LABEL.key]: BOOTSTRAP_POD_LABEL.value },
     });
   }

@@ -69,9 +69,10 @@ export class ClearmlServer extends Construct {
         // The bootstrap Jobs write the tenants' Secrets.
         kubernetesApi: true,
         // SSO token exchange and the apps archive download; not the tenants' bootstrap Jobs, which hold the
-        // supervisor's credentials and talk only to the apiserver and Kubernetes API servers.
+        // supervisor's credentials and talk only to the apiserver (in this namespace) and Kubernetes API
+        // servers: neither the internet nor Redis or billing.
         internet: props.network.serverInternetEgress,
-        internetExcept: { key: BOOTSTRAP_POD_LABEL.key, values: [BOOTSTRAP_POD_LABEL.value] },
+        egressExcept: { key: BOOTSTRAP_POD_LABEL.key, values: [BOOTSTRAP_POD_LABEL.value] },
       },
     });
     new k8s.KubeNetworkPolicy(this, 'AllowClearmlIngress', {
