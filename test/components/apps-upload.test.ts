@@ -1,6 +1,6 @@
 import { AppsUpload } from '../../lib/components/apps-upload/apps-upload';
 import { appsUploadProps } from '../../lib/components/apps-upload/descriptor';
-import { envEntry, only, platformWith, synthOf } from '../helpers';
+import { configProblems, envEntry, only, platformWith, synthOf } from '../helpers';
 
 describe('AppsUpload', () => {
   test('snapshot', () => {
@@ -24,6 +24,13 @@ describe('AppsUpload', () => {
     expect(container.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
     const script = only(objects, 'ConfigMap').data['upload-apps.py'];
     expect(script).toMatch(/"--dir", os\.path\.join\(base, "apps"\), "-ml"/);
+  });
+
+  test('apps.archiveSha256 goes to the Job (lower case); unset, no variable; a bad digest is a problem naming the field', () => {
+    const env = (apps?: object) => only(synthOf((s) => new AppsUpload(s, 'apps', appsUploadProps(platformWith(apps ? { apps } : {})))), 'Job').spec.template.spec.containers[0].env;
+    expect(envEntry(env({ archiveSha256: 'AB'.repeat(32) }), 'APPS_ARCHIVE_SHA256').value).toBe('ab'.repeat(32));
+    expect(env().some((e: any) => e.name === 'APPS_ARCHIVE_SHA256')).toBe(false);
+    expect(configProblems(() => platformWith({ apps: { archiveSha256: 'abc' } })).map((p) => `${p.path}: ${p.message}`)).toEqual(['apps.archiveSha256: must be a SHA-256 digest: 64 hex digits (e.g. the output of sha256sum apps.zip)']);
   });
 
   test('the Job name changes with its inputs and only then', () => {

@@ -3,6 +3,7 @@
  * program: run with `python3` against a local server that serves an archive whose `upload_apps.py` is a stub.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -48,13 +49,36 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(archive: string | undefined): Promise<{ code: number | null; stderr: string }> {
+function run(archive: string | undefined, sha256?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', TMPDIR: dir, APISERVER_ADDRESS: 'http://apiserver:8008', APISERVER_USER: 'AK', APISERVER_PASSWORD: 'secret-do-not-print' };
   if (archive !== undefined) env.APPS_ARCHIVE_URL = `${base}/${archive}`;
+  if (sha256 !== undefined) env.APPS_ARCHIVE_SHA256 = sha256;
   return new Promise((resolve) => {
-    const child = execFile('python3', [join(dir, 'upload-apps.py')], { env }, (_e, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
+    const child = execFile('python3', [join(dir, 'upload-apps.py')], { env }, (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
   });
 }
+
+describe('the archive pinned by apps.archiveSha256', () => {
+  const digest = (name: string) => createHash('sha256').update(archives.get(`/${name}`)!).digest('hex');
+
+  test('the pinned archive runs (the digest in either case)', async () => {
+    const result = await run('ok.zip', digest('ok.zip').toUpperCase());
+    expect(result.code).toBe(EXIT.converged);
+    expect(result.stdout).toContain('stub upload');
+    expect(result.stdout).not.toContain('not pinned');
+  });
+
+  test('another archive is refused before anything of it runs: permanent, naming both digests', async () => {
+    const result = await run('ok.zip', digest('failing.zip'));
+    expect(result.code).toBe(EXIT.permanent);
+    expect(result.stdout).not.toContain('stub upload');
+    expect(result.stderr).toContain(`the apps archive's SHA-256 is ${digest('ok.zip')}, not ${digest('failing.zip')} (apps.archiveSha256); nothing of it was run`);
+  });
+
+  test('unpinned, it runs and says so', async () => {
+    expect((await run('ok.zip')).stdout).toContain('the apps archive is not pinned (apps.archiveSha256 unset)');
+  });
+});
 
 test.each<[string, string | undefined, number, RegExp]>([
   ['uploaded', 'ok.zip', EXIT.converged, /^$/],

@@ -79,6 +79,7 @@ export class AppsUpload extends Construct {
                   { name: 'APISERVER_USER', valueFrom: { secretKeyRef: { name: supervisor.name, key: supervisor.accessKeyKey } } },
                   { name: 'APISERVER_PASSWORD', valueFrom: { secretKeyRef: { name: supervisor.name, key: supervisor.secretKeyKey } } },
                   { name: 'APPS_ARCHIVE_URL', valueFrom: { secretKeyRef: { name: apps.archiveUrlSecret.name, key: apps.archiveUrlSecret.key } } },
+                  ...(apps.archiveSha256 !== undefined ? [{ name: 'APPS_ARCHIVE_SHA256', value: apps.archiveSha256.toLowerCase() }] : []),
                   { name: 'HOME', value: '/tmp' },
                   { name: 'TMPDIR', value: '/tmp' },
                 ],

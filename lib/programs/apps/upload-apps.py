@@ -8,8 +8,10 @@
 # docs/programs.md): 0 uploaded; 1 a failure that may pass (download or network error, HTTP 5xx/429,
 # pip failed, upload_apps.py failed: its own codes are not documented, so any failure of it counts as one
 # to retry); 2 retrying cannot fix it (a setting is missing, the archive URL is refused with 4xx, the
-# archive is not a zip or does not hold exactly one upload_apps.py). The reason is the last line on
+# archive's SHA-256 is not APPS_ARCHIVE_SHA256 when that is set, the archive is not a zip or does not hold
+# exactly one upload_apps.py). The reason is the last line on
 # standard error.
+import hashlib
 import os
 import subprocess
 import sys
@@ -46,6 +48,17 @@ except urllib.error.HTTPError as e:
     fail(EXIT_TRANSIENT if transient else EXIT_PERMANENT, f"downloading the apps archive: HTTP {e.code}" + ("" if transient else "; check the archive URL Secret"))
 except (urllib.error.URLError, OSError) as e:
     fail(EXIT_TRANSIENT, f"downloading the apps archive: {getattr(e, 'reason', e)}")
+expected = os.environ.get("APPS_ARCHIVE_SHA256", "").strip().lower()
+if expected:
+    # The archive's code runs with the supervisor's credentials: only the archive the platform pinned.
+    digest = hashlib.sha256()
+    with open(archive, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != expected:
+        fail(EXIT_PERMANENT, f"the apps archive's SHA-256 is {digest.hexdigest()}, not {expected} (apps.archiveSha256); nothing of it was run")
+else:
+    print("the apps archive is not pinned (apps.archiveSha256 unset): running it as downloaded", flush=True)
 try:
     with zipfile.ZipFile(archive) as z:
         z.extractall(work)
