@@ -18,8 +18,11 @@ export type KeyShape =
   | { readonly kind: 'leaf' }
   /** A free-form map (Helm `values`, labels, environment variables): any key. `checkedBy`: where its keys are checked instead, if anywhere. */
   | { readonly kind: 'free'; readonly checkedBy?: string }
-  /** An object with these fields (when the value is an object; another value is left to the other checks). */
-  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, KeyShape>> }
+  /**
+   * An object with these fields (when the value is an object; another value is left to the other checks).
+   * `refusedElsewhere`: keys that are no fields either but that another check refuses with a message of its own.
+   */
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, KeyShape>>; readonly refusedElsewhere?: readonly string[] }
   /** A list whose entries each have this shape. */
   | { readonly kind: 'list'; readonly of: KeyShape }
   /** A map of names to values of this shape (the names are free). */
@@ -32,7 +35,7 @@ export type ObjectShape = Extract<KeyShape, { kind: 'object' }>;
 
 const leaf: KeyShape = { kind: 'leaf' };
 const free: KeyShape = { kind: 'free' };
-const object = (fields: Record<string, KeyShape>): ObjectShape => ({ kind: 'object', fields });
+const object = (fields: Record<string, KeyShape>, refusedElsewhere?: readonly string[]): ObjectShape => ({ kind: 'object', fields, ...(refusedElsewhere ? { refusedElsewhere } : {}) });
 const list = (of: KeyShape): KeyShape => ({ kind: 'list', of });
 const map = (of: KeyShape): KeyShape => ({ kind: 'map', of });
 /** Fields that are all leaves. */
@@ -125,7 +128,8 @@ export const PLATFORM_KEYS: ObjectShape = object({
     sso: object({ ...leaves('clientId', 'baseUrl', 'authorizeUrl', 'accessTokenUrl', 'audience'), clientSecret: SECRET_KEY_REFERENCE }),
     uiFeaturesPerRole: free,
     defaultGroupFeatures: free,
-    groups: list(object(leaves('key', 'id', 'name', 'features', 'assignable'))),
+    // `system` (a built-in group's flag) is refused by resolveServer (lib/components/clearml-server/settings.ts).
+    groups: list(object(leaves('key', 'id', 'name', 'features', 'assignable'), ['system'])),
     supervisor: object({
       ...leaves('email', 'role', 'allowLogin', 'groups'),
       credentialsSecret: object(leaves('name', 'accessKeyKey', 'secretKeyKey')),
@@ -201,15 +205,16 @@ function checkShape(shape: KeyShape, value: unknown, path: string, problems: Pro
     case 'object': {
       if (!isPlainObject(value)) return;
       const skip = shape === CLUSTER && CLUSTER_ROLES.includes(value.role as never) ? RESOLVED_PER_CLUSTER : [];
-      checkObject(shape.fields, value, path, problems, '', skip);
+      checkObject(shape.fields, value, path, problems, '', skip, shape.refusedElsewhere);
       return;
     }
   }
 }
 
-function checkObject(fields: Readonly<Record<string, KeyShape>>, value: Record<string, unknown>, path: string, problems: Problems, where: string, skip: readonly string[] = []): void {
+function checkObject(fields: Readonly<Record<string, KeyShape>>, value: Record<string, unknown>, path: string, problems: Problems, where: string, skip: readonly string[] = [], refusedElsewhere: readonly string[] = []): void {
   const allowed = Object.keys(fields);
   for (const [key, v] of Object.entries(value)) {
+    if (refusedElsewhere.includes(key)) continue;
     // Own fields only: `__proto__`, `constructor` and the like are unknown keys, not Object.prototype's.
     if (!Object.prototype.hasOwnProperty.call(fields, key)) {
       // A key set to undefined sets nothing (a spread of optional settings); it is still a misspelling.

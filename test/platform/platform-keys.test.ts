@@ -110,6 +110,9 @@ function differences(runtime: KeyShape, typed: TypeShape, path: string, out: str
     for (const key of Object.keys(runtime.fields)) {
       if (!typed.fields.has(key)) out.push(`${path === '' ? key : `${path}.${key}`}: in PLATFORM_KEYS but no field of the interfaces`);
     }
+    for (const key of runtime.refusedElsewhere ?? []) {
+      if (typed.fields.has(key)) out.push(`${path === '' ? key : `${path}.${key}`}: refused elsewhere in PLATFORM_KEYS but a field of the interfaces`);
+    }
   } else if ((runtime.kind === 'list' || runtime.kind === 'map') && (typed.kind === 'list' || typed.kind === 'map')) {
     differences(runtime.of, typed.of, `${path}${runtime.kind === 'list' ? '[]' : '.<name>'}`, out);
   } else if (runtime.kind === 'union' && typed.kind === 'union') {
@@ -284,6 +287,15 @@ describe('a misspelled key in the platform props', () => {
         tenancy: { limits: { maxQuota: { cpu: '4' } } },
       }),
     ).toEqual([]);
+  });
+
+  test('a custom group\'s system flag: refused once, by the server\'s own check', () => {
+    const groups = [{ key: 'ops', id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', features: [], system: true, sytem: true }];
+    const problems = configProblems(() => resolvePlatform({ ...minimal, server: { ...minimal.server, groups } } as unknown as PlatformProps));
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      ['server.groups[0].sytem', 'is not a field here; allowed: key, id, name, features, assignable'],
+      ['server.groups[0].system', 'cannot be set: custom groups are always system=false'],
+    ]);
   });
 
   test('a key that is an own key of Object.prototype is still unknown', () => {
