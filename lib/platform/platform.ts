@@ -21,6 +21,7 @@ import { AppGatewayDefaultsProps, BootstrapJobProps, GitOpsProps, NetworkProps, 
 import { isQuantity } from '../core/quantity';
 import { ConfigError, Problems } from '../core/problems';
 import { ResolvedCluster } from './clusters';
+import { checkPlatformKeys } from './platform-keys';
 import { checkApiServersOutsideControlPlane, checkClusterGitOpsPath, clusterPlatformProps, clusterProblems, clusterSetsField, clusterRenderProblems, resolveClusters } from './cluster-settings';
 import { ProfileName, applyProfile } from './profiles/profile';
 import { ResolvedSecrets, resolveSecrets } from '../secrets/secrets-settings';
@@ -123,6 +124,8 @@ export interface ClusterPlatform {
  */
 export function resolvePlatform(props: PlatformProps, file = 'main.ts (platform props)'): ResolvedPlatform {
   const problems = new Problems(file);
+  // Every key the props set must be a field of PlatformProps (a misspelled one would be dropped silently).
+  checkPlatformKeys(props, problems);
   // The profile's defaults sit under the user's props (lib/platform/profiles/profile.ts).
   const { props: profiled, profile } = applyProfile(props, problems);
   const p = (profiled ?? {}) as Partial<PlatformProps>;
