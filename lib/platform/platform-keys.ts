@@ -143,7 +143,7 @@ export const PLATFORM_KEYS: ObjectShape = object({
     passwordSecret: SECRET_KEY_REFERENCE,
   }),
   billing: object({ ...RELEASE, ...leaves('enabled', 'registryUsername'), registryPasswordSecret: SECRET_KEY_REFERENCE }),
-  apps: object({ ...leaves('enabled', 'image'), archiveUrlSecret: SECRET_KEY_REFERENCE }),
+  apps: object({ ...leaves('enabled', 'image', 'archiveSha256'), archiveUrlSecret: SECRET_KEY_REFERENCE }),
   tenantReleases: object({
     ...leaves('routerEnabled', 'routerKind', 'agentImageTag', 'defaultGpuModel', 'defaultContainerImage', 'agentRedisDb'),
     agentChart: CHART,
