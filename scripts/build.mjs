@@ -6,7 +6,7 @@
 // Output is deterministic (pinned swc, options in scripts/swc-options.json, no source maps), so the
 // programs that synth embeds from build/ are byte-identical on every machine.
 import { transformFileSync } from '@swc/core';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -24,17 +24,24 @@ function* sources(dir) {
   }
 }
 
-rmSync(out, { recursive: true, force: true });
+// Built beside the target and swapped in at the end, so a command that runs while another builds (e.g.
+// `npm run synth` during `npm test`) finds the old tree or the new one, never half of one.
+const work = `${out}.tmp-${process.pid}`;
+rmSync(work, { recursive: true, force: true });
 for (const file of [join(root, 'main.ts'), ...sources(join(root, 'lib')), ...sources(join(root, 'imports')), ...sources(join(root, 'examples'))]) {
-  const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
+  const target = join(work, relative(root, file)).replace(/\.ts$/, '.js');
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, transpile(file));
 }
 
 // The programs: one file each, made by the bundler just built (the loader under Jest uses the same one).
-const { PROGRAM_ENTRIES, bundleProgram } = createRequire(import.meta.url)(join(out, 'lib', 'programs', 'bundle.js'));
+const { PROGRAM_ENTRIES, bundleProgram } = createRequire(import.meta.url)(join(work, 'lib', 'programs', 'bundle.js'));
 for (const entry of PROGRAM_ENTRIES) {
-  writeFileSync(join(out, 'lib', `${entry}.js`), bundleProgram(join(root, 'lib', `${entry}.ts`), join(root, 'lib'), transpile));
+  writeFileSync(join(work, 'lib', `${entry}.js`), bundleProgram(join(root, 'lib', `${entry}.ts`), join(root, 'lib'), transpile));
 }
-mkdirSync(join(out, 'lib', 'programs', 'apps'), { recursive: true });
-copyFileSync(join(root, 'lib', 'programs', 'apps', 'upload-apps.py'), join(out, 'lib', 'programs', 'apps', 'upload-apps.py'));
+mkdirSync(join(work, 'lib', 'programs', 'apps'), { recursive: true });
+copyFileSync(join(root, 'lib', 'programs', 'apps', 'upload-apps.py'), join(work, 'lib', 'programs', 'apps', 'upload-apps.py'));
+const old = `${out}.old-${process.pid}`;
+if (existsSync(out)) renameSync(out, old);
+renameSync(work, out);
+rmSync(old, { recursive: true, force: true });
