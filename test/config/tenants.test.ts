@@ -171,14 +171,33 @@ describe('resolveTenants', () => {
     const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31015), 'gamma.yaml': tenant('gamma', 31000, '').replace('startingPort: 31000 }', 'startingPort: 31000, maxServices: 11 }') });
     expectProblem(problems, 'tenants/beta.yaml', 'sessions.startingPort', 31015, /^makes the session ports 31016-31025 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which overlap the ports 31011-31020 of tenants\/acme\.yaml/);
     expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 31000, /^makes the session ports 31001-31011 .* overlap the ports 31011-31020 of tenants\/acme\.yaml/);
-    expect(problems).toHaveLength(2);
+    // AND acme, there first, is told too, once per file it clashes with, each naming the other
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 31010, /^makes the session ports 31011-31020 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which overlap the ports 31016-31025 of tenants\/beta\.yaml; pick a free range \(npm run tenant:new does\)$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 31010, /^makes the session ports 31011-31020 .* overlap the ports 31001-31011 of tenants\/gamma\.yaml/);
+    expect(problems).toHaveLength(4);
   });
 
   test('fails when a session port range leaves 30000-32767', () => {
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 29999), 'beta.yaml': tenant('beta', 32760), 'gamma.yaml': tenant('gamma', 32768) });
-    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be from 30000 to 32766: the session ports startingPort\+1 \.\.\. startingPort\+maxServices must lie inside the NodePort range 30000-32767 \(the platform's network\.nodePortRange\)$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be from 30000 to 32757 \(with maxServices 10, the session ports startingPort\+1 \.\.\. startingPort\+10 lie in the NodePort range 30000-32767, the platform's network\.nodePortRange\)$/);
     expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the session ports 32761-32770 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which leave the NodePort range 30000-32767; at most 7 from startingPort 32760$/);
-    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be from 30000 to 32766/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be from 30000 to 32757 /);
+  });
+
+  test('the startingPort bound counts maxServices: the highest start is the range end minus maxServices', () => {
+    // GIVEN a NodePort range 30000-31020 and the default maxServices 10: 31010 is the last start that fits (31011-31020)
+    const narrow = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 30000, max: 31020 } } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010) }, narrow)).toEqual([]);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31030) }, narrow)).toEqual([
+      {
+        file: 'tenants/acme.yaml',
+        path: 'sessions.startingPort',
+        value: 31030,
+        message: "must be from 30000 to 31010 (with maxServices 10, the session ports startingPort+1 ... startingPort+10 lie in the NodePort range 30000-31020, the platform's network.nodePortRange)",
+      },
+    ]);
+    // AND a start inside the bound the message gives passes; 30000 is its lower end
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 30000) }, narrow)).toEqual([]);
   });
 
   test('a platform with a wider NodePort range admits ranges outside 30000-32767', () => {
@@ -281,6 +300,7 @@ describe('resolveTenants', () => {
       'tenants/a.yaml: (yaml)',
       'tenants/b.yaml: allowedUsers',
       'tenants/b.yaml: extra',
+      'tenants/b.yaml: sessions.startingPort', // its ports overlap c's: both are told
       'tenants/c.yaml: features[0]',
       'tenants/c.yaml: sessions.startingPort',
     ]);
