@@ -96,8 +96,8 @@ describe('resolveTenants', () => {
 
   test('fails when a field is unknown', () => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}queues: { gpuFraction: [1] }\nadmins: x\n` });
-    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFraction', [1], /^is not a field here; allowed: default, gpuFractions, gpuModel, maxPods$/);
-    expectProblem(problems, 'tenants/acme.yaml', 'admins', 'x', /^is not a field here; allowed: name, namespace, admin,/);
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFraction', [1], /^is not a field here; did you mean gpuFractions\? allowed: default, gpuFractions, gpuModel, maxPods$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'admins', 'x', /^is not a field here; did you mean admin\? allowed: name, namespace, admin,/);
   });
 
   test('fails when a required field is missing', () => {
@@ -238,10 +238,19 @@ describe('resolveTenants', () => {
     expectProblem(problems, 'tenants/acme.yaml', 'excludeFeatures[1]', 'reports', /^is both added \(features\) and excluded; keep it in one list$/);
   });
 
+  test('an unknown field close to a known one asks "did you mean ...?"; a wrong type names the bounds', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}alowedUsers: 5
+queues: { maxPods: ten }
+` });
+    expectProblem(problems, 'tenants/acme.yaml', 'alowedUsers', 5, /^is not a field here; did you mean allowedUsers\? allowed: name, namespace, admin, /);
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.maxPods', 'ten', /^must be a whole number from 1 to 1000$/);
+    expect(problems).toHaveLength(2);
+  });
+
   test.each([
     [0, /^must be at least 1$/],
-    [1.5, /^must be a whole number$/],
-    ['10', /^must be a whole number \(write it without quotes\)$/],
+    [1.5, /^must be a whole number from 1 to 100000$/],
+    ['10', /^must be a whole number from 1 to 100000 \(write it without quotes\)$/],
   ])('fails when allowedUsers is %p', (value, message) => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}allowedUsers: ${JSON.stringify(value)}\n` });
     expectProblem(problems, 'tenants/acme.yaml', 'allowedUsers', value, message);
@@ -383,7 +392,7 @@ describe('resolveTenants: quota and limitRange', () => {
   test('fails when a count is negative or a field is unknown', () => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { pods: -1, gpus: 1.5, storage: 1Ti }\n` });
     expectProblem(problems, 'tenants/acme.yaml', 'quota.pods', -1, /^must be at least 0$/);
-    expectProblem(problems, 'tenants/acme.yaml', 'quota.gpus', 1.5, /^must be a whole number$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.gpus', 1.5, /^must be a whole number from 0 to 10000$/);
     expectProblem(problems, 'tenants/acme.yaml', 'quota.storage', '1Ti', /^is not a field here; allowed: cpu, memory, limitsCpu, limitsMemory, pods, gpus, mig$/);
   });
 
