@@ -7,14 +7,15 @@
  *
  *   npm run synth -- --platform examples/two-clusters.ts --out /tmp/two-clusters
  *
- * writes `clusters/hq/` and `clusters/gpu-east/`, each with its own Flux root (`flux-system/`), apply order,
+ * writes `clusters/hq/` and `clusters/gpu-east/`, each with its own Flux root (the folder `flux/`), apply order,
  * Secrets inventory and external objects. The committed `dist/` stays the single-cluster example (main.ts).
  */
 import { PlatformProps } from '../lib/platform/platform-props';
 
 export const platform: PlatformProps = {
   baseDomain: 'clearml.example.com',
-  // The Flux root of each cluster is ./fleet/clusters/<name> of the fleet repository.
+  // The Flux root of each cluster is ./fleet/clusters/<name>/flux of the fleet repository (README "Several
+  // clusters": a Flux Kustomization with that spec.path, committed outside the output).
   gitops: { flavor: 'flux', path: './fleet' },
   sources: {
     // The billing chart tarball from ClearML, in the platform team's OCI registry.

@@ -90,7 +90,7 @@ describe('renderOutput with tenants', () => {
   });
 
   test('fails when any of 200 tenants collide, with every problem', () => {
-    // GIVEN 200 tenants where two share a port range and one takes another's host (refused as not its own; the owner is not blamed)
+    // GIVEN 200 tenants where two share a port range (both are told) and one takes another's host (refused as not its own; the owner is not blamed)
     const specs = generatedTenants(200);
     specs[150] = { ...specs[150], sessions: { startingPort: 30000 } };
     specs[199] = { ...specs[199], router: { hostName: 'tenant-000-0-apps.clearml.example.com' } };
@@ -102,7 +102,7 @@ describe('renderOutput with tenants', () => {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems.map((p) => `${p.file}: ${p.path}`)).toEqual(['(code) tenants[150]: sessions.startingPort', '(code) tenants[199]: router.hostName']);
+    expect(error!.problems.map((p) => `${p.file}: ${p.path}`)).toEqual(['(code) tenants[0]: sessions.startingPort', '(code) tenants[150]: sessions.startingPort', '(code) tenants[199]: router.hostName']);
   });
 
   test('dist/tenants is what the example tenants synthesize (run `npm run synth` when this fails)', () => {

@@ -26,11 +26,25 @@ export function tenantTextFiles(tenant: ResolvedTenant, platform: ResolvedPlatfo
   return files;
 }
 
-/** The procedure as Markdown. */
+/**
+ * The procedure as Markdown. The order matters: the tenant file leaves first (its output, Namespace
+ * included, leaves Git, and the prune guard keeps the Namespace and its claims in the cluster), and only
+ * then is what the guard kept deleted by hand; a Namespace deleted while it is still in the output would be
+ * re-created by the GitOps controller.
+ */
 export function decommissionProcedure(tenant: ResolvedTenant, platform: ResolvedPlatform): string {
   const serverNs = platform.server.namespace;
   const ledger = ledgerSecretName(tenant.name);
   const { apiserver, fileserver } = serverDeployments(platform);
+  const where =
+    tenant.clusters.length > 0
+      ? [
+          `On a platform of several clusters, delete it in each cluster the tenant ran in (${tenant.clusters.join(', ')}) and in the`,
+          'control plane, which kept a namespace of the same name for the admin credentials (run the command with',
+          "each cluster's kubectl context).",
+          '',
+        ]
+      : [];
   return [
     `# Tenant ${tenant.name} is decommissioned`,
     '',
@@ -45,7 +59,10 @@ export function decommissionProcedure(tenant: ResolvedTenant, platform: Resolved
     'longer deployed. The company, its data and the namespace are still there: deleting them is for an operator,',
     'on purpose, with the steps below. Nothing here runs by itself.',
     '',
-    '## 1. Check the bootstrap finished',
+    'This file leaves the output with the tenant file (step 2): keep these steps at hand (they stay in the Git',
+    'history) before you start.',
+    '',
+    '## 1. Check the bootstrap finished, and note the company id',
     '',
     '```sh',
     `kubectl -n ${serverNs} get secret ${ledger} -o jsonpath='{.data.state}' | base64 -d   # prints: decommissioned`,
@@ -53,7 +70,17 @@ export function decommissionProcedure(tenant: ResolvedTenant, platform: Resolved
     'echo "$COMPANY_ID"',
     '```',
     '',
-    "## 2. Delete the company's data in ClearML (ClearML's documented manual procedure)",
+    'The bootstrap Job writes the ledger itself; it is not in the output, so it stays when the tenant file goes.',
+    '',
+    '## 2. Remove the tenant file',
+    '',
+    `Delete \`tenants/${tenant.name}.yaml\` and run \`npm run synth\`. No option is needed: the tenant is decommissioned`,
+    `in the output being replaced, so synth lets it go and says \`removed tenant ${tenant.name} (decommissioned before)\`.`,
+    'Open the pull request with the tenant file and the output, merge it, and wait until the GitOps controller',
+    `has applied it: the tenant's objects leave the cluster, except the Namespace \`${tenant.namespace}\` and its`,
+    'PersistentVolumeClaims, which the prune guard keeps.',
+    '',
+    "## 3. Delete the company's data in ClearML (ClearML's documented manual procedure)",
     '',
     'Inside the apiserver container: first the company\'s data in MongoDB (add `--delete-user` to delete its',
     'users too), then the deleted company itself:',
@@ -65,20 +92,26 @@ export function decommissionProcedure(tenant: ResolvedTenant, platform: Resolved
     '',
     `Then remove the company's folder from the fileserver's storage (inside \`deploy/${fileserver}\`).`,
     '',
-    '## 3. Delete the namespace and the ledger',
+    '## 4. Delete what the prune guard kept',
     '',
-    'The namespace carries the GitOps prune guard, so neither Flux nor Argo CD deletes it; delete it by hand',
-    'once its data (PersistentVolumeClaims included) is saved or no longer wanted:',
+    'The namespace carries the prune guard, so neither Flux nor Argo CD deletes it. Now that it is no longer in',
+    'the output, nothing re-creates it: delete it by hand once its data (PersistentVolumeClaims included) is',
+    'saved or no longer wanted.',
     '',
     '```sh',
     `kubectl delete namespace ${tenant.namespace}`,
-    `kubectl -n ${serverNs} delete secret ${ledger}`,
     '```',
     '',
-    '## 4. Remove the tenant file',
+    ...where,
+    '## 5. The ledger and the name',
     '',
-    `Delete \`tenants/${tenant.name}.yaml\` and run \`npm run synth -- --allow-removal ${tenant.name}\`. The name`,
-    `As long as the ledger says decommissioned, a bootstrap for an active tenant \`${tenant.name}\` stops instead of reviving the company.`,
+    `As long as the ledger says decommissioned, a bootstrap for an active tenant \`${tenant.name}\` stops instead of`,
+    'reviving the company. Once the company is deleted (step 3), delete the ledger too if the name is to be given',
+    'to a new tenant (a new company):',
+    '',
+    '```sh',
+    `kubectl -n ${serverNs} delete secret ${ledger}`,
+    '```',
     '',
   ].join('\n');
 }

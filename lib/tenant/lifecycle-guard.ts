@@ -162,12 +162,16 @@ export function clusterLeaveFiles(outdir: string, next: ReadonlyMap<string, stri
     });
 }
 
-/** `N files (Kind ×n, ...)` and their folders, for the messages. */
+/**
+ * `N files (Kind ×n, ...)` and their folders, for the messages. The Namespace is not counted among the
+ * objects: its file leaves, but the object stays in the cluster (the prune guard annotation), which the
+ * messages say.
+ */
 function leavingText(files: ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>): string {
   if (files.length === 0) return 'no file leaves, but its objects there change';
   const folders = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1)))].sort();
   const counts = new Map<string, number>();
-  for (const kind of files.flatMap((f) => f.kinds)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  for (const kind of files.flatMap((f) => f.kinds)) if (kind !== 'Namespace') counts.set(kind, (counts.get(kind) ?? 0) + 1);
   const kinds = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`);
   return `${files.length} file${files.length === 1 ? '' : 's'} leave (${folders.join(', ')}${kinds.length > 0 ? `; ${kinds.join(', ')}` : ''})`;
 }

@@ -17,6 +17,9 @@ export interface ResolvedStreamSession {
 
 const PATH = 'router.streamSession.portRange';
 
+/** The hint of the overlap problems (`npm run tenant:new` replaces it when given `--starting-port`). */
+export const PICK_FREE_RANGE = 'pick a free range (npm run tenant:new does)';
+
 function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -68,7 +71,9 @@ export interface TenantPorts {
 
 /**
  * Stream ranges that overlap another tenant's stream range or any tenant's session ports (its own too) in
- * the same cluster, each reported on the stream range's file (for two stream ranges: the later file), all at once.
+ * the same cluster, all at once. A clash of two files is reported on both, each naming the other (so that
+ * CI does not blame only the tenant that was there first): on the stream range of the one and on the
+ * stream range or `sessions.startingPort` of the other.
  */
 export function checkStreamPortRanges(items: readonly TenantPorts[]): void {
   const overlaps = (a: { first: number; last: number }, b: { first: number; last: number }) => a.first <= b.last && b.first <= a.last;
@@ -81,10 +86,18 @@ export function checkStreamPortRanges(items: readonly TenantPorts[]): void {
       if (i !== j && !inOneCluster(item.clusters, other.clusters)) return;
       if (other.sessions && overlaps(mine, other.sessions)) {
         const whose = i === j ? 'its own session ports' : `the session ports of ${other.file}`;
-        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap ${whose} ${other.sessions.first}-${other.sessions.last}; NodePorts are one port of the whole cluster: pick a free range`);
+        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap ${whose} ${other.sessions.first}-${other.sessions.last}; NodePorts are one port of the whole cluster: ${PICK_FREE_RANGE}`);
+        if (i !== j) {
+          other.problems.add(
+            'sessions.startingPort',
+            other.sessions.first - 1,
+            `makes the session ports ${other.sessions.first}-${other.sessions.last} (startingPort+1 ... startingPort+maxServices), which overlap the stream ports ${s.start}-${s.end} (${PATH}) of ${item.file}; NodePorts are one port of the whole cluster: ${PICK_FREE_RANGE}`,
+          );
+        }
       }
       if (j < i && other.stream && other.stream.end >= other.stream.start && overlaps(mine, { first: other.stream.start, last: other.stream.end })) {
-        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap the stream ports ${other.stream.start}-${other.stream.end} of ${other.file}; pick a free range`);
+        item.problems.add(PATH, s, `makes the stream ports ${s.start}-${s.end}, which overlap the stream ports ${other.stream.start}-${other.stream.end} of ${other.file}; ${PICK_FREE_RANGE}`);
+        other.problems.add(PATH, other.stream, `makes the stream ports ${other.stream.start}-${other.stream.end}, which overlap the stream ports ${s.start}-${s.end} of ${item.file}; ${PICK_FREE_RANGE}`);
       }
     });
   });

@@ -20,7 +20,7 @@ import type { ClusterContext } from '../platform/clusters';
 import { componentNamespaces } from '../components/derived';
 import { ConfigError, Problems, shorten } from '../core/problems';
 import { compareQuantities } from '../core/quantity';
-import { ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, inOneCluster, resolveStreamSession } from './stream-ports';
+import { PICK_FREE_RANGE, ResolvedStreamSession, checkStreamPortRanges, checkStreamSession, inOneCluster, resolveStreamSession } from './stream-ports';
 import { DEFAULT_LIMIT_RANGE, TENANT_BOUNDS, TENANT_DEFAULTS, TENANT_SCHEMA, TenantSpec, TenantState } from '../config/tenant-schema';
 import { checkTenantLimits } from './tenant-limits';
 
@@ -370,7 +370,15 @@ function checkTenant(problems: Problems, data: Record<string, any>, tenant: Reso
   const { startingPort, maxServices } = tenant.sessions;
   const range = platform.network.nodePortRange;
   if (Number.isInteger(startingPort) && (startingPort < range.min || startingPort >= range.max)) {
-    problems.add('sessions.startingPort', startingPort, `must be from ${range.min} to ${range.max - 1}: the session ports startingPort+1 ... startingPort+maxServices must lie inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`);
+    // The highest startingPort whose last session port (startingPort+maxServices) is still in the range.
+    const fits = Number.isInteger(maxServices) && maxServices >= 1 && range.max - maxServices >= range.min;
+    problems.add(
+      'sessions.startingPort',
+      startingPort,
+      fits
+        ? `must be from ${range.min} to ${range.max - maxServices} (with maxServices ${maxServices}, the session ports startingPort+1 ... startingPort+${maxServices} lie in the NodePort range ${range.min}-${range.max}, the platform's network.nodePortRange)`
+        : `must be from ${range.min} to ${range.max - 1}: the session ports startingPort+1 ... startingPort+maxServices must lie inside the NodePort range ${range.min}-${range.max} (the platform's network.nodePortRange)`,
+    );
   } else if (Number.isInteger(startingPort) && Number.isInteger(maxServices) && maxServices >= 1) {
     const { first, last } = sessionPorts(tenant.sessions);
     if (last > range.max) {
@@ -698,24 +706,30 @@ function checkUnique(items: readonly Checked[], path: (c: Checked) => string, va
   }
 }
 
-/** Session port ranges that overlap in one cluster, each pair reported on the file that comes later in `items`. */
+/**
+ * Session port ranges that overlap in one cluster, each pair reported on both files (each naming the
+ * other, so that CI does not blame only the tenant that was there first).
+ */
 function checkPortRanges(items: readonly Checked[]): void {
   const ranges = items
     .map((c, index) => ({ c, index, start: c.tenant.sessions.startingPort, count: c.tenant.sessions.maxServices }))
     .filter((r) => Number.isInteger(r.start) && Number.isInteger(r.count) && r.count >= 1)
     .map((r) => ({ ...r, end: r.start + r.count })) // the ports are (start, end]: start+1 ... start+count
     .sort((a, b) => a.start - b.start || a.end - b.end);
+  const report = (mine: (typeof ranges)[number], other: (typeof ranges)[number]) =>
+    mine.c.problems.add(
+      'sessions.startingPort',
+      mine.start,
+      `makes the session ports ${mine.start + 1}-${mine.end} (startingPort+1 ... startingPort+maxServices), which overlap the ports ${other.start + 1}-${other.end} of ${other.c.file}; ${PICK_FREE_RANGE}`,
+    );
   const open: typeof ranges = [];
   for (const r of ranges) {
     for (let i = open.length - 1; i >= 0; i--) if (open[i].end <= r.start) open.splice(i, 1);
     for (const o of open) {
       if (!inOneCluster(r.c.tenant.clusters, o.c.tenant.clusters)) continue;
       const [later, earlier] = r.index > o.index ? [r, o] : [o, r];
-      later.c.problems.add(
-        'sessions.startingPort',
-        later.start,
-        `makes the session ports ${later.start + 1}-${later.end} (startingPort+1 ... startingPort+maxServices), which overlap the ports ${earlier.start + 1}-${earlier.end} of ${earlier.c.file}; pick a free range (npm run tenant:new does)`,
-      );
+      report(later, earlier);
+      report(earlier, later);
     }
     open.push(r);
   }

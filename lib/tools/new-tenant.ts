@@ -19,6 +19,8 @@ import { TENANT_DEFAULTS, TenantSpec } from '../config/tenant-schema';
 import { DEFAULT_NODE_PORT_RANGE } from '../core/network-defaults';
 import { ResolvedTenant, TenantQuotaSpec, resolveTenants } from '../tenant/tenants';
 import { readTenantFiles } from '../tenant/tenant-files';
+import { PICK_FREE_RANGE } from '../tenant/stream-ports';
+import { ConfigError } from '../core/problems';
 
 /** The usage, from the command's one description (lib/cli-commands.ts, with the defaults of tenant-schema.ts). */
 export const TENANT_NEW_USAGE = usageText(TENANT_NEW_COMMAND).trimEnd();
@@ -155,6 +157,9 @@ export function renderTenantFile(spec: TenantSpec): string {
   ].join('\n');
 }
 
+/** The hint of a port clash when `--starting-port` was given (synth's hint is {@link PICK_FREE_RANGE}). */
+export const STARTING_PORT_HINT = 'omit --starting-port to get the next free range';
+
 /**
  * Checks the new tenant with every existing one and writes `<dir>/<name>.yaml`. Throws a
  * `ConfigError` listing every problem (of the new file or the existing ones), or an `Error` when the
@@ -173,7 +178,13 @@ export function createTenantFile(options: NewTenantOptions, platformProps: Platf
   if (start === undefined) throw new Error(`no ${count} free session ports are left in ${range.min}-${range.max} (network.nodePortRange); use a smaller --max-services or widen the range`);
   const quota = newTenantQuota(options, platformProps);
   const text = renderTenantFile(newTenantSpec({ ...options, ...(quota !== undefined ? { quota } : {}) }, start));
-  resolveTenants([...existing, { file, text }], platform);
+  try {
+    resolveTenants([...existing, { file, text }], platform);
+  } catch (e) {
+    // synth's hint says tenant:new picks a free range; here it did not because --starting-port was given.
+    if (!(e instanceof ConfigError) || options.startingPort === undefined) throw e;
+    throw new ConfigError(e.problems.map((p) => ({ ...p, message: p.message.split(PICK_FREE_RANGE).join(STARTING_PORT_HINT) })));
+  }
   writeFileSync(file, text);
   return { file, text };
 }

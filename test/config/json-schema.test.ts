@@ -42,7 +42,7 @@ describe('validateSchema', () => {
       { path: 'inner.x', value: undefined, message: 'is required' },
       { path: 'inner.y', value: 1, message: 'is not a field here; allowed: x' },
       { path: 'other', value: 1, message: 'is not a field here; allowed: name, color, count, ratio, on, tags, inner' },
-      { path: 'name2', value: 'x', message: 'is not a field here; allowed: name, color, count, ratio, on, tags, inner' },
+      { path: 'name2', value: 'x', message: 'is not a field here; did you mean name? allowed: name, color, count, ratio, on, tags, inner' },
     ]);
   });
 
@@ -54,11 +54,37 @@ describe('validateSchema', () => {
   });
 
   test('fails when a whole number is quoted, with a hint', () => {
-    expect(problemsOf({ name: 'a', count: '2' })).toEqual([{ path: 'count', value: '2', message: 'must be a whole number (write it without quotes)' }]);
+    expect(problemsOf({ name: 'a', count: '2' })).toEqual([{ path: 'count', value: '2', message: 'must be a whole number from 1 to 3 (write it without quotes)' }]);
   });
 
   test('fails when a number has a fraction where a whole number is needed', () => {
-    expect(problemsOf({ name: 'a', count: 1.5 })).toEqual([{ path: 'count', value: 1.5, message: 'must be a whole number' }]);
+    expect(problemsOf({ name: 'a', count: 1.5 })).toEqual([{ path: 'count', value: 1.5, message: 'must be a whole number from 1 to 3' }]);
+  });
+
+  test('a wrong type names the bounds the schema has', () => {
+    expect(problemsOf({ name: 'a', count: 'ten' })).toEqual([{ path: 'count', value: 'ten', message: 'must be a whole number from 1 to 3' }]);
+    expect(problemsOf({ name: 'a', ratio: 'half' })).toEqual([{ path: 'ratio', value: 'half', message: 'must be a number more than 0' }]);
+    expect(problemsOf({ name: 'a', inner: { x: 'one' } })).toEqual([{ path: 'inner.x', value: 'one', message: 'must be a whole number' }]);
+    const one = (schema: JsonSchema, value: unknown) => {
+      const problems = new Problems('f.yaml');
+      validateSchema(schema, value, problems);
+      return problems.all.map((p) => p.message);
+    };
+    expect(one({ type: 'integer', minimum: 0 }, 'x')).toEqual(['must be a whole number of at least 0']);
+    expect(one({ type: 'integer', maximum: 9 }, 'x')).toEqual(['must be a whole number of at most 9']);
+  });
+
+  test('an unknown field that is a typo of a known one: did you mean ...? (edit distance 2 or only the case differs)', () => {
+    const typos = (value: Record<string, unknown>) => problemsOf({ name: 'a', ...value }).map((p) => `${p.path}: ${p.message.replace(/ allowed: .*$/, '')}`);
+    expect(typos({ colour: 'red', COUNT: 1, ratoi: 1, tgs: ['a'], Inner: { x: 1 } })).toEqual([
+      'colour: is not a field here; did you mean color?',
+      'COUNT: is not a field here; did you mean count?',
+      'ratoi: is not a field here; did you mean ratio?',
+      'tgs: is not a field here; did you mean tags?',
+      'Inner: is not a field here; did you mean inner?',
+    ]);
+    // far from every field, or too short to tell: no guess
+    expect(typos({ weight: 1, q: 1, zz: 1 })).toEqual(['weight: is not a field here;', 'q: is not a field here;', 'zz: is not a field here;']);
   });
 
   test('fails when a list is empty below minItems', () => {

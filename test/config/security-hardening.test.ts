@@ -360,7 +360,7 @@ describe('item 15: session ports are startingPort+1 ... startingPort+maxServices
       { file: 'tenants/acme.yaml', path: 'sessions.maxServices', value: 10, message: 'makes the session ports 32759-32768 (startingPort+1 ... startingPort+maxServices), which leave the NodePort range 30000-32767; at most 9 from startingPort 32758' },
     ]);
     expect(problemsOfFiles({ 'beta.yaml': tenant('beta', 32767).replace('startingPort: 32767 }', 'startingPort: 32767, maxServices: 1 }') })).toEqual([
-      { file: 'tenants/beta.yaml', path: 'sessions.startingPort', value: 32767, message: expect.stringMatching(/^must be from 30000 to 32766: the session ports startingPort\+1/) },
+      { file: 'tenants/beta.yaml', path: 'sessions.startingPort', value: 32767, message: "must be from 30000 to 32766 (with maxServices 1, the session ports startingPort+1 ... startingPort+1 lie in the NodePort range 30000-32767, the platform's network.nodePortRange)" },
     ]);
     // and the last range that fits passes
     expect(problemsOfFiles({ 'acme.yaml': tenant('acme', 32757) })).toEqual([]);
@@ -369,6 +369,7 @@ describe('item 15: session ports are startingPort+1 ... startingPort+maxServices
   test('item 15: fails when the session ports of two tenants overlap, naming the ports the chart uses', () => {
     const problems = problemsOfFiles({ 'acme.yaml': tenant('acme', 31010), 'beta.yaml': tenant('beta', 31019) });
     expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'sessions.startingPort', value: 31010, message: expect.stringMatching(/^makes the session ports 31011-31020 .* overlap the ports 31020-31029 of tenants\/beta\.yaml/) },
       { file: 'tenants/beta.yaml', path: 'sessions.startingPort', value: 31019, message: expect.stringMatching(/^makes the session ports 31020-31029 .* overlap the ports 31011-31020 of tenants\/acme\.yaml/) },
     ]);
     expect(problemsOfFiles({ 'acme.yaml': tenant('acme', 31010), 'beta.yaml': tenant('beta', 31020) })).toEqual([]); // 31011-31020, 31021-31030

@@ -38,7 +38,10 @@ describe('router.streamSession', () => {
       'gamma.yaml': tenant('gamma', 31200, '{ start: 31015, end: 31016 }'),
       'delta.yaml': tenant('delta', 31300, '{ start: 31305, end: 31400 }'),
     });
+    // each clash of two files is reported on both, each naming the other
     expect(problems).toEqual([
+      { file: 'tenants/acme.yaml', path: 'router.streamSession.portRange', value: { start: 32000, end: 32009 }, message: 'makes the stream ports 32000-32009, which overlap the stream ports 32005-32014 of tenants/beta.yaml; pick a free range (npm run tenant:new does)' },
+      { file: 'tenants/acme.yaml', path: 'sessions.startingPort', value: 31010, message: 'makes the session ports 31011-31020 (startingPort+1 ... startingPort+maxServices), which overlap the stream ports 31015-31016 (router.streamSession.portRange) of tenants/gamma.yaml; NodePorts are one port of the whole cluster: pick a free range (npm run tenant:new does)' },
       { file: 'tenants/beta.yaml', path: 'router.streamSession.portRange', value: { start: 32005, end: 32014 }, message: expect.stringMatching(/^makes the stream ports 32005-32014, which overlap the stream ports 32000-32009 of tenants\/acme\.yaml/) },
       { file: 'tenants/gamma.yaml', path: 'router.streamSession.portRange', value: { start: 31015, end: 31016 }, message: expect.stringMatching(/overlap the session ports of tenants\/acme\.yaml 31011-31020; NodePorts are one port of the whole cluster/) },
       { file: 'tenants/delta.yaml', path: 'router.streamSession.portRange', value: { start: 31305, end: 31400 }, message: expect.stringMatching(/overlap its own session ports 31301-31310/) },

@@ -198,6 +198,6 @@ describe('messages', () => {
   test('fails with no follow-on problem of another tenant when a field already has its own', () => {
     // evil's startingPort is outside the NodePort range: no overlap with acme's ports 30001-30010 follows
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 30000), 'evil.yaml': tenant('evil', 29999) });
-    expect(problems).toEqual([{ file: 'tenants/evil.yaml', path: 'sessions.startingPort', value: 29999, message: expect.stringMatching(/^must be from 30000 to 32766/) }]);
+    expect(problems).toEqual([{ file: 'tenants/evil.yaml', path: 'sessions.startingPort', value: 29999, message: expect.stringMatching(/^must be from 30000 to 32757 \(with maxServices 10/) }]);
   });
 });

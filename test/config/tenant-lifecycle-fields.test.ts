@@ -47,7 +47,7 @@ describe('tenant lifecycle fields', () => {
       'tenants/acme.yaml: login.users[1]: "ok@partner.org": is listed twice (also at login.users[0]); each entry must be unique',
       'tenants/acme.yaml: login.admins[0]: "not-an-email": must be an e-mail address such as "admin@example.com"',
       'tenants/beta.yaml: credentialsGeneration: 0: must be at least 1',
-      'tenants/gamma.yaml: credentialsGeneration: 1.5: must be a whole number',
+      `tenants/gamma.yaml: credentialsGeneration: 1.5: must be a whole number from 1 to ${MAX_CREDENTIALS_GENERATION}`,
     ]);
   });
 

@@ -96,8 +96,8 @@ describe('resolveTenants', () => {
 
   test('fails when a field is unknown', () => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}queues: { gpuFraction: [1] }\nadmins: x\n` });
-    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFraction', [1], /^is not a field here; allowed: default, gpuFractions, gpuModel, maxPods$/);
-    expectProblem(problems, 'tenants/acme.yaml', 'admins', 'x', /^is not a field here; allowed: name, namespace, admin,/);
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.gpuFraction', [1], /^is not a field here; did you mean gpuFractions\? allowed: default, gpuFractions, gpuModel, maxPods$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'admins', 'x', /^is not a field here; did you mean admin\? allowed: name, namespace, admin,/);
   });
 
   test('fails when a required field is missing', () => {
@@ -171,14 +171,33 @@ describe('resolveTenants', () => {
     const problems = problemsOf({ 'acme.yaml': ACME, 'beta.yaml': tenant('beta', 31015), 'gamma.yaml': tenant('gamma', 31000, '').replace('startingPort: 31000 }', 'startingPort: 31000, maxServices: 11 }') });
     expectProblem(problems, 'tenants/beta.yaml', 'sessions.startingPort', 31015, /^makes the session ports 31016-31025 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which overlap the ports 31011-31020 of tenants\/acme\.yaml/);
     expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 31000, /^makes the session ports 31001-31011 .* overlap the ports 31011-31020 of tenants\/acme\.yaml/);
-    expect(problems).toHaveLength(2);
+    // AND acme, there first, is told too, once per file it clashes with, each naming the other
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 31010, /^makes the session ports 31011-31020 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which overlap the ports 31016-31025 of tenants\/beta\.yaml; pick a free range \(npm run tenant:new does\)$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 31010, /^makes the session ports 31011-31020 .* overlap the ports 31001-31011 of tenants\/gamma\.yaml/);
+    expect(problems).toHaveLength(4);
   });
 
   test('fails when a session port range leaves 30000-32767', () => {
     const problems = problemsOf({ 'acme.yaml': tenant('acme', 29999), 'beta.yaml': tenant('beta', 32760), 'gamma.yaml': tenant('gamma', 32768) });
-    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be from 30000 to 32766: the session ports startingPort\+1 \.\.\. startingPort\+maxServices must lie inside the NodePort range 30000-32767 \(the platform's network\.nodePortRange\)$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'sessions.startingPort', 29999, /^must be from 30000 to 32757 \(with maxServices 10, the session ports startingPort\+1 \.\.\. startingPort\+10 lie in the NodePort range 30000-32767, the platform's network\.nodePortRange\)$/);
     expectProblem(problems, 'tenants/beta.yaml', 'sessions.maxServices', 10, /^makes the session ports 32761-32770 \(startingPort\+1 \.\.\. startingPort\+maxServices\), which leave the NodePort range 30000-32767; at most 7 from startingPort 32760$/);
-    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be from 30000 to 32766/);
+    expectProblem(problems, 'tenants/gamma.yaml', 'sessions.startingPort', 32768, /^must be from 30000 to 32757 /);
+  });
+
+  test('the startingPort bound counts maxServices: the highest start is the range end minus maxServices', () => {
+    // GIVEN a NodePort range 30000-31020 and the default maxServices 10: 31010 is the last start that fits (31011-31020)
+    const narrow = resolvePlatform({ ...platformProps, network: { nodePortRange: { min: 30000, max: 31020 } } });
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31010) }, narrow)).toEqual([]);
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 31030) }, narrow)).toEqual([
+      {
+        file: 'tenants/acme.yaml',
+        path: 'sessions.startingPort',
+        value: 31030,
+        message: "must be from 30000 to 31010 (with maxServices 10, the session ports startingPort+1 ... startingPort+10 lie in the NodePort range 30000-31020, the platform's network.nodePortRange)",
+      },
+    ]);
+    // AND a start inside the bound the message gives passes; 30000 is its lower end
+    expect(problemsOf({ 'acme.yaml': tenant('acme', 30000) }, narrow)).toEqual([]);
   });
 
   test('a platform with a wider NodePort range admits ranges outside 30000-32767', () => {
@@ -219,10 +238,19 @@ describe('resolveTenants', () => {
     expectProblem(problems, 'tenants/acme.yaml', 'excludeFeatures[1]', 'reports', /^is both added \(features\) and excluded; keep it in one list$/);
   });
 
+  test('an unknown field close to a known one asks "did you mean ...?"; a wrong type names the bounds', () => {
+    const problems = problemsOf({ 'acme.yaml': `${ACME}alowedUsers: 5
+queues: { maxPods: ten }
+` });
+    expectProblem(problems, 'tenants/acme.yaml', 'alowedUsers', 5, /^is not a field here; did you mean allowedUsers\? allowed: name, namespace, admin, /);
+    expectProblem(problems, 'tenants/acme.yaml', 'queues.maxPods', 'ten', /^must be a whole number from 1 to 1000$/);
+    expect(problems).toHaveLength(2);
+  });
+
   test.each([
     [0, /^must be at least 1$/],
-    [1.5, /^must be a whole number$/],
-    ['10', /^must be a whole number \(write it without quotes\)$/],
+    [1.5, /^must be a whole number from 1 to 100000$/],
+    ['10', /^must be a whole number from 1 to 100000 \(write it without quotes\)$/],
   ])('fails when allowedUsers is %p', (value, message) => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}allowedUsers: ${JSON.stringify(value)}\n` });
     expectProblem(problems, 'tenants/acme.yaml', 'allowedUsers', value, message);
@@ -281,6 +309,7 @@ describe('resolveTenants', () => {
       'tenants/a.yaml: (yaml)',
       'tenants/b.yaml: allowedUsers',
       'tenants/b.yaml: extra',
+      'tenants/b.yaml: sessions.startingPort', // its ports overlap c's: both are told
       'tenants/c.yaml: features[0]',
       'tenants/c.yaml: sessions.startingPort',
     ]);
@@ -363,7 +392,7 @@ describe('resolveTenants: quota and limitRange', () => {
   test('fails when a count is negative or a field is unknown', () => {
     const problems = problemsOf({ 'acme.yaml': `${ACME}quota: { pods: -1, gpus: 1.5, storage: 1Ti }\n` });
     expectProblem(problems, 'tenants/acme.yaml', 'quota.pods', -1, /^must be at least 0$/);
-    expectProblem(problems, 'tenants/acme.yaml', 'quota.gpus', 1.5, /^must be a whole number$/);
+    expectProblem(problems, 'tenants/acme.yaml', 'quota.gpus', 1.5, /^must be a whole number from 0 to 10000$/);
     expectProblem(problems, 'tenants/acme.yaml', 'quota.storage', '1Ti', /^is not a field here; allowed: cpu, memory, limitsCpu, limitsMemory, pods, gpus, mig$/);
   });
 

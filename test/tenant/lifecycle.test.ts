@@ -141,7 +141,20 @@ describe('each state in the output', () => {
     expect(procedure).toMatch(/python3 -m jobs\.management\.cleanup_deleted_companies --ids "\$COMPANY_ID" --delete-company/);
     expect(procedure).toMatch(/fileserver/);
     expect(procedure).toMatch(/kubectl delete namespace acme-ml/);
-    expect(procedure).toMatch(/--allow-removal acme/);
+    // removing a decommissioned tenant's file needs no option (the guard lets it go: "decommissioned before")
+    expect(procedure).not.toMatch(/--allow-removal/);
+    expect(procedure).toMatch(/Delete `tenants\/acme\.yaml` and run `npm run synth`\. No option is needed/);
+    expect(procedure).toMatch(/says `removed tenant acme \(decommissioned before\)`/);
+    // the order: the file leaves the output (and is merged) before the namespace is deleted by hand, else the controller re-creates it
+    const at = (re: RegExp) => procedure.search(re);
+    expect(at(/## \d\. Remove the tenant file/)).toBeGreaterThan(0);
+    expect(at(/## \d\. Remove the tenant file/)).toBeLessThan(at(/kubectl delete namespace acme-ml/));
+    expect(at(/## \d\. Remove the tenant file/)).toBeLessThan(at(/delete secret clearml-tenant-ledger-acme/));
+    // the company id is read before the ledger may go
+    expect(at(/COMPANY_ID=/)).toBeLessThan(at(/delete secret clearml-tenant-ledger-acme/));
+    // no sentence is cut off: every prose paragraph ends with a full stop or a colon
+    const prose = procedure.split(/```[\s\S]*?```/).join('\n').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#') && !p.startsWith('- '));
+    for (const paragraph of prose) expect(paragraph).toMatch(/[.:]$/);
     // it is not a resource: no kustomization lists it
     expect([...files.entries()].filter(([f]) => f.endsWith('kustomization.yaml')).some(([, c]) => c.includes('DECOMMISSIONED'))).toBe(false);
   });

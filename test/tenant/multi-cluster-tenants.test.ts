@@ -81,16 +81,23 @@ describe('NodePorts are per cluster', () => {
     expect([...files.keys()].some((p) => p.startsWith('clusters/gpu-west/tenants/gamma/'))).toBe(true);
   });
 
-  test('in the same cluster: refused, each clash once, on the later file, all at once', () => {
+  test('in the same cluster: refused, each clash on both files (each naming the other), all at once', () => {
     const found = problems(GATEWAY(THREE), { 'alpha.yaml': ALPHA, 'beta.yaml': BETA('gpu-east'), 'gamma.yaml': GAMMA('gpu-west, gpu-east') });
-    expect(found.map((p) => `${p.file}: ${p.path}`)).toEqual(['tenants/beta.yaml: sessions.startingPort', 'tenants/gamma.yaml: router.streamSession.portRange']);
-    expect(found[0].message).toMatch(/overlap the ports 31011-31020 of .*alpha\.yaml/);
-    expect(found[1].message).toMatch(/overlap the stream ports 31500-31509 of .*alpha\.yaml/);
+    expect(found.map((p) => `${p.file}: ${p.path}`)).toEqual([
+      'tenants/alpha.yaml: sessions.startingPort',
+      'tenants/alpha.yaml: router.streamSession.portRange',
+      'tenants/beta.yaml: sessions.startingPort',
+      'tenants/gamma.yaml: router.streamSession.portRange',
+    ]);
+    expect(found[0].message).toMatch(/overlap the ports 31011-31020 of .*beta\.yaml/);
+    expect(found[1].message).toMatch(/overlap the stream ports 31505-31510 of .*gamma\.yaml/);
+    expect(found[2].message).toMatch(/overlap the ports 31011-31020 of .*alpha\.yaml/);
+    expect(found[3].message).toMatch(/overlap the stream ports 31500-31509 of .*alpha\.yaml/);
   });
 
   test('on a platform of one cluster every tenant shares it, with clusters: [default] or without', () => {
     const found = problems(GATEWAY({ ...twoClusters, clusters: undefined }), { 'alpha.yaml': ALPHA, 'beta.yaml': BETA('default') });
-    expect(found.map((p) => `${p.file}: ${p.path}`)).toEqual(['tenants/beta.yaml: sessions.startingPort']);
+    expect(found.map((p) => `${p.file}: ${p.path}`)).toEqual(['tenants/alpha.yaml: sessions.startingPort', 'tenants/beta.yaml: sessions.startingPort']);
   });
 });
 

@@ -53,7 +53,11 @@ describe('tenant:new', () => {
     const code = runTenantNew(['hooli', '--admin-email', 'nope', '--admin-name', 'H', '--starting-port', '31015', '--dir', dir], platformProps, { log: () => {}, error: (s) => errors.push(s) });
     expect(code).toBe(1);
     expect(errors.join('\n')).toMatch(/hooli\.yaml: admin\.email: "nope": must be an e-mail address/);
-    expect(errors.join('\n')).toMatch(/hooli\.yaml: sessions\.startingPort: 31015: .* overlap the ports 31011-31020 of .*acme\.yaml/);
+    expect(errors.join('\n')).toMatch(/hooli\.yaml: sessions\.startingPort: 31015: .* overlap the ports 31011-31020 of .*acme\.yaml; omit --starting-port to get the next free range$/m);
+    // AND acme, there first, is told too, with the same hint (the clash comes from the option)
+    expect(errors.join('\n')).toMatch(/acme\.yaml: sessions\.startingPort: 31010: .* overlap the ports 31016-31025 of .*hooli\.yaml; omit --starting-port to get the next free range$/m);
+    // AND the hint of synth, which tells to run tenant:new, is not given to someone running it
+    expect(errors.join('\n')).not.toMatch(/npm run tenant:new does/);
     expect(existsSync(join(dir, 'hooli.yaml'))).toBe(false);
   });
 
