@@ -11,6 +11,7 @@ import { SYNTH_COMMAND } from './cli-commands';
 import { resolvePlatform } from './platform/platform';
 import { ConfigError } from './core/problems';
 import { floatingVersionWarnings } from './gitops/chart-catalog';
+import { repositoryPathWarnings } from './output/repository-path';
 import { OutputMarker } from './output/marker';
 import { OutputRefusedError, WriteResult } from './output/write-tree';
 import { SynthOptions, synthesizeWithResult } from './synth';
@@ -92,7 +93,10 @@ export function runSynth(options: SynthOptions, argv: readonly string[]): number
       const chosen = withProfileOption(withPlatformOption(options, optionValue(args, '--platform')), optionValue(args, '--profile'));
       const { result, lifecycle } = synthesizeWithResult({ ...chosen, allowRemoval }, outdir);
       const resolved = resolvePlatform(chosen.platform, chosen.platformFile);
-      const warnings = floatingVersionWarnings(resolved.floatingVersions);
+      const warnings = [
+        ...floatingVersionWarnings(resolved.floatingVersions),
+        ...(resolved.catalog.flavor.capabilities.repositoryPath ? repositoryPathWarnings(outdir, resolved.gitopsSettings.path) : []),
+      ];
       process.stdout.write([synthSummary(result, outdir), ...profileLine(resolved.profile), ...lifecycle, ...warnings].map((l) => `${l}\n`).join(''));
       return 0;
     } catch (e) {

@@ -67,6 +67,8 @@ export interface FlavorCapabilities {
   readonly externalSecrets: Support;
   /** Whether `fluxLockdown` applies to this flavor. */
   readonly lockdown: boolean;
+  /** Whether its objects name folders by their path in the Git repository (`gitops.path`). */
+  readonly repositoryPath: boolean;
 }
 
 /** An object the output refers to but does not contain (`external-objects.json`). */

@@ -15,7 +15,7 @@ export const argocdFlavor: GitOpsFlavor = {
   // Only an Application of a Helm chart has a chart version (`targetRevision`); the folder Applications have none.
   readRelease: (o) =>
     isReleaseObject(o, 'Application', 'argoproj.io') ? { targetNamespace: o.spec?.destination?.namespace, chartVersion: o.spec?.source?.chart ? o.spec.source.targetRevision : undefined } : undefined,
-  capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: false },
+  capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: false, repositoryPath: true },
   pruneProtection: { ...FLUX_PRUNE_ANNOTATION, ...ARGOCD_PRUNE_ANNOTATION },
   checkSettings(problems, settings) {
     if (typeof settings.repoURL !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(settings.repoURL)) {

@@ -15,7 +15,7 @@ export const fluxFlavor: GitOpsFlavor = {
   releaseKind: 'HelmRelease',
   readRelease: (o) =>
     isReleaseObject(o, 'HelmRelease', 'helm.toolkit.fluxcd.io') ? { targetNamespace: o.spec?.targetNamespace ?? o.metadata?.namespace ?? 'default', chartVersion: o.spec?.chart?.spec?.version } : undefined,
-  capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: true },
+  capabilities: { tenants: { supported: true }, externalSecrets: { supported: true }, lockdown: true, repositoryPath: true },
   pruneProtection: { ...FLUX_PRUNE_ANNOTATION },
   checkSettings() {
     // Every Flux setting has a default that works.

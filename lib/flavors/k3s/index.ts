@@ -21,6 +21,8 @@ export const k3sFlavor: GitOpsFlavor = {
       why: 'k3s applies the folders without dependencies or health checks, so nothing would make a release wait until its ExternalSecrets are Ready; use "flux" or "argocd", or "manual" secrets',
     },
     lockdown: false,
+    // Its folders are applied in the order of apply-order.txt by whatever applies them: no object names a repository path.
+    repositoryPath: false,
   },
   pruneProtection: { ...FLUX_PRUNE_ANNOTATION },
   checkSettings() {
