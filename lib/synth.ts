@@ -354,7 +354,7 @@ export function synthesizeWithResult(options: SynthOptions, outdir: string): { f
     removed: previous.removed,
     ...(oneCluster !== undefined ? { oneCluster } : {}),
     // One cluster to several: the one cluster's tree against the control plane's; several to one: a worker's tree leaves whole.
-    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant) : clusterLeaveFiles(outdir, files, cluster, tenant)),
+    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant)),
   });
   const removed = tombstonesAfter(previous.tenants, next, previous.removed);
   if (removed.length > 0) setMarker(files, output, removed);

@@ -144,6 +144,8 @@ export interface PreviousOutput {
   readonly layout?: 'one' | 'several';
   /** With several clusters, the cluster whose folder holds the tenants' bootstrap folders (the control plane). */
   readonly controlPlane?: string;
+  /** Its marker's list of files. @default [] */
+  readonly files: readonly string[];
 }
 
 /**
@@ -159,18 +161,14 @@ export function previousOutput(outdir: string): PreviousOutput {
     marker = undefined;
   }
   for (const t of marker?.tenants ?? []) if (!tenants.has(t.name)) tenants.set(t.name, { name: t.name, namespace: t.namespace, state: UNKNOWN_STATE });
-  const clusters = join(outdir, 'clusters');
-  const several = marker ? marker.files.some((f) => f.startsWith('clusters/')) : existsSync(clusters);
-  const controlPlane = several && existsSync(clusters)
-    ? readdirSync(clusters, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && tenantsOfOutputDir(join(clusters, d.name)).size > 0)
-        .map((d) => d.name)
-        .sort()[0]
-    : undefined;
+  const several = marker ? marker.files.some((f) => f.startsWith('clusters/')) : existsSync(join(outdir, 'clusters'));
+  // The control plane: the cluster whose tree holds the tenants' bootstrap folders.
+  const controlPlane = several ? (marker?.files ?? []).map((f) => /^clusters\/([^/]+)\/tenants\/[^/]+\/bootstrap\//.exec(f)?.[1]).find((c) => c !== undefined) : undefined;
   const empty = !marker && tenants.size === 0;
   return {
     tenants: new Map([...tenants].sort(([a], [b]) => (a < b ? -1 : 1))),
     removed: marker?.removed ?? [],
+    files: marker?.files ?? [],
     ...(empty ? {} : { layout: several ? ('several' as const) : ('one' as const) }),
     ...(controlPlane !== undefined ? { controlPlane } : {}),
   };
@@ -222,12 +220,13 @@ export interface LayoutLeavingFile {
  * `tenants/<tenant>/...` and its GitOps entry `<flavor>/tenants/<shard>/<tenant>.yaml` (with the shard's
  * kustomization.yaml when it leaves too), each with the kinds of its objects; and those it has with fewer
  * objects (`stays`, with the kinds that go: in one cluster the namespace file holds the tenant's policies,
- * on a control plane of several only the admin's).
+ * on a control plane of several only the admin's). `previousFiles`: the replaced output's marker's list, when
+ * read already (else read from `outdir`).
  */
-export function layoutLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, from: string, to: string, tenant: string): LayoutLeavingFile[] {
+export function layoutLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, from: string, to: string, tenant: string, previousFiles?: readonly string[]): LayoutLeavingFile[] {
   let files: readonly string[];
   try {
-    files = readOutputMarker(outdir)?.files ?? [];
+    files = previousFiles ?? readOutputMarker(outdir)?.files ?? [];
   } catch {
     return [];
   }
