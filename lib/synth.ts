@@ -293,11 +293,12 @@ function renderPass(platform: ResolvedPlatform, tenants: ReadonlyArray<{ tenant:
   return { folders: gitops.folders, texts, tenants: tenants.map((t) => ({ name: t.tenant.name, namespace: t.tenant.namespace })), profile: platform.profile };
 }
 
-/**
- * Serializes the output's objects: every file, relative path to content, sorted by path. `removed` is the
- * marker's list of tenants that left the output (the lifecycle guard's, see {@link synthesizeWithResult}).
- */
-export function serializeOutput(output: OutputObjects, removed: readonly MarkerTombstone[] = []): Map<string, string> {
+/** Serializes the output's objects: every file, relative path to content, sorted by path. */
+export function serializeOutput(
+  output: OutputObjects,
+  // The marker's list of tenants that left the output (the lifecycle guard's, see synthesizeWithResult).
+  removed: readonly MarkerTombstone[] = [],
+): Map<string, string> {
   const files = output.clusters ? new Map<string, string>() : clusterFiles(output);
   // Several clusters: each cluster's tree below clusters/<name>/, one marker at the top listing them all.
   for (const { cluster, output: own } of output.clusters ?? []) {
