@@ -19,14 +19,14 @@ import { readTenantFiles, codeTenants, TenantSource } from './tenant/tenant-file
 import { gitopsOutput } from './gitops/gitops-output';
 import { architectureMarkdown } from './output/architecture';
 import { ISOLATION_FILE, isolationMarkdown } from './output/isolation-summary';
-import { MARKER_FILE, markerText, outputMarker } from './output/marker';
+import { MARKER_FILE, MarkerTombstone, markerText, outputMarker } from './output/marker';
 import { OutputFolder, WriteResult, renderFolderObjects, serializeFolders, sortedByPath, writeTree } from './output/write-tree';
 import { RenderedFolder } from './core/folders';
 import { platformFolders } from './platform/platform-folders';
 import { addExternalSecrets, externalStores, planExternalSecrets, SecretDeclaration } from './secrets/external-secrets';
 import { mergeSecretRequirements, secretInventoryJson, secretInventoryMarkdown, secretRequirementsOf } from './security/secret-reference';
 import { tenantTextFiles } from './tenant/decommission-procedure';
-import { checkLifecycle, clusterLeaveFiles, tenantsOfAnyLayout, tenantsOfFolders } from './tenant/lifecycle-guard';
+import { checkLifecycle, clusterLeaveFiles, layoutLeaveFiles, previousOutput, tenantsOfFolders, tombstonesAfter } from './tenant/lifecycle-guard';
 import { tenantFolders } from './tenant/tenant-folders';
 import { WORKER_ACCESS_NAMESPACE, workerAccessFolder, workerTokenSecretName } from './tenant/worker-access';
 import { DNS_PORT, INGRESS_PORTS } from './core/network-defaults';
@@ -311,14 +311,23 @@ function platformTenantReach(platform: ResolvedPlatform, cluster?: ResolvedClust
 }
 
 /** Serializes the output's objects: every file, relative path to content, sorted by path. */
-export function serializeOutput(output: OutputObjects): Map<string, string> {
+export function serializeOutput(
+  output: OutputObjects,
+  // The marker's list of tenants that left the output (the lifecycle guard's, see synthesizeWithResult).
+  removed: readonly MarkerTombstone[] = [],
+): Map<string, string> {
   const files = output.clusters ? new Map<string, string>() : clusterFiles(output);
   // Several clusters: each cluster's tree below clusters/<name>/, one marker at the top listing them all.
   for (const { cluster, output: own } of output.clusters ?? []) {
     for (const [path, content] of clusterFiles(own)) files.set(`${cluster.folder}/${path}`, content);
   }
-  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile)));
+  setMarker(files, output, removed);
   return sortedByPath(files);
+}
+
+/** Puts the output's marker into `files` (replacing the one there). */
+function setMarker(files: Map<string, string>, output: OutputObjects, removed: readonly MarkerTombstone[]): void {
+  files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile, removed)));
 }
 
 /** The files of one cluster's tree (the marker aside). */
@@ -349,11 +358,24 @@ export function synthesizeWithResult(options: SynthOptions, outdir: string): { f
   const output = renderOutputObjects(options);
   const control = controlPlaneOutput(output);
   const files = serializeOutput(output);
-  const lifecycle = checkLifecycle(tenantsOfAnyLayout(outdir), tenantsOfFolders(control.output.folders), {
+  const previous = previousOutput(outdir);
+  const next = tenantsOfFolders(control.output.folders);
+  // A switch between one cluster and several: the one cluster is the control plane of the several.
+  const cp = output.clusters?.find((c) => c.cluster.controlPlane)?.cluster.name;
+  const several = output.clusters !== undefined;
+  const switched = previous.layout !== undefined && (previous.layout === 'several') !== several;
+  const oneCluster = switched ? (several ? cp : previous.controlPlane) : undefined;
+  const lifecycle = checkLifecycle(previous.tenants, next, {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
     leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant),
+    removed: previous.removed,
+    ...(oneCluster !== undefined ? { oneCluster } : {}),
+    // One cluster to several: the one cluster's tree against the control plane's; several to one: a worker's tree leaves whole.
+    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant)),
   });
+  const removed = tombstonesAfter(previous.tenants, next, previous.removed);
+  if (removed.length > 0) setMarker(files, output, removed);
   const result = writeTree(files, outdir);
   return { files, result, lifecycle: lifecycle.lines };
 }

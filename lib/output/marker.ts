@@ -3,8 +3,10 @@
  * lists every file synth wrote there (so a later synth removes only those, never a file a user added),
  * and records each tenant with its namespace and a digest of its files (so a later synth can say which
  * tenants were added, changed and removed, and a removal guard can compare tenant files with the
- * previous output). The content is JSON, deterministic (sorted, no time stamps): it is committed in
- * `dist/` like every other file of the output.
+ * previous output). It also keeps the tenants that left the output (`removed`: name and namespace), so a
+ * later synth can refuse a new tenant that would take over a removed tenant's namespace (its data stays,
+ * prune guard) or name (its ClearML company stays). The content is JSON, deterministic (sorted, no time
+ * stamps): it is committed in `dist/` like every other file of the output.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +31,24 @@ export interface MarkerTenant {
   readonly digest: string;
 }
 
+/**
+ * A tenant that left the output (removed, or moved away from this namespace): what it left behind in the
+ * cluster and in ClearML under this name and namespace.
+ */
+export interface MarkerTombstone {
+  /** The tenant's name (its ClearML company's name, its ledger `clearml-tenant-ledger-<name>`). */
+  readonly name: string;
+  /** The namespace it had (kept in the cluster by the prune guard, with its data). */
+  readonly namespace: string;
+}
+
+/** The tombstones sorted by name, then namespace, each once. */
+export function sortedTombstones(list: Iterable<MarkerTombstone>): MarkerTombstone[] {
+  const byKey = new Map<string, MarkerTombstone>();
+  for (const t of list) byKey.set(`${t.name}\0${t.namespace}`, { name: t.name, namespace: t.namespace });
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+}
+
 /** The marker's content. */
 export interface OutputMarker {
   readonly product: typeof MARKER_PRODUCT;
@@ -37,6 +57,12 @@ export interface OutputMarker {
   readonly profile?: string;
   /** Every tenant, sorted by name. */
   readonly tenants: readonly MarkerTenant[];
+  /**
+   * Every tenant that left the output in an earlier synth (and every namespace a tenant moved away from),
+   * sorted by name then namespace; absent when there is none, so an output without removals keeps its
+   * marker. @default []
+   */
+  readonly removed?: readonly MarkerTombstone[];
   /** Every file synth wrote, relative `/`-separated paths, sorted; the marker itself is not listed. */
   readonly files: readonly string[];
 }
@@ -56,13 +82,20 @@ export function tenantDigest(files: ReadonlyMap<string, string>, name: string): 
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** The marker for an output of `files` (the marker excluded) and its tenants. */
-export function outputMarker(files: ReadonlyMap<string, string>, tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string }>, profile?: string): OutputMarker {
+/** The marker for an output of `files` (the marker excluded), its tenants and the tenants that left it. */
+export function outputMarker(
+  files: ReadonlyMap<string, string>,
+  tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string }>,
+  profile?: string,
+  removed: readonly MarkerTombstone[] = [],
+): OutputMarker {
+  const tombstones = sortedTombstones(removed);
   return {
     product: MARKER_PRODUCT,
     format: MARKER_FORMAT,
     ...(profile !== undefined && profile !== 'runbook' ? { profile } : {}),
     tenants: [...tenants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((t) => ({ name: t.name, namespace: t.namespace, digest: tenantDigest(files, t.name) })),
+    ...(tombstones.length > 0 ? { removed: tombstones } : {}),
     files: [...files.keys()].filter((p) => p !== MARKER_FILE).sort(),
   };
 }
@@ -88,6 +121,9 @@ export function parseOutputMarker(text: string, file: string): OutputMarker {
   }
   if (!Array.isArray(data?.tenants) || data.tenants.some((t: any) => typeof t?.name !== 'string' || typeof t?.namespace !== 'string' || typeof t?.digest !== 'string')) {
     problems.push('tenants must be a list of { name, namespace, digest }');
+  }
+  if (data?.removed !== undefined && (!Array.isArray(data.removed) || data.removed.some((t: any) => typeof t?.name !== 'string' || typeof t?.namespace !== 'string'))) {
+    problems.push('removed must be a list of { name, namespace }');
   }
   if (problems.length > 0) throw new Error(`${file}: not a ${MARKER_PRODUCT} marker: ${problems.join('; ')}`);
   return data as OutputMarker;

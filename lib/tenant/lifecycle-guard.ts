@@ -13,22 +13,35 @@
  *   replaced output, not in the new one): Flux or Argo CD would prune its policies, quota, RBAC and
  *   workloads there while its Namespace stays (prune guard) with whatever pods still run in it.
  *
- * `--allow-removal <name>` (repeatable) lets the first two and the last happen on purpose; synth's summary
- * lists them.
+ * - a switch between one cluster and several that takes a tenant's workloads off the cluster that ran them
+ *   (a plan without `targets` runs in the one cluster, which is taken to be the control plane of the
+ *   several: it runs the server in both layouts);
+ * - a tenant that takes over what a tenant that left the output left behind: a name or namespace of the
+ *   marker's `removed` list (lib/output/marker.ts), or a namespace another tenant had in the replaced output
+ *   (the prune guard keeps the namespace with its data; ClearML keeps the company with its name).
+ *
+ * The replaced output's tenants are those of its plan ConfigMaps and those its marker lists (a tenant only
+ * the marker knows, its plan folder deleted by hand, has the state `unknown`).
+ *
+ * `--allow-removal <name>` (repeatable) lets all but the revival happen on purpose; synth's summary lists
+ * them.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError, Problem } from '../core/problems';
 import { RenderedFolder } from '../core/folders';
-import { readOutputMarker } from '../output/marker';
+import { MARKER_FILE as MARKER_NAME, MarkerTombstone, readOutputMarker, sortedTombstones } from '../output/marker';
 
 /** What the output says about one tenant. */
 export interface OutputTenant {
   readonly name: string;
   /** The tenant namespace (the plan's `namespace`). */
   readonly namespace: string;
-  /** The plan's `state`; a plan without one (contract version 1) is `active`. */
+  /**
+   * The plan's `state`; a plan without one (contract version 1) is `active`; `unknown` for a tenant only
+   * the replaced output's marker lists (its plan ConfigMap is gone).
+   */
   readonly state: string;
   /**
    * With several clusters, the clusters the tenant runs in (the plan's `targets`, in their order).
@@ -118,6 +131,129 @@ export function tenantsOfAnyLayout(outdir: string): Map<string, OutputTenant> {
   return tenants;
 }
 
+/** State of a tenant the replaced output's marker lists but whose plan ConfigMap is gone. */
+export const UNKNOWN_STATE = 'unknown';
+
+/** What the guard knows of the output being replaced. */
+export interface PreviousOutput {
+  /** Its tenants: from the plan ConfigMaps, and those only its marker lists (state `unknown`). */
+  readonly tenants: Map<string, OutputTenant>;
+  /** Its marker's `removed` list (tenants that left an earlier output). */
+  readonly removed: readonly MarkerTombstone[];
+  /** `several` when it is an output of several clusters (`clusters/<c>/`), `one` otherwise; absent without an output. */
+  readonly layout?: 'one' | 'several';
+  /** With several clusters, the cluster whose folder holds the tenants' bootstrap folders (the control plane). */
+  readonly controlPlane?: string;
+  /** Its marker's list of files. @default [] */
+  readonly files: readonly string[];
+}
+
+/**
+ * The output in `outdir` as the guard sees it (see {@link PreviousOutput}). A marker that cannot be read
+ * counts as none here (writing into that folder is refused with the reason, lib/output/write-tree.ts).
+ */
+export function previousOutput(outdir: string): PreviousOutput {
+  const tenants = tenantsOfAnyLayout(outdir);
+  let marker: ReturnType<typeof readOutputMarker>;
+  try {
+    marker = readOutputMarker(outdir);
+  } catch {
+    marker = undefined;
+  }
+  for (const t of marker?.tenants ?? []) if (!tenants.has(t.name)) tenants.set(t.name, { name: t.name, namespace: t.namespace, state: UNKNOWN_STATE });
+  const several = marker ? marker.files.some((f) => f.startsWith('clusters/')) : existsSync(join(outdir, 'clusters'));
+  // The control plane: the cluster whose tree holds the tenants' bootstrap folders.
+  const controlPlane = several ? (marker?.files ?? []).map((f) => /^clusters\/([^/]+)\/tenants\/[^/]+\/bootstrap\//.exec(f)?.[1]).find((c) => c !== undefined) : undefined;
+  const empty = !marker && tenants.size === 0;
+  return {
+    tenants: new Map([...tenants].sort(([a], [b]) => (a < b ? -1 : 1))),
+    removed: marker?.removed ?? [],
+    files: marker?.files ?? [],
+    ...(empty ? {} : { layout: several ? ('several' as const) : ('one' as const) }),
+    ...(controlPlane !== undefined ? { controlPlane } : {}),
+  };
+}
+
+/**
+ * The `removed` list of the new output's marker once the guard let it through: the replaced output's, plus
+ * each tenant of `previous` that `next` has not (with its namespace), plus each namespace a tenant moved away
+ * from. Nothing is ever dropped (the company and the namespace outlive the output), so it only grows.
+ */
+export function tombstonesAfter(previous: ReadonlyMap<string, OutputTenant>, next: ReadonlyMap<string, OutputTenant>, removed: readonly MarkerTombstone[] = []): MarkerTombstone[] {
+  const list = [...removed];
+  for (const before of previous.values()) {
+    const after = next.get(before.name);
+    if (after === undefined || after.namespace !== before.namespace) list.push({ name: before.name, namespace: before.namespace });
+  }
+  return sortedTombstones(list);
+}
+
+/** The kinds of the objects in a file of the replaced output (none for kustomize's own kustomization.yaml). */
+function kindsOfFile(outdir: string, path: string): string[] {
+  if (path.endsWith('/kustomization.yaml') || path === 'kustomization.yaml') return [];
+  let text = '';
+  try {
+    text = readFileSync(join(outdir, path), 'utf8');
+  } catch {
+    // listed but gone: no kinds to name
+  }
+  return [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]);
+}
+
+/** The kinds of a file's objects, each as often as it occurs. */
+function kindsOfText(text: string): string[] {
+  return [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]);
+}
+
+/** A file of the replaced output that a switch between the layouts takes away, or that stays with fewer objects (`stays`, the kinds that go). */
+export interface LayoutLeavingFile {
+  readonly path: string;
+  readonly kinds: readonly string[];
+  /** The file is in the new output too, with fewer objects: `kinds` are those that go. @default false */
+  readonly stays?: boolean;
+}
+
+/**
+ * A layout switch: the files of a tenant in the replaced output's tree `from` (its marker's list; `''` for
+ * one cluster's output, `clusters/<c>/` for a cluster of several) that the new output (`next`) has not in
+ * its tree `to` of the same cluster (`''` or `clusters/<c>/`) at the same relative path: its folders
+ * `tenants/<tenant>/...` and its GitOps entry `<flavor>/tenants/<shard>/<tenant>.yaml` (with the shard's
+ * kustomization.yaml when it leaves too), each with the kinds of its objects; and those it has with fewer
+ * objects (`stays`, with the kinds that go: in one cluster the namespace file holds the tenant's policies,
+ * on a control plane of several only the admin's). `previousFiles`: the replaced output's marker's list, when
+ * read already (else read from `outdir`).
+ */
+export function layoutLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, from: string, to: string, tenant: string, previousFiles?: readonly string[]): LayoutLeavingFile[] {
+  let files: readonly string[];
+  try {
+    files = previousFiles ?? readOutputMarker(outdir)?.files ?? [];
+  } catch {
+    return [];
+  }
+  const inTree = files.filter((f) => f.startsWith(from) && (from !== '' || !f.startsWith('clusters/'))).map((f) => f.slice(from.length));
+  const folderOf = (f: string) => f.slice(0, f.lastIndexOf('/') + 1);
+  const shards = new Set(inTree.filter((f) => f.endsWith(`/${tenant}.yaml`) && /^[^/]+\/tenants\/[^/]+\/[^/]+$/.test(f)).map(folderOf));
+  const out: LayoutLeavingFile[] = [];
+  for (const f of inTree.filter((f) => f.startsWith(`tenants/${tenant}/`) || shards.has(folderOf(f)))) {
+    const kinds = kindsOfFile(outdir, `${from}${f}`);
+    const now = next.get(`${to}${f}`);
+    if (now === undefined) {
+      out.push({ path: `${from}${f}`, kinds });
+      continue;
+    }
+    // Stays: the kinds it has fewer of.
+    const remaining = kindsOfText(now);
+    const going = kinds.filter((k) => {
+      const i = remaining.indexOf(k);
+      if (i < 0) return true;
+      remaining.splice(i, 1);
+      return false;
+    });
+    if (going.length > 0) out.push({ path: `${from}${f}`, kinds: going, stays: true });
+  }
+  return out;
+}
+
 export interface LifecycleGuardOptions {
   /** Tenants whose removal, namespace change or leaving a cluster is on purpose (`--allow-removal`). @default [] */
   readonly allowRemoval?: readonly string[];
@@ -128,6 +264,22 @@ export interface LifecycleGuardOptions {
    * {@link clusterLeaveFiles}). @default - none named
    */
   readonly leavingFiles?: (cluster: string, tenant: string) => ReadonlyArray<{ readonly path: string; readonly kinds: readonly string[] }>;
+  /**
+   * The replaced output's marker's `removed` list: a new tenant with one of their names or namespaces is
+   * refused unless allowed. @default []
+   */
+  readonly removed?: readonly MarkerTombstone[];
+  /**
+   * When one output has one cluster and the other several: the cluster of the several that the one cluster
+   * is taken to be (the control plane; a plan without `targets` runs there). Without it, a switch between
+   * the layouts is not compared cluster by cluster. @default - none
+   */
+  readonly oneCluster?: string;
+  /**
+   * The files of the replaced output that leave with a tenant whose workloads leave `cluster` in a switch
+   * between the layouts (see {@link layoutLeaveFiles}). @default - none named
+   */
+  readonly layoutLeavingFiles?: (cluster: string, tenant: string) => readonly LayoutLeavingFile[];
 }
 
 /**
@@ -176,6 +328,14 @@ function leavingText(files: ReadonlyArray<{ readonly path: string; readonly kind
   return `${files.length} file${files.length === 1 ? '' : 's'} leave (${folders.join(', ')}${kinds.length > 0 ? `; ${kinds.join(', ')}` : ''})`;
 }
 
+/** `N objects (n Kind, ...)` of some files' kinds. */
+function objectsText(files: ReadonlyArray<{ readonly kinds: readonly string[] }>): string {
+  const counts = new Map<string, number>();
+  for (const kind of files.flatMap((f) => f.kinds)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const n = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${n} object${n === 1 ? '' : 's'} (${[...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, c]) => `${c} ${k}`).join(', ')})`;
+}
+
 /** What the guard let through, for synth's summary. */
 export interface LifecycleSummary {
   /** One line per tenant removed or moved, and why it was allowed. */
@@ -202,14 +362,19 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
         lines.push(`removed tenant ${before.name} (decommissioned before); its namespace ${before.namespace} stays in the cluster (prune guard)`);
       } else if (allowed.has(before.name)) {
         used.add(before.name);
-        lines.push(`removed tenant ${before.name} on purpose (--allow-removal; it was ${before.state}, not decommissioned); its namespace ${before.namespace} stays in the cluster (prune guard)`);
+        const was = before.state === UNKNOWN_STATE ? 'its state was unknown, its plan ConfigMap gone' : `it was ${before.state}, not decommissioned`;
+        lines.push(`removed tenant ${before.name} on purpose (--allow-removal; ${was}); its namespace ${before.namespace} stays in the cluster (prune guard)`);
       } else {
+        const unknown = before.state === UNKNOWN_STATE;
         problems.push({
           file,
           path: '(file)',
           value: undefined,
           message:
-            `tenant ${before.name} (namespace ${before.namespace}, ${before.state}) is in the output being replaced but has no tenant file now; removing a tenant that is not decommissioned ` +
+            (unknown
+              ? `tenant ${before.name} (namespace ${before.namespace}, state unknown: the marker ${MARKER_NAME} of the output being replaced lists it, but its plan ConfigMap in tenants/${before.name}/bootstrap/ is gone) ` +
+                'is in the output being replaced but has no tenant file now; removing a tenant not known to be decommissioned '
+              : `tenant ${before.name} (namespace ${before.namespace}, ${before.state}) is in the output being replaced but has no tenant file now; removing a tenant that is not decommissioned `) +
             "would leave its ClearML company and working keys alive. Put the file back with state: decommissioned, synth and let its bootstrap Job run, then remove the file; " +
             `or, to remove it as it is on purpose, run synth with --allow-removal ${before.name}`,
         });
@@ -239,6 +404,44 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
             `changes tenant ${before.name}'s namespace from "${before.namespace}" (in the output being replaced): the tenant would start over in an empty namespace and its Secrets and data would stay behind in "${before.namespace}". ` +
             `Keep namespace: ${before.namespace}; or, to move it on purpose, run synth with --allow-removal ${before.name}`,
         });
+      }
+    }
+    // A switch between one cluster and several: the one cluster is the control plane of the several.
+    if (options.oneCluster !== undefined && before.state !== UNKNOWN_STATE && (before.clusters === undefined) !== (after.clusters === undefined)) {
+      const one = options.oneCluster;
+      const from = before.clusters ?? [one];
+      const to = after.clusters ?? [one];
+      for (const cluster of from.filter((c) => !to.includes(c))) {
+        const all = options.layoutLeavingFiles?.(cluster, before.name) ?? [];
+        const files = all.filter((f) => !f.stays);
+        const shrinking = all.filter((f) => f.stays);
+        const leaving = leavingText(files) + (shrinking.length > 0 ? `, and ${objectsText(shrinking)} go from ${shrinking.map((f) => f.path).join(', ')}, which stay${shrinking.length === 1 ? 's' : ''}` : '');
+        const namespaceLeaves = all.length === 0 || files.some((f) => f.kinds.includes('Namespace'));
+        const switch_ =
+          before.clusters === undefined
+            ? `the switch from one cluster to several moves tenant ${before.name}'s workloads from the one cluster of the output being replaced (taken as ${one}, the control plane now, which runs the server in both layouts) to ${to.join(', ')}`
+            : `the switch from several clusters to one moves tenant ${before.name}'s workloads from cluster ${cluster} (it runs in ${from.join(', ')} in the output being replaced) to the one cluster (taken as ${one}, the control plane of the output being replaced)`;
+        if (allowed.has(before.name)) {
+          used.add(before.name);
+          lines.push(
+            `took tenant ${before.name} off cluster ${cluster} on purpose in the switch ${before.clusters === undefined ? 'from one cluster to several' : 'from several clusters to one'} (--allow-removal; ${leaving}); ` +
+              (namespaceLeaves
+                ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
+                : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`),
+          );
+        } else {
+          problems.push({
+            file,
+            path: 'clusters',
+            value: [...to],
+            message:
+              `${switch_}: ${leaving}; Flux or Argo CD would delete these objects in ${cluster} ` +
+              (namespaceLeaves
+                ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them. `
+                : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only). `) +
+              `Drain it from ${cluster} first (README "Tenant lifecycle", switching between one cluster and several), then run synth with --allow-removal ${before.name}`,
+          });
+        }
       }
     }
     // Several clusters: a cluster the tenant ran in and runs in no more.
@@ -271,6 +474,43 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
         });
       }
     }
+  }
+  // What a tenant that left the output left behind: a new tenant with its name, a tenant taking its namespace.
+  const tombstones = options.removed ?? [];
+  for (const after of [...next.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const before = previous.get(after.name);
+    const reasons: string[] = [];
+    let takesNamespace = false;
+    const names = before === undefined ? tombstones.filter((t) => t.name === after.name) : [];
+    if (names.length > 0) reasons.push(`the name ${after.name} was a tenant's that left the output before (namespace ${names.map((t) => t.namespace).join(', ')}; the marker ${MARKER_NAME} lists it under removed)`);
+    if (before?.namespace !== after.namespace) {
+      const others = [...previous.values()].filter((p) => p.name !== after.name && p.namespace === after.namespace).map((p) => `tenant ${p.name}'s in the output being replaced, which leaves it now`);
+      const gone = tombstones.filter((t) => t.namespace === after.namespace && !(names.includes(t))).map((t) => `tenant ${t.name}'s, which left the output before (the marker ${MARKER_NAME} lists it under removed)`);
+      if (others.length + gone.length > 0) reasons.push(`namespace ${after.namespace} was ${[...others, ...gone].join(' and ')}`);
+      else if (names.some((t) => t.namespace === after.namespace)) reasons[reasons.length - 1] += `, and so was namespace ${after.namespace}`;
+      takesNamespace = others.length + gone.length > 0 || names.some((t) => t.namespace === after.namespace);
+    }
+    if (reasons.length === 0) continue;
+    const takesName = names.length > 0;
+    if (allowed.has(after.name)) {
+      used.add(after.name);
+      lines.push(`tenant ${after.name} takes over what another tenant left behind on purpose (--allow-removal): ${reasons.join('; ')}`);
+      continue;
+    }
+    problems.push({
+      file: fileOf(after.name),
+      path: takesName ? 'name' : 'namespace',
+      value: takesName ? after.name : after.namespace,
+      message:
+        `takes over what a tenant that left the output left behind: ${reasons.join('; ')}. ` +
+        (takesNamespace
+          ? `The prune guard keeps a removed tenant's namespace in the cluster with its PersistentVolumeClaims and Secrets (its agent and app gateway credentials), which tenant ${after.name}'s pods would get. `
+          : '') +
+        (takesName
+          ? `ClearML keeps the company of a removed tenant, with its name, until it is deleted by hand (DECOMMISSIONED.md), and its ledger clearml-tenant-ledger-${after.name} stays in the server namespace: tenant ${after.name}'s bootstrap would meet the old company and its ledger. `
+          : '') +
+        `Give the new tenant a name and namespace of its own; or, once the old tenant's data${takesName ? ', company and ledger are' : ' is'} deleted, or to hand ${takesName ? 'them' : 'it'} over on purpose, run synth with --allow-removal ${after.name}`,
+    });
   }
   for (const name of [...allowed].sort()) {
     if (used.has(name)) continue;

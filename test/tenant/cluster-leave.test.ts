@@ -173,9 +173,13 @@ describe('a switch between one cluster and several in the same output folder', (
     expect(existsSync(join(out, 'tenants', 'west', 'bootstrap'))).toBe(true);
     const before = readTree(out);
     writeTenants({ east: TWO_TENANTS.east });
-    expect(problemLines(() => synth([], twoClusters))).toEqual([expect.stringMatching(/^tenants\/west\.yaml: \(file\): undefined: tenant west \(namespace west, active\) is in the output being replaced but has no tenant file now/)]);
+    // west's removal, and east's workloads leaving the one cluster (the switch, see below)
+    expect(problemLines(() => synth([], twoClusters))).toEqual([
+      expect.stringMatching(/^tenants\/east\.yaml: clusters: \["gpu-east"\]: the switch from one cluster to several moves tenant east's workloads/),
+      expect.stringMatching(/^tenants\/west\.yaml: \(file\): undefined: tenant west \(namespace west, active\) is in the output being replaced but has no tenant file now/),
+    ]);
     expect(readTree(out)).toEqual(before);
-    expect(synth(['west'], twoClusters).join('\n')).toMatch(/removed tenant west on purpose/);
+    expect(synth(['west', 'east'], twoClusters).join('\n')).toMatch(/removed tenant west on purpose/);
     expect(existsSync(join(out, 'clusters', 'hq', 'tenants', 'east', 'bootstrap'))).toBe(true);
   });
 
@@ -183,11 +187,70 @@ describe('a switch between one cluster and several in the same output folder', (
     writeTenants(TWO_TENANTS);
     synth([], twoClusters);
     writeTenants({ west: TWO_TENANTS.west });
-    expect(problemLines(() => synth([], ONE))).toEqual([expect.stringMatching(/^tenants\/east\.yaml: \(file\): undefined: tenant east/)]);
+    expect(problemLines(() => synth([], ONE))).toEqual([
+      expect.stringMatching(/^tenants\/east\.yaml: \(file\): undefined: tenant east/),
+      expect.stringMatching(/^tenants\/west\.yaml: clusters: \["hq"\]: the switch from several clusters to one moves tenant west's workloads from cluster gpu-east/),
+    ]);
     const renamed: PlatformProps = { ...twoClusters, clusters: twoClusters.clusters!.map((c) => (c.role === 'control-plane' ? { ...c, name: 'hq2' } : c)) };
     expect(problemLines(() => synth([], renamed))).toEqual([expect.stringMatching(/^tenants\/east\.yaml: \(file\): undefined: tenant east/)]);
-    // with both files, the switch itself needs no option (no tenant leaves)
+    // With both files the switch itself used to pass without an option; it takes the tenants' workloads off
+    // gpu-east, so it is refused per tenant now (next test).
     writeTenants(TWO_TENANTS);
-    expect(() => synth([], ONE)).not.toThrow();
+    expect(problemLines(() => synth([], ONE)).map((l) => l.slice(0, l.indexOf(':')))).toEqual(['tenants/east.yaml', 'tenants/west.yaml']);
+  });
+
+  test('one cluster to several with every tenant file kept: refused per tenant whose workloads leave the one cluster (taken as the control plane), naming the folders and kinds that go; output untouched', () => {
+    writeTenants(TWO_TENANTS);
+    synth([], ONE);
+    const before = readTree(out);
+    const lines = problemLines(() => synth([], twoClusters));
+    expect(lines).toHaveLength(2);
+    lines.forEach((line, i) => {
+      const t = ['east', 'west'][i];
+      expect(line).toMatch(
+        new RegExp(
+          `^tenants/${t}\\.yaml: clusters: \\["gpu-east"\\]: the switch from one cluster to several moves tenant ${t}'s workloads from the one cluster of the output being replaced \\(taken as hq, the control plane now, which runs the server in both layouts\\) to gpu-east: \\d+ files leave \\([^;]*tenants/${t}/workloads/; [^)]*2 HelmRelease[^)]*\\), and \\d+ objects \\([^)]*NetworkPolicy[^)]*\\) go from [^;]*tenants/${t}/bootstrap/namespace\\.yaml, which stay; ` +
+            `Flux or Argo CD would delete these objects in hq \\(its namespace ${t} stays in the output, with the admin's credentials only\\)\\. Drain it from hq first .*--allow-removal ${t}$`,
+        ),
+      );
+    });
+    expect(readTree(out)).toEqual(before);
+    const summary = synth(['east', 'west'], twoClusters);
+    expect(summary).toEqual([
+      expect.stringMatching(/^took tenant east off cluster hq on purpose in the switch from one cluster to several \(--allow-removal; \d+ files leave \([^;]*tenants\/east\/workloads\/;/),
+      expect.stringMatching(/^took tenant west off cluster hq on purpose in the switch from one cluster to several /),
+    ]);
+    expect(existsSync(join(out, 'clusters', 'gpu-east', 'tenants', 'east', 'workloads'))).toBe(true);
+    expect(existsSync(join(out, 'tenants'))).toBe(false);
+    // the next synth in the new layout compares cluster by cluster again and needs no option
+    expect(synth([], twoClusters)).toEqual([]);
+  });
+
+  test('several clusters to one with every tenant file kept: refused per tenant (its worker folders leave), allowed with --allow-removal', () => {
+    writeTenants(TWO_TENANTS);
+    synth([], twoClusters);
+    const before = readTree(out);
+    const lines = problemLines(() => synth([], ONE));
+    expect(lines).toEqual([
+      expect.stringMatching(/^tenants\/east\.yaml: clusters: \["hq"\]: the switch from several clusters to one moves tenant east's workloads from cluster gpu-east \(it runs in gpu-east in the output being replaced\) to the one cluster \(taken as hq, the control plane of the output being replaced\): \d+ files leave \(clusters\/gpu-east\/flux\/tenants\/[0-9a-f]+\/, clusters\/gpu-east\/tenants\/east\/namespace\/, clusters\/gpu-east\/tenants\/east\/workloads\/; [^)]*NetworkPolicy[^)]*\); Flux or Argo CD would delete these objects in gpu-east but its Namespace east, which stays there \(prune guard\)/),
+      expect.stringMatching(/^tenants\/west\.yaml: clusters: \["hq"\]: the switch from several clusters to one moves tenant west's workloads from cluster gpu-east/),
+    ]);
+    expect(readTree(out)).toEqual(before);
+    expect(synth(['east', 'west'], ONE)).toEqual([
+      expect.stringMatching(/^took tenant east off cluster gpu-east on purpose in the switch from several clusters to one \(--allow-removal; .*\); its namespace east stays in gpu-east \(prune guard\) without the policies that isolated it/),
+      expect.stringMatching(/^took tenant west off cluster gpu-east on purpose/),
+    ]);
+    expect(existsSync(join(out, 'clusters'))).toBe(false);
+    expect(existsSync(join(out, 'tenants', 'east', 'workloads'))).toBe(true);
+  });
+
+  test('a tenant that runs in the control plane (role both) stays in it through the switch: no option for it', () => {
+    const BOTH: PlatformProps = { ...twoClusters, clusters: [{ ...twoClusters.clusters![0], role: 'both' as const }, twoClusters.clusters![1]], defaultWorkerCluster: 'hq' };
+    writeTenants(TWO_TENANTS);
+    synth([], ONE);
+    writeTenants({ east: TWO_TENANTS.east, west: tenantText('west', 31050, 'clusters: [gpu-east]\n') });
+    expect(problemLines(() => synth([], BOTH)).map((l) => l.slice(0, l.indexOf(':')))).toEqual(['tenants/west.yaml']);
+    expect(synth(['west'], BOTH)).toHaveLength(1);
+    expect(existsSync(join(out, 'clusters', 'hq', 'tenants', 'east', 'workloads'))).toBe(true);
   });
 });
