@@ -12,7 +12,7 @@ export const SYNTH_COMMAND: CliCommand = {
   summary: 'Checks main.ts and tenants/*.yaml, then writes the GitOps output folder.',
   options: [
     { name: '--out', aliases: ['-o', '--output'], value: 'DIR', description: 'output folder (default: $CDK8S_OUTDIR, then dist)' },
-    { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output, move its namespace or take it off a cluster (repeatable)" },
+    { name: '--allow-removal', value: 'TENANT', description: "let synth remove this tenant's output, move its namespace, take it off a cluster, or give it a name or namespace a removed tenant had (repeatable)" },
     { name: '--profile', value: 'NAME', description: "install profile for this run: runbook or current (default: main.ts's profile, then runbook)" },
     { name: '--platform', value: 'FILE', description: 'platform props module to use instead of main.ts, e.g. examples/two-clusters.ts (it exports `platform`)' },
   ],

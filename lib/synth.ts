@@ -52,8 +52,8 @@ export interface SynthOptions {
    */
   readonly tenants?: readonly TenantSpec[];
   /**
-   * Tenants that may leave the output without being decommissioned, or change namespace (`--allow-removal`);
-   * see lib/tenant/lifecycle-guard.ts. @default []
+   * Tenants that may leave the output without being decommissioned, change namespace, leave a cluster, or take
+   * a name or namespace a removed tenant had (`--allow-removal`); see lib/tenant/lifecycle-guard.ts. @default []
    */
   readonly allowRemoval?: readonly string[];
   /** More folders after the platform's and the tenants' (tests). @default - none */
