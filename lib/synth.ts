@@ -71,7 +71,10 @@ export function resolveInput(options: SynthOptions): { platform: ResolvedPlatfor
   try {
     platform = resolvePlatform(options.platform, options.platformFile ?? PLATFORM_FILE);
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all]);
+    if (e instanceof ConfigError) {
+      const note = sources.length > 0 ? 'The tenant files were checked against their schema only: the checks that need the platform (ports, namespaces, limits, clusters, names across tenants) run once the platform props have no problem.' : undefined;
+      throw new ConfigError([...e.problems, ...tenantSchemaProblems(sources).all], note);
+    }
     throw e;
   }
   // The flavor's refusal of tenants and the tenant files' own problems come in one list. With several

@@ -53,8 +53,9 @@ export function formatProblem(problem: Problem): string {
 export class ConfigError extends Error {
   public readonly problems: readonly Problem[];
 
-  constructor(problems: readonly Problem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the input:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+  /** @param note a line after the list, e.g. which checks could not run yet */
+  constructor(problems: readonly Problem[], note?: string) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the input:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}${note ? `\n${note}` : ''}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }
