@@ -10,6 +10,7 @@
  */
 import { childPath } from '../config/json-schema';
 import type { Problems } from '../core/problems';
+import { nearestName } from '../core/typos';
 import { CLUSTER_ROLES } from './clusters';
 
 /** What the props may hold at one place. */
@@ -218,8 +219,8 @@ function checkObject(fields: Readonly<Record<string, KeyShape>>, value: Record<s
     // Own fields only: `__proto__`, `constructor` and the like are unknown keys, not Object.prototype's.
     if (!Object.prototype.hasOwnProperty.call(fields, key)) {
       // A key set to undefined sets nothing (a spread of optional settings); it is still a misspelling.
-      const near = nearestKey(key, allowed);
-      problems.add(childPath(path, key), v, `is not a field here${where}; allowed: ${allowed.join(', ')}${near ? `; did you mean ${near}?` : ''}`);
+      const near = nearestName(key, allowed);
+      problems.add(childPath(path, key), v, `is not a field here${where}; ${near !== undefined ? `did you mean ${near}? ` : ''}allowed: ${allowed.join(', ')}`);
       continue;
     }
     if (skip.includes(key)) continue;
@@ -227,39 +228,3 @@ function checkObject(fields: Readonly<Record<string, KeyShape>>, value: Record<s
   }
 }
 
-/** The known key `key` was probably meant to be: the same but for case, else the nearest within 2 edits. */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  const sameCase = known.find((k) => k.toLowerCase() === key.toLowerCase());
-  if (sameCase !== undefined) return sameCase;
-  let best: { key: string; distance: number } | undefined;
-  for (const k of known) {
-    const distance = editDistance(key, k, 2);
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key: k, distance };
-  }
-  return best?.key;
-}
-
-/**
- * Edits (insert, delete, replace, or swap of two neighbours) between `a` and `b`; anything above `limit` is
- * returned as `limit + 1`.
- */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
-      current.push(d);
-      rowMin = Math.min(rowMin, d);
-    }
-    if (rowMin > limit) return limit + 1;
-    before = previous;
-    previous = current;
-  }
-  return Math.min(previous[b.length], limit + 1);
-}
