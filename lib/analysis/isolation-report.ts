@@ -40,7 +40,7 @@ export const METADATA_NODE = 'metadata';
 export interface ViolationOptions {
   /** Namespaces no tenant may reach: the facts file's billing namespaces (see platform-facts.ts). */
   readonly billingNamespaces: readonly string[];
-  /** The platform's namespaces with the TCP ports they offer tenants (the facts file's `tenantReach`). @default {} */
+  /** The platform's namespaces with the ports they offer tenants (the facts file's `tenantReach`). @default {} */
   readonly tenantReach?: Readonly<Record<string, readonly ReachPort[]>>;
 }
 

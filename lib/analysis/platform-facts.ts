@@ -28,7 +28,7 @@ export interface PlatformFacts {
   /** Namespaces no tenant namespace may reach: the `billing` layer's. */
   readonly billingNamespaces: readonly string[];
   /**
-   * Each namespace of the platform's components with the TCP ports it offers tenants (empty: none). A folder
+   * Each namespace of the platform (its components', the ingress controller's, the DNS's, ...) with the ports it offers tenants (empty: none). A folder
    * written before this field existed has none: then only the billing namespaces are checked.
    */
   readonly tenantReach: Readonly<Record<string, readonly ReachPort[]>>;
@@ -97,7 +97,7 @@ export function parsePlatformFacts(raw: any, file = FACTS_FILE): FactsResult {
   const tenantReach: Record<string, ReachPort[]> = {};
   if (raw.tenantReach !== undefined) {
     if (raw.tenantReach === null || typeof raw.tenantReach !== 'object' || Array.isArray(raw.tenantReach)) {
-      problems.push(`${file}: tenantReach ${JSON.stringify(raw.tenantReach)} must be an object of namespace name to the TCP ports it offers tenants`);
+      problems.push(`${file}: tenantReach ${JSON.stringify(raw.tenantReach)} must be an object of namespace name to the ports it offers tenants`);
     } else {
       for (const [namespace, ports] of Object.entries(raw.tenantReach)) {
         if (Array.isArray(ports) && ports.every((p) => parseReachPort(p) !== undefined)) tenantReach[namespace] = ports as ReachPort[];

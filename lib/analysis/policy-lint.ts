@@ -130,8 +130,6 @@ export function lintObjects(manifests: readonly Manifest[], facts: LintFacts): F
     }
   }
 
-  // Accounts with a long-lived token Secret (`namespace/name`), and the account names that a Deny-bound
-  // ValidatingAdmissionPolicy of the output judges (its matchConditions end with `:<name>'`).
   // Accounts whose token is out of the API server's hands (`namespace/name` -> how): a long-lived token
   // Secret, or a pod template that mounts the account's token.
   const tokenAccounts = new Map<string, string>();

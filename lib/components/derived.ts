@@ -1,6 +1,7 @@
 /**
  * The lists computed from the component registry (./index.ts): folders and their rules, charts,
- * namespaces, endpoints. Nothing here names a component.
+ * namespaces, endpoints. Nothing here names a component; the folder rules of a worker of several clusters
+ * also name the folder of the tenants' worker access (lib/tenant/worker-access.ts), which is no component.
  */
 import { SERVER_FOLDER, SOURCES_FOLDER, WORKER_ACCESS_FOLDER } from '../core/folders';
 import type { ComponentChart, ComponentDescriptor, ComponentEndpoint, ComponentNamespace, ComponentSettings } from './component';

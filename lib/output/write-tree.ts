@@ -31,8 +31,6 @@ export interface OutputFolder {
   readonly dependsOn?: readonly string[];
 }
 
-
-
 /** Serializes objects as a multi-document YAML stream, the same way for every file. */
 export function toYaml(objects: readonly unknown[]): string {
   return objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');

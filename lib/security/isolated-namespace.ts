@@ -7,8 +7,8 @@
  *   (the selectors in `allowIngressFrom`), `allow-same-namespace-egress`, `allow-dns-egress`,
  *   `allow-egress-to-<namespace>`, `allow-kubernetes-api-egress` and `allow-internet-egress` (outside the
  *   cluster's address ranges).
- * - A namespace in which no pod runs (`ownTraffic: false`) gets neither the same-namespace nor the DNS
- *   allows.
+ * - A namespace in which nothing runs (`noWorkloads`) gets neither the same-namespace nor the DNS allows,
+ *   and a quota of zero pods, Services and claims.
  * - No allowed egress ever includes link-local, loopback or `0.0.0.0/8` (see `never-egress.ts`).
  *
  * Namespace peers are selected by `kubernetes.io/metadata.name` (or the tenant label), never by an
@@ -87,24 +87,17 @@ export interface IsolatedNamespaceOptions {
   /** Egress beyond the namespace itself and the DNS. @default - none */
   readonly egress?: NamespaceEgressProps;
   /**
-   * Whether its own pods may reach each other and the DNS (`allow-same-namespace-ingress` and `-egress`,
-   * `allow-dns-egress`). `false` for a namespace in which no pod runs: only the two default-deny policies
-   * (and the allows asked for above). @default true
+   * A namespace in which nothing runs (it keeps Secrets): a ResourceQuota {@link NO_WORKLOADS_QUOTA} of zero
+   * pods, Services and claims, and neither the same-namespace nor the DNS allows (only the two default
+   * denies, and the allows asked for above). @default false
    */
-  readonly ownTraffic?: boolean;
+  readonly noWorkloads?: boolean;
 }
 
 const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
 
-/** The ResourceQuota that keeps every pod, Service and claim out of a namespace in which nothing runs. */
+/** The ResourceQuota that keeps every pod, Service and claim out of a namespace in which nothing runs (`noWorkloads`). */
 export const NO_WORKLOADS_QUOTA = 'no-workloads';
-
-/** Its `hard` limits: zero pods, Services and PersistentVolumeClaims. */
-export const NO_WORKLOADS_HARD: Readonly<Record<string, k8s.Quantity>> = {
-  pods: k8s.Quantity.fromNumber(0),
-  services: k8s.Quantity.fromNumber(0),
-  persistentvolumeclaims: k8s.Quantity.fromNumber(0),
-};
 
 /** The Namespace object and its two default-deny policies. */
 export class IsolatedNamespace extends Construct {
@@ -143,7 +136,7 @@ export class IsolatedNamespace extends Construct {
     });
     const allow = (id: string, name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>, podSelector: k8s.LabelSelector = {}) =>
       new k8s.KubeNetworkPolicy(this, id, { metadata: { name, namespace: props.name }, spec: { podSelector, ...spec } });
-    const ownTraffic = props.ownTraffic ?? true;
+    const ownTraffic = !(props.noWorkloads ?? false);
     if (ownTraffic) allow('AllowSameNamespaceIngress', 'allow-same-namespace-ingress', { policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
     if ((props.allowIngressFrom ?? []).length > 0) {
       allow('AllowIngressFromNamespaces', 'allow-ingress-from-namespaces', {
@@ -183,6 +176,13 @@ export class IsolatedNamespace extends Construct {
         policyTypes: ['Egress'],
         egress: [{ to: [{ ipBlock: safeIpBlock('0.0.0.0/0', network.clusterCidrs) }] }],
       }, notExcepted);
+    }
+    if (props.noWorkloads) {
+      const none = k8s.Quantity.fromNumber(0);
+      new k8s.KubeResourceQuota(this, 'NoWorkloads', {
+        metadata: { name: NO_WORKLOADS_QUOTA, namespace: props.name, labels: { [PART_OF_LABEL]: PART_OF_VALUE, ...props.labels } },
+        spec: { hard: { pods: none, services: none, persistentvolumeclaims: none } },
+      });
     }
   }
 }

@@ -133,7 +133,7 @@ export class TenantBootstrap extends Construct {
     // The pod template of a Job cannot change: whatever goes into it is part of the name, not only the plan.
     const runtime = { image: props.image, apiUrl: props.apiUrl, jobNamespace, supervisorSecret, deadlineSeconds, backoffLimit, activeDeadlineSeconds, limits, ...(targetAccess.length > 0 ? { targetAccess } : {}) };
     this.hash = contentHash([program, this.planJson, JSON.stringify(runtime)]);
-    this.jobName = hashedName(`clearml-bootstrap-${plan.tenant}`, this.hash);
+    this.jobName = hashedName(`${BOOTSTRAP_ACCOUNT_PREFIX}${plan.tenant}`, this.hash);
     const name = this.jobName;
     // One account per tenant in the server namespace: a long tenant name is hashed, not cut, so two never share it.
     const account = boundedDnsLabel(`${BOOTSTRAP_ACCOUNT_PREFIX}${plan.tenant}`);

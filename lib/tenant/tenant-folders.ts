@@ -23,9 +23,9 @@
 import { App, Chart } from 'cdk8s';
 import { ResolvedPlatform } from '../platform/platform';
 import type { ClusterContext } from '../platform/clusters';
-import { IsolatedNamespace, NO_WORKLOADS_HARD, NO_WORKLOADS_QUOTA } from '../security/isolated-namespace';
-import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
-import { k8s } from 'cdk8s-plus-27';
+import { IsolatedNamespace } from '../security/isolated-namespace';
+import { TENANT_LABEL } from '../core/labels';
+import { WORKER_ACCESS_FOLDER } from '../core/folders';
 import { ResolvedTenant, platformClusters } from './tenants';
 import { ReleaseRef } from '../flavors/release-definition';
 import { OutputFolder } from '../output/write-tree';
@@ -110,7 +110,8 @@ function workerFolders(tenant: ResolvedTenant, platform: ResolvedPlatform, clust
   namespaceCharts(namespace, tenant, platform, false);
   new WorkerAccess(new Chart(namespace, 'worker-access'), 'WorkerAccess', { tenant: tenant.name, namespace: tenant.namespace, cluster: cluster.name });
   // Without `dependsOn`, the layout's rules decide (lib/gitops/layout.ts: in a worker, what its server folder would wait for).
-  const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, ...(dependsOn ? { dependsOn: [...dependsOn] } : {}) }];
+  // Given folders to wait for, the guard of the worker access is one of them too (the layout's rules name it otherwise).
+  const folders: OutputFolder[] = [{ path: paths.namespace, app: namespace, ...(dependsOn ? { dependsOn: [...new Set([...dependsOn, WORKER_ACCESS_FOLDER])] } : {}) }];
   // The server is in the control plane: its release is no dependency here (the agent retries until it answers),
   // and its in-cluster URL is not reachable from here: the releases use the public API URL.
   const remote: ResolvedPlatform = { ...platform, internalApiUrl: platform.urls.api };
@@ -128,26 +129,19 @@ function namespaceCharts(app: App, tenant: ResolvedTenant, platform: ResolvedPla
 
 /**
  * The control plane's namespace of a tenant that runs elsewhere: it only keeps the admin credentials Secret
- * the bootstrap writes, and no pod may run in it: a ResourceQuota of zero pods, Services and claims
- * ({@link NO_WORKLOADS_QUOTA}), the two default-deny policies and nothing allowed (not even its own pods or
- * the DNS), `restricted` enforced. It carries the tenant label like every tenant namespace (the checks of the
+ * the bootstrap writes, and no pod may run in it (`noWorkloads`: a quota of zero pods, Services and claims,
+ * the two default-deny policies and nothing allowed, not even its own pods or the DNS), `restricted` enforced. It carries the tenant label like every tenant namespace (the checks of the
  * output see it as the tenant's), and {@link ADMIN_CREDENTIALS_OF_LABEL}.
  */
 function adminCredentialsNamespace(scope: Chart, tenant: ResolvedTenant, platform: ResolvedPlatform): IsolatedNamespace {
-  const namespace = new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
+  return new IsolatedNamespace(scope, 'AdminCredentialsNamespace', {
     name: tenant.namespace,
     network: platform.network,
     podSecurity: 'restricted',
     labels: { [TENANT_LABEL]: tenant.name, [ADMIN_CREDENTIALS_OF_LABEL]: tenant.name },
-    ownTraffic: false,
+    noWorkloads: true,
   });
-  new k8s.KubeResourceQuota(scope, 'NoWorkloads', {
-    metadata: { name: NO_WORKLOADS_QUOTA, namespace: tenant.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [TENANT_LABEL]: tenant.name } },
-    spec: { hard: NO_WORKLOADS_HARD },
-  });
-  return namespace;
 }
-
 
 /** Label of the control plane's namespace that keeps a tenant's admin credentials: the tenant's name. */
 export const ADMIN_CREDENTIALS_OF_LABEL = 'clearml-tenancy/admin-credentials-of';

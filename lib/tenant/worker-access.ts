@@ -33,7 +33,7 @@ import { BOOTSTRAP_SECRETS } from '../programs/bootstrap/plan';
 import { PART_OF_LABEL, PART_OF_VALUE, TENANT_LABEL } from '../core/labels';
 import { boundedDnsLabel } from '../core/names';
 import { WORKER_ACCESS_FOLDER } from '../core/folders';
-import { IsolatedNamespace, NO_WORKLOADS_HARD, NO_WORKLOADS_QUOTA, NamespaceNetwork } from '../security/isolated-namespace';
+import { IsolatedNamespace, NamespaceNetwork } from '../security/isolated-namespace';
 
 /** The Role and RoleBinding name in the worker's tenant namespace, and the prefix of the accounts' names. */
 export const WORKER_ACCESS_ACCOUNT = 'clearml-bootstrap-writer';
@@ -143,11 +143,7 @@ export class WorkerAccessGuard extends Construct {
 export function workerAccessFolder(network: NamespaceNetwork): OutputFolder {
   const app = new App({ outdir: 'unused' });
   const chart = new Chart(app, 'worker-access');
-  new IsolatedNamespace(chart, 'Namespace', { name: WORKER_ACCESS_NAMESPACE, network, podSecurity: 'restricted', ownTraffic: false });
-  new k8s.KubeResourceQuota(chart, 'NoWorkloads', {
-    metadata: { name: NO_WORKLOADS_QUOTA, namespace: WORKER_ACCESS_NAMESPACE, labels: { [PART_OF_LABEL]: PART_OF_VALUE } },
-    spec: { hard: NO_WORKLOADS_HARD },
-  });
+  new IsolatedNamespace(chart, 'Namespace', { name: WORKER_ACCESS_NAMESPACE, network, podSecurity: 'restricted', noWorkloads: true });
   new WorkerAccessGuard(chart, 'WorkerAccessGuard');
   return { path: WORKER_ACCESS_FOLDER, app };
 }

@@ -135,7 +135,7 @@ describe('tenant folders per cluster', () => {
     for (const r of releases) expect(r.spec.dependsOn ?? []).toEqual([]);
     // a worker cluster the tenant does not run in gets nothing; the first folder may wait for the cluster's own folders
     expect(folders(t, US)).toEqual([]);
-    expect(tenantFolders(t, platform, EU, { clusters: CLUSTERS, workerDependsOn: ['gpu'] })[0].dependsOn).toEqual(['gpu']);
+    expect(tenantFolders(t, platform, EU, { clusters: CLUSTERS, workerDependsOn: ['gpu'] })[0].dependsOn).toEqual(['gpu', 'worker-access']);
   });
 
   test('a suspended tenant keeps its worker namespace and access, without workloads', () => {
