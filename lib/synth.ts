@@ -371,11 +371,11 @@ export function synthesizeWithResult(options: SynthOptions, outdir: string): { f
   const lifecycle = checkLifecycle(previous.tenants, next, {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
-    leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant),
+    leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant, previous.files),
     removed: previous.removed,
     ...(oneCluster !== undefined ? { oneCluster } : {}),
     // One cluster to several: the one cluster's tree against the control plane's; several to one: a worker's tree leaves whole.
-    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant)),
+    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant, previous.files)),
   });
   const removed = tombstonesAfter(previous.tenants, next, previous.removed);
   if (removed.length > 0) setMarker(files, output, removed);
