@@ -324,13 +324,8 @@ export function serializeOutput(
   for (const { cluster, output: own } of output.clusters ?? []) {
     for (const [path, content] of clusterFiles(own)) files.set(`${cluster.folder}/${path}`, content);
   }
-  setMarker(files, output, removed);
-  return sortedByPath(files);
-}
-
-/** Puts the output's marker into `files` (replacing the one there). */
-function setMarker(files: Map<string, string>, output: OutputObjects, removed: readonly MarkerTombstone[]): void {
   files.set(MARKER_FILE, markerText(outputMarker(files, output.tenants ?? [], output.profile, removed)));
+  return sortedByPath(files);
 }
 
 /** The files of one cluster's tree (the marker aside). */
@@ -360,9 +355,11 @@ export function renderOutput(options: SynthOptions): Map<string, string> {
 export function synthesizeWithResult(options: SynthOptions, outdir: string): { files: Map<string, string>; result: WriteResult; lifecycle: readonly string[] } {
   const output = renderOutputObjects(options);
   const control = controlPlaneOutput(output);
-  const files = serializeOutput(output);
   const previous = previousOutput(outdir);
   const next = tenantsOfFolders(control.output.folders);
+  // The marker's `removed` list once the guard lets the output through (the guard does not read the marker's text).
+  const removed = tombstonesAfter(previous.tenants, next, previous.removed);
+  const files = serializeOutput(output, removed);
   // A switch between one cluster and several: the one cluster is the control plane of the several.
   const cp = output.clusters?.find((c) => c.cluster.controlPlane)?.cluster.name;
   const several = output.clusters !== undefined;
@@ -371,14 +368,12 @@ export function synthesizeWithResult(options: SynthOptions, outdir: string): { f
   const lifecycle = checkLifecycle(previous.tenants, next, {
     allowRemoval: options.allowRemoval,
     tenantFile: (name) => `${options.tenantsDir ?? 'tenants'}/${name}.yaml`,
-    leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant),
+    leavingFiles: (cluster, tenant) => clusterLeaveFiles(outdir, files, cluster, tenant, previous.files),
     removed: previous.removed,
     ...(oneCluster !== undefined ? { oneCluster } : {}),
     // One cluster to several: the one cluster's tree against the control plane's; several to one: a worker's tree leaves whole.
-    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant)),
+    layoutLeavingFiles: (cluster, tenant) => (several ? layoutLeaveFiles(outdir, files, '', `${control.folder}/`, tenant, previous.files) : clusterLeaveFiles(outdir, files, cluster, tenant, previous.files)),
   });
-  const removed = tombstonesAfter(previous.tenants, next, previous.removed);
-  if (removed.length > 0) setMarker(files, output, removed);
   const result = writeTree(files, outdir);
   return { files, result, lifecycle: lifecycle.lines };
 }

@@ -109,12 +109,26 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /** Names that a selector pins through `kubernetes.io/metadata.name` (matchLabels or `In`). */
-function pinnedNamespaceNames(selector: any): string[] {
+export function pinnedNamespaceNames(selector: any): string[] {
   const names: string[] = [];
   const value = selector?.matchLabels?.[NAMESPACE_NAME_LABEL];
   if (typeof value === 'string') names.push(value);
-  for (const r of selector?.matchExpressions ?? []) {
-    if (r?.key === NAMESPACE_NAME_LABEL && r.operator === 'In') names.push(...(r.values ?? []).filter((v: unknown) => typeof v === 'string'));
+  for (const r of listOf(selector?.matchExpressions)) {
+    if (r?.key === NAMESPACE_NAME_LABEL && r.operator === 'In') names.push(...listOf(r.values).filter((v: unknown) => typeof v === 'string'));
+  }
+  return names;
+}
+
+/** `value` when it is a list, else none (a policy the schemas refuse is read as far as it goes). */
+function listOf(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The namespace names a NetworkPolicy's peers pin (their `namespaceSelector`s, see {@link pinnedNamespaceNames}), in the order of its rules. */
+export function peerNamespaceNames(spec: any): string[] {
+  const names: string[] = [];
+  for (const rule of [...listOf(spec?.ingress), ...listOf(spec?.egress)]) {
+    for (const peer of [...listOf(rule?.from), ...listOf(rule?.to)]) names.push(...pinnedNamespaceNames(peer?.namespaceSelector));
   }
   return names;
 }
@@ -172,14 +186,10 @@ export function buildClusterModel(manifests: readonly Manifest[], options: Clust
   }
   const external = new Set<string>();
   for (const policy of policies) {
-    for (const rule of [...(policy.spec.ingress ?? []), ...(policy.spec.egress ?? [])]) {
-      for (const peer of [...(rule?.from ?? []), ...(rule?.to ?? [])]) {
-        for (const name of pinnedNamespaceNames(peer?.namespaceSelector)) {
-          if (!namespaces.has(name)) {
-            namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, origin: 'external' });
-            external.add(name);
-          }
-        }
+    for (const name of peerNamespaceNames(policy.spec)) {
+      if (!namespaces.has(name)) {
+        namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, origin: 'external' });
+        external.add(name);
       }
     }
   }

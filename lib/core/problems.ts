@@ -61,15 +61,27 @@ export class ConfigError extends Error {
   }
 }
 
+/** How a {@link Problems} list names what is added to it. */
+export interface ProblemsOptions {
+  /**
+   * Put before the path of every problem added with `add`, such as `clusters[1].` for what one cluster's
+   * settings cannot do. @default '' (the path as given)
+   */
+  readonly pathPrefix?: string;
+}
+
 /** Accumulates problems; `throwIfAny` raises one `ConfigError` with all of them. */
 export class Problems {
   private readonly list: Problem[] = [];
 
   /** @param file the file every problem added here belongs to, if any. */
-  constructor(private readonly file?: string) {}
+  constructor(
+    private readonly file?: string,
+    private readonly options: ProblemsOptions = {},
+  ) {}
 
   public add(path: string, value: unknown, message: string): void {
-    this.list.push({ file: this.file, path, value, message });
+    this.list.push({ file: this.file, path: `${this.options.pathPrefix ?? ''}${path}`, value, message });
   }
 
   public addAll(problems: readonly Problem[]): void {

@@ -160,6 +160,11 @@ export function checkClusterGitOpsPath(problems: Problems, index: number, cluste
   );
 }
 
+/** The field of the cluster at `index` in the platform props, `clusters[<i>]`, that its problems are named under. */
+function clusterField(index: number): string {
+  return `clusters[${index}]`;
+}
+
 /** The settings a cluster may set itself; problems under them belong to the cluster. */
 const CLUSTER_FIELDS = ['network', 'migSetup', 'gitops', 'fluxLockdown'];
 
@@ -170,7 +175,7 @@ const CLUSTER_FIELDS = ['network', 'migSetup', 'gitops', 'fluxLockdown'];
  * `fluxLockdown` refused for this cluster's flavor is named on that flavor (a cluster has no `fluxLockdown`).
  */
 export function clusterProblems(problems: readonly Problem[], index: number, own?: ClusterProps): Problem[] {
-  const at = `clusters[${index}]`;
+  const at = clusterField(index);
   const flavorField = typeof own?.gitops === 'string' ? `${at}.gitops` : `${at}.gitops.flavor`;
   return problems
     .filter((p) => CLUSTER_FIELDS.some((f) => p.path === f || p.path.startsWith(`${f}.`) || p.path.startsWith(`${f}[`)))
@@ -205,10 +210,7 @@ export function clusterSetsField(own: ClusterProps | undefined, path: string): b
  * their problems (path `gitops`) named under the cluster, `clusters[<i>].gitops`.
  */
 export function clusterRenderProblems(file: string, index: number): Problems {
-  const problems = new Problems(file);
-  const add = problems.add.bind(problems);
-  problems.add = (path, value, message) => add(`clusters[${index}].${path}`, value, message);
-  return problems;
+  return new Problems(file, { pathPrefix: `${clusterField(index)}.` });
 }
 
 /** Whether `value` is a cluster's name (for the tenant files' `clusters`). */

@@ -188,6 +188,11 @@ export function tombstonesAfter(previous: ReadonlyMap<string, OutputTenant>, nex
   return sortedTombstones(list);
 }
 
+/** The kinds of a file's objects, each as often as it occurs. */
+function kindsOfText(text: string): string[] {
+  return [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]);
+}
+
 /** The kinds of the objects in a file of the replaced output (none for kustomize's own kustomization.yaml). */
 function kindsOfFile(outdir: string, path: string): string[] {
   if (path.endsWith('/kustomization.yaml') || path === 'kustomization.yaml') return [];
@@ -197,12 +202,7 @@ function kindsOfFile(outdir: string, path: string): string[] {
   } catch {
     // listed but gone: no kinds to name
   }
-  return [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]);
-}
-
-/** The kinds of a file's objects, each as often as it occurs. */
-function kindsOfText(text: string): string[] {
-  return [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]);
+  return kindsOfText(text);
 }
 
 /** A file of the replaced output that a switch between the layouts takes away, or that stays with fewer objects (`stays`, the kinds that go). */
@@ -285,33 +285,14 @@ export interface LifecycleGuardOptions {
 /**
  * The files a tenant leaving `cluster` takes with it: those of the replaced output in `outdir` (its marker's
  * list) below `clusters/<cluster>/` that belong to the tenant (its folders `tenants/<tenant>/...` and its
- * GitOps entry `<flavor>/tenants/<shard>/<tenant>.yaml`) and that `next` (the new output's files) has not,
- * each with the kinds of its objects.
+ * GitOps entry `<flavor>/tenants/<shard>/<tenant>.yaml`, with the shard's kustomization.yaml when it was
+ * alone there) and that `next` (the new output's files) has not, each with the kinds of its objects: the
+ * files {@link layoutLeaveFiles} finds in the cluster's own tree, without those that stay. `previousFiles`:
+ * the replaced output's marker's list, when read already (else read from `outdir`).
  */
-export function clusterLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, cluster: string, tenant: string): Array<{ path: string; kinds: string[] }> {
-  let files: readonly string[];
-  try {
-    files = readOutputMarker(outdir)?.files ?? [];
-  } catch {
-    return [];
-  }
-  const prefix = `clusters/${cluster}/`;
-  const folderOf = (f: string) => f.slice(0, f.lastIndexOf('/') + 1);
-  // The shard folders of its GitOps entry: what leaves with it there (their kustomization.yaml when it was alone).
-  const shards = new Set(files.filter((f) => f.startsWith(prefix) && f.endsWith(`/${tenant}.yaml`) && /\/tenants\/[^/]+\/[^/]+$/.test(f)).map(folderOf));
-  return files
-    .filter((f) => f.startsWith(prefix) && (f.startsWith(`${prefix}tenants/${tenant}/`) || shards.has(folderOf(f))) && !next.has(f))
-    .map((path) => {
-      let text = '';
-      try {
-        text = readFileSync(join(outdir, path), 'utf8');
-      } catch {
-        // listed but gone: no kinds to name
-      }
-      // A kustomization.yaml is kustomize's own file, not an object the controller applies.
-      if (path.endsWith('/kustomization.yaml')) return { path, kinds: [] };
-      return { path, kinds: [...text.matchAll(/^kind: *"?([A-Za-z0-9]+)"?\s*$/gm)].map((m) => m[1]) };
-    });
+export function clusterLeaveFiles(outdir: string, next: ReadonlyMap<string, string>, cluster: string, tenant: string, previousFiles?: readonly string[]): LayoutLeavingFile[] {
+  const tree = `clusters/${cluster}/`;
+  return layoutLeaveFiles(outdir, next, tree, tree, tenant, previousFiles).filter((f) => !f.stays);
 }
 
 /**
@@ -336,6 +317,35 @@ function objectsText(files: ReadonlyArray<{ readonly kinds: readonly string[] }>
   return `${n} object${n === 1 ? '' : 's'} (${[...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, c]) => `${c} ${k}`).join(', ')})`;
 }
 
+/** How a tenant taken off a cluster is told: in a switch between the layouts, or with several clusters. */
+interface OffClusterTexts {
+  /** After `on purpose` in the summary line (`''`, or ` in the switch from ...`). */
+  readonly onPurpose: string;
+  /** The change, at the start of the problem's message. */
+  readonly change: string;
+  /** The README section (of "Tenant lifecycle") that says how to drain it. */
+  readonly readme: string;
+}
+
+/**
+ * The summary line (taken off on purpose) and the problem's message (refused) for tenant `before` taken off
+ * `cluster`, with the files that leave (`leaving`) and whether its Namespace's file leaves too.
+ */
+function offClusterText(before: OutputTenant, cluster: string, leaving: string, namespaceLeaves: boolean, texts: OffClusterTexts): { line: string; message: string } {
+  const line =
+    `took tenant ${before.name} off cluster ${cluster} on purpose${texts.onPurpose} (--allow-removal; ${leaving}); ` +
+    (namespaceLeaves
+      ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
+      : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`);
+  const message =
+    `${texts.change}: ${leaving}; Flux or Argo CD would delete these objects in ${cluster} ` +
+    (namespaceLeaves
+      ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them. `
+      : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only). `) +
+    `Drain it from ${cluster} first (README "Tenant lifecycle", ${texts.readme}), then run synth with --allow-removal ${before.name}`;
+  return { line, message };
+}
+
 /** What the guard let through, for synth's summary. */
 export interface LifecycleSummary {
   /** One line per tenant removed or moved, and why it was allowed. */
@@ -353,6 +363,16 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
   const lines: string[] = [];
   const used = new Set<string>();
   const several = [...previous.values(), ...next.values()].some((t) => t.clusters !== undefined);
+  // A tenant taken off a cluster: allowed (a summary line) or refused (a problem on its `clusters`, now `to`).
+  const takeOff = (before: OutputTenant, cluster: string, to: readonly string[], leaving: string, namespaceLeaves: boolean, texts: OffClusterTexts): void => {
+    const said = offClusterText(before, cluster, leaving, namespaceLeaves, texts);
+    if (allowed.has(before.name)) {
+      used.add(before.name);
+      lines.push(said.line);
+    } else {
+      problems.push({ file: fileOf(before.name), path: 'clusters', value: [...to], message: said.message });
+    }
+  };
   for (const before of [...previous.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const after = next.get(before.name);
     const file = fileOf(before.name);
@@ -421,27 +441,11 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
           before.clusters === undefined
             ? `the switch from one cluster to several moves tenant ${before.name}'s workloads from the one cluster of the output being replaced (taken as ${one}, the control plane now, which runs the server in both layouts) to ${to.join(', ')}`
             : `the switch from several clusters to one moves tenant ${before.name}'s workloads from cluster ${cluster} (it runs in ${from.join(', ')} in the output being replaced) to the one cluster (taken as ${one}, the control plane of the output being replaced)`;
-        if (allowed.has(before.name)) {
-          used.add(before.name);
-          lines.push(
-            `took tenant ${before.name} off cluster ${cluster} on purpose in the switch ${before.clusters === undefined ? 'from one cluster to several' : 'from several clusters to one'} (--allow-removal; ${leaving}); ` +
-              (namespaceLeaves
-                ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
-                : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`),
-          );
-        } else {
-          problems.push({
-            file,
-            path: 'clusters',
-            value: [...to],
-            message:
-              `${switch_}: ${leaving}; Flux or Argo CD would delete these objects in ${cluster} ` +
-              (namespaceLeaves
-                ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them. `
-                : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only). `) +
-              `Drain it from ${cluster} first (README "Tenant lifecycle", switching between one cluster and several), then run synth with --allow-removal ${before.name}`,
-          });
-        }
+        takeOff(before, cluster, to, leaving, namespaceLeaves, {
+          onPurpose: ` in the switch ${before.clusters === undefined ? 'from one cluster to several' : 'from several clusters to one'}`,
+          change: switch_,
+          readme: 'switching between one cluster and several',
+        });
       }
     }
     // Several clusters: a cluster the tenant ran in and runs in no more.
@@ -451,28 +455,11 @@ export function checkLifecycle(previous: ReadonlyMap<string, OutputTenant>, next
       const leaving = leavingText(files);
       // A cluster that is also the control plane keeps the namespace (with the admin's credentials and default-deny).
       const namespaceLeaves = files.length === 0 || files.some((f) => f.kinds.includes('Namespace'));
-      const stays = namespaceLeaves
-        ? `but its Namespace ${before.namespace}, which stays there (prune guard) with any pods still running in it and none of the policies that isolate them`
-        : `(its namespace ${before.namespace} stays in the output, with the admin's credentials only)`;
-      if (allowed.has(before.name)) {
-        used.add(before.name);
-        lines.push(
-          `took tenant ${before.name} off cluster ${cluster} on purpose (--allow-removal; ${leaving}); ` +
-            (namespaceLeaves
-              ? `its namespace ${before.namespace} stays in ${cluster} (prune guard) without the policies that isolated it: delete it there by hand once it is drained`
-              : `its namespace ${before.namespace} stays in the output of ${cluster}, with the admin's credentials only`),
-        );
-      } else {
-        problems.push({
-          file,
-          path: 'clusters',
-          value: [...after.clusters!],
-          message:
-            `takes tenant ${before.name} off cluster ${cluster} (it runs in ${before.clusters!.join(', ')} in the output being replaced): ${leaving}; Flux or Argo CD would delete ` +
-            `these objects in ${cluster} ${stays}. ` +
-            `Drain it from ${cluster} first (README "Tenant lifecycle", taking a tenant off a cluster), then run synth with --allow-removal ${before.name}`,
-        });
-      }
+      takeOff(before, cluster, after.clusters!, leaving, namespaceLeaves, {
+        onPurpose: '',
+        change: `takes tenant ${before.name} off cluster ${cluster} (it runs in ${before.clusters!.join(', ')} in the output being replaced)`,
+        readme: 'taking a tenant off a cluster',
+      });
     }
   }
   // What a tenant that left the output left behind: a new tenant with its name, a tenant taking its namespace.

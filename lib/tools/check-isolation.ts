@@ -11,7 +11,7 @@ import { analyse } from '../analysis/check-isolation';
 import { findViolations, renderMatrix } from '../analysis/isolation-report';
 import { loadManifests } from '../analysis/manifests';
 import { billingNamespacesText, readPlatformFacts } from '../analysis/platform-facts';
-import { clusterFoldersOf, prefixedIo } from './cluster-folders';
+import { clusterFoldersOf, forEachClusterFolder } from './cluster-folders';
 
 
 /** At most this many problem lines are printed; the count says how many there are. */
@@ -37,16 +37,11 @@ export function main(argv: readonly string[], io: CliIo = STDIO): number {
     return code;
   }
   const sections: string[] = [];
-  const failed: string[] = [];
-  let worst = 0;
-  for (const cluster of clusters) {
-    const own = prefixedIo(io, cluster.label);
-    const { code, matrix } = checkFolder(cluster.dir, args, own);
-    own.flush();
+  const { worst, failed } = forEachClusterFolder(clusters, io, (clusterDir, own, cluster) => {
+    const { code, matrix } = checkFolder(clusterDir, args, own);
     if (matrix !== undefined) sections.push(`## ${cluster.label}\n\n${matrix}`);
-    if (code !== 0) failed.push(cluster.label);
-    worst = Math.max(worst, code);
-  }
+    return code;
+  });
   if (markdown !== undefined) writeFileSync(markdown, sections.join('\n'));
   const names = clusters.map((c) => c.label).join(', ');
   if (failed.length > 0) io.err(`\ncheck-isolation: ${dir}: ${failed.length} of ${clusters.length} clusters failed: ${failed.join(', ')}\n`);

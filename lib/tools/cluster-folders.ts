@@ -73,3 +73,30 @@ export function prefixedIo(io: CliIo, label: string): CliIo & { flush(): void } 
     },
   };
 }
+
+/** What {@link forEachClusterFolder} found: the highest exit code, and the clusters (their labels) whose code was not 0, in order. */
+export interface ClusterFoldersResult {
+  readonly worst: number;
+  readonly failed: readonly string[];
+}
+
+/**
+ * Checks each cluster's tree in turn: `check` gets the cluster's folder and an io that prefixes every line
+ * with `clusters/<name>: ` (flushed once it returns), and returns its exit code. The caller prints the summary.
+ */
+export function forEachClusterFolder(
+  clusters: readonly ClusterFolder[],
+  io: CliIo,
+  check: (dir: string, io: CliIo, cluster: ClusterFolder) => number,
+): ClusterFoldersResult {
+  const failed: string[] = [];
+  let worst = 0;
+  for (const cluster of clusters) {
+    const own = prefixedIo(io, cluster.label);
+    const code = check(cluster.dir, own, cluster);
+    own.flush();
+    if (code !== 0) failed.push(cluster.label);
+    worst = Math.max(worst, code);
+  }
+  return { worst, failed };
+}

@@ -8,7 +8,7 @@ import { LINT_POLICIES_COMMAND } from '../cli-commands';
 import { loadManifests } from '../analysis/manifests';
 import { readPlatformFacts } from '../analysis/platform-facts';
 import { formatFinding, LINT_RULES, lintObjects } from '../analysis/policy-lint';
-import { clusterFoldersOf, prefixedIo } from './cluster-folders';
+import { clusterFoldersOf, forEachClusterFolder } from './cluster-folders';
 
 const STDIO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
@@ -27,15 +27,7 @@ export function main(argv: readonly string[], io: CliIo = STDIO): number {
   const dir = args.positionals[0] ?? 'dist';
   const clusters = clusterFoldersOf(dir);
   if (clusters === undefined) return lintFolder(dir, io);
-  const failed: string[] = [];
-  let worst = 0;
-  for (const cluster of clusters) {
-    const own = prefixedIo(io, cluster.label);
-    const code = lintFolder(cluster.dir, own);
-    own.flush();
-    if (code !== 0) failed.push(cluster.label);
-    worst = Math.max(worst, code);
-  }
+  const { worst, failed } = forEachClusterFolder(clusters, io, lintFolder);
   if (failed.length > 0) io.err(`lint-policies: ${dir}: ${failed.length} of ${clusters.length} clusters have findings: ${failed.join(', ')}\n`);
   else io.out(`lint-policies: ${dir}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} linted (${clusters.map((c) => c.label).join(', ')}), no findings\n`);
   return worst;

@@ -13,7 +13,8 @@ import { FACTS_FILE, missingFactsProblem, parsePlatformFactsText } from '../../a
 import { CoreSchemas } from './core-schemas';
 import { crdKinds, loadCrdDir } from './crd-schemas';
 import { OutputFolderFiles, OutputTree, Schemas, validateTree } from './validate-output';
-import { clusterFoldersOf, prefixLines } from '../cluster-folders';
+import { CliIo } from '../../cli-args';
+import { clusterFoldersOf, forEachClusterFolder } from '../cluster-folders';
 
 /**
  * The CRDs vendored in this repository (`crds/`, see its SOURCES.md), found from this module both as
@@ -82,10 +83,9 @@ export function main(argv: readonly string[], out: (line: string) => void = (l) 
   const schemasOnce = () => (schemas ??= loadSchemas(crds));
   const clusters = clusterFoldersOf(dir);
   if (clusters === undefined) return validateFolder(dir, schemasOnce, out, started);
-  const failed: string[] = [];
-  for (const cluster of clusters) {
-    if (validateFolder(cluster.dir, schemasOnce, (line) => out(prefixLines(cluster.label, line)), Date.now()) !== 0) failed.push(cluster.label);
-  }
+  // Lines to `out` as text to an io (each written with its newline, which `out` adds back).
+  const lines: CliIo = { out: (text) => out(text.replace(/\n$/, '')), err: (text) => out(text.replace(/\n$/, '')) };
+  const { failed } = forEachClusterFolder(clusters, lines, (clusterDir, own) => validateFolder(clusterDir, schemasOnce, (line) => own.out(`${line}\n`), Date.now()));
   out(`${dir}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} (${clusters.map((c) => c.label).join(', ')}), ${failed.length === 0 ? 'no problems' : `problems in ${failed.join(', ')}`} (${Date.now() - started} ms)`);
   return failed.length > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { CoreSchemas, checkMetadata } from './core-schemas';
 import { CORE_CLUSTER_SCOPED_KINDS } from '../../core/kinds';
 import { CrdKind } from './crd-schemas';
 import { FACTS_FILE, FactsResult, PlatformFacts } from '../../analysis/platform-facts';
+import { peerNamespaceNames } from '../../analysis/cluster-model';
 import { checkValue } from './structural';
 
 /** One object and the file it is in (relative to the output folder). */
@@ -88,17 +89,7 @@ function factsProblems(tree: OutputTree, facts: PlatformFacts): string[] {
     });
   }
   // A namespace of tenantReach may be one the output only selects (the ingress controller's, the DNS's).
-  const selected = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'kubernetes.io/metadata.name' && typeof x === 'string') selected.add(x);
-        else walk(x);
-      }
-    }
-  };
-  for (const { object: o } of tree.objects) if (o?.kind === 'NetworkPolicy') walk(o.spec);
+  const selected = new Set(tree.objects.filter(({ object: o }) => o?.kind === 'NetworkPolicy').flatMap(({ object: o }) => peerNamespaceNames(o.spec)));
   for (const ns of Object.keys(facts.tenantReach)) {
     if (!used.has(ns) && !selected.has(ns)) problems.push(`${FACTS_FILE}: tenantReach.${ns}: namespace "${ns}" holds no object of the output and no policy of it names it; re-run synth so the facts match the objects`);
   }
