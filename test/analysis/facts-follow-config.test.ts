@@ -145,6 +145,15 @@ describe('tenants reach a platform namespace only on the ports it offers them (t
     expect(run(checkIsolation, write(old)).err).toContain('platform-facts.json: tenantReach.clearml ["8008"] must be a list of ports: a number (TCP, 1-65535) or "<port>/<TCP|UDP|SCTP>"');
   });
 
+  test('validate accepts a tenantReach namespace that a policy of the output only selects, by name or by an In expression', () => {
+    const facts = JSON.parse(files.get(FACTS_FILE)!);
+    const selected = new Map(files);
+    selected.set(FACTS_FILE, JSON.stringify({ ...facts, tenantReach: { ...facts.tenantReach, 'monitoring': [] } }));
+    expect(validateTree(treeFromFiles(selected), loadSchemas(CRDS_DIR))).toHaveLength(1);
+    selected.set('tenants/acme/planted.yaml', policy('acme', 'allow-monitoring', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring'] }] } }] }] }));
+    expect(validateTree(treeFromFiles(selected), loadSchemas(CRDS_DIR))).toEqual([]);
+  });
+
   test('validate refuses a tenantReach namespace that holds no object', () => {
     const stale = new Map(files);
     const facts = JSON.parse(files.get(FACTS_FILE)!);
