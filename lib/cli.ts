@@ -49,7 +49,7 @@ export function withPlatformOption(options: SynthOptions, file: string | undefin
   const rel = relative(project, source);
   if (rel.startsWith('..')) fail(`must be inside the project (${project}), where scripts/build.mjs compiles it`);
   const target = built ? join(here, rel.replace(/\.ts$/, '.js')) : source;
-  if (!existsSync(target)) fail(`has no build at ${relative(project, target)}: scripts/build.mjs compiles main.ts, lib/, imports/ and examples/ only`);
+  if (!existsSync(target)) fail(`has no build at ${relative(project, target)}: scripts/build.mjs compiles main.ts, lib/, imports/ and examples/ only; put the platform module under examples/`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(target) as { platform?: PlatformProps; tenantsDir?: string };
   if (mod.platform === null || typeof mod.platform !== 'object') fail('exports no `platform` (export const platform: PlatformProps = { ... })');

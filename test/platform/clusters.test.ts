@@ -3,6 +3,7 @@
  * the output's layout below clusters/<name>/, the checks per cluster, `synth --platform FILE`. The tenant
  * side (lib/tenant/tenant-folders.ts by cluster) is tested in test/tenant/multi-cluster.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -289,6 +290,10 @@ describe('synth --platform FILE', () => {
     expect(missing).toEqual([expect.objectContaining({ path: '--platform', value: 'examples/nope.ts', message: expect.stringMatching(/is not a file/) })]);
     const none = problemsOf(() => withPlatformOption({ platform: singleCluster }, 'lib/core/names.ts', ROOT));
     expect(none).toEqual([expect.objectContaining({ path: '--platform', value: 'lib/core/names.ts', message: expect.stringMatching(/exports no `platform`/) })]);
+    // a module the build does not compile (the built synth only loads built modules): the message says where to put it
+    const outside = spawnSync(process.execPath, [join(ROOT, 'build', 'main.js'), '--platform', 'test/fixtures/platform.ts', '--out', join(tmpdir(), 'never-written')], { cwd: ROOT, encoding: 'utf8' });
+    expect(outside.status).toBe(1);
+    expect(outside.stderr).toMatch(/--platform: "test\/fixtures\/platform\.ts": has no build at build\/test\/fixtures\/platform\.js: .*; put the platform module under examples\/$/m);
   });
 
   test('npm run synth -- --platform examples/two-clusters.ts --out DIR writes each cluster below DIR/clusters/', () => {
