@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { outputDir, runSynth } from '../lib/cli';
 import { COMMANDS } from '../lib/cli-commands';
 import { filesBelow } from '../lib/output/write-tree';
-import { MINIMAL_PLATFORM } from './helpers';
+import { MINIMAL_PLATFORM, captureCliRuns } from './helpers';
 
 const ROOT = join(__dirname, '..');
 
@@ -69,26 +69,13 @@ describe('runSynth', () => {
 });
 
 describe('runSynth and its output folder', () => {
-  let dir: string;
-  let out: string[];
-  let err: string[];
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cli-out-'));
-    out = [];
-    err = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((t) => out.push(String(t)) > 0);
-    jest.spyOn(process.stderr, 'write').mockImplementation((t) => err.push(String(t)) > 0);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, out, err } = captureCliRuns('cli-out-');
   const tenant = (name: string, port: number) => ({ name, admin: { name: 'A', email: `a@${name}.example` }, sessions: { startingPort: port } });
   const snapshot = (folder: string) => filesBelow(folder).map((f) => [f, readFileSync(join(folder, f), 'utf8')]);
 
   test('fails when --out is a git repository with its own files: exit 1, the folder and files named, every file and .git intact', () => {
     // GIVEN a Flux repository
-    const fleet = join(dir, 'fleet');
+    const fleet = join(dir(), 'fleet');
     mkdirSync(join(fleet, 'clusters'), { recursive: true });
     execFileSync('git', ['init', '-q', fleet]);
     writeFileSync(join(fleet, 'README.md'), '# fleet\n');
@@ -104,7 +91,7 @@ describe('runSynth and its output folder', () => {
   });
 
   test('fails when CDK8S_OUTDIR is a folder synth did not write: exit 1, nothing changed', () => {
-    const folder = join(dir, 'other');
+    const folder = join(dir(), 'other');
     mkdirSync(folder);
     writeFileSync(join(folder, 'keep.txt'), 'keep');
     process.env.CDK8S_OUTDIR = folder;
@@ -118,7 +105,7 @@ describe('runSynth and its output folder', () => {
   });
 
   test('fails when --out is the project itself: exit 1, main.ts and tenants/ intact', () => {
-    const project = join(dir, 'project');
+    const project = join(dir(), 'project');
     mkdirSync(join(project, 'tenants'), { recursive: true });
     writeFileSync(join(project, 'main.ts'), '// the platform\n');
     writeFileSync(join(project, 'tenants', 'acme.yaml'), 'name: acme\n');
@@ -135,7 +122,7 @@ describe('runSynth and its output folder', () => {
 
   test('writes into an empty folder, updates it the next time, keeps a file the user added, and says what changed', () => {
     // GIVEN an empty folder
-    const target = join(dir, 'clearml');
+    const target = join(dir(), 'clearml');
     mkdirSync(target);
     // WHEN synth writes there twice, a tenant added and a user file put in between
     expect(runSynth({ platform: MINIMAL_PLATFORM, tenants: [tenant('alpha', 31010)] }, ['--out', target])).toBe(0);

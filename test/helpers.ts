@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import { ConfigError, Problem } from '../lib/core/problems';
@@ -63,4 +64,33 @@ export function readTree(root: string): Map<string, string> {
   };
   walk(root);
   return out;
+}
+
+/**
+ * The set-up of a describe block that runs the CLI in-process (call it in the block): a fresh temporary folder
+ * per test (`dir()`), and what the run wrote to standard output and error, per test (`out`, `err`).
+ */
+export function captureCliRuns(prefix: string): { readonly dir: () => string; readonly out: string[]; readonly err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    out.length = 0;
+    err.length = 0;
+    jest.spyOn(process.stdout, 'write').mockImplementation((t) => out.push(String(t)) > 0);
+    jest.spyOn(process.stderr, 'write').mockImplementation((t) => err.push(String(t)) > 0);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir: () => dir, out, err };
+}
+
+/** The problems of platform props that must have some, as `path: value: message` (throws when they have none). */
+export function platformPropsProblems(props: PlatformProps): string[] {
+  const problems = configProblems(() => resolvePlatform(props));
+  if (problems.length === 0) throw new Error('expected a ConfigError');
+  return problems.map((p) => `${p.path}: ${JSON.stringify(p.value)}: ${p.message}`);
 }

@@ -7,25 +7,17 @@
  * This test documents that behaviour, so that a contract change (e.g. adopting a ledger-less company only
  * with an explicit `adopt: true` in the plan) shows up here as a deliberate change.
  */
-import { LEDGER, LEDGER_NAMESPACE, expectBootstrapped, synthesize, Synthesized, World } from './harness';
+import { expectBootstrapped, LEDGER, LEDGER_NAMESPACE, scenarioWorlds, World } from './harness';
 
 jest.setTimeout(60_000);
 
-let synth: Synthesized;
+const worlds = scenarioWorlds();
 let world: World;
-
-beforeAll(() => {
-  synth = synthesize();
-});
-
-afterEach(async () => {
-  await world?.stop();
-});
 
 describe('a company with the tenant name and no ledger (contract section 4, today)', () => {
   test('is adopted: no second company, the ledger records the old company, the new admin joins its old users', async () => {
     // GIVEN a company "acme" left behind by an earlier tenant: its admin and a user, a queue, and no ledger
-    world = await World.start(synth);
+    world = await worlds.start();
     const old = world.clearml.addCompany('acme');
     const oldAdmin = world.clearml.addUser(old.id, 'former-admin@acme.com');
     const oldUser = world.clearml.addUser(old.id, 'former-user@acme.com', 'user');

@@ -6,28 +6,16 @@
 import { GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
 import { FakeKey, SUPERVISOR } from './fakes/fake-clearml';
 import { FaultRule } from './fakes/faults';
-import { CREDENTIAL_SECRETS, expectBootstrapped, expectDecommissioned, expectNoSecretPrinted, LEDGER, LEDGER_NAMESPACE, RunResult, synthesize, Synthesized, World } from './harness';
+import { CREDENTIAL_SECRETS, expectBootstrapped, expectDecommissioned, expectNoSecretPrinted, lastError, LEDGER, LEDGER_NAMESPACE, scenarioWorlds, World } from './harness';
 
 jest.setTimeout(60_000);
 
-let synth: Synthesized;
+const worlds = scenarioWorlds();
 let world: World;
-
-beforeAll(() => {
-  synth = synthesize();
-});
-
-afterEach(async () => {
-  await world?.stop();
-});
-
-function last(result: RunResult): string {
-  return result.stderr[result.stderr.length - 1] ?? '';
-}
 
 /** A world whose tenant is bootstrapped by one successful run. */
 async function bootstrapped(): Promise<World> {
-  const w = await World.start(synth);
+  const w = await worlds.start();
   const first = await w.runChild();
   expect(first).toMatchObject({ code: 0, stderr: [] });
   return w;
@@ -49,7 +37,7 @@ describe('issue 12 item 1: the bootstrap trusts no Secret the tenant can write',
   test('issue 12 item 1: a version-1 ledger pointing at the supervisor, with clearml-admin-credentials deleted, makes no credentials as the supervisor and stores none', async () => {
     // GIVEN a tenant bootstrapped under version 1 (company, admin, ledger in the tenant namespace), whose
     // ledger a tenant workload rewrote to the supervisor's id, and whose admin credentials Secret it deleted
-    world = await World.start(synth);
+    world = await worlds.start();
     const company = world.clearml.addCompany('acme');
     world.clearml.addUser(company.id, 'admin@acme.com');
     world.kube.put('acme', 'clearml-tenant-bootstrap', { company_id: company.id, admin_user_id: SUPERVISOR.user });
@@ -59,8 +47,8 @@ describe('issue 12 item 1: the bootstrap trusts no Secret the tenant can write',
 
     // THEN it stops, naming the user id and the company, without one call as the supervisor
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(`identity check failed for user ${SUPERVISOR.user} (from the version-1 ledger Secret acme/clearml-tenant-bootstrap, untrusted)`);
-    expect(last(result)).toContain(`not as an admin of company ${company.id} ("acme")`);
+    expect(lastError(result)).toMatch(`identity check failed for user ${SUPERVISOR.user} (from the version-1 ledger Secret acme/clearml-tenant-bootstrap, untrusted)`);
+    expect(lastError(result)).toContain(`not as an admin of company ${company.id} ("acme")`);
     expect(world.requestsAs(SUPERVISOR.user)).toEqual([]);
     expect(world.clearml.changes.filter((c) => c.startsWith('create_credentials'))).toEqual([]);
     expect(world.clearml.liveKeys(SUPERVISOR.user).map((k) => k.access_key)).toEqual([SUPERVISOR.accessKey]);
@@ -82,8 +70,8 @@ describe('issue 12 item 1: the bootstrap trusts no Secret the tenant can write',
 
     // THEN it stops before any call as the supervisor, and stores nothing
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(`identity check failed for user ${SUPERVISOR.user} (from the ledger Secret clearml/clearml-tenant-ledger-acme)`);
-    expect(last(result)).toContain(`company system-company with role system, not as an admin of company ${company.id}`);
+    expect(lastError(result)).toMatch(`identity check failed for user ${SUPERVISOR.user} (from the ledger Secret clearml/clearml-tenant-ledger-acme)`);
+    expect(lastError(result)).toContain(`company system-company with role system, not as an admin of company ${company.id}`);
     expect(world.clearml.requests.slice(requests).filter((r) => r.impersonate || r.actAs)).toEqual([]);
     expect(world.clearml.changes.slice(changes).filter((c) => !World.repeatable(c))).toEqual([]);
     expect(world.secret('admin')).toBeUndefined();
@@ -134,7 +122,7 @@ describe('issue 12 item 1: the bootstrap trusts no Secret the tenant can write',
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(new RegExp(`^bootstrap failed: identity check failed for user ${user} .*company ${world.company()!.id} \\("acme"\\)`));
+    expect(lastError(result)).toMatch(new RegExp(`^bootstrap failed: identity check failed for user ${user} .*company ${world.company()!.id} \\("acme"\\)`));
     expect(world.clearml.requests.slice(requests).filter((r) => r.impersonate === user || r.actAs === user)).toEqual([]);
   });
 });
@@ -146,25 +134,25 @@ describe('answers are checked', () => {
     ['auth.create_credentials', 'access_key', (d: any) => ({ credentials: { ...d.credentials, access_key: 42 } })],
     ['queues.create', 'id', (d: any) => ({ ...d, id: { $oid: 'x' } })],
   ])('fails when %s answers without a valid %s', async (action, field, tamper) => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.tamper.set(action, tamper);
 
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(`${action} answered without a valid ${field}`);
+    expect(lastError(result)).toMatch(`${action} answered without a valid ${field}`);
   });
 
   test('fails when an answer body is over 1 MiB, and stops reading it', async () => {
     // GIVEN an apiserver whose answer never ends (64 MiB at most)
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.faults.add({ call: 'system.get_companies', kind: 'endless-body' });
 
     const result = await world.runChild({ BOOTSTRAP_REQUEST_TIMEOUT_MS: '60000' });
 
     // THEN the run stops at once (not at the request time-out, which would be a retry) with a fatal exit
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/system\.get_companies: the answer is larger than 1048576 bytes \(1 MiB\); stopped reading it$/);
+    expect(lastError(result)).toMatch(/system\.get_companies: the answer is larger than 1048576 bytes \(1 MiB\); stopped reading it$/);
     expect(world.clearml.changes).toEqual([]);
   });
 });
@@ -191,7 +179,7 @@ describe('admin and login whitelist', () => {
   });
 
   test('a version-1 plan (no state, no whitelist, no internal) keeps version-1 behaviour', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.setPlan({ state: undefined, whitelist: undefined, credentialsGeneration: undefined, admin: { name: 'Acme Admin', email: 'admin@acme.com' } });
 
     const result = await world.runChild();
@@ -204,23 +192,23 @@ describe('admin and login whitelist', () => {
   });
 
   test('fails when the plan has no ledgerNamespace, puts the ledger into the tenant namespace, or has bad version-2 fields or targets', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.setPlan({ ledgerNamespace: undefined, state: 'paused' as never, credentialsGeneration: 0, whitelist: [{ emails: ['x@y.org'] }] as never, targets: [{ cluster: 'gpu-eu-1' }] } as never);
 
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/ledgerNamespace must be a non-empty string \(the Job's own namespace, where the ledger is kept\), got undefined/);
-    expect(last(result)).toMatch(/state must be one of active, suspended, decommissioned, got "paused"/);
-    expect(last(result)).toMatch(/credentialsGeneration must be an integer >= 1, got 0/);
-    expect(last(result)).toMatch(/whitelist\[0\] must be an object with emails/);
-    expect(last(result)).toMatch(/targets\[0\]\.namespace must be a namespace name \(a DNS label\), got undefined/);
+    expect(lastError(result)).toMatch(/ledgerNamespace must be a non-empty string \(the Job's own namespace, where the ledger is kept\), got undefined/);
+    expect(lastError(result)).toMatch(/state must be one of active, suspended, decommissioned, got "paused"/);
+    expect(lastError(result)).toMatch(/credentialsGeneration must be an integer >= 1, got 0/);
+    expect(lastError(result)).toMatch(/whitelist\[0\] must be an object with emails/);
+    expect(lastError(result)).toMatch(/targets\[0\]\.namespace must be a namespace name \(a DNS label\), got undefined/);
     expect(world.clearml.calls).toEqual([]);
 
     world.setPlan({ ledgerNamespace: 'acme', state: 'active', credentialsGeneration: 1, whitelist: [], targets: undefined } as never);
     const same = await world.runChild();
     expect(same.code).toBe(2);
-    expect(last(same)).toMatch(/ledgerNamespace must be another namespace than the tenant namespace, got "acme"/);
+    expect(lastError(same)).toMatch(/ledgerNamespace must be another namespace than the tenant namespace, got "acme"/);
   });
 });
 
@@ -418,7 +406,7 @@ describe('decommissioning', () => {
       const result = await world.runChild();
 
       expect(result.code).toBe(2);
-      expect(last(result)).toMatch(`tenant "acme" was decommissioned (the ledger Secret clearml/clearml-tenant-ledger-acme says so, company ${world.company()!.id}); decommissioning is final, so the bootstrap does not make it ${state} again`);
+      expect(lastError(result)).toMatch(`tenant "acme" was decommissioned (the ledger Secret clearml/clearml-tenant-ledger-acme says so, company ${world.company()!.id}); decommissioning is final, so the bootstrap does not make it ${state} again`);
     }
     expect(world.clearml.changes.slice(changes)).toEqual([]);
     expect(world.kube.changes.slice(kubeChanges)).toEqual([]);
@@ -426,14 +414,14 @@ describe('decommissioning', () => {
   });
 
   test('fails when asked to decommission a company that no ledger names, rather than guessing its admin', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     const company = world.clearml.addCompany('acme');
     world.setPlan({ state: 'decommissioned' });
 
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(`cannot decommission tenant "acme": company ${company.id} exists, but no ledger Secret clearml/clearml-tenant-ledger-acme names its admin`);
+    expect(lastError(result)).toMatch(`cannot decommission tenant "acme": company ${company.id} exists, but no ledger Secret clearml/clearml-tenant-ledger-acme names its admin`);
     expect(world.clearml.changes).toEqual([]);
   });
 });

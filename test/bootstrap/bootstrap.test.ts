@@ -10,25 +10,13 @@ import { GENERATION_ANNOTATION, ledgerName, SECRETS } from '../../lib/programs/b
 import { BOOTSTRAP_LEDGER_KEYS, BOOTSTRAP_SECRETS, bootstrapLedgerName, GENERATION_ANNOTATION as PLAN_GENERATION_ANNOTATION } from '../../lib/programs/bootstrap/plan';
 import { SUPERVISOR } from './fakes/fake-clearml';
 import { FaultKind } from './fakes/faults';
-import { CLEARML_CALLS, CREDENTIAL_SECRETS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, LEDGER, PLAN, RunResult, synthesize, Synthesized, World } from './harness';
+import { CLEARML_CALLS, CREDENTIAL_SECRETS, expectBootstrapped, expectNoSecretPrinted, KUBE_CALLS, lastError, LEDGER, PLAN, RunResult, scenarioWorlds, World } from './harness';
 
 jest.setTimeout(60_000);
 
 
-let synth: Synthesized;
+const worlds = scenarioWorlds();
 let world: World;
-
-beforeAll(() => {
-  synth = synthesize();
-});
-
-afterEach(async () => {
-  await world?.stop();
-});
-
-function last(result: RunResult): string {
-  return result.stderr[result.stderr.length - 1] ?? '';
-}
 
 describe('the program in the ConfigMap', () => {
   test('has the contract\'s Secret names', () => {
@@ -45,7 +33,7 @@ describe('the program in the ConfigMap', () => {
   });
 
   test('needs only Node built-ins', () => {
-    const required = [...synth.script.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    const required = [...worlds.synth().script.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(required.length).toBeGreaterThan(0);
     for (const module of required) expect(module).toMatch(/^node:/);
   });
@@ -54,7 +42,7 @@ describe('the program in the ConfigMap', () => {
 describe('a fresh run', () => {
   test('creates exactly what the contract lists, and prints no secret', async () => {
     // GIVEN an empty ClearML and an empty tenant namespace
-    world = await World.start(synth);
+    world = await worlds.start();
 
     // WHEN the Job runs
     const result = await world.runChild();
@@ -106,7 +94,7 @@ describe('a fresh run', () => {
 
   test('a second run changes nothing', async () => {
     // GIVEN a bootstrapped tenant
-    world = await World.start(synth);
+    world = await worlds.start();
     expect((await world.runChild()).code).toBe(0);
     const clearmlChanges = world.clearml.changes.length;
     const secretsBefore = JSON.stringify([...world.kube.secrets.values()]);
@@ -129,7 +117,7 @@ describe('a fresh run', () => {
 
   test('adopts an existing company and existing queues instead of duplicating them', async () => {
     // GIVEN a company named after the tenant with one of its queues, and another company with another of them
-    world = await World.start(synth);
+    world = await worlds.start();
     const existing = world.clearml.addCompany('acme');
     const queue = world.clearml.addQueue(existing.id, 'default');
     const other = world.clearml.addCompany('other');
@@ -151,7 +139,7 @@ describe('a fresh run', () => {
 
   test('adopts the company when a lost answer meets unique company names (801)', async () => {
     // GIVEN ClearML with company.unique_names, whose answer to create_company is lost
-    world = await World.start(synth, { uniqueCompanyNames: true });
+    world = await worlds.start({ uniqueCompanyNames: true });
     world.clearml.faults.add({ call: 'system.create_company', kind: 'lost' });
 
     // WHEN the Job runs
@@ -168,26 +156,26 @@ describe('wrong supervisor credentials', () => {
     ['a wrong secret', SUPERVISOR.accessKey, 'not-the-supervisor-secret'],
     ['an unknown access key', 'UNKNOWNKEY0042', 'some-secret-value-xyz'],
   ])('fails clearly with %s, naming the access key and not the secret, and creates nothing', async (_, accessKey, secretKey) => {
-    world = await World.start(synth);
+    world = await worlds.start();
 
     const result = await world.runChild({ CLEARML_API_ACCESS_KEY: accessKey, CLEARML_API_SECRET_KEY: secretKey });
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(new RegExp(`^bootstrap failed: ClearML rejected the supervisor credentials \\(access key ${accessKey}\\).*401/22`));
+    expect(lastError(result)).toMatch(new RegExp(`^bootstrap failed: ClearML rejected the supervisor credentials \\(access key ${accessKey}\\).*401/22`));
     expect([...result.stdout, ...result.stderr].join('\n')).not.toContain(secretKey);
     expect(world.clearml.changes).toEqual([]);
     expect(world.kube.changes).toEqual([]);
   });
 
   test('fails clearly when the Kubernetes token is refused', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     const badToken = join(world.dir, 'bad-token');
     writeFileSync(badToken, 'not-the-token');
 
     const result = await world.runChild({ KUBERNETES_TOKEN_FILE: badToken });
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/Kubernetes refused to get Secret clearml\/clearml-tenant-ledger-acme: HTTP 401 .*ServiceAccount/);
+    expect(lastError(result)).toMatch(/Kubernetes refused to get Secret clearml\/clearml-tenant-ledger-acme: HTTP 401 .*ServiceAccount/);
     expect(world.clearml.changes).toEqual([]);
   });
 });
@@ -197,14 +185,14 @@ describe('transient faults', () => {
 
   test.each(kinds)('%s on every ClearML call is survived by retries', async (kind) => {
     // GIVEN each ClearML call fails once with this fault (a lost create_user answer is the contract's stop, below)
-    world = await World.start(synth);
+    world = await worlds.start();
     for (const call of CLEARML_CALLS) if (!(kind === 'lost' && call === 'auth.create_user')) world.clearml.faults.add({ call, kind });
 
     // WHEN the Job runs
     const result = await world.runChild({ BOOTSTRAP_REQUEST_TIMEOUT_MS: '100' });
 
     // THEN it succeeds in one run, with the contract's end state
-    expect(last(result)).toBe('');
+    expect(lastError(result)).toBe('');
     expect(result.code).toBe(0);
     expect(world.clearml.faults.fired.length).toBeGreaterThanOrEqual(CLEARML_CALLS.length - 1);
     expectBootstrapped(world);
@@ -212,12 +200,12 @@ describe('transient faults', () => {
   });
 
   test.each(kinds)('%s on every Kubernetes call is survived by retries', async (kind) => {
-    world = await World.start(synth);
+    world = await worlds.start();
     for (const call of KUBE_CALLS) world.kube.faults.add({ call, kind });
 
     const result = await world.runChild({ BOOTSTRAP_REQUEST_TIMEOUT_MS: '100' });
 
-    expect(last(result)).toBe('');
+    expect(lastError(result)).toBe('');
     expect(result.code).toBe(0);
     expect(world.kube.faults.fired).toHaveLength(KUBE_CALLS.length);
     expectBootstrapped(world);
@@ -226,7 +214,7 @@ describe('transient faults', () => {
   test.each(['crash-before', 'crash-after'] as FaultKind[])('a Job killed at any call (%s) converges by re-running it', async (kind) => {
     // GIVEN the Job's process is killed at many calls in turn (except the contract's window between the
     // admin user and its ledger, see below)
-    world = await World.start(synth);
+    world = await worlds.start();
     for (const call of CLEARML_CALLS) if (!(kind === 'crash-after' && call === 'auth.create_user')) world.clearml.faults.add({ call, kind });
     for (const call of KUBE_CALLS) if (!call.endsWith(LEDGER)) world.kube.faults.add({ call, kind });
 
@@ -243,33 +231,33 @@ describe('transient faults', () => {
   });
 
   test('when ClearML stays down, gives up at the deadline with a retryable exit', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.faults.add({ call: '*', kind: 'http503-html', times: 1_000_000 });
 
     const result = await world.runChild({ BOOTSTRAP_DEADLINE_SECONDS: '0.3' });
 
     expect(result.code).toBe(1);
-    expect(last(result)).toMatch(/^bootstrap failed: system\.get_companies: gave up after \d+ attempts .*HTTP 503 <html>/);
+    expect(lastError(result)).toMatch(/^bootstrap failed: system\.get_companies: gave up after \d+ attempts .*HTTP 503 <html>/);
     expect(world.clearml.changes).toEqual([]);
   });
 });
 
 test('when nothing listens at the apiserver URL (connection refused), gives up at the deadline with a retryable exit', async () => {
-  world = await World.start(synth);
+  world = await worlds.start();
   const url = world.clearml.url;
   await world.clearml.stop();
 
   const result = await world.runChild({ CLEARML_API_URL: url, BOOTSTRAP_DEADLINE_SECONDS: '0.3' });
 
   expect(result.code).toBe(1);
-  expect(last(result)).toMatch(/^bootstrap failed: system\.get_companies: gave up after \d+ attempts .*ECONNREFUSED/);
+  expect(lastError(result)).toMatch(/^bootstrap failed: system\.get_companies: gave up after \d+ attempts .*ECONNREFUSED/);
   expect(world.kube.changes).toEqual([]);
 });
 
 describe('credentials', () => {
   test('a lost race on a Secret create (409) keeps the existing Secret and revokes the credentials just made', async () => {
     // GIVEN another run stores the agent credentials just before this run's create arrives
-    world = await World.start(synth);
+    world = await worlds.start();
     let theirs: string | undefined;
     world.kube.beforeCreate = (namespace, name) => {
       if (name !== BOOTSTRAP_SECRETS.agent.name || theirs) return;
@@ -293,7 +281,7 @@ describe('credentials', () => {
 
   test('credentials that could not be stored are revoked, and a re-run completes', async () => {
     // GIVEN Kubernetes fails every create of the admin credentials Secret in the first run
-    world = await World.start(synth);
+    world = await worlds.start();
     world.kube.faults.add({ call: `POST ${BOOTSTRAP_SECRETS.admin.name}`, kind: 'http500', times: 1_000_000 });
 
     // WHEN the Job runs with a short deadline and grace
@@ -301,7 +289,7 @@ describe('credentials', () => {
 
     // THEN it stops with a retryable exit, and the key it made is revoked
     expect(first.code).toBe(1);
-    expect(last(first)).toMatch(/could not store the new admin credentials \(access key AK\d+, revoked\) in admin credentials Secret acme\/clearml-admin-credentials: .*gave up/);
+    expect(lastError(first)).toMatch(/could not store the new admin credentials \(access key AK\d+, revoked\) in admin credentials Secret acme\/clearml-admin-credentials: .*gave up/);
     const made = world.clearml.keys.filter((k) => k.label === 'clearml-tenancy:admin');
     expect(made).toHaveLength(1);
     expect(made[0].revoked).toBe(true);
@@ -315,7 +303,7 @@ describe('credentials', () => {
 
   test('orphaned keys with the bootstrap\'s labels are revoked; keys made by hand are not', async () => {
     // GIVEN a bootstrapped tenant whose admin then gets a hand-made key and an orphaned bootstrap key
-    world = await World.start(synth);
+    world = await worlds.start();
     expect((await world.runChild()).code).toBe(0);
     const admin = world.admin()!;
     const byHand = world.clearml.addKey(admin.id, 'my laptop');
@@ -335,7 +323,7 @@ describe('credentials', () => {
   });
 
   test('fails when a stored key is no longer alive, instead of making new credentials over it', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     expect((await world.runChild()).code).toBe(0);
     const stored = world.clearml.keys.find((k) => k.access_key === world.secret('router')!.data.access_key)!;
     stored.revoked = true;
@@ -343,14 +331,14 @@ describe('credentials', () => {
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(`router credentials Secret acme/clearml-router-credentials holds access key ${stored.access_key}, which is not a live key`);
+    expect(lastError(result)).toMatch(`router credentials Secret acme/clearml-router-credentials holds access key ${stored.access_key}, which is not a live key`);
   });
 });
 
 describe('the ledger', () => {
   test('fails when the admin e-mail exists and the ledger has no id (801), naming the e-mail and the way out', async () => {
     // GIVEN a user with the admin's e-mail and no ledger
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.addUser(world.clearml.addCompany('elsewhere').id, 'admin@acme.com');
 
     // WHEN the Job runs
@@ -358,15 +346,15 @@ describe('the ledger', () => {
 
     // THEN it stops without a second admin or any credentials
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/^bootstrap failed: the admin e-mail admin@acme\.com is already a ClearML user, but the ledger Secret clearml\/clearml-tenant-ledger-acme does not exist/);
-    expect(last(result)).toMatch(/kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=company-\d+ --from-literal=admin_user_id=<that user's id>; otherwise give tenant "acme" another admin e-mail$/);
+    expect(lastError(result)).toMatch(/^bootstrap failed: the admin e-mail admin@acme\.com is already a ClearML user, but the ledger Secret clearml\/clearml-tenant-ledger-acme does not exist/);
+    expect(lastError(result)).toMatch(/kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=company-\d+ --from-literal=admin_user_id=<that user's id>; otherwise give tenant "acme" another admin e-mail$/);
     expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
     expect(world.clearml.changes.filter((c) => c.startsWith('create_credentials') || c.startsWith('create_user'))).toEqual([]);
     expect(world.kube.changes).toEqual([]);
   });
 
   test('a lost answer to create_user leads to the same stop, never to a second admin', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.faults.add({ call: 'auth.create_user', kind: 'lost' });
 
     const result = await world.runChild();
@@ -374,14 +362,14 @@ describe('the ledger', () => {
 
     for (const r of [result, again]) {
       expect(r.code).toBe(2);
-      expect(last(r)).toMatch(/the admin e-mail admin@acme\.com is already a ClearML user/);
+      expect(lastError(r)).toMatch(/the admin e-mail admin@acme\.com is already a ClearML user/);
     }
     expect(world.clearml.users.filter((u) => u.email === 'admin@acme.com')).toHaveLength(1);
   });
 
   test('when the ledger cannot be written, says which ids to record, and following that completes the bootstrap', async () => {
     // GIVEN Kubernetes refuses every create of the ledger in the first run
-    world = await World.start(synth);
+    world = await worlds.start();
     world.kube.faults.add({ call: `POST ${LEDGER}`, kind: 'http503-html', times: 1_000_000 });
 
     // WHEN the Job runs out of time after creating the admin user
@@ -391,8 +379,8 @@ describe('the ledger', () => {
     const company = world.company()!;
     const admin = world.admin()!;
     expect(first.code).toBe(1);
-    expect(last(first)).toMatch(/could not write the ledger Secret clearml\/clearml-tenant-ledger-acme after creating the admin user: .*gave up/);
-    expect(last(first)).toContain(`kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=${company.id} --from-literal=admin_user_id=${admin.id}`);
+    expect(lastError(first)).toMatch(/could not write the ledger Secret clearml\/clearml-tenant-ledger-acme after creating the admin user: .*gave up/);
+    expect(lastError(first)).toContain(`kubectl -n clearml create secret generic clearml-tenant-ledger-acme --from-literal=company_id=${company.id} --from-literal=admin_user_id=${admin.id}`);
 
     // AND a re-run without the ledger stops rather than making a second admin
     world.kube.faults.clear();
@@ -408,28 +396,28 @@ describe('the ledger', () => {
   });
 
   test('fails when the ledger names another company than the one found', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     world.clearml.addCompany('acme');
     world.kube.put('clearml', LEDGER, { company_id: 'company-999', admin_user_id: 'user-999' });
 
     const result = await world.runChild();
 
     expect(result.code).toBe(2);
-    expect(last(result)).toMatch(/the ledger Secret clearml\/clearml-tenant-ledger-acme records company company-999, but the company named "acme" is company-\d+/);
+    expect(lastError(result)).toMatch(/the ledger Secret clearml\/clearml-tenant-ledger-acme records company company-999, but the company named "acme" is company-\d+/);
     expect(world.clearml.changes).toEqual([]);
   });
 });
 
 describe('settings', () => {
   test('fails when the environment and the plan are wrong, naming every problem', async () => {
-    world = await World.start(synth);
+    world = await worlds.start();
     const plan = join(world.dir, 'bad-plan.json');
     writeFileSync(plan, JSON.stringify({ ...PLAN, queues: 'default', companyDefaults: { allowed_users: '10' } }));
 
     const result = await world.runChild({ BOOTSTRAP_PLAN_FILE: plan, CLEARML_API_URL: 'apiserver:8008', BOOTSTRAP_DEADLINE_SECONDS: 'soon' });
 
     expect(result.code).toBe(2);
-    const reason = last(result);
+    const reason = lastError(result);
     expect(reason).toMatch(/CLEARML_API_URL must be an http:\/\/ or https:\/\/ URL, got "apiserver:8008"/);
     expect(reason).toMatch(/BOOTSTRAP_DEADLINE_SECONDS must be a positive number, got "soon"/);
     expect(reason).toMatch(/companyDefaults\.allowed_users must be a positive integer, got "10"/);

@@ -334,3 +334,31 @@ export function expectNoSecretPrinted(world: World, ...results: RunResult[]): vo
   for (const key of world.clearml.keys) expect(printed).not.toContain(key.secret_key);
   expect(printed).not.toContain(TOKEN);
 }
+
+/** The last line the program wrote to standard error: its reason (docs/programs.md). */
+export function lastError(result: RunResult): string {
+  return result.stderr[result.stderr.length - 1] ?? '';
+}
+
+/**
+ * The set-up every scenario file shares (call it at the top of the file): the program synthesized once, and
+ * each world a test starts stopped after that test.
+ */
+export function scenarioWorlds(): { readonly synth: () => Synthesized; start(options?: FakeClearmlOptions): Promise<World> } {
+  let synth: Synthesized | undefined;
+  const started: World[] = [];
+  beforeAll(() => {
+    synth = synthesize();
+  });
+  afterEach(async () => {
+    for (const world of started.splice(0)) await world.stop();
+  });
+  return {
+    synth: () => synth!,
+    start: async (options?: FakeClearmlOptions) => {
+      const world = await World.start(synth!, options);
+      started.push(world);
+      return world;
+    },
+  };
+}

@@ -1,25 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSynth } from '../../lib/cli';
-import { resolvePlatform } from '../../lib/platform/platform';
 import { DEFAULT_CHART_VERSIONS } from '../../lib/config/chart-versions';
 import { PlatformProps } from '../../lib/platform/platform-props';
-import { ConfigError } from '../../lib/core/problems';
 import { floatingVersionWarnings } from '../../lib/gitops/chart-catalog';
 import { isExactVersion } from '../../lib/core/names';
-import { MINIMAL_PLATFORM, platformWith } from '../helpers';
+import { MINIMAL_PLATFORM, platformWith, platformPropsProblems } from '../helpers';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 
-function problemsOf(props: PlatformProps): string[] {
-  try {
-    resolvePlatform(props);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${JSON.stringify(p.value)}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 function distFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -55,7 +44,7 @@ describe('chart versions', () => {
   });
 
   test('fails when a chart version is "*" or a range without an opt-in, naming the field and the way to opt in', () => {
-    const problems = problemsOf({
+    const problems = platformPropsProblems({
       ...MINIMAL_PLATFORM,
       server: { ...MINIMAL_PLATFORM.server, chart: { source: 'clearml-enterprise', chart: 'clearml-enterprise', version: '*' } },
       tenantReleases: { agentChart: { source: 'clearml-enterprise', chart: 'clearml-enterprise-agent', version: '^6.14.0' } },
@@ -71,7 +60,7 @@ describe('chart versions', () => {
 
   test('fails when allowFloatingVersion is not a boolean', () => {
     const props = { ...MINIMAL_PLATFORM, redis: { chart: { source: 'bitnami', chart: 'redis', version: '17.x', allowFloatingVersion: 'yes' } } } as unknown as PlatformProps;
-    expect(problemsOf(props)).toEqual([expect.stringMatching(/^redis\.chart\.allowFloatingVersion: "yes": must be true or false$/)]);
+    expect(platformPropsProblems(props)).toEqual([expect.stringMatching(/^redis\.chart\.allowFloatingVersion: "yes": must be true or false$/)]);
   });
 
   test('an opted-in range is accepted, rendered as a range and reported', () => {

@@ -1,7 +1,6 @@
+import { platformPropsProblems } from '../helpers';
 import { parseAllDocuments } from 'yaml';
-import { resolvePlatform } from '../../lib/platform/platform';
 import { PlatformProps } from '../../lib/platform/platform-props';
-import { ConfigError } from '../../lib/core/problems';
 import { renderOutput } from '../../lib/synth';
 import { platform as repositoryPlatform } from '../../main';
 
@@ -18,15 +17,6 @@ function release(files: Map<string, string>, path: string): any {
     .find((o) => o?.kind === 'HelmRelease');
 }
 
-function problemsOf(props: PlatformProps): string[] {
-  try {
-    resolvePlatform(props);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${JSON.stringify(p.value)}: ${p.message}`);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('server hosts', () => {
   test.each([
@@ -56,7 +46,7 @@ describe('server hosts', () => {
   });
 
   test('fails when a host is not a DNS name or two hosts are the same', () => {
-    expect(problemsOf(withHosts({ api: 'API server', file: 'app.clearml.example.com' }))).toEqual([
+    expect(platformPropsProblems(withHosts({ api: 'API server', file: 'app.clearml.example.com' }))).toEqual([
       expect.stringMatching(/^server\.hosts\.api: "API server": must be a lower-case DNS name/),
       expect.stringMatching(/^server\.hosts\.file: "app\.clearml\.example\.com": is also server\.hosts\.app; the apiserver, webserver and file server need a host each$/),
     ]);

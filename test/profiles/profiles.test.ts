@@ -4,6 +4,7 @@
  * `--profile`, the bootstrap program on a current-profile plan, and the rule that every prop the user
  * sets wins over the profile.
  */
+import { captureCliRuns } from '../helpers';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,23 +212,10 @@ describe('profile names', () => {
 });
 
 describe('synth --profile', () => {
-  let dir: string;
-  let out: string[];
-  let err: string[];
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'profile-cli-'));
-    out = [];
-    err = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((t) => out.push(String(t)) > 0);
-    jest.spyOn(process.stderr, 'write').mockImplementation((t) => err.push(String(t)) > 0);
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, out, err } = captureCliRuns('profile-cli-');
 
   test('--profile current overrides the setting for one run, and the summary says so', () => {
-    const target = join(dir, 'out');
+    const target = join(dir(), 'out');
     expect(runSynth({ platform: MAIN_PLATFORM, tenantsDir: TENANTS_DIR }, ['--profile', 'current', '--out', target])).toBe(0);
     expect(out.join('').split('\n')[1]).toMatch(/^profile: current: /);
     expect(readOutputMarker(target)?.profile).toBe('current');
@@ -235,14 +223,14 @@ describe('synth --profile', () => {
   });
 
   test('--profile runbook over a current setting writes the runbook output, with no profile line', () => {
-    const target = join(dir, 'out');
+    const target = join(dir(), 'out');
     expect(runSynth({ platform: { ...MAIN_PLATFORM, profile: 'current' }, tenantsDir: TENANTS_DIR }, ['--profile=runbook', '--out', target])).toBe(0);
     expect(out.join('')).not.toMatch(/profile:/);
     expect(readFileSync(join(target, 'tenants', 'acme', 'workloads', 'router.yaml'), 'utf8')).toContain('clearml-ttr');
   });
 
   test('a bad --profile is a problem on the command line naming the allowed names; nothing is written', () => {
-    const target = join(dir, 'out');
+    const target = join(dir(), 'out');
     expect(runSynth({ platform: MAIN_PLATFORM, tenantsDir: TENANTS_DIR }, ['--profile', 'newest', '--out', target])).toBe(1);
     expect(err.join('')).toMatch(/nothing was written[\s\S]*\(command line\): --profile: "newest": must be one of "runbook", "current"/);
     expect(() => filesBelow(target)).toThrow();
